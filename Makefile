@@ -1,0 +1,155 @@
+# kiplan: a plain GNU Makefile.  Everything built goes below $(BUILD), so
+# that several builds (plain, sanitizers) can live side by side:
+#   make                     build/kiplan
+#   make check               install what is missing, build, run every test
+#   make demo                install what is missing, build, run on examples/
+#   make SANITIZE=address,undefined BUILD=build-san check
+#   make WERROR=1            warnings are errors (CI)
+#   make install PREFIX=/usr/local DESTDIR=
+
+BUILD    ?= build
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man
+DATADIR  ?= $(PREFIX)/share/kiplan
+SHARED   ?= ../shared
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+
+PKGS := yaml-0.1 libcmark libgit2 libpcre2-8 cairo pangocairo
+
+KP_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L \
+	-Wall -Wextra -Wpedantic -Wstrict-prototypes -Wmissing-prototypes \
+	-Wwrite-strings -Wvla -Wformat-security -fno-common
+ifeq ($(WERROR),1)
+KP_CFLAGS += -Werror
+endif
+ifneq ($(SANITIZE),)
+KP_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+KP_LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+# Evaluated when a recipe runs, so that `make check` can install the
+# packages before anything asks pkg-config about them.
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread -lm
+
+ALL_CFLAGS = $(KP_CFLAGS) $(PKG_CFLAGS) -Ilib $(CFLAGS) $(CPPFLAGS)
+ALL_LDFLAGS = $(KP_LDFLAGS) $(LDFLAGS)
+
+LIB_SRC  := $(sort $(wildcard lib/*.c))
+CMD_SRC  := $(sort $(wildcard cmd/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schema_builtin.o
+CMD_OBJ  := $(CMD_SRC:%.c=$(BUILD)/%.o)
+UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
+MAN      := $(sort $(wildcard man/*.[1-9]))
+
+LIBKIPLAN := $(BUILD)/libkiplan.a
+KIPLAN    := $(BUILD)/kiplan
+TEST_BINS := $(BUILD)/tests/unit-tests $(BUILD)/tests/jsonschema-suite \
+	$(BUILD)/tests/yaml-suite $(BUILD)/tests/fuzz-replay
+
+.PHONY: all check check-run demo demo-run deps fuzz lint install uninstall clean
+.SUFFIXES:
+
+all: $(KIPLAN) $(TEST_BINS)
+
+$(BUILD)/%.o: %.c lib/kiplan.h $(wildcard lib/*.h) $(wildcard cmd/*.h) \
+		$(wildcard tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The schema is compiled into the binary: kiplan needs no installed file.
+$(BUILD)/gen/schema_builtin.c: schema/kiplan-1.schema.yaml schema/embed.sh
+	@mkdir -p $(dir $@)
+	sh schema/embed.sh kp_schema_text $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/schema_builtin.o: $(BUILD)/gen/schema_builtin.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBKIPLAN): $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $(LIB_OBJ)
+
+$(KIPLAN): $(CMD_OBJ) $(LIBKIPLAN)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(LIBKIPLAN) $(PKG_LIBS)
+
+# Unit tests register themselves by name: void test_<module>__<name>(void).
+$(BUILD)/gen/unit_list.h: $(UNIT_SRC)
+	@mkdir -p $(dir $@)
+	sed -n 's/^void \(test_[a-z0-9_]*__[a-z0-9_]*\)(void)$$/T(\1)/p' \
+		$(UNIT_SRC) > $@.tmp && mv $@.tmp $@
+
+# Test functions are found by name, not declared in a header.
+$(UNIT_OBJ): ALL_CFLAGS += -Wno-missing-prototypes -Itests/unit
+
+$(BUILD)/tests/unit/main.o: $(BUILD)/gen/unit_list.h
+$(BUILD)/tests/unit/main.o: ALL_CFLAGS += -I$(BUILD)/gen
+
+$(BUILD)/tests/unit-tests: $(UNIT_OBJ) $(LIBKIPLAN)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJ) $(LIBKIPLAN) $(PKG_LIBS)
+
+$(BUILD)/tests/jsonschema-suite: $(BUILD)/tests/suite/jsonschema_suite.o $(LIBKIPLAN)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBKIPLAN) $(PKG_LIBS)
+
+$(BUILD)/tests/yaml-suite: $(BUILD)/tests/suite/yaml_suite.o $(LIBKIPLAN)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBKIPLAN) $(PKG_LIBS)
+
+$(BUILD)/tests/fuzz-replay: $(BUILD)/tests/fuzz/fuzz_plan.o \
+		$(BUILD)/tests/fuzz/driver.o $(LIBKIPLAN)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(BUILD)/tests/fuzz/fuzz_plan.o \
+		$(BUILD)/tests/fuzz/driver.o $(LIBKIPLAN) $(PKG_LIBS)
+
+# libFuzzer target for the loader and validator (clang only).
+fuzz: deps
+	@$(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)-fuzz \
+		SANITIZE=address,undefined $(BUILD)-fuzz/libkiplan.a
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 \
+		-fsanitize=fuzzer,address,undefined -Ilib $(PKG_CFLAGS) \
+		-o $(BUILD)-fuzz/fuzz_plan tests/fuzz/fuzz_plan.c \
+		$(BUILD)-fuzz/libkiplan.a $(PKG_LIBS)
+	@echo "run: $(BUILD)-fuzz/fuzz_plan -max_total_time=60 tests/fuzz/corpus"
+
+deps:
+	@sh tests/install-deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory check-run
+
+check-run: all
+	@BUILD=$(BUILD) SHARED=$(SHARED) sh tests/run-all.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run: $(KIPLAN)
+	@sh tests/demo.sh $(KIPLAN)
+
+lint: $(KIPLAN)
+	clang-format --dry-run -Werror lib/*.c lib/*.h cmd/*.c cmd/*.h
+	cppcheck -q --error-exitcode=1 --std=c11 --inline-suppr -Ilib lib cmd
+	$(CC) $(KP_CFLAGS) -Werror $(PKG_CFLAGS) -fsyntax-only -x c lib/kiplan.h
+	for m in $(MAN); do mandoc -Tlint -Wwarning $$m || exit 1; done
+
+install: $(KIPLAN)
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)
+	install -m 755 $(KIPLAN) $(DESTDIR)$(BINDIR)/kiplan
+	for m in $(MAN); do \
+		s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; \
+	done
+	install -m 644 schema/kiplan-1.schema.yaml $(DESTDIR)$(DATADIR)/
+	install -m 644 examples/region-syddanmark.schema.yaml $(DESTDIR)$(DATADIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/kiplan
+	for m in $(MAN); do \
+		s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; \
+	done
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-fuzz

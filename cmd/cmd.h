@@ -1,0 +1,27 @@
+/*
+ * cmd.h: the subcommands of kiplan, their exit codes, and the few helpers
+ * that they share.  Only cmd/ talks to the user.
+ */
+#ifndef KP_CMD_H
+#define KP_CMD_H
+
+#include "kiplan.h"
+
+/* Exit status, documented in kiplan(1), EXIT STATUS. */
+enum {
+	KP_EXIT_OK = 0,		/* success; nothing to report */
+	KP_EXIT_FINDINGS = 1,	/* a plan has errors (or: something is overdue) */
+	KP_EXIT_USAGE = 2,	/* bad options or arguments */
+	KP_EXIT_ERROR = 3	/* system, I/O, YAML or git failure */
+};
+
+int cmd_validate(int argc, char **argv);
+
+/* Print "kiplan: FILE:LINE:COL: MSG" to stderr, control characters escaped. */
+void cmd_report(const struct kp_error *err);
+/* Print "kiplan: " and a formatted message to stderr. */
+void cmd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* KP_EXIT_ERROR for most errors, KP_EXIT_USAGE for KP_EUSAGE. */
+int cmd_exit_for(int error);
+
+#endif

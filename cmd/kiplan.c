@@ -1,0 +1,132 @@
+/*
+ * kiplan.c: main() and the command table.
+ *
+ * main() handles only the options that come before the command (-C,
+ * --help, --version), then calls the command with argv[0] set to the
+ * command's name.  Each command lives in cmd/<name>.c.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "banned.h"
+
+static const struct kp_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+} cmds[] = {
+	{ "validate", cmd_validate, "check plans against the schema and the guideline's rules" },
+};
+
+static const char usage_str[] =
+	"usage: kiplan [-C DIR] COMMAND [ARGS...]\n"
+	"       kiplan help COMMAND\n"
+	"       kiplan --version\n";
+
+static void print_commands(FILE *out)
+{
+	size_t i;
+
+	fputs(usage_str, out);
+	fputs("\nKoordinerende indsatsplaner (KI-plans) as plain-text files.\n\n"
+	      "Commands:\n", out);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(out, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
+	fputs("\nOptions:\n"
+	      "  -C DIR     run as if kiplan was started in DIR\n"
+	      "  -h, --help show this help\n"
+	      "  --version  show the version\n"
+	      "\nSee 'kiplan help COMMAND' and kiplan(1).\n", out);
+}
+
+static const struct kp_cmd *find_cmd(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(cmds[i].name, name) == 0)
+			return &cmds[i];
+	return NULL;
+}
+
+static int finish(int rc)
+{
+	/* As git's run_builtin(): a full disk or closed pipe is an error. */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno != EPIPE)
+			cmd_warn("cannot write to standard output: %s",
+				 strerror(errno));
+		return KP_EXIT_ERROR;
+	}
+	return rc;
+}
+
+static int run(const struct kp_cmd *cmd, int argc, char **argv)
+{
+	return finish(cmd->fn(argc, argv));
+}
+
+int main(int argc, char **argv)
+{
+	const struct kp_cmd *cmd;
+
+	argc--;
+	argv++;
+	while (argc > 0 && argv[0][0] == '-') {
+		if (strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "--help") == 0) {
+			print_commands(stdout);
+			return finish(KP_EXIT_OK);
+		} else if (strcmp(argv[0], "--version") == 0) {
+			printf("kiplan %s\n", KP_VERSION);
+			return finish(KP_EXIT_OK);
+		} else if (strcmp(argv[0], "-C") == 0) {
+			if (argc < 2) {
+				cmd_warn("option '-C' needs a directory");
+				fputs(usage_str, stderr);
+				return KP_EXIT_USAGE;
+			}
+			if (chdir(argv[1]) < 0) {
+				cmd_warn("cannot change to '%s': %s", argv[1],
+					 strerror(errno));
+				return KP_EXIT_ERROR;
+			}
+			argc -= 2;
+			argv += 2;
+		} else {
+			cmd_warn("unknown option '%s'", argv[0]);
+			fputs(usage_str, stderr);
+			return KP_EXIT_USAGE;
+		}
+	}
+	if (argc == 0) {
+		print_commands(stderr);
+		return KP_EXIT_USAGE;
+	}
+	if (strcmp(argv[0], "help") == 0) {
+		static char help_opt[] = "--help";
+		char *hargv[3];
+
+		if (argc < 2) {
+			print_commands(stdout);
+			return finish(KP_EXIT_OK);
+		}
+		if (!(cmd = find_cmd(argv[1]))) {
+			cmd_warn("'%s' is not a kiplan command; see 'kiplan help'",
+				 argv[1]);
+			return KP_EXIT_USAGE;
+		}
+		hargv[0] = argv[1];
+		hargv[1] = help_opt;
+		hargv[2] = NULL;
+		return run(cmd, 2, hargv);
+	}
+	if (!(cmd = find_cmd(argv[0]))) {
+		cmd_warn("'%s' is not a kiplan command; see 'kiplan help'", argv[0]);
+		return KP_EXIT_USAGE;
+	}
+	return run(cmd, argc, argv);
+}

@@ -1,0 +1,59 @@
+/*
+ * error.c: struct kp_error, filled without allocating.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kiplan.h"
+#include "banned.h"
+
+int kp_error_set(struct kp_error *err, int code, const char *file,
+		 unsigned line, unsigned col, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return code;
+	err->code = code;
+	snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
+	err->line = line;
+	err->col = col;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+const char *kp_error_name(int code)
+{
+	switch (code) {
+	case KP_OK: return "ok";
+	case KP_EIO: return "io";
+	case KP_EPARSE: return "parse";
+	case KP_ELIMIT: return "limit";
+	case KP_ESCHEMA: return "schema";
+	case KP_EGIT: return "git";
+	case KP_EUSAGE: return "usage";
+	case KP_ENOTFOUND: return "notfound";
+	case KP_EINVALID: return "invalid";
+	case KP_EEXISTS: return "exists";
+	case KP_ELOCKED: return "locked";
+	case KP_ERENDER: return "render";
+	}
+	return "error";
+}
+
+void kp_error_format(char *out, size_t size, const struct kp_error *err)
+{
+	if (err->file[0] && err->line && err->col)
+		snprintf(out, size, "%s:%u:%u: %s", err->file, err->line,
+			 err->col, err->msg);
+	else if (err->file[0] && err->line)
+		snprintf(out, size, "%s:%u: %s", err->file, err->line,
+			 err->msg);
+	else if (err->file[0])
+		snprintf(out, size, "%s: %s", err->file, err->msg);
+	else
+		snprintf(out, size, "%s", err->msg);
+}

@@ -1,0 +1,480 @@
+/*
+ * kiplan.h: the one public header of libkiplan, the library that every
+ * kiplan subcommand shares.  cmd/ includes nothing else from lib/.
+ *
+ * Conventions (see ../shared/design/style.md):
+ *  - functions return int: 0 on success, a negative KP_E* code on failure;
+ *  - out parameters come first and are named out; struct kp_error *err
+ *    comes last and is filled on failure;
+ *  - a getter returns a borrowed pointer, an out parameter transfers
+ *    ownership; _free() accepts NULL;
+ *  - lines and columns are 1-based positions in the file;
+ *  - the library never prints and never exits, except kp_x*alloc(),
+ *    which abort() on out-of-memory.
+ */
+#ifndef KP_KIPLAN_H
+#define KP_KIPLAN_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define KP_VERSION "0.1.0"
+
+/* The format version that this library reads and writes (key `kiplan`). */
+#define KP_FORMAT_VERSION 1
+
+/*
+ * Limits.  A plan file larger than KP_PLAN_MAX bytes is refused before it
+ * is parsed; YAML nesting deeper than KP_DEPTH_MAX levels is refused.
+ */
+#define KP_PLAN_MAX (1024 * 1024)
+#define KP_DEPTH_MAX 32
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                              */
+/* ------------------------------------------------------------------ */
+
+enum {
+	KP_OK = 0,
+	KP_EIO = -1,		/* a file could not be read or written */
+	KP_EPARSE = -2,		/* the file is not a well-formed plan */
+	KP_ELIMIT = -3,		/* a documented limit was exceeded */
+	KP_ESCHEMA = -4,	/* a schema could not be compiled */
+	KP_EGIT = -5,		/* a libgit2 operation failed */
+	KP_EUSAGE = -6,		/* a caller passed something meaningless */
+	KP_ENOTFOUND = -7,	/* a thing looked up does not exist */
+	KP_EINVALID = -8,	/* a plan has error findings */
+	KP_EEXISTS = -9,	/* a thing to be created exists already */
+	KP_ELOCKED = -10,	/* a lock could not be taken */
+	KP_ERENDER = -11	/* rendering failed */
+};
+
+/*
+ * A failure, filled by kp_error_set().  Fixed buffers, so that setting an
+ * error never allocates.  Lives on the stack as KP_ERROR_INIT.
+ */
+struct kp_error {
+	int code;
+	char file[256];
+	unsigned line, col;	/* 1-based; 0 when unknown */
+	char msg[256];
+};
+#define KP_ERROR_INIT { 0, "", 0, 0, "" }
+
+/* Fill err (which may be NULL) and return code. */
+int kp_error_set(struct kp_error *err, int code, const char *file,
+		 unsigned line, unsigned col, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+/* A short lower-case name for an error code: "io", "parse", "limit"... */
+const char *kp_error_name(int code);
+
+/*
+ * Format err as "FILE:LINE:COL: MSG" (parts that are unknown are left
+ * out) into a static-free caller buffer.
+ */
+void kp_error_format(char *out, size_t size, const struct kp_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Memory                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Allocate or die: print "kiplan: out of memory" and abort(). */
+void *kp_xmalloc(size_t size);
+void *kp_xcalloc(size_t nmemb, size_t size);
+void *kp_xrealloc(void *ptr, size_t size);
+char *kp_xstrdup(const char *s);
+char *kp_xstrndup(const char *s, size_t n);
+
+/* ------------------------------------------------------------------ */
+/* Growable buffers (after git's strbuf)                               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Invariants: buf is never NULL and always NUL-terminated; len bytes are
+ * in use; alloc is 0 while buf points at the shared empty string.
+ */
+struct kp_buf {
+	char *buf;
+	size_t len, alloc;
+};
+extern char kp_buf_empty[];
+#define KP_BUF_INIT { kp_buf_empty, 0, 0 }
+
+void kp_buf_init(struct kp_buf *b);
+void kp_buf_grow(struct kp_buf *b, size_t extra);
+void kp_buf_add(struct kp_buf *b, const void *data, size_t len);
+void kp_buf_addstr(struct kp_buf *b, const char *s);
+void kp_buf_addch(struct kp_buf *b, int c);
+void kp_buf_addf(struct kp_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void kp_buf_vaddf(struct kp_buf *b, const char *fmt, va_list ap);
+void kp_buf_setlen(struct kp_buf *b, size_t len);
+void kp_buf_reset(struct kp_buf *b);
+void kp_buf_release(struct kp_buf *b);
+/* Hand the string over to the caller (free() it); b is left empty. */
+char *kp_buf_detach(struct kp_buf *b, size_t *len);
+
+/*
+ * Append s with every control character (and DEL, and invalid UTF-8)
+ * escaped as \n, \t, \xHH, so that a value echoed in a message can never
+ * start a new line or drive a terminal.
+ */
+void kp_buf_add_escaped(struct kp_buf *b, const char *s, size_t len);
+
+/* Append s as a JSON string literal, with quotes. */
+void kp_buf_add_json(struct kp_buf *b, const char *s, size_t len);
+
+/*
+ * Read a whole file ("-" is standard input) and append it to b.  Refuses,
+ * with KP_ELIMIT, a file larger than max bytes.  KP_EIO on any failure.
+ */
+int kp_buf_read_file(struct kp_buf *b, const char *path, size_t max,
+		     struct kp_error *err);
+
+/*
+ * Write data to path atomically: a temporary file in the same directory,
+ * with the given mode, fsync()ed and rename()d over path.  On failure
+ * nothing is left behind and an existing path is unchanged.
+ */
+int kp_write_file_atomic(const char *path, const void *data, size_t len,
+			 unsigned mode, struct kp_error *err);
+
+/* ------------------------------------------------------------------ */
+/* The data tree                                                       */
+/* ------------------------------------------------------------------ */
+
+/*
+ * YAML and JSON documents load into one small tree of mappings, sequences
+ * and scalars.  Every node carries its 1-based line and column in the
+ * file.  All nodes and strings of one tree live in the arena of their
+ * struct kp_doc, and go when it is freed.
+ *
+ * Scalars follow the YAML 1.2 core schema: null, true/false, integers
+ * (KP_INT, or KP_FLOAT when they overflow), floats, and everything else
+ * (including dates) is a string.  Strings are NUL-terminated, but may hold
+ * NUL bytes when they come from JSON: use len.
+ */
+enum kp_type {
+	KP_NULL,
+	KP_BOOL,
+	KP_INT,
+	KP_FLOAT,
+	KP_STR,
+	KP_SEQ,
+	KP_MAP
+};
+
+struct kp_node;
+
+struct kp_pair {
+	const char *key;	/* NUL-terminated */
+	size_t keylen;
+	unsigned line, col;	/* where the key stands */
+	struct kp_node *value;
+};
+
+struct kp_node {
+	enum kp_type type;
+	unsigned line, col;
+	union {
+		int boolean;
+		long long integer;
+		double real;
+		struct {
+			const char *ptr;
+			size_t len;
+		} str;
+		struct {
+			struct kp_node **items;
+			size_t len;
+		} seq;
+		struct {
+			struct kp_pair *pairs;
+			size_t len;
+		} map;
+	} v;
+};
+
+struct kp_doc;
+
+/* A new, empty document (root NULL) with its own arena. */
+struct kp_doc *kp_doc_new(void);
+void kp_doc_free(struct kp_doc *doc);
+/* Borrowed; NULL for an empty document. */
+struct kp_node *kp_doc_root(const struct kp_doc *doc);
+void kp_doc_set_root(struct kp_doc *doc, struct kp_node *root);
+
+/* Arena allocation tied to doc; freed with it.  Never NULL. */
+void *kp_doc_alloc(struct kp_doc *doc, size_t size);
+char *kp_doc_strndup(struct kp_doc *doc, const char *s, size_t len);
+
+/* Node constructors; the result belongs to doc. */
+struct kp_node *kp_node_new(struct kp_doc *doc, enum kp_type type,
+			    unsigned line, unsigned col);
+struct kp_node *kp_node_new_str(struct kp_doc *doc, const char *s,
+				size_t len, unsigned line, unsigned col);
+/* Append to a KP_SEQ or KP_MAP (amortised O(1)). */
+void kp_node_append(struct kp_doc *doc, struct kp_node *seq,
+		    struct kp_node *item);
+void kp_node_put(struct kp_doc *doc, struct kp_node *map, const char *key,
+		 size_t keylen, unsigned line, unsigned col,
+		 struct kp_node *value);
+
+/* The value of key in map, or NULL (also when map is not a KP_MAP). */
+struct kp_node *kp_map_get(const struct kp_node *map, const char *key);
+/* The pair of key in map, or NULL. */
+const struct kp_pair *kp_map_pair(const struct kp_node *map,
+				  const char *key);
+/*
+ * Follow a dotted path of keys ("borger.navn", "samtykke.givet") from
+ * node; NULL when any step is missing or not a mapping.
+ */
+struct kp_node *kp_node_at(const struct kp_node *node, const char *path);
+/* The string of a KP_STR node, or NULL for NULL or another type. */
+const char *kp_node_str(const struct kp_node *node);
+/* 1 for a KP_BOOL true node, else 0. */
+int kp_node_true(const struct kp_node *node);
+/* "null", "boolean", "integer", "number", "string", "array", "object" */
+const char *kp_type_name(enum kp_type type);
+/* Equality by value, as JSON Schema defines it (1 == 1.0). */
+int kp_node_equal(const struct kp_node *a, const struct kp_node *b);
+/* A deep copy of node into doc. */
+struct kp_node *kp_node_copy(struct kp_doc *doc, const struct kp_node *node);
+
+/* Append node as compact JSON. */
+void kp_json_write(struct kp_buf *out, const struct kp_node *node);
+
+/*
+ * Parse one JSON text (RFC 8259) into a new document, every node with its
+ * line and column.  Numbers written without fraction or exponent that fit
+ * in a long long are KP_INT, all others KP_FLOAT.  name is used in errors.
+ */
+int kp_json_parse(struct kp_doc **out, const char *data, size_t len,
+		  const char *name, struct kp_error *err);
+
+/*
+ * YAML.  kp_yaml_parse() loads exactly one document with libyaml.
+ *
+ * Always refused (KP_EPARSE with file:line:col): syntax errors, invalid
+ * UTF-8, NUL and control characters other than tab, LF and CR, nesting
+ * deeper than KP_DEPTH_MAX, duplicate keys, non-scalar keys.
+ * With KP_YAML_PLAN, also refused: anchors and aliases, tags, merge keys
+ * (<<), a root that is not a mapping, more than one document.  Without it
+ * (the conformance suite), aliases are expanded within a node budget
+ * linear in the input, and tags are accepted.
+ *
+ * first_line is the file line on which data starts (the frontmatter
+ * starts on line 2 of a plan).  Every step is linear in len.
+ */
+enum {
+	KP_YAML_PLAN = 1 << 0,
+	KP_YAML_STREAM = 1 << 1	/* root is a KP_SEQ of all documents */
+};
+int kp_yaml_parse(struct kp_doc **out, const char *data, size_t len,
+		  unsigned first_line, unsigned flags, const char *name,
+		  struct kp_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Plans                                                               */
+/* ------------------------------------------------------------------ */
+
+struct kp_plan {
+	char *path;		/* the name given to kp_plan_load() */
+	struct kp_buf text;	/* the whole file, BOM and CRs removed */
+	struct kp_doc *doc;	/* the frontmatter */
+	struct kp_node *root;	/* its root mapping; never NULL when loaded */
+	unsigned body_line;	/* file line on which the body starts */
+	const char *body;	/* points into text */
+	size_t body_len;
+	void *body_doc;		/* cmark_node *, with KP_LOAD_BODY */
+};
+
+enum {
+	KP_LOAD_BODY = 1 << 0	/* also parse the body with libcmark */
+};
+
+/*
+ * Load a plan file ("-" is standard input).  Splits the frontmatter (a
+ * UTF-8 BOM and CRLF line endings are accepted; an unclosed frontmatter is
+ * an error at line 1) and loads it with kp_yaml_parse(KP_YAML_PLAN).
+ * Refuses files larger than KP_PLAN_MAX.  On failure *out is NULL and err
+ * says where and why.
+ */
+int kp_plan_load(struct kp_plan **out, const char *path, unsigned flags,
+		 struct kp_error *err);
+/* The same, from memory; name stands for the file in messages. */
+int kp_plan_parse(struct kp_plan **out, const char *name, const char *data,
+		  size_t len, unsigned flags, struct kp_error *err);
+void kp_plan_free(struct kp_plan *plan);
+
+/* Shorthands: kp_node_str(kp_node_at(plan->root, path)). */
+const char *kp_plan_str(const struct kp_plan *plan, const char *path);
+
+/* ------------------------------------------------------------------ */
+/* Findings                                                            */
+/* ------------------------------------------------------------------ */
+
+enum kp_severity {
+	KP_WARNING = 1,
+	KP_ERROR = 2
+};
+
+/* A finding is data, not a failure: what validation found in a plan. */
+struct kp_finding {
+	const char *code;	/* static: "schema", "samtykke", ... */
+	enum kp_severity sev;
+	unsigned line, col;
+	char *msg;		/* owned */
+};
+
+struct kp_findings {
+	struct kp_finding *v;
+	size_t len, alloc;
+};
+#define KP_FINDINGS_INIT { NULL, 0, 0 }
+
+void kp_findings_add(struct kp_findings *f, const char *code,
+		     enum kp_severity sev, unsigned line, unsigned col,
+		     const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+/* Sort by line, then column, keeping the order of equal positions. */
+void kp_findings_sort(struct kp_findings *f);
+size_t kp_findings_count(const struct kp_findings *f, enum kp_severity sev);
+void kp_findings_release(struct kp_findings *f);
+const char *kp_severity_name(enum kp_severity sev);
+
+/* ------------------------------------------------------------------ */
+/* Dates                                                               */
+/* ------------------------------------------------------------------ */
+
+struct kp_date {
+	int y, m, d;
+};
+
+/* 1 when y-m-d is a real calendar date (proleptic Gregorian), else 0. */
+int kp_date_valid(int y, int m, int d);
+/*
+ * Parse exactly "YYYY-MM-DD" (len bytes) into out; 0 on success, -1 when
+ * the text is not of that form or not a real date (2014-02-30).
+ */
+int kp_date_parse(struct kp_date *out, const char *s, size_t len);
+/* Days since 1970-01-01 (negative before). */
+long kp_date_days(struct kp_date date);
+struct kp_date kp_date_from_days(long days);
+/* Add calendar months; the day is clamped to the end of the month. */
+struct kp_date kp_date_add_months(struct kp_date date, int months);
+int kp_date_cmp(struct kp_date a, struct kp_date b);
+/* "YYYY-MM-DD" into out[11]. */
+void kp_date_format(char out[11], struct kp_date date);
+/*
+ * Today's local date, or $KIPLAN_TODAY (YYYY-MM-DD) when set, so that
+ * tests are deterministic.  KP_EUSAGE when KIPLAN_TODAY is malformed.
+ */
+int kp_today(struct kp_date *out, struct kp_error *err);
+
+/* ------------------------------------------------------------------ */
+/* CPR numbers                                                         */
+/* ------------------------------------------------------------------ */
+
+enum kp_cpr_status {
+	KP_CPR_OK = 0,
+	KP_CPR_FORMAT,		/* not DDMMYY-SSSS */
+	KP_CPR_DATE,		/* no such birth date */
+	KP_CPR_MOD11		/* fails the modulus-11 check (a warning) */
+};
+
+/*
+ * Check a CPR number written DDMMYY-SSSS.  The century comes from the
+ * 7th digit; replacement numbers (day + 60) are recognised.  On KP_CPR_OK
+ * and KP_CPR_MOD11, *birth (if not NULL) is the date of birth.
+ */
+enum kp_cpr_status kp_cpr_check(const char *s, size_t len,
+				struct kp_date *birth);
+/*
+ * Mask the last four digits: "010174-1235" -> "010174-xxxx".  Anything
+ * that is not a CPR number of 11 bytes comes out as "xxxxxx-xxxx".
+ */
+void kp_cpr_mask(char out[12], const char *s, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* JSON Schema (2020-12, the subset in man/kiplan-plan.5)             */
+/* ------------------------------------------------------------------ */
+
+struct kp_schema;
+
+/*
+ * Compile a schema document.  Refuses (KP_ESCHEMA, with the line and
+ * column of the keyword) any keyword outside the supported subset, a $ref
+ * that does not resolve inside the document, and an invalid pattern.
+ * The schema keeps no pointer into doc: doc may be freed afterwards.
+ */
+int kp_schema_compile(struct kp_schema **out, const struct kp_node *doc,
+		      const char *name, struct kp_error *err);
+/* Load and compile a schema file, YAML or JSON. */
+int kp_schema_load(struct kp_schema **out, const char *path,
+		   struct kp_error *err);
+/* The schema compiled into the binary: schema/kiplan-1.schema.yaml. */
+int kp_schema_builtin(struct kp_schema **out, struct kp_error *err);
+/* Its source text (for kiplan init, which records it). */
+const char *kp_schema_builtin_text(size_t *len);
+void kp_schema_free(struct kp_schema *schema);
+
+/*
+ * Validate instance; append one finding (code "schema", severity error)
+ * per violation, at the line and column of the offending node, with a
+ * message that names the field ("borger.cpr: ...").  An unknown key gets
+ * a "did you mean" suggestion when a known key is close.
+ */
+void kp_schema_validate(const struct kp_schema *schema,
+			const struct kp_node *instance,
+			struct kp_findings *out);
+/* 1 when instance is valid, else 0; no findings are built. */
+int kp_schema_valid(const struct kp_schema *schema,
+		    const struct kp_node *instance);
+
+/*
+ * The title and description the schema gives the instance location
+ * path: keys separated by '/', with "[]" for any array item
+ * ("borger/navn", "maal/[]/indsatser/[]/opgave").  $ref and allOf are
+ * followed.  Borrowed; NULL when the schema says nothing.
+ */
+const char *kp_schema_title(const struct kp_schema *schema, const char *path);
+const char *kp_schema_description(const struct kp_schema *schema,
+				  const char *path);
+/*
+ * Call fn for each property name the schema declares for the object at
+ * path, in the order of the schema document (including those added by
+ * allOf branches, after the base's).  Returns the number of names.
+ */
+size_t kp_schema_properties(const struct kp_schema *schema, const char *path,
+			    void (*fn)(const char *name, void *payload),
+			    void *payload);
+
+/* ------------------------------------------------------------------ */
+/* The guideline's rules and validation                                */
+/* ------------------------------------------------------------------ */
+
+struct kp_rule {
+	const char *code;	/* stable: "grundlag", "samtykke", ... */
+	const char *section;	/* the guideline's section: "Bilag 1" */
+	const char *summary;	/* one line, English */
+	void (*check)(const struct kp_plan *plan, struct kp_findings *out);
+};
+
+/* The table of rules, in a stable order; count in *n. */
+const struct kp_rule *kp_rules(size_t *n);
+
+/* Run every rule on plan. */
+void kp_rules_check(const struct kp_plan *plan, struct kp_findings *out);
+
+/*
+ * Judge a loaded plan: schema (the built-in one when schema is NULL), the
+ * id against the file name (code "id"), and the rules.  Findings are
+ * appended to out, sorted.  Returns the number of error findings.
+ */
+size_t kp_validate(const struct kp_plan *plan, const struct kp_schema *schema,
+		   struct kp_findings *out);
+
+#endif

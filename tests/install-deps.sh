@@ -1,0 +1,36 @@
+#!/bin/sh
+# install-deps.sh: install, with apt-get, the Debian packages that kiplan
+# needs to build and to run its tests, if any is missing.  Does nothing
+# when all are there.  Not root, or not Debian: says what is missing.
+set -eu
+
+PKGS="pkg-config libyaml-dev libcmark-dev libgit2-dev libpcre2-dev
+libcairo2-dev libpango1.0-dev fonts-dejavu-core
+git poppler-utils python3 python3-icalendar python3-yaml mandoc"
+
+missing=
+if command -v dpkg-query >/dev/null 2>&1; then
+	for p in $PKGS; do
+		s=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+		case $s in
+		*" installed") ;;
+		*) missing="$missing $p" ;;
+		esac
+	done
+else
+	pkg-config --exists yaml-0.1 libcmark libgit2 libpcre2-8 cairo pangocairo ||
+		{ echo "install-deps: not a Debian system; install the equivalents of:" $PKGS >&2; exit 1; }
+	exit 0
+fi
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing packages:$missing" >&2
+	echo "install-deps: run as root, or: sudo apt-get install$missing" >&2
+	exit 1
+fi
+echo "install-deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >&2

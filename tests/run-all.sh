@@ -1,0 +1,57 @@
+#!/bin/sh
+# run-all.sh: every test runner of `make check`, one after the other.  Each
+# runner ends with a line "N passed, N failed"; this adds them up and ends
+# with the total in the same form.  Exit 1 if anything failed.
+set -u
+BUILD=${BUILD:-build}
+SHARED=${SHARED:-../shared}
+export BUILD SHARED
+KIPLAN=$(cd "$BUILD" && pwd)/kiplan
+export KIPLAN
+# Tests never depend on the user's git identity or configuration.
+export GIT_CONFIG_NOSYSTEM=1
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+total_pass=0
+total_fail=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT INT TERM
+
+run() {
+	name=$1
+	shift
+	printf '== %s\n' "$name"
+	"$@" >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "run-all: $name printed no 'N passed, N failed' line (exit $rc)"
+		total_fail=$((total_fail + 1))
+		return
+	fi
+	p=${line%% passed*}
+	f=${line#*passed, }
+	f=${f%% failed*}
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "run-all: $name exited $rc"
+		f=1
+	fi
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+}
+
+run unit "$BUILD/tests/unit-tests"
+run cases sh tests/run-cases.sh
+run jsonschema-suite tests/run-jsonschema-suite "$SHARED/testsuites/json-schema/draft2020-12"
+run yaml-suite tests/run-yaml-suite "$SHARED/testsuites/yaml"
+run fuzz-corpus "$BUILD/tests/fuzz-replay" tests/fuzz/corpus
+for t in tests/cli/*.sh; do
+	[ -f "$t" ] || continue
+	run "cli/${t##*/}" sh "$t"
+done
+
+echo "== total"
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

@@ -1,0 +1,95 @@
+/*
+ * test_core.c: buffers, the data tree and findings.
+ */
+#include <stdlib.h>
+
+#include "harness.h"
+#include "kiplan.h"
+
+void test_core__buf_grows_and_stays_terminated(void)
+{
+	struct kp_buf b = KP_BUF_INIT;
+	int i;
+
+	STR_EQ(b.buf, "");
+	for (i = 0; i < 1000; i++)
+		kp_buf_addf(&b, "%d,", i % 10);
+	INT_EQ(b.len, 2000);
+	INT_EQ(b.buf[b.len], 0);
+	kp_buf_setlen(&b, 3);
+	STR_EQ(b.buf, "0,1");
+	kp_buf_release(&b);
+	STR_EQ(b.buf, "");
+}
+
+void test_core__escaped_hides_control_characters(void)
+{
+	struct kp_buf b = KP_BUF_INIT;
+
+	kp_buf_add_escaped(&b, "a\nb\x1b[31m\xff\xc3\xa6", 11);
+	STR_EQ(b.buf, "a\\nb\\x1b[31m\\xff\xc3\xa6");
+	kp_buf_release(&b);
+}
+
+void test_core__json_string(void)
+{
+	struct kp_buf b = KP_BUF_INIT;
+
+	kp_buf_add_json(&b, "\"x\"\\\n\x01\xc3\xb8", 8);
+	STR_EQ(b.buf, "\"\\\"x\\\"\\\\\\n\\u0001\xc3\xb8\"");
+	kp_buf_release(&b);
+}
+
+void test_core__tree_build_lookup_equal(void)
+{
+	struct kp_doc *doc = kp_doc_new();
+	struct kp_node *root = kp_node_new(doc, KP_MAP, 2, 1);
+	struct kp_node *borger = kp_node_new(doc, KP_MAP, 3, 1);
+	struct kp_node *seq = kp_node_new(doc, KP_SEQ, 5, 1);
+	struct kp_node *a, *b;
+	struct kp_buf out = KP_BUF_INIT;
+	int i;
+
+	kp_node_put(doc, borger, "navn", 4, 4, 3,
+		    kp_node_new_str(doc, "Jens", 4, 4, 9));
+	kp_node_put(doc, root, "borger", 6, 3, 1, borger);
+	for (i = 0; i < 100; i++) {
+		struct kp_node *n = kp_node_new(doc, KP_INT, 6, 3);
+
+		n->v.integer = i;
+		kp_node_append(doc, seq, n);
+	}
+	kp_node_put(doc, root, "tal", 3, 5, 1, seq);
+	kp_doc_set_root(doc, root);
+	STR_EQ(kp_node_str(kp_node_at(root, "borger.navn")), "Jens");
+	OK(kp_node_at(root, "borger.cpr") == NULL);
+	INT_EQ(seq->v.seq.len, 100);
+	INT_EQ(seq->v.seq.items[99]->v.integer, 99);
+	a = kp_node_new(doc, KP_INT, 1, 1);
+	a->v.integer = 1;
+	b = kp_node_new(doc, KP_FLOAT, 1, 1);
+	b->v.real = 1.0;
+	OK(kp_node_equal(a, b));
+	OK(kp_node_equal(root, kp_node_copy(doc, root)));
+	kp_json_write(&out, borger);
+	STR_EQ(out.buf, "{\"navn\":\"Jens\"}");
+	kp_buf_release(&out);
+	kp_doc_free(doc);
+}
+
+void test_core__findings_sorted_stably(void)
+{
+	struct kp_findings f = KP_FINDINGS_INIT;
+
+	kp_findings_add(&f, "b", KP_ERROR, 9, 1, "third");
+	kp_findings_add(&f, "a", KP_WARNING, 2, 5, "first %d", 1);
+	kp_findings_add(&f, "c", KP_ERROR, 9, 1, "fourth");
+	kp_findings_add(&f, "d", KP_ERROR, 3, 1, "second");
+	kp_findings_sort(&f);
+	STR_EQ(f.v[0].msg, "first 1");
+	STR_EQ(f.v[1].msg, "second");
+	STR_EQ(f.v[2].msg, "third");
+	STR_EQ(f.v[3].msg, "fourth");
+	INT_EQ(kp_findings_count(&f, KP_ERROR), 3);
+	kp_findings_release(&f);
+}
