@@ -477,4 +477,102 @@ void kp_rules_check(const struct kp_plan *plan, struct kp_findings *out);
 size_t kp_validate(const struct kp_plan *plan, const struct kp_schema *schema,
 		   struct kp_findings *out);
 
+/* ------------------------------------------------------------------ */
+/* Plan repositories and revisions (lib/repo.c)                        */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Where a loaded plan came from.  Outside a plan repository in_repo is 0
+ * and everything else is empty.  Inside one, revision is the 1-based
+ * number of the revision shown (the last revision of the file for a
+ * working copy), commit its id, time and offset its commit time, and
+ * modified is 1 when the text differs from that revision (so the
+ * rendering must say "Udkast – ikke afsendt").
+ */
+struct kp_source {
+	int in_repo;
+	unsigned revision;	/* 0: never committed */
+	char commit[41];	/* hex; "" when none */
+	long long time;		/* seconds since the epoch */
+	int offset;		/* minutes east of UTC */
+	int modified;
+};
+
+/*
+ * Load "PLAN" or "PLAN@REV" (REV: a revision number, a commit id or a
+ * date YYYY-MM-DD, meaning the revision in force that day) and say where
+ * it came from.  A plain PLAN outside any repository is loaded as by
+ * kp_plan_load().  src may be NULL.
+ */
+int kp_plan_open(struct kp_plan **out, struct kp_source *src,
+		 const char *spec, unsigned flags, struct kp_error *err);
+
+/* --- repo: declarations of lib/repo.c go here --- */
+
+/* ------------------------------------------------------------------ */
+/* Rendering (lib/render.c builds the model; render_html.c and         */
+/* render_pdf.c write it)                                              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A rendered plan is first built as a small document model, the same for
+ * HTML and PDF, so that both show exactly the same parts, rows and texts.
+ * Texts are UTF-8 CommonMark unless KP_CELL_PLAIN is set.
+ */
+enum {
+	KP_CELL_HEADER = 1 << 0,	/* a header cell (th, scope col/row) */
+	KP_CELL_PLAIN = 1 << 1,		/* literal text, not CommonMark */
+	KP_CELL_EMPH = 1 << 2,		/* guidance text: italic, muted */
+	KP_CELL_LABEL = 1 << 3		/* a row label (th scope=row) */
+};
+
+struct kp_cell {
+	char *text;		/* owned; "" for an empty cell */
+	unsigned flags;
+	unsigned colspan;	/* 1 or more */
+	unsigned rowspan;	/* 1 or more; rows it spans are kept together */
+	int skip;		/* covered by a span from the left or above */
+};
+
+enum kp_block_type {
+	KP_BLOCK_HEADING,	/* level 1..3, text plain */
+	KP_BLOCK_TEXT,		/* a paragraph or more of CommonMark */
+	KP_BLOCK_TABLE
+};
+
+struct kp_block {
+	enum kp_block_type type;
+	int level;		/* headings */
+	char *text;		/* headings and text; owned */
+	unsigned flags;		/* KP_CELL_* for text blocks */
+	size_t ncols, nrows;
+	size_t header_rows;	/* repeated at the top of each page */
+	double *widths;		/* ncols relative column widths; owned */
+	struct kp_cell *cells;	/* nrows * ncols, row-major; owned */
+};
+
+struct kp_rdoc {
+	char *title;		/* "Koordinerende indsatsplan ki-2014-0001 – Navn" */
+	char *subject;
+	char *author;		/* the coordinator */
+	char *header;		/* running header: citizen's name and plan id */
+	char *stamp;		/* revision stamp, one line */
+	int draft;		/* not sent: "Udkast – ikke afsendt" */
+	int invalid;		/* rendered with --force: marked on every page */
+	long long created;	/* seconds since the epoch, for metadata */
+	struct kp_block *blocks;
+	size_t nblocks, alloc;
+};
+
+struct kp_render_opts {
+	const struct kp_schema *schema;	/* labels; NULL: the built-in one */
+	const struct kp_source *src;	/* revision stamp; NULL: not sent */
+	int redact;			/* hide CPR's last four and phones */
+	int invalid;			/* the plan has errors (--force) */
+};
+
+/* --- render: declarations of lib/render*.c go here --- */
+
+/* --- due and export: declarations of lib/due.c, lib/export.c go here --- */
+
 #endif
