@@ -527,7 +527,7 @@ enum {
 };
 
 struct kp_cell {
-	char *text;		/* owned; "" for an empty cell */
+	char *text;		/* owned; NULL (never set) or "" when empty */
 	unsigned flags;
 	unsigned colspan;	/* 1 or more */
 	unsigned rowspan;	/* 1 or more; rows it spans are kept together */
@@ -572,6 +572,89 @@ struct kp_render_opts {
 };
 
 /* --- render: declarations of lib/render*.c go here --- */
+
+/*
+ * Build the model of plan: the title, then Bilag 1's five parts in order
+ * with the guideline's headings and tables, the fields a regional schema
+ * adds, and the body under its own heading.  Labels come from the
+ * schema's titles (opts->schema, or the built-in schema).  Dates are
+ * written the Danish way ("1. maj 2014").  With opts->redact, the CPR
+ * number's last four digits and every telephone number are hidden.
+ * opts may be NULL.  *out is the caller's (kp_rdoc_free()).
+ */
+int kp_render_model(struct kp_rdoc **out, const struct kp_plan *plan,
+		    const struct kp_render_opts *opts, struct kp_error *err);
+
+/* A new, empty model; never NULL.  Every string field is "" or NULL. */
+struct kp_rdoc *kp_rdoc_new(void);
+/* Free doc, its blocks and their cells; NULL is a no-op. */
+void kp_rdoc_free(struct kp_rdoc *doc);
+/* Replace a string field of doc (title, subject...) with a copy of s. */
+void kp_rdoc_set(char **field, const char *s);
+
+/*
+ * Append a block to doc.  The returned block is borrowed and stays valid
+ * until the next block is appended.  text is copied.
+ */
+struct kp_block *kp_rdoc_heading(struct kp_rdoc *doc, int level,
+				 const char *text);
+struct kp_block *kp_rdoc_text(struct kp_rdoc *doc, const char *text,
+			      unsigned flags);
+/*
+ * A table of ncols columns, equally wide, and no rows yet; rows appear as
+ * kp_rdoc_cell_set() fills them.  The first header_rows rows are
+ * repeated at the top of each page.
+ */
+struct kp_block *kp_rdoc_table(struct kp_rdoc *doc, size_t ncols,
+			       size_t header_rows);
+/* Set the relative column widths (ncols values, any positive scale). */
+void kp_rdoc_table_widths(struct kp_block *table, const double *widths);
+/*
+ * Set the cell at row, col (0-based) to a copy of text with flags and
+ * spans; the table grows to hold row + rowspan rows (new cells: text
+ * NULL, spans 1), and the cells the span covers are marked skip.  KP_EUSAGE (table unchanged) when the span
+ * leaves the table or overlaps a cell already set or covered.
+ */
+int kp_rdoc_cell_set(struct kp_block *table, size_t row, size_t col,
+		     const char *text, unsigned flags, unsigned colspan,
+		     unsigned rowspan);
+/* The cell at row, col; borrowed; NULL outside the table. */
+struct kp_cell *kp_rdoc_cell(const struct kp_block *table, size_t row,
+			     size_t col);
+
+/*
+ * Parse CommonMark text for rendering, in time linear in len whatever
+ * the text: libcmark 0.30.2 is quadratic on some inputs (CVE-2023-22486,
+ * GHSA-66g8-4hjf-77xh), so a text longer than KP_MD_CHUNK bytes is split
+ * at blank lines (outside fenced code) into groups of at most KP_MD_CHUNK
+ * bytes that are parsed one by one, and a single block longer than that
+ * is kept as plain paragraphs.  The tree is made safe for every writer:
+ * raw HTML becomes literal text, images become their description (no
+ * request is ever made), and a link whose scheme is not http, https or
+ * mailto loses its URL.  Returns a cmark_node * document (free it with
+ * kp_md_free()); never NULL.
+ */
+#define KP_MD_CHUNK (16 * 1024)
+void *kp_md_parse(const char *text, size_t len);
+void kp_md_free(void *root);
+/* 1 when url may be a link target (http, https, mailto, or no scheme). */
+int kp_md_url_safe(const char *url);
+
+/*
+ * Write doc as one self-contained HTML document (inline CSS, no script,
+ * no external reference; lang="da") to out.
+ */
+int kp_render_html(struct kp_buf *out, const struct kp_rdoc *doc,
+		   struct kp_error *err);
+
+/*
+ * Build the model of plan and write it as format "html" or "pdf" to out.
+ * KP_EUSAGE for another format.
+ */
+int kp_render(struct kp_buf *out, const char *format,
+	      const struct kp_plan *plan, const struct kp_render_opts *opts,
+	      struct kp_error *err);
+
 
 /* --- due and export: declarations of lib/due.c, lib/export.c go here --- */
 
