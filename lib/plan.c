@@ -1,0 +1,152 @@
+/*
+ * plan.c: a plan file is YAML frontmatter between two '---' lines, then a
+ * CommonMark body.  This splits the two, loads the frontmatter with
+ * kp_yaml_parse(KP_YAML_PLAN) and, when asked, parses the body with
+ * libcmark.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmark.h>
+
+#include "kiplan.h"
+#include "loader.h"
+#include "banned.h"
+
+/*
+ * Copy data into out without a leading BOM, with CRLF and lone CR turned
+ * into LF.  Both YAML and CommonMark read a lone CR as a line break, so
+ * line numbers stay those of the file.
+ */
+static void normalise(struct kp_buf *out, const char *data, size_t len)
+{
+	size_t i = 0, start;
+
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	kp_buf_grow(out, len - i);
+	for (start = i; i < len; i++) {
+		if (data[i] != '\r')
+			continue;
+		kp_buf_add(out, data + start, i - start);
+		kp_buf_addch(out, '\n');
+		if (i + 1 < len && data[i + 1] == '\n')
+			i++;
+		start = i + 1;
+	}
+	kp_buf_add(out, data + start, len - start);
+}
+
+/* 1 when the line at s (up to LF or end) is exactly word. */
+static int line_is(const char *s, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+
+	return (size_t)(end - s) >= n && memcmp(s, word, n) == 0 &&
+	       (s + n == end || s[n] == '\n');
+}
+
+/* Split plan->text into frontmatter and body; load both. */
+static int split_and_load(struct kp_plan *plan, const char *name,
+			  unsigned flags, struct kp_error *err)
+{
+	const char *text = plan->text.buf, *end = text + plan->text.len;
+	const char *yaml, *p;
+	unsigned line = 2;
+	int error;
+
+	if (!line_is(text, end, "---"))
+		return kp_error_set(err, KP_EPARSE, name, 1, 1,
+				    "a plan starts with a '---' line");
+	yaml = text + 3;
+	if (yaml < end)
+		yaml++;		/* its LF */
+	for (p = yaml; p < end; line++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (line_is(p, end, "---") || line_is(p, end, "..."))
+			break;
+		p = nl ? nl + 1 : end;
+	}
+	if (p >= end)
+		return kp_error_set(err, KP_EPARSE, name, 1, 1,
+				    "unclosed frontmatter: no closing '---' line");
+	if ((error = kp_yaml_parse(&plan->doc, yaml, (size_t)(p - yaml), 2,
+				   KP_YAML_PLAN, name, err)) < 0)
+		return error;
+	plan->root = kp_doc_root(plan->doc);
+	p += 3;
+	if (p < end)
+		p++;		/* the closing line's LF */
+	plan->body = p;
+	plan->body_len = (size_t)(end - p);
+	plan->body_line = line + 1;
+	if (flags & KP_LOAD_BODY) {
+		plan->body_doc = cmark_parse_document(plan->body, plan->body_len,
+						      CMARK_OPT_DEFAULT);
+		if (!plan->body_doc)
+			return kp_error_set(err, KP_EPARSE, name,
+					    plan->body_line, 1,
+					    "cannot parse the body");
+	}
+	return 0;
+}
+
+int kp_plan_parse(struct kp_plan **out, const char *name, const char *data,
+		  size_t len, unsigned flags, struct kp_error *err)
+{
+	struct kp_plan *plan = NULL;
+	int error;
+
+	*out = NULL;
+	if (len > KP_PLAN_MAX)
+		return kp_error_set(err, KP_ELIMIT, name, 0, 0,
+				    "file is larger than the limit of %zu bytes",
+				    (size_t)KP_PLAN_MAX);
+	/* The body too: no control character may reach a terminal. */
+	if ((error = kp_text_check(data, len, 1, name, err)) < 0)
+		return error;
+	plan = kp_xcalloc(1, sizeof(*plan));
+	plan->path = kp_xstrdup(name);
+	kp_buf_init(&plan->text);
+	normalise(&plan->text, data, len);
+	if ((error = split_and_load(plan, name, flags, err)) < 0)
+		goto done;
+	*out = plan;
+	plan = NULL;
+done:
+	kp_plan_free(plan);
+	return error;
+}
+
+int kp_plan_load(struct kp_plan **out, const char *path, unsigned flags,
+		 struct kp_error *err)
+{
+	struct kp_buf raw = KP_BUF_INIT;
+	int error;
+
+	*out = NULL;
+	if ((error = kp_buf_read_file(&raw, path, KP_PLAN_MAX, err)) < 0)
+		goto done;
+	error = kp_plan_parse(out, path, raw.buf, raw.len, flags, err);
+done:
+	kp_buf_release(&raw);
+	return error;
+}
+
+void kp_plan_free(struct kp_plan *plan)
+{
+	if (!plan)
+		return;
+	if (plan->body_doc)
+		cmark_node_free(plan->body_doc);
+	kp_doc_free(plan->doc);
+	kp_buf_release(&plan->text);
+	free(plan->path);
+	free(plan);
+}
+
+const char *kp_plan_str(const struct kp_plan *plan, const char *path)
+{
+	return plan ? kp_node_str(kp_node_at(plan->root, path)) : NULL;
+}
