@@ -1,0 +1,580 @@
+/*
+ * rules.c: the guideline's rules (Sundhedsstyrelsen 2014, "Retningslinjer
+ * for udarbejdelse af koordinerende indsatsplaner", and the Region
+ * Syddanmark agreement of 2024), one table entry and one function each.
+ *
+ * Severity depends on the plan's status.  A draft (kladde) is written
+ * before the coordination meeting and needs only part 1 of Bilag 1, so the
+ * rules about the meeting's results are silent for it, or warn where that
+ * helps; aktiv and afsluttet plans get errors.  A status that is missing
+ * or not one of the three is judged as beyond a draft (the schema reports
+ * the status itself).
+ *
+ * The rules run on any tree, also one that the schema rejects: a value of
+ * the wrong type is the schema's to report, and a rule skips it.  So is a
+ * date that is not a date.
+ *
+ * Positions: a finding about a value stands at that value; about a whole
+ * mapping (grundlag), at its key; about a missing key, at the key of the
+ * enclosing mapping ("samtykke:" for a missing samtykke.givet), or at the
+ * `status` key when the missing key belongs at the top level (severity
+ * follows status); about a missing field of an array item, at the item.
+ * A null value counts as missing and is reported at its own key.
+ *
+ * Messages start with the field ("samtykke.givet: ...", array items
+ * numbered from 0: "maal[0].indsatser[1].ansvarlig") and end with the
+ * source in parentheses.  They never contain a whole CPR number.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "kiplan.h"
+#include "banned.h"
+
+enum level {
+	DRAFT,		/* status: kladde */
+	ACTIVE,		/* status: aktiv, or missing, or unknown */
+	CLOSED		/* status: afsluttet */
+};
+
+struct ctx {
+	const struct kp_node *root;
+	enum level level;
+	unsigned sline, scol;	/* the status key: for missing top-level keys */
+};
+
+/*
+ * -1 when the plan has no root mapping: then nothing can be judged, and
+ * the schema says why.
+ */
+static int ctx_init(struct ctx *c, const struct kp_plan *plan)
+{
+	const struct kp_pair *st;
+	const char *s;
+
+	c->root = plan ? plan->root : NULL;
+	if (c->root && c->root->type != KP_MAP)
+		c->root = NULL;
+	st = kp_map_pair(c->root, "status");
+	s = st ? kp_node_str(st->value) : NULL;
+	if (s && strcmp(s, "kladde") == 0)
+		c->level = DRAFT;
+	else if (s && strcmp(s, "afsluttet") == 0)
+		c->level = CLOSED;
+	else
+		c->level = ACTIVE;
+	if (st) {
+		c->sline = st->line;
+		c->scol = st->col;
+	} else if (c->root) {
+		c->sline = c->root->line;
+		c->scol = c->root->col;
+	} else {
+		c->sline = c->scol = 1;
+	}
+	return c->root ? 0 : -1;
+}
+
+static int is_bool(const struct kp_node *n)
+{
+	return n && n->type == KP_BOOL;
+}
+
+/* 1 for NULL and for a null node: a key without value counts as missing. */
+static int is_missing(const struct kp_node *n)
+{
+	return !n || n->type == KP_NULL;
+}
+
+/* 1 for a mapping or a missing one: not one of the wrong type. */
+static int map_or_missing(const struct kp_node *n)
+{
+	return is_missing(n) || n->type == KP_MAP;
+}
+
+/* 1 for a string of nothing but white space. */
+static int is_blank(const struct kp_node *n)
+{
+	size_t i;
+
+	if (!n || n->type != KP_STR)
+		return 0;
+	for (i = 0; i < n->v.str.len; i++) {
+		char ch = n->v.str.ptr[i];
+
+		if (ch != ' ' && ch != '\t' && ch != '\n' && ch != '\r')
+			return 0;
+	}
+	return 1;
+}
+
+/* A valid YYYY-MM-DD string into *d; -1 for anything else. */
+static int node_date(const struct kp_node *n, struct kp_date *d)
+{
+	if (!n || n->type != KP_STR)
+		return -1;
+	return kp_date_parse(d, n->v.str.ptr, n->v.str.len);
+}
+
+/*
+ * Where to report that key is missing from the mapping at the top-level
+ * key parent (NULL: from the root): at key itself when it is there with a
+ * null value, else at the key parent, else at the status key.
+ */
+static void missing_at(const struct ctx *c, const char *parent,
+		       const char *key, unsigned *line, unsigned *col)
+{
+	const struct kp_node *map = parent ? kp_map_get(c->root, parent) : c->root;
+	const struct kp_pair *p = kp_map_pair(map, key);
+
+	if (!p && parent)
+		p = kp_map_pair(c->root, parent);
+	if (p) {
+		*line = p->line;
+		*col = p->col;
+	} else {
+		*line = c->sline;
+		*col = c->scol;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+
+static void check_grundlag(const struct kp_plan *plan, struct kp_findings *out)
+{
+	const struct kp_pair *g;
+	const struct kp_node *psyk, *rus;
+	struct ctx c;
+	unsigned line, col;
+
+	if (ctx_init(&c, plan) < 0)
+		return;
+	g = kp_map_pair(c.root, "grundlag");
+	if (!g || is_missing(g->value)) {
+		if (c.level == DRAFT)
+			return;
+		missing_at(&c, NULL, "grundlag", &line, &col);
+		kp_findings_add(out, "grundlag", KP_ERROR, line, col,
+				"grundlag: the basis of the plan is required: "
+				"grundlag.psykiatri or grundlag.rusmiddelbehandling "
+				"must be true (guideline Bilag 1)");
+		return;
+	}
+	if (g->value->type != KP_MAP)
+		return;
+	psyk = kp_map_get(g->value, "psykiatri");
+	rus = kp_map_get(g->value, "rusmiddelbehandling");
+	if ((!is_missing(psyk) && !is_bool(psyk)) ||
+	    (!is_missing(rus) && !is_bool(rus)))
+		return;
+	if (kp_node_true(psyk) || kp_node_true(rus))
+		return;
+	kp_findings_add(out, "grundlag", c.level == DRAFT ? KP_WARNING : KP_ERROR,
+			g->line, g->col,
+			"grundlag: at least one of grundlag.psykiatri and "
+			"grundlag.rusmiddelbehandling must be true "
+			"(guideline Bilag 1)");
+}
+
+static void check_samtykke(const struct kp_plan *plan, struct kp_findings *out)
+{
+	const struct kp_node *s, *givet, *tk;
+	struct kp_date d;
+	struct ctx c;
+	unsigned line, col;
+
+	if (ctx_init(&c, plan) < 0)
+		return;
+	s = kp_map_get(c.root, "samtykke");
+	if (!map_or_missing(s))
+		return;
+	givet = kp_map_get(s, "givet");
+	if (c.level != DRAFT && (is_missing(givet) ||
+				 (is_bool(givet) && !givet->v.boolean))) {
+		if (givet && !is_missing(givet)) {
+			line = givet->line;
+			col = givet->col;
+		} else {
+			missing_at(&c, "samtykke", "givet", &line, &col);
+		}
+		kp_findings_add(out, "samtykke", KP_ERROR, line, col,
+				"samtykke.givet: consent is required beyond a "
+				"draft (guideline §5)");
+	}
+	/*
+	 * Withdrawn consent ends the plan: a closed plan may record it, an
+	 * active one may not; a draft cannot go ahead without new consent.
+	 */
+	tk = kp_map_get(s, "tilbagekaldt");
+	if (c.level == CLOSED || node_date(tk, &d) < 0)
+		return;
+	kp_findings_add(out, "samtykke",
+			c.level == DRAFT ? KP_WARNING : KP_ERROR, tk->line,
+			tk->col,
+			"samtykke.tilbagekaldt: consent was withdrawn; %s "
+			"(guideline §5)",
+			c.level == DRAFT ? "the plan cannot go ahead without new consent"
+					 : "close the plan (status: afsluttet) or record new consent");
+}
+
+static void check_paaroerende(const struct kp_plan *plan,
+			      struct kp_findings *out)
+{
+	const struct kp_node *dl, *consent;
+	struct ctx c;
+	size_t i;
+
+	if (ctx_init(&c, plan) < 0)
+		return;
+	dl = kp_map_get(c.root, "deltagere");
+	if (!dl || dl->type != KP_SEQ ||
+	    !map_or_missing(kp_map_get(c.root, "samtykke")))
+		return;
+	consent = kp_node_at(c.root, "samtykke.paaroerende");
+	if (kp_node_true(consent) || (!is_missing(consent) && !is_bool(consent)))
+		return;
+	for (i = 0; i < dl->v.seq.len; i++) {
+		const struct kp_node *rolle = kp_map_get(dl->v.seq.items[i], "rolle");
+		const char *r = kp_node_str(rolle);
+
+		if (!r || strcmp(r, "paaroerende") != 0)
+			continue;
+		kp_findings_add(out, "paaroerende", KP_ERROR, rolle->line,
+				rolle->col,
+				"deltagere[%zu].rolle: a relative takes part, but "
+				"samtykke.paaroerende is not true: the citizen must "
+				"consent to involving relatives (guideline §6.2.1)",
+				i);
+	}
+}
+
+static void check_godkendt(const struct kp_plan *plan, struct kp_findings *out)
+{
+	const struct kp_node *g;
+	struct ctx c;
+	unsigned line, col;
+
+	if (ctx_init(&c, plan) < 0)
+		return;
+	if (c.level == DRAFT)
+		return;
+	g = kp_map_get(c.root, "godkendt_af_borger");
+	if (!is_missing(g) && (!is_bool(g) || g->v.boolean))
+		return;
+	if (g && !is_missing(g)) {
+		line = g->line;
+		col = g->col;
+	} else {
+		missing_at(&c, NULL, "godkendt_af_borger", &line, &col);
+	}
+	kp_findings_add(out, "godkendt", KP_ERROR, line, col,
+			"godkendt_af_borger: a plan beyond a draft must be "
+			"approved by the citizen (guideline §5, Bilag 1)");
+}
+
+static void check_opfoelgning(const struct kp_plan *plan,
+			      struct kp_findings *out)
+{
+	const struct kp_node *mn, *fn;
+	struct kp_date m, f, limit;
+	char ms[11], fs[11], ls[11];
+	struct ctx c;
+	unsigned line, col;
+	enum kp_severity sev;
+
+	if (ctx_init(&c, plan) < 0)
+		return;
+	if (!map_or_missing(kp_map_get(c.root, "moede")) ||
+	    !map_or_missing(kp_map_get(c.root, "opfoelgning")))
+		return;
+	sev = c.level == DRAFT ? KP_WARNING : KP_ERROR;
+	mn = kp_node_at(c.root, "moede.dato");
+	fn = kp_node_at(c.root, "opfoelgning.dato");
+	if (is_missing(mn)) {
+		if (c.level == DRAFT)
+			return;
+		missing_at(&c, "moede", "dato", &line, &col);
+		kp_findings_add(out, "opfoelgning", KP_ERROR, line, col,
+				"moede.dato: the date of the coordination meeting "
+				"is required beyond a draft (guideline Bilag 1 "
+				"part 1)");
+		return;
+	}
+	if (node_date(mn, &m) < 0)
+		return;
+	if (is_missing(fn)) {
+		if (c.level != ACTIVE)
+			return;
+		missing_at(&c, "opfoelgning", "dato", &line, &col);
+		kp_findings_add(out, "opfoelgning", KP_WARNING, line, col,
+				"opfoelgning.dato: no follow-up date; due will "
+				"assume six months after the meeting "
+				"(guideline §6.2.5)");
+		return;
+	}
+	if (node_date(fn, &f) < 0)
+		return;
+	kp_date_format(ms, m);
+	kp_date_format(fs, f);
+	if (kp_date_cmp(f, m) <= 0) {
+		kp_findings_add(out, "opfoelgning", sev, fn->line, fn->col,
+				"opfoelgning.dato: the follow-up (%s) must be "
+				"after the meeting (moede.dato %s) "
+				"(guideline §6.2.5)", fs, ms);
+		return;
+	}
+	limit = kp_date_add_months(m, 6);
+	if (kp_date_cmp(f, limit) > 0) {
+		kp_date_format(ls, limit);
+		kp_findings_add(out, "opfoelgning", sev, fn->line, fn->col,
+				"opfoelgning.dato: the follow-up (%s) is more than "
+				"6 months after the meeting (moede.dato %s); at "
+				"the latest %s (guideline §6.2.5, Bilag 1 part 5)",
+				fs, ms, ls);
+	}
+}
+
+/* One field of one action: missing, null or blank is reported. */
+static void action_field(const struct ctx *c, const struct kp_node *action,
+			 size_t i, size_t j, const char *key, const char *what,
+			 struct kp_findings *out)
+{
+	const struct kp_pair *p = kp_map_pair(action, key);
+	unsigned line, col;
+
+	if (!p || p->value->type == KP_NULL) {
+		line = p ? p->line : action->line;
+		col = p ? p->col : action->col;
+	} else if (is_blank(p->value)) {
+		line = p->value->line;
+		col = p->value->col;
+	} else {
+		return;
+	}
+	kp_findings_add(out, "ansvarlig", c->level == DRAFT ? KP_WARNING : KP_ERROR,
+			line, col,
+			"maal[%zu].indsatser[%zu].%s: every action needs %s "
+			"(guideline §6.2.4)", i, j, key, what);
+}
+
+static void check_ansvarlig(const struct kp_plan *plan,
+			    struct kp_findings *out)
+{
+	const struct kp_node *maal;
+	struct ctx c;
+	size_t i, j;
+
+	if (ctx_init(&c, plan) < 0)
+		return;
+	maal = kp_map_get(c.root, "maal");
+	if (!maal || maal->type != KP_SEQ)
+		return;
+	for (i = 0; i < maal->v.seq.len; i++) {
+		const struct kp_node *ind = kp_map_get(maal->v.seq.items[i],
+						       "indsatser");
+
+		if (!ind || ind->type != KP_SEQ)
+			continue;
+		for (j = 0; j < ind->v.seq.len; j++) {
+			const struct kp_node *a = ind->v.seq.items[j];
+
+			if (a->type != KP_MAP)
+				continue;
+			action_field(&c, a, i, j, "ansvarlig",
+				     "a responsible party", out);
+			action_field(&c, a, i, j, "succeskriterier",
+				     "success criteria", out);
+		}
+	}
+}
+
+static void check_udfordringer(const struct kp_plan *plan,
+			       struct kp_findings *out)
+{
+	const struct kp_pair *p;
+	struct ctx c;
+	unsigned line, col;
+	size_t i;
+
+	if (ctx_init(&c, plan) < 0)
+		return;
+	if (c.level == DRAFT)
+		return;
+	p = kp_map_pair(c.root, "udfordringer");
+	if (p && !is_missing(p->value)) {
+		const struct kp_node *u = p->value;
+
+		if (u->type != KP_SEQ)
+			return;
+		for (i = 0; i < u->v.seq.len; i++)
+			if (!is_missing(u->v.seq.items[i]) &&
+			    !is_blank(u->v.seq.items[i]))
+				return;
+		line = u->line;
+		col = u->col;
+	} else {
+		missing_at(&c, NULL, "udfordringer", &line, &col);
+	}
+	kp_findings_add(out, "udfordringer", KP_ERROR, line, col,
+			"udfordringer: a plan beyond a draft names at least one "
+			"primary or acute challenge (guideline Bilag 1 part 3)");
+}
+
+static void check_cpr(const struct kp_plan *plan, struct kp_findings *out)
+{
+	const struct kp_node *n;
+	char masked[12];
+	struct ctx c;
+
+	if (ctx_init(&c, plan) < 0)
+		return;
+	n = kp_node_at(c.root, "borger.cpr");
+	if (!n || n->type != KP_STR)
+		return;
+	kp_cpr_mask(masked, n->v.str.ptr, n->v.str.len);
+	switch (kp_cpr_check(n->v.str.ptr, n->v.str.len, NULL)) {
+	case KP_CPR_OK:
+		break;
+	case KP_CPR_FORMAT:
+		/*
+		 * The schema's pattern for borger.cpr reports the form; one
+		 * finding for one fault.
+		 */
+		break;
+	case KP_CPR_DATE:
+		kp_findings_add(out, "cpr", KP_ERROR, n->line, n->col,
+				"borger.cpr: %s does not begin with a real date "
+				"of birth (DDMMYY; day + 60 for a replacement "
+				"number)", masked);
+		break;
+	case KP_CPR_MOD11:
+		kp_findings_add(out, "cpr", KP_WARNING, n->line, n->col,
+				"borger.cpr: %s fails the modulus-11 check; "
+				"numbers issued since 2007 may, but check for a "
+				"typing error", masked);
+		break;
+	}
+}
+
+/* 1 when the citizen born on birth is not yet 15 on date. */
+static int under_15(struct kp_date birth, struct kp_date date)
+{
+	struct kp_date b15 = birth;
+
+	/*
+	 * Born on 29 February: 15 on 1 March in a common year, the later
+	 * of the two readings, so that parental consent is asked for the
+	 * longer.
+	 */
+	b15.y += 15;
+	if (!kp_date_valid(b15.y, b15.m, b15.d)) {
+		b15.m = 3;
+		b15.d = 1;
+	}
+	return kp_date_cmp(date, b15) < 0;
+}
+
+static void check_samtykke_alder(const struct kp_plan *plan,
+				 struct kp_findings *out)
+{
+	static const char *const by_parents[] = { "foraeldre", "vaerge" };
+	const struct kp_node *cpr, *s, *dn, *by;
+	struct kp_date birth, date;
+	enum kp_cpr_status st;
+	char ds[11];
+	const char *b, *from = "samtykke.dato";
+	struct ctx c;
+	unsigned line, col;
+	size_t i;
+
+	if (ctx_init(&c, plan) < 0)
+		return;
+	cpr = kp_node_at(c.root, "borger.cpr");
+	if (!cpr || cpr->type != KP_STR)
+		return;
+	st = kp_cpr_check(cpr->v.str.ptr, cpr->v.str.len, &birth);
+	if (st != KP_CPR_OK && st != KP_CPR_MOD11)
+		return;
+	s = kp_map_get(c.root, "samtykke");
+	if (!map_or_missing(s))
+		return;
+	/* The consent date; a draft before consent has the meeting's. */
+	dn = kp_map_get(s, "dato");
+	if (!is_missing(dn)) {
+		if (node_date(dn, &date) < 0)
+			return;
+	} else {
+		from = "moede.dato";
+		if (node_date(kp_node_at(c.root, "moede.dato"), &date) < 0)
+			return;
+	}
+	if (!under_15(birth, date))
+		return;
+	by = kp_map_get(s, "givet_af");
+	b = kp_node_str(by);
+	if (!is_missing(by) && !b)
+		return;
+	for (i = 0; b && i < sizeof(by_parents) / sizeof(by_parents[0]); i++)
+		if (strcmp(b, by_parents[i]) == 0)
+			return;
+	if (b) {
+		line = by->line;
+		col = by->col;
+	} else {
+		missing_at(&c, "samtykke", "givet_af", &line, &col);
+	}
+	kp_date_format(ds, date);
+	kp_findings_add(out, "samtykke_alder",
+			c.level == DRAFT ? KP_WARNING : KP_ERROR, line, col,
+			"samtykke.givet_af: the citizen is under 15 on %s (%s); "
+			"consent must be given by the parents "
+			"(givet_af: foraeldre or vaerge) "
+			"(Region Syddanmark 2024, Samtykke)", ds, from);
+}
+
+/* ------------------------------------------------------------------ */
+
+static const struct kp_rule rules[] = {
+	{ "grundlag", "Bilag 1",
+	  "at least one of grundlag.psykiatri and grundlag.rusmiddelbehandling is true",
+	  check_grundlag },
+	{ "samtykke", "§5",
+	  "no plan beyond a draft without consent (samtykke.givet), nor an active one after it is withdrawn",
+	  check_samtykke },
+	{ "paaroerende", "§6.2.1",
+	  "a relative among the participants needs samtykke.paaroerende: true",
+	  check_paaroerende },
+	{ "godkendt", "§5, Bilag 1",
+	  "a plan beyond a draft is approved by the citizen (godkendt_af_borger)",
+	  check_godkendt },
+	{ "opfoelgning", "§6.2.5, Bilag 1 part 5",
+	  "the follow-up is after the meeting and at most 6 months after it",
+	  check_opfoelgning },
+	{ "ansvarlig", "§6.2.4",
+	  "every action has a responsible party and success criteria",
+	  check_ansvarlig },
+	{ "udfordringer", "Bilag 1 part 3",
+	  "a plan beyond a draft names at least one challenge",
+	  check_udfordringer },
+	{ "cpr", "Bilag 1 part 1",
+	  "borger.cpr is DDMMYY-SSSS with a real date; modulus 11 is a warning",
+	  check_cpr },
+	{ "samtykke_alder", "Region Syddanmark 2024, Samtykke",
+	  "a citizen under 15 at the consent date has consent from the parents",
+	  check_samtykke_alder },
+};
+
+const struct kp_rule *kp_rules(size_t *n)
+{
+	if (n)
+		*n = sizeof(rules) / sizeof(rules[0]);
+	return rules;
+}
+
+void kp_rules_check(const struct kp_plan *plan, struct kp_findings *out)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		rules[i].check(plan, out);
+}

@@ -1,0 +1,103 @@
+/*
+ * validate.c: judge a loaded plan: the schema, the id against the file
+ * name, and the guideline's rules.
+ */
+#include <pthread.h>
+#include <string.h>
+
+#include "kiplan.h"
+#include "banned.h"
+
+/*
+ * The built-in schema is compiled once per process and kept until exit:
+ * due and export may validate plans from several threads at once.
+ */
+static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+static struct kp_schema *builtin;
+static struct kp_error builtin_err = KP_ERROR_INIT;
+
+static void builtin_compile(void)
+{
+	if (kp_schema_builtin(&builtin, &builtin_err) < 0)
+		builtin = NULL;
+}
+
+static int is_digits(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/*
+ * The id that the file name demands, or 0 when it demands none.  Only a
+ * base name of the id form, ki-NNNN-NNNN.md, ties the file to its id, as
+ * kiplan new names files; any other name is exempt: the examples
+ * (bilag2.md), test cases (case-1.md), standard input ("-").  A revision
+ * suffix (ki-2014-0001.md@3, as kp_plan_open() is given) is ignored.
+ */
+static int id_from_name(char out[13], const char *path)
+{
+	const char *base = strrchr(path, '/'), *at;
+	size_t len;
+
+	base = base ? base + 1 : path;
+	at = strchr(base, '@');
+	len = at ? (size_t)(at - base) : strlen(base);
+	if (len != 15 || memcmp(base, "ki-", 3) != 0 || base[7] != '-' ||
+	    memcmp(base + 12, ".md", 3) != 0 || !is_digits(base + 3, 4) ||
+	    !is_digits(base + 8, 4))
+		return 0;
+	memcpy(out, base, 12);
+	out[12] = '\0';
+	return 1;
+}
+
+/*
+ * A missing or non-string id is the schema's to report; a wrong one in a
+ * file named for an id is ours.
+ */
+static void check_id(const struct kp_plan *plan, struct kp_findings *out)
+{
+	const struct kp_node *id;
+	char want[13];
+
+	if (!plan->path || !id_from_name(want, plan->path))
+		return;
+	id = kp_map_get(plan->root, "id");
+	if (!id || id->type != KP_STR)
+		return;
+	if (id->v.str.len == 12 && memcmp(id->v.str.ptr, want, 12) == 0)
+		return;
+	kp_findings_add(out, "id", KP_ERROR, id->line, id->col,
+			"id: '%.40s' does not match the file name %s.md; the "
+			"file of a plan is named <id>.md", id->v.str.ptr, want);
+}
+
+size_t kp_validate(const struct kp_plan *plan, const struct kp_schema *schema,
+		   struct kp_findings *out)
+{
+	size_t start = out->len, i, errors = 0;
+
+	if (!schema) {
+		pthread_once(&builtin_once, builtin_compile);
+		schema = builtin;
+		if (!schema)
+			/* A build defect, but never a silently accepted plan. */
+			kp_findings_add(out, "schema", KP_ERROR, 1, 1,
+					"the built-in schema does not compile: %s",
+					builtin_err.msg);
+	}
+	if (schema && plan->root)
+		kp_schema_validate(schema, plan->root, out);
+	check_id(plan, out);
+	kp_rules_check(plan, out);
+	for (i = start; i < out->len; i++)
+		if (out->v[i].sev == KP_ERROR)
+			errors++;
+	kp_findings_sort(out);
+	return errors;
+}
