@@ -509,6 +509,174 @@ int kp_plan_open(struct kp_plan **out, struct kp_source *src,
 
 /* --- repo: declarations of lib/repo.c go here --- */
 
+/*
+ * A plan repository: an ordinary git repository whose working directory
+ * holds the plans (<id>.md) and a directory .kiplan/ with the schema in
+ * use (.kiplan/schema.yaml) and the repository's settings
+ * (.kiplan/config, git-config syntax).  Every git operation goes through
+ * libgit2; nothing ever leaves the machine.
+ *
+ * Opening or creating one sets the process umask to 077: plans hold CPR
+ * numbers and health data, so every file and object is private.
+ */
+struct kp_repo;
+
+/*
+ * Find the plan repository as git does: the directory path (NULL: the
+ * value of $KIPLAN_DIR when set, else the current directory) or one of
+ * its parents.  KP_ENOTFOUND when there is none, or when the git
+ * repository found has no .kiplan directory.
+ */
+int kp_repo_open(struct kp_repo **out, const char *path,
+		 struct kp_error *err);
+
+/*
+ * Create a plan repository in dir (created 0700 if missing), with a first
+ * commit holding .kiplan/schema.yaml (schema_text, or the built-in schema
+ * when NULL), .kiplan/config and a .gitignore that keeps outbox/ out of
+ * git.  On an existing plan repository nothing is changed and *created
+ * is 0.  A non-empty directory that is not a plan repository is refused
+ * with KP_EEXISTS.
+ */
+int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
+		 const char *schema_text, size_t schema_len,
+		 struct kp_error *err);
+void kp_repo_free(struct kp_repo *repo);
+
+/* The working directory, absolute, without a trailing slash. Borrowed. */
+const char *kp_repo_workdir(const struct kp_repo *repo);
+
+/*
+ * A setting of .kiplan/config, a git-config file ("due.kladde-dage").
+ * *out is a new string (free()); KP_ENOTFOUND when it is not set.
+ */
+int kp_repo_setting(char **out, struct kp_repo *repo, const char *key,
+		    struct kp_error *err);
+
+/* The schema recorded in the repository (.kiplan/schema.yaml). */
+int kp_repo_schema(struct kp_schema **out, struct kp_repo *repo,
+		   struct kp_error *err);
+
+/*
+ * The repository lock serializes every change (id allocation, commit,
+ * ref update).  It is an fcntl() lock on .git/kiplan.lock, which the
+ * kernel releases when the process dies, so a killed kiplan never leaves
+ * a lock that blocks.  Waits up to $KIPLAN_LOCK_TIMEOUT seconds (default
+ * 30), then KP_ELOCKED.  Not recursive.
+ */
+int kp_repo_lock(struct kp_repo *repo, struct kp_error *err);
+void kp_repo_unlock(struct kp_repo *repo);
+
+/*
+ * Resolve a PLAN argument (a path, a file name, or an id) to the plan
+ * file's path relative to the working directory (*out: free()).  A path
+ * outside the working directory, inside .git, or a symbolic link is
+ * refused (KP_EUSAGE); so is a missing file when must_exist is set
+ * (KP_ENOTFOUND).
+ */
+int kp_repo_plan_path(char **out, struct kp_repo *repo, const char *arg,
+		      int must_exist, struct kp_error *err);
+
+/*
+ * Read the working file rel (relative to the working directory) without
+ * following a symbolic link, up to KP_PLAN_MAX bytes.
+ */
+int kp_repo_read(struct kp_buf *out, struct kp_repo *repo, const char *rel,
+		 struct kp_error *err);
+
+/*
+ * The next free plan id of year, "ki-YYYY-NNNN", into out: one more than
+ * the highest of that year in the working directory, in HEAD, and among
+ * the drafts being edited (.git/kiplan-edit/).  Call it holding the lock.
+ */
+int kp_repo_next_id(char out[13], struct kp_repo *repo, int year,
+		    struct kp_error *err);
+
+/*
+ * One entry of a plan's history.  A revision is a commit of the
+ * first-parent history of HEAD that changed the plan file; revisions are
+ * numbered from 1 at the oldest.  A sending record is a later commit that
+ * leaves the file as it was but carries "Plan-Id: <id>" and "Sendt-til:"
+ * trailers: the revision in force was sent again.
+ */
+struct kp_revision {
+	unsigned number;	/* the revision (in force, for a sending) */
+	int sending;		/* 1: a sending record, not a new text */
+	char commit[41];
+	char blob[41];		/* the file's blob at this commit */
+	long long time;		/* committer time */
+	int offset;		/* minutes east of UTC */
+	char *author;		/* "Name <email>"; owned */
+	char *message;		/* the whole message; owned */
+	char **recipients;	/* the Sendt-til trailers; owned */
+	size_t nrecipients;
+};
+
+struct kp_history {
+	struct kp_revision *v;	/* oldest first */
+	size_t len, alloc;
+	unsigned revisions;	/* the number of revisions */
+};
+#define KP_HISTORY_INIT { NULL, 0, 0, 0 }
+
+/* The history of the file rel (relative to the working directory). */
+int kp_repo_history(struct kp_history *out, struct kp_repo *repo,
+		    const char *rel, struct kp_error *err);
+void kp_history_release(struct kp_history *h);
+
+/*
+ * Find the revision that REV names in h: a number (1 is the first), a
+ * date YYYY-MM-DD (the last revision committed on or before that day, by
+ * the commit's own clock), or a commit id or unique prefix of at least 4
+ * hex digits (the revision in force at that commit).  A number not
+ * larger than the number of revisions is a revision number.  *out is
+ * borrowed from h.
+ */
+int kp_repo_resolve(const struct kp_revision **out, struct kp_repo *repo,
+		    const struct kp_history *h, const char *rev,
+		    struct kp_error *err);
+
+/* Append the file rel as it is in commit (hex) to out. */
+int kp_repo_blob(struct kp_buf *out, struct kp_repo *repo, const char *commit,
+		 const char *rel, struct kp_error *err);
+
+/*
+ * Build a commit message: summary, the body paragraphs (one line each),
+ * then the trailers
+ * "Plan-Id: id", "Revision: N" and one "Sendt-til: R" per recipient.
+ * Every part is refused (KP_EUSAGE) when it holds a control character (a
+ * newline could forge a trailer); a recipient also when it holds '<' or
+ * '>' outside its "Name <email>" form.
+ */
+int kp_repo_message(struct kp_buf *out, const char *summary,
+		    const char *const *body, size_t nbody, const char *id,
+		    unsigned revision,
+		    const char *const *recipients, size_t nrecipients,
+		    struct kp_error *err);
+
+/*
+ * Commit the one file rel with the content data (len bytes) on top of
+ * HEAD: the new tree is HEAD's tree with that one entry replaced, whatever
+ * else is staged or modified.  With data NULL the tree is HEAD's own (an
+ * empty commit that records a sending).  HEAD's branch moves only if it
+ * still points where it was read (compare and swap), then the index entry
+ * of rel is updated, so that git status shows the file clean.  Author and
+ * committer: $KIPLAN_AUTHOR ("Name <email>") or git's user.name and
+ * user.email; times from $GIT_AUTHOR_DATE and $GIT_COMMITTER_DATE when
+ * set ("@SECONDS +HHMM", "SECONDS +HHMM" or "YYYY-MM-DDTHH:MM:SS+HH:MM").
+ * The commit id goes into out.  Call it holding the lock.
+ */
+int kp_repo_commit(char out[41], struct kp_repo *repo, const char *rel,
+		   const char *data, size_t len, const char *message,
+		   struct kp_error *err);
+
+/*
+ * A test hook: when $KIPLAN_TEST_CRASH equals point, the process kills
+ * itself with SIGKILL there, so that tests can check what a crash at
+ * that point leaves behind.
+ */
+void kp_test_crash(const char *point);
+
 /* ------------------------------------------------------------------ */
 /* Rendering (lib/render.c builds the model; render_html.c and         */
 /* render_pdf.c write it)                                              */
