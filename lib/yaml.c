@@ -632,7 +632,7 @@ static const char *shape_name(const struct kp_node *n)
 	if (n->type == KP_SEQ)
 		return "a sequence";
 	if (n->type == KP_NULL)
-		return "empty";
+		return "null";
 	return "a scalar";
 }
 
