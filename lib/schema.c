@@ -2351,7 +2351,14 @@ static int eval(struct vctx *v, const struct sch *s,
 			}
 		}
 	}
-	if (ok && mark && loc)
+	/*
+	 * A failed subschema's annotations are dropped (2020-12).  When
+	 * reporting, every path taken is one whose failure already fails
+	 * the whole instance, so keeping them changes no verdict and spares
+	 * an "unknown key" for every key that a failed $ref or allOf branch
+	 * did declare.
+	 */
+	if ((ok || v->out) && mark && loc)
 		or_marks(mark, loc, n);
 done:
 	v->depth--;
@@ -2377,11 +2384,64 @@ static int run(const struct kp_schema *schema, const struct kp_node *inst,
 	return ok;
 }
 
+static uint64_t finding_hash(const struct kp_finding *f)
+{
+	uint64_t h = mix(((uint64_t)f->line << 32) ^ f->col);
+	const char *p;
+
+	for (p = f->msg; *p; p++) {
+		h ^= (unsigned char)*p;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/*
+ * Drop findings (from first on) equal to an earlier one: a base schema
+ * and an extension may both say the same thing about a value.
+ */
+static void drop_repeats(struct kp_findings *out, size_t first)
+{
+	size_t n = out->len - first, cap, i, k, kept = first, *slots;
+
+	if (n < 2)
+		return;
+	for (cap = 16; cap < n * 2; cap *= 2)
+		;
+	slots = kp_xcalloc(cap, sizeof(*slots));
+	for (i = first; i < out->len; i++) {
+		struct kp_finding *f = &out->v[i];
+		int dup = 0;
+
+		for (k = finding_hash(f) & (cap - 1); slots[k];
+		     k = (k + 1) & (cap - 1)) {
+			const struct kp_finding *g = &out->v[slots[k] - 1];
+
+			if (g->line == f->line && g->col == f->col &&
+			    !strcmp(g->msg, f->msg)) {
+				dup = 1;
+				break;
+			}
+		}
+		if (dup) {
+			free(f->msg);
+			continue;
+		}
+		out->v[kept] = *f;
+		slots[k] = ++kept;
+	}
+	out->len = kept;
+	free(slots);
+}
+
 void kp_schema_validate(const struct kp_schema *schema,
 			const struct kp_node *instance,
 			struct kp_findings *out)
 {
+	size_t first = out->len;
+
 	run(schema, instance, out);
+	drop_repeats(out, first);
 }
 
 int kp_schema_valid(const struct kp_schema *schema,
