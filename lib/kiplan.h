@@ -824,6 +824,17 @@ int kp_render(struct kp_buf *out, const char *format,
 	      struct kp_error *err);
 
 
+/*
+ * Write doc as an A4 PDF to out (appended), drawn with cairo and pango:
+ * DejaVu fonts, embedded; tables and long cells break across pages with
+ * their header rows repeated; a running header (doc->header, doc->stamp,
+ * the draft and invalid marks) and "Side N af M" on every page; title,
+ * author, subject and creation date as metadata.  KP_ERENDER (out as it
+ * was) when cairo fails.
+ */
+int kp_render_pdf(struct kp_buf *out, const struct kp_rdoc *doc,
+		  struct kp_error *err);
+
 /* --- due and export: declarations of lib/due.c, lib/export.c go here --- */
 
 #endif

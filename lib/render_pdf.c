@@ -1,0 +1,1428 @@
+/*
+ * render_pdf.c: the document model (struct kp_rdoc) as an A4 PDF, drawn
+ * natively with cairo and pango.
+ *
+ * Two passes.  The layout pass turns every block into flows of lines
+ * (one PangoLayoutLine each, with its height and the space above it) and
+ * paginates them into a display list per page; a table cell is a flow
+ * too, so a cell taller than a page is split between two lines like any
+ * text.  The drawing pass then knows the page count, and draws each page
+ * with its running header, its footer "Side N af M" and its display list.
+ *
+ * All lengths are in points (1/72 inch): the Pango context has a
+ * resolution of 72 dpi, so a font size is a length on the page.
+ */
+#include <cairo.h>
+#include <cairo-pdf.h>
+#include <cmark.h>
+#include <pango/pangocairo.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kiplan.h"
+#include "pdf.h"
+#include "banned.h"
+
+/* A4 and the page's areas. */
+#define PAGE_W 595.276
+#define PAGE_H 841.89
+#define MARGIN_X 51.0
+#define CONTENT_W (PAGE_W - 2 * MARGIN_X)
+#define HEAD_Y 30.0		/* top of the running header */
+#define BODY_TOP 84.0		/* top of the body */
+#define BODY_BOTTOM (PAGE_H - 58.0)
+#define FOOT_RULE (PAGE_H - 46.0)
+#define BODY_H (BODY_BOTTOM - BODY_TOP)
+
+/* Table cells. */
+#define PAD_X 4.5
+#define PAD_Y 3.2
+#define BORDER 0.6
+#define TABLE_GAP 8.0		/* above a table */
+#define TEXT_GAP 6.0		/* above a text block */
+#define MIN_SPLIT 34.0		/* a row is split only if this much fits */
+
+/* Paragraphs of CommonMark. */
+#define PARA_GAP 4.0
+#define TIGHT_GAP 1.5
+#define QUOTE_INDENT 12.0
+#define BULLET_INDENT 11.0
+
+#define FONT_TEXT "DejaVu Serif 9"
+#define FONT_MONO "DejaVu Sans Mono 8.5"
+#define FONT_LABEL "DejaVu Sans Bold 8"
+#define FONT_EMPH "DejaVu Sans Oblique 8"
+#define FONT_SMALL "DejaVu Sans 7.5"
+#define FONT_HEADER "DejaVu Sans Bold 9"
+#define FONT_MARK "DejaVu Sans Bold 9.5"
+
+static const char *const heading_fonts[] = {
+	"DejaVu Sans Bold 15", "DejaVu Sans Bold 11.5",
+	"DejaVu Sans Bold 9.5"
+};
+static const double heading_gap[] = { 18.0, 14.0, 10.0 };
+
+/* Colours: grey levels and the red of the draft and invalid marks. */
+#define INK 0.08
+#define MUTED "#505050"
+#define FILL_HEADER 0.85
+#define FILL_LABEL 0.94
+#define RULE_GREY 0.25
+#define RED_R 0.70
+#define RED_G 0.07
+#define RED_B 0.07
+
+#define MARK_DRAFT "Udkast – ikke afsendt"
+#define MARK_INVALID "Ugyldig – planen indeholder fejl"
+
+#define PT(x) ((int)((x) * PANGO_SCALE + 0.5))
+#define UN(x) ((double)(x) / PANGO_SCALE)
+
+/* ------------------------------------------------------------------ */
+/* Markup                                                              */
+/* ------------------------------------------------------------------ */
+
+static void add_utf8(struct kp_buf *out, gunichar c)
+{
+	char tmp[8];
+	int n = g_unichar_to_utf8(c, tmp);
+
+	kp_buf_add(out, tmp, (size_t)n);
+}
+
+void kp_pdf_escape(struct kp_buf *out, const char *s, size_t len)
+{
+	const char *end = s + len;
+
+	while (s < end) {
+		gunichar c = g_utf8_get_char_validated(s, end - s);
+		const char *next;
+
+		if (c == (gunichar)-1 || c == (gunichar)-2) {
+			add_utf8(out, 0xfffd);
+			s++;
+			continue;
+		}
+		next = g_utf8_next_char(s);
+		switch (c) {
+		case '&': kp_buf_addstr(out, "&amp;"); break;
+		case '<': kp_buf_addstr(out, "&lt;"); break;
+		case '>': kp_buf_addstr(out, "&gt;"); break;
+		case '\'': kp_buf_addstr(out, "&#39;"); break;
+		case '"': kp_buf_addstr(out, "&quot;"); break;
+		case '\r': break;
+		case '\t':
+		case '\n': kp_buf_addch(out, (int)c); break;
+		default:
+			if (c < 0x20 || c == 0x7f || c == 0xfffe ||
+			    c == 0xffff || c == 0)
+				add_utf8(out, 0xfffd);
+			else
+				kp_buf_add(out, s, (size_t)(next - s));
+		}
+		s = next;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* CommonMark to paragraphs                                            */
+/* ------------------------------------------------------------------ */
+
+struct md_list {
+	int ordered;
+	int delim;		/* CMARK_PERIOD_DELIM or CMARK_PAREN_DELIM */
+	int next;		/* number of the next item */
+	int tight;
+	double indent;		/* of its items' text */
+};
+
+struct md_walk {
+	struct kp_pdf_paras *out;
+	struct kp_buf m;	/* markup of the paragraph being built */
+	double x, max_indent;
+	double *xs;		/* x before each open container */
+	size_t nxs, axs;
+	struct md_list *lists;
+	size_t nlists, alists;
+	char *marker;		/* of the item whose first paragraph is due */
+	double mx;
+};
+
+static void para_add(struct md_walk *w, enum kp_pdf_para_kind kind,
+		     const char *markup, size_t len)
+{
+	struct kp_pdf_paras *o = w->out;
+	struct kp_pdf_para *p;
+	int tight = w->nlists && w->lists[w->nlists - 1].tight;
+
+	if (o->len == o->alloc) {
+		o->alloc = o->alloc ? 2 * o->alloc : 8;
+		o->v = kp_xrealloc(o->v, o->alloc * sizeof(*o->v));
+	}
+	p = &o->v[o->len];
+	p->kind = kind;
+	p->markup = kp_xstrndup(markup, len);
+	p->marker = w->marker;
+	p->x = w->x;
+	p->mx = w->mx;
+	p->gap = o->len == 0 ? 0 : tight ? TIGHT_GAP : PARA_GAP;
+	w->marker = NULL;
+	o->len++;
+}
+
+static void push_x(struct md_walk *w, double dx)
+{
+	if (w->nxs == w->axs) {
+		w->axs = w->axs ? 2 * w->axs : 8;
+		w->xs = kp_xrealloc(w->xs, w->axs * sizeof(*w->xs));
+	}
+	w->xs[w->nxs++] = w->x;
+	if (w->x + dx <= w->max_indent)
+		w->x += dx;
+}
+
+static void pop_x(struct md_walk *w)
+{
+	if (w->nxs)
+		w->x = w->xs[--w->nxs];
+}
+
+static int count_digits(int n)
+{
+	int d = 1;
+
+	while (n >= 10 || n <= -10) {
+		n /= 10;
+		d++;
+	}
+	return d + (n < 0);
+}
+
+static void list_enter(struct md_walk *w, cmark_node *node)
+{
+	struct md_list *l;
+	cmark_node *c;
+	int n = 0;
+
+	if (w->nlists == w->alists) {
+		w->alists = w->alists ? 2 * w->alists : 4;
+		w->lists = kp_xrealloc(w->lists, w->alists * sizeof(*w->lists));
+	}
+	l = &w->lists[w->nlists++];
+	l->ordered = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST;
+	l->delim = cmark_node_get_list_delim(node);
+	l->next = cmark_node_get_list_start(node);
+	l->tight = cmark_node_get_list_tight(node);
+	if (l->ordered) {
+		/* The hanging indent fits the widest number of the list. */
+		for (c = cmark_node_first_child(node); c; c = cmark_node_next(c))
+			n++;
+		l->indent = 6.0 + 5.8 * (count_digits(l->next + n - 1) + 1);
+	} else {
+		l->indent = BULLET_INDENT;
+	}
+}
+
+static void item_enter(struct md_walk *w)
+{
+	static const char *const bullets[] = { "•", "◦", "▪" };
+	struct md_list *l;
+	struct kp_buf b = KP_BUF_INIT;
+
+	if (!w->nlists)
+		return;
+	l = &w->lists[w->nlists - 1];
+	if (l->ordered)
+		kp_buf_addf(&b, "%d%c", l->next++,
+			    l->delim == CMARK_PAREN_DELIM ? ')' : '.');
+	else
+		kp_buf_addstr(&b, bullets[(w->nlists - 1) % 3]);
+	free(w->marker);
+	w->marker = kp_buf_detach(&b, NULL);
+	w->mx = w->x;
+	push_x(w, l->indent);
+}
+
+/* Does the link's text say the same as its URL (an autolink)? */
+static int link_is_url(cmark_node *link, const char *url)
+{
+	cmark_node *c = cmark_node_first_child(link);
+	const char *t;
+
+	if (!c || cmark_node_next(c) || cmark_node_get_type(c) != CMARK_NODE_TEXT)
+		return 0;
+	t = cmark_node_get_literal(c);
+	if (!t)
+		return 0;
+	if (!strcmp(t, url))
+		return 1;
+	return !strncmp(url, "mailto:", 7) && !strcmp(t, url + 7);
+}
+
+static void add_literal(struct md_walk *w, cmark_node *node)
+{
+	const char *s = cmark_node_get_literal(node);
+
+	if (s)
+		kp_pdf_escape(&w->m, s, strlen(s));
+}
+
+/* A leaf block kept as written: code, raw HTML (as inert text). */
+static void add_verbatim(struct md_walk *w, cmark_node *node)
+{
+	const char *s = cmark_node_get_literal(node);
+	size_t len = s ? strlen(s) : 0;
+
+	while (len && (s[len - 1] == '\n' || s[len - 1] == '\r'))
+		len--;
+	kp_buf_reset(&w->m);
+	if (len)
+		kp_pdf_escape(&w->m, s, len);
+	para_add(w, KP_PDF_PARA_CODE, w->m.buf, w->m.len);
+}
+
+static void md_event(struct md_walk *w, cmark_event_type ev, cmark_node *node)
+{
+	int enter = ev == CMARK_EVENT_ENTER;
+	const char *url;
+
+	switch (cmark_node_get_type(node)) {
+	case CMARK_NODE_BLOCK_QUOTE:
+		if (enter)
+			push_x(w, QUOTE_INDENT);
+		else
+			pop_x(w);
+		break;
+	case CMARK_NODE_LIST:
+		if (enter)
+			list_enter(w, node);
+		else if (w->nlists)
+			w->nlists--;
+		break;
+	case CMARK_NODE_ITEM:
+		if (enter) {
+			item_enter(w);
+		} else {
+			if (w->marker)	/* an empty item still shows its marker */
+				para_add(w, KP_PDF_PARA_TEXT, "", 0);
+			pop_x(w);
+		}
+		break;
+	case CMARK_NODE_PARAGRAPH:
+	case CMARK_NODE_HEADING:
+		if (enter) {
+			kp_buf_reset(&w->m);
+			if (cmark_node_get_type(node) == CMARK_NODE_HEADING)
+				kp_buf_addstr(&w->m, "<b>");
+		} else {
+			if (cmark_node_get_type(node) == CMARK_NODE_HEADING)
+				kp_buf_addstr(&w->m, "</b>");
+			para_add(w, KP_PDF_PARA_TEXT, w->m.buf, w->m.len);
+		}
+		break;
+	case CMARK_NODE_CODE_BLOCK:
+	case CMARK_NODE_HTML_BLOCK:
+	case CMARK_NODE_CUSTOM_BLOCK:
+		add_verbatim(w, node);
+		break;
+	case CMARK_NODE_THEMATIC_BREAK:
+		para_add(w, KP_PDF_PARA_RULE, "", 0);
+		break;
+	case CMARK_NODE_TEXT:
+	case CMARK_NODE_HTML_INLINE:
+	case CMARK_NODE_CUSTOM_INLINE:
+		add_literal(w, node);
+		break;
+	case CMARK_NODE_SOFTBREAK:
+		kp_buf_addch(&w->m, ' ');
+		break;
+	case CMARK_NODE_LINEBREAK:
+		kp_buf_addch(&w->m, '\n');
+		break;
+	case CMARK_NODE_CODE:
+		kp_buf_addstr(&w->m, "<span font_family=\"DejaVu Sans Mono\" "
+			      "size=\"92%\">");
+		add_literal(w, node);
+		kp_buf_addstr(&w->m, "</span>");
+		break;
+	case CMARK_NODE_EMPH:
+		kp_buf_addstr(&w->m, enter ? "<i>" : "</i>");
+		break;
+	case CMARK_NODE_STRONG:
+		kp_buf_addstr(&w->m, enter ? "<b>" : "</b>");
+		break;
+	case CMARK_NODE_LINK:
+		url = cmark_node_get_url(node);
+		if (!enter && url && *url && kp_md_url_safe(url) &&
+		    !link_is_url(node, url)) {
+			kp_buf_addstr(&w->m, " (");
+			kp_pdf_escape(&w->m, url, strlen(url));
+			kp_buf_addch(&w->m, ')');
+		}
+		break;
+	case CMARK_NODE_IMAGE:
+		kp_buf_addch(&w->m, enter ? '[' : ']');
+		break;
+	default:
+		break;
+	}
+}
+
+void kp_pdf_paras_from_md(struct kp_pdf_paras *out, const char *text,
+			  size_t len, double max_indent)
+{
+	struct md_walk w;
+	cmark_node *doc;
+	cmark_iter *it;
+	cmark_event_type ev;
+
+	memset(&w, 0, sizeof(w));
+	w.out = out;
+	kp_buf_init(&w.m);
+	w.max_indent = max_indent;
+	doc = kp_md_parse(text, len);
+	it = cmark_iter_new(doc);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE)
+		md_event(&w, ev, cmark_iter_get_node(it));
+	cmark_iter_free(it);
+	kp_md_free(doc);
+	free(w.marker);
+	free(w.xs);
+	free(w.lists);
+	kp_buf_release(&w.m);
+}
+
+void kp_pdf_paras_release(struct kp_pdf_paras *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->len; i++) {
+		free(p->v[i].markup);
+		free(p->v[i].marker);
+	}
+	free(p->v);
+	p->v = NULL;
+	p->len = p->alloc = 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Flows: lines of text, stacked                                       */
+/* ------------------------------------------------------------------ */
+
+struct line {
+	PangoLayoutLine *pl;	/* NULL: a rule */
+	PangoLayoutLine *mark;	/* a list item's marker, or NULL */
+	double x, mx;		/* left edges, from the flow's left */
+	double gap;		/* space above it, unless first on a page */
+	double height;
+	double baseline;	/* from the line's top */
+	double end;		/* sum of gaps and heights up to its bottom */
+};
+
+struct flow {
+	struct line *v;
+	size_t len, alloc;
+};
+
+/* Height of lines [a, b) set one below the other from a's top. */
+static double flow_height(const struct flow *f, size_t a, size_t b)
+{
+	if (a >= b)
+		return 0;
+	return f->v[b - 1].end - (a ? f->v[a - 1].end : 0) - f->v[a].gap;
+}
+
+/* How many lines from a fit into avail points. */
+static size_t flow_fit(const struct flow *f, size_t a, double avail)
+{
+	size_t b = a;
+
+	while (b < f->len && flow_height(f, a, b + 1) <= avail + 0.001)
+		b++;
+	return b - a;
+}
+
+static struct line *flow_push(struct flow *f)
+{
+	struct line *l;
+
+	if (f->len == f->alloc) {
+		f->alloc = f->alloc ? 2 * f->alloc : 8;
+		f->v = kp_xrealloc(f->v, f->alloc * sizeof(*f->v));
+	}
+	l = &f->v[f->len++];
+	memset(l, 0, sizeof(*l));
+	return l;
+}
+
+static void flow_end(struct flow *f, struct line *l)
+{
+	size_t i = (size_t)(l - f->v);
+
+	l->end = (i ? f->v[i - 1].end : 0) + l->gap + l->height;
+}
+
+/* ------------------------------------------------------------------ */
+/* Pages: display lists                                                */
+/* ------------------------------------------------------------------ */
+
+enum op_type {
+	OP_FILL,		/* rectangle x, y, w, h in grey */
+	OP_TEXT,		/* line pl with its origin at x, y */
+	OP_STROKE		/* line from x, y to x + w, y + h */
+};
+
+struct op {
+	enum op_type type;
+	PangoLayoutLine *pl;
+	double x, y, w, h;
+	double grey;
+};
+
+struct page {
+	struct op *v;
+	size_t len, alloc;
+};
+
+struct pdf {
+	const struct kp_rdoc *doc;
+	PangoContext *pc;
+	PangoLayout **layouts;	/* every layout made, unreferenced at the end */
+	size_t nlayouts, alayouts;
+	struct page *pages;
+	size_t npages, apages;
+	double y;		/* where the next thing goes on the last page */
+	double lead;		/* label_lead() */
+	int fresh;		/* nothing on the last page yet */
+};
+
+static struct op *op_add(struct pdf *p, enum op_type type)
+{
+	struct page *pg = &p->pages[p->npages - 1];
+	struct op *o;
+
+	if (pg->len == pg->alloc) {
+		pg->alloc = pg->alloc ? 2 * pg->alloc : 64;
+		pg->v = kp_xrealloc(pg->v, pg->alloc * sizeof(*pg->v));
+	}
+	o = &pg->v[pg->len++];
+	memset(o, 0, sizeof(*o));
+	o->type = type;
+	return o;
+}
+
+static void new_page(struct pdf *p)
+{
+	if (p->npages == p->apages) {
+		p->apages = p->apages ? 2 * p->apages : 8;
+		p->pages = kp_xrealloc(p->pages, p->apages * sizeof(*p->pages));
+	}
+	memset(&p->pages[p->npages], 0, sizeof(p->pages[0]));
+	p->npages++;
+	p->y = BODY_TOP;
+	p->fresh = 1;
+}
+
+static double room(const struct pdf *p)
+{
+	return BODY_BOTTOM - p->y;
+}
+
+static void put_fill(struct pdf *p, double x, double y, double w, double h,
+		     double grey)
+{
+	struct op *o = op_add(p, OP_FILL);
+
+	o->x = x;
+	o->y = y;
+	o->w = w;
+	o->h = h;
+	o->grey = grey;
+}
+
+static void put_stroke(struct pdf *p, double x, double y, double w, double h,
+		       double grey)
+{
+	struct op *o = op_add(p, OP_STROKE);
+
+	o->x = x;
+	o->y = y;
+	o->w = w;
+	o->h = h;
+	o->grey = grey;
+}
+
+static void put_box(struct pdf *p, double x, double y, double w, double h)
+{
+	put_stroke(p, x, y, w, 0, 0);
+	put_stroke(p, x, y + h, w, 0, 0);
+	put_stroke(p, x, y, 0, h, 0);
+	put_stroke(p, x + w, y, 0, h, 0);
+}
+
+/* Put lines [a, b) of f with the top of a at x, y; their height. */
+static double put_lines(struct pdf *p, const struct flow *f, size_t a,
+			size_t b, double x, double y)
+{
+	size_t i;
+	double top = y;
+
+	for (i = a; i < b; i++) {
+		const struct line *l = &f->v[i];
+		struct op *o;
+
+		if (i > a)
+			top += l->gap;
+		if (!l->pl) {
+			put_stroke(p, x + l->x, top + l->height / 2,
+				   CONTENT_W / 3, 0, 0.55);
+		} else {
+			o = op_add(p, OP_TEXT);
+			o->pl = l->pl;
+			o->x = x + l->x;
+			o->y = top + l->baseline;
+		}
+		if (l->mark) {
+			o = op_add(p, OP_TEXT);
+			o->pl = l->mark;
+			o->x = x + l->mx;
+			o->y = top + l->baseline;
+		}
+		top += l->height;
+	}
+	return top - y;
+}
+
+/* ------------------------------------------------------------------ */
+/* Layouts                                                             */
+/* ------------------------------------------------------------------ */
+
+static PangoLayout *make_layout(struct pdf *p, const char *markup,
+				const char *font, double width)
+{
+	PangoLayout *l = pango_layout_new(p->pc);
+	PangoFontDescription *fd = pango_font_description_from_string(font);
+	PangoAttrList *attrs = NULL;
+	char *text = NULL;
+
+	pango_layout_set_font_description(l, fd);
+	pango_font_description_free(fd);
+	if (width > 0) {
+		pango_layout_set_width(l, PT(width));
+		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	}
+	/* The markup is ours and escaped; parse it without any warning. */
+	if (pango_parse_markup(markup, -1, 0, &attrs, &text, NULL, NULL)) {
+		pango_layout_set_text(l, text, -1);
+		pango_layout_set_attributes(l, attrs);
+		pango_attr_list_unref(attrs);
+		g_free(text);
+	}
+	if (p->nlayouts == p->alayouts) {
+		p->alayouts = p->alayouts ? 2 * p->alayouts : 64;
+		p->layouts = kp_xrealloc(p->layouts,
+					 p->alayouts * sizeof(*p->layouts));
+	}
+	p->layouts[p->nlayouts++] = l;
+	return l;
+}
+
+/* Append the lines of layout l, its left edge at x, to f. */
+static void flow_add_layout(struct flow *f, PangoLayout *l, double x,
+			    double gap, PangoLayout *mark, double mx)
+{
+	PangoLayoutIter *it = pango_layout_get_iter(l);
+	int first = 1;
+
+	do {
+		PangoRectangle logical;
+		struct line *ln = flow_push(f);
+		int y0, y1;
+
+		pango_layout_iter_get_line_yrange(it, &y0, &y1);
+		pango_layout_iter_get_line_extents(it, NULL, &logical);
+		ln->pl = pango_layout_iter_get_line_readonly(it);
+		ln->x = x + UN(logical.x);
+		ln->height = UN(y1 - y0);
+		ln->baseline = UN(pango_layout_iter_get_baseline(it) - y0);
+		if (first) {
+			ln->gap = gap;
+			if (mark) {
+				ln->mark = pango_layout_get_line_readonly(mark,
+									  0);
+				ln->mx = mx;
+			}
+		}
+		flow_end(f, ln);
+		first = 0;
+	} while (pango_layout_iter_next_line(it));
+	pango_layout_iter_free(it);
+}
+
+/* The font and colour of a text with KP_CELL_* flags. */
+static const char *flags_font(unsigned flags)
+{
+	if (flags & (KP_CELL_HEADER | KP_CELL_LABEL))
+		return FONT_LABEL;
+	if (flags & KP_CELL_EMPH)
+		return FONT_EMPH;
+	return FONT_TEXT;
+}
+
+/* Wrap markup in the colour of flags; into out. */
+static void flags_wrap(struct kp_buf *out, unsigned flags, const char *m,
+		       size_t len)
+{
+	if (flags & KP_CELL_EMPH)
+		kp_buf_addstr(out, "<span foreground=\"" MUTED "\">");
+	kp_buf_add(out, m, len);
+	if (flags & KP_CELL_EMPH)
+		kp_buf_addstr(out, "</span>");
+}
+
+/*
+ * Lay out text (CommonMark, or plain with KP_CELL_PLAIN) width points
+ * wide into f.  An empty text gives no lines.
+ */
+static void build_flow(struct pdf *p, struct flow *f, const char *text,
+		       unsigned flags, double width)
+{
+	const char *font = flags_font(flags);
+	struct kp_buf m = KP_BUF_INIT, esc = KP_BUF_INIT;
+	struct kp_pdf_paras paras = KP_PDF_PARAS_INIT;
+	size_t i, len = text ? strlen(text) : 0;
+
+	if (width < 20)
+		width = 20;
+	while (len && (text[len - 1] == '\n' || text[len - 1] == ' '))
+		len--;
+	if (!len)
+		return;
+	if (flags & KP_CELL_PLAIN) {
+		kp_pdf_escape(&esc, text, len);
+		flags_wrap(&m, flags, esc.buf, esc.len);
+		flow_add_layout(f, make_layout(p, m.buf, font, width), 0, 0,
+				NULL, 0);
+		goto done;
+	}
+	kp_pdf_paras_from_md(&paras, text, len, width / 2);
+	for (i = 0; i < paras.len; i++) {
+		const struct kp_pdf_para *pa = &paras.v[i];
+		PangoLayout *mark = NULL;
+		struct line *ln;
+
+		if (pa->kind == KP_PDF_PARA_RULE) {
+			ln = flow_push(f);
+			ln->x = pa->x;
+			ln->gap = pa->gap;
+			ln->height = 6;
+			flow_end(f, ln);
+			continue;
+		}
+		kp_buf_reset(&m);
+		flags_wrap(&m, flags, pa->markup, strlen(pa->markup));
+		if (pa->marker) {
+			kp_buf_reset(&esc);
+			kp_pdf_escape(&esc, pa->marker, strlen(pa->marker));
+			mark = make_layout(p, esc.buf, font, 0);
+		}
+		flow_add_layout(f, make_layout(p, m.buf,
+				pa->kind == KP_PDF_PARA_CODE ? FONT_MONO : font,
+				width - pa->x), pa->x, pa->gap, mark, pa->mx);
+	}
+done:
+	kp_pdf_paras_release(&paras);
+	kp_buf_release(&m);
+	kp_buf_release(&esc);
+}
+
+static void flow_release(struct flow *f)
+{
+	free(f->v);
+	f->v = NULL;
+	f->len = f->alloc = 0;
+}
+
+/* The height of one line of the text font: the least a row is high. */
+static double line_height(struct pdf *p)
+{
+	PangoLayout *l = make_layout(p, "Ag", FONT_TEXT, 0);
+	int h;
+
+	pango_layout_get_size(l, NULL, &h);
+	return UN(h);
+}
+
+/* How much lower the text font's first baseline is than the label's. */
+static double label_lead(struct pdf *p)
+{
+	int text = pango_layout_get_baseline(make_layout(p, "Ag", FONT_TEXT,
+							 0));
+	int label = pango_layout_get_baseline(make_layout(p, "Ag", FONT_LABEL,
+							  0));
+
+	return text > label ? UN(text - label) : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Text blocks and headings                                            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Put f at the left margin, breaking it between lines across pages; a
+ * paragraph leaves no single line at the bottom of a page.
+ */
+static void put_flow(struct pdf *p, const struct flow *f, double gap)
+{
+	size_t a = 0, n;
+
+	if (!p->fresh)
+		p->y += gap;
+	while (a < f->len) {
+		n = flow_fit(f, a, room(p));
+		if (n < f->len - a) {
+			if (n == 1 && !p->fresh && f->len - a > 1)
+				n = 0;	/* no orphan */
+			else if (n > 2 && f->len - a - n == 1)
+				n--;	/* no widow */
+		}
+		if (!n) {
+			if (p->fresh)
+				n = 1;
+			else {
+				new_page(p);
+				continue;
+			}
+		}
+		p->y += put_lines(p, f, a, a + n, MARGIN_X, p->y);
+		p->fresh = 0;
+		a += n;
+		if (a < f->len)
+			new_page(p);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Tables                                                              */
+/* ------------------------------------------------------------------ */
+
+struct tcell {
+	struct flow f;
+	size_t next;		/* first line not yet put on a page */
+	size_t row, col;
+	size_t rs, cs;
+	unsigned flags;
+	double lead;		/* drop of the first line, to share a baseline */
+};
+
+struct table {
+	const struct kp_block *b;
+	size_t nrows, ncols;
+	size_t hdr;		/* header rows, repeated on each page */
+	double *colx;		/* ncols + 1 edges */
+	struct tcell *cells;	/* the cells that are not covered */
+	size_t ncells;
+	size_t *first;		/* index of the first cell of each row */
+	double *h, *top;	/* nrows heights and tops, scratch */
+	double minh;		/* least height of a row */
+	double hh;		/* height of the header rows */
+};
+
+static void table_build(struct pdf *p, struct table *t,
+			const struct kp_block *b)
+{
+	double sum = 0, x = MARGIN_X;
+	size_t r, c;
+
+	memset(t, 0, sizeof(*t));
+	t->b = b;
+	t->ncols = b->ncols;
+	t->nrows = b->cells ? b->nrows : 0;
+	t->colx = kp_xcalloc(t->ncols + 1, sizeof(double));
+	for (c = 0; c < t->ncols; c++)
+		sum += b->widths && b->widths[c] > 0 ? b->widths[c] : 1;
+	for (c = 0; c < t->ncols; c++) {
+		t->colx[c] = x;
+		x += CONTENT_W * (b->widths && b->widths[c] > 0 ?
+				  b->widths[c] : 1) / sum;
+	}
+	t->colx[t->ncols] = MARGIN_X + CONTENT_W;
+	t->cells = kp_xcalloc(t->nrows * t->ncols + 1, sizeof(*t->cells));
+	t->first = kp_xcalloc(t->nrows + 1, sizeof(size_t));
+	t->h = kp_xcalloc(t->nrows + 1, sizeof(double));
+	t->top = kp_xcalloc(t->nrows + 2, sizeof(double));
+	for (r = 0; r < t->nrows; r++) {
+		t->first[r] = t->ncells;
+		for (c = 0; c < t->ncols; c++) {
+			const struct kp_cell *kc = &b->cells[r * t->ncols + c];
+			struct tcell *tc;
+
+			if (kc->skip)
+				continue;
+			tc = &t->cells[t->ncells++];
+			tc->row = r;
+			tc->col = c;
+			/* Spans are clamped to the table, whatever the model. */
+			tc->cs = kc->colspan ? kc->colspan : 1;
+			if (tc->cs > t->ncols - c)
+				tc->cs = t->ncols - c;
+			tc->rs = kc->rowspan ? kc->rowspan : 1;
+			if (tc->rs > t->nrows - r)
+				tc->rs = t->nrows - r;
+			tc->flags = kc->flags;
+			if (kc->flags & (KP_CELL_HEADER | KP_CELL_LABEL |
+					 KP_CELL_EMPH))
+				tc->lead = p->lead;
+			build_flow(p, &tc->f, kc->text, kc->flags,
+				   t->colx[c + tc->cs] - t->colx[c] - 2 * PAD_X);
+		}
+	}
+	t->first[t->nrows] = t->ncells;
+}
+
+static void table_release(struct table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncells; i++)
+		flow_release(&t->cells[i].f);
+	free(t->cells);
+	free(t->colx);
+	free(t->first);
+	free(t->h);
+	free(t->top);
+}
+
+/* The end of the group of rows from s that spans keep together. */
+static size_t group_end(const struct table *t, size_t s)
+{
+	size_t e = s + 1, r, i;
+
+	for (r = s; r < e && r < t->nrows; r++)
+		for (i = t->first[r]; i < t->first[r + 1]; i++)
+			if (t->cells[i].row + t->cells[i].rs > e)
+				e = t->cells[i].row + t->cells[i].rs;
+	return e;
+}
+
+/* Cells that reach into rows [s, e): those starting in them, and those
+ * above s whose span comes down into them. */
+static int cell_in(const struct tcell *c, size_t s, size_t e)
+{
+	return c->row < e && c->row + c->rs > s;
+}
+
+static double cell_need(const struct tcell *c, int fresh)
+{
+	size_t a = fresh ? 0 : c->next;
+
+	return 2 * PAD_Y + (a ? 0 : c->lead) + flow_height(&c->f, a, c->f.len);
+}
+
+/*
+ * Heights of rows [s, e) for what is left of their cells (or all of it
+ * when fresh), in t->h; tops from 0 in t->top[s..e].  A cell spanning
+ * rows gives what its rows lack to the last of them.  Returns the sum.
+ */
+static double table_heights(struct table *t, size_t s, size_t e, size_t lo,
+			    int fresh)
+{
+	size_t r, i, last;
+	double sum;
+
+	for (r = s; r < e; r++)
+		t->h[r] = t->minh;
+	for (i = t->first[lo]; i < t->first[e]; i++) {
+		const struct tcell *c = &t->cells[i];
+
+		if (!cell_in(c, s, e))
+			continue;
+		last = c->row + c->rs - 1;
+		if (last == (c->row > s ? c->row : s) &&
+		    cell_need(c, fresh) > t->h[last])
+			t->h[last] = cell_need(c, fresh);
+	}
+	for (i = t->first[lo]; i < t->first[e]; i++) {
+		const struct tcell *c = &t->cells[i];
+		size_t from = c->row > s ? c->row : s;
+
+		if (!cell_in(c, s, e))
+			continue;
+		last = c->row + c->rs - 1;
+		if (last == from)
+			continue;
+		sum = 0;
+		for (r = from; r <= last; r++)
+			sum += t->h[r];
+		if (cell_need(c, fresh) > sum)
+			t->h[last] += cell_need(c, fresh) - sum;
+	}
+	t->top[s] = 0;
+	for (r = s; r < e; r++)
+		t->top[r + 1] = t->top[r] + t->h[r];
+	return t->top[e];
+}
+
+/*
+ * Put rows [s, e) at p->y: cells that end before row cut end at their
+ * row; the others end at bottom, and get the lines that fit above it.
+ * With must, each cell gets at least one line (the page is empty).  With
+ * keep (header rows), lines are not consumed.  t->top must hold tops.
+ */
+static void table_put(struct pdf *p, struct table *t, size_t s, size_t e,
+		      size_t lo, size_t cut, double bottom, int must, int keep)
+{
+	size_t i, n, from;
+	double y0 = p->y, top, bot, lead;
+
+	for (i = t->first[lo]; i < t->first[e]; i++) {
+		struct tcell *c = &t->cells[i];
+		double x = t->colx[c->col], w = t->colx[c->col + c->cs] - x;
+		size_t next = keep ? 0 : c->next;
+
+		if (!cell_in(c, s, e))
+			continue;
+		from = c->row > s ? c->row : s;
+		top = t->top[from];
+		bot = c->row + c->rs - 1 < cut ? t->top[c->row + c->rs] : bottom;
+		if (c->flags & KP_CELL_HEADER)
+			put_fill(p, x, y0 + top, w, bot - top, FILL_HEADER);
+		else if (c->flags & KP_CELL_LABEL)
+			put_fill(p, x, y0 + top, w, bot - top, FILL_LABEL);
+		lead = next ? 0 : c->lead;
+		n = flow_fit(&c->f, next, bot - top - 2 * PAD_Y - lead);
+		if (!n && must && next < c->f.len)
+			n = 1;
+		put_lines(p, &c->f, next, next + n, x + PAD_X,
+			  y0 + top + PAD_Y + lead);
+		if (!keep)
+			c->next = next + n;
+		put_box(p, x, y0 + top, w, bot - top);
+	}
+}
+
+static void table_header(struct pdf *p, struct table *t)
+{
+	if (!t->hdr)
+		return;
+	table_heights(t, 0, t->hdr, 0, 1);
+	table_put(p, t, 0, t->hdr, 0, t->hdr, 0, 0, 1);
+	p->y += t->hh;
+}
+
+static void table_page(struct pdf *p, struct table *t)
+{
+	new_page(p);
+	table_header(p, t);
+	p->fresh = 0;
+}
+
+static void put_table(struct pdf *p, struct table *t)
+{
+	size_t s, e, gs, r, c;
+	double hgt, avail, body_top;
+	int split;
+
+	t->minh = 2 * PAD_Y + line_height(p);
+	t->hdr = t->b->header_rows < t->nrows ? t->b->header_rows : 0;
+	if (t->hdr && group_end(t, 0) != t->hdr)
+		t->hdr = 0;	/* a span ties them to the body */
+	if (t->hdr) {
+		t->hh = table_heights(t, 0, t->hdr, 0, 1);
+		if (t->hh > BODY_H / 3)
+			t->hdr = 0;	/* too tall to repeat */
+	}
+	if (!p->fresh)
+		p->y += TABLE_GAP;
+	/* Keep the header rows with the start of the body. */
+	if (t->nrows > t->hdr) {
+		e = group_end(t, t->hdr);
+		hgt = table_heights(t, t->hdr, e, t->hdr, 1);
+		if (t->hh + (hgt <= BODY_H - t->hh ? hgt : MIN_SPLIT) >
+		    room(p) && !p->fresh)
+			new_page(p);
+	}
+	table_header(p, t);
+	body_top = p->y;
+	p->fresh = 0;
+	s = t->hdr;
+	while (s < t->nrows) {
+		gs = s;
+		e = group_end(t, s);
+		split = 0;
+		while (s < e) {
+			/* Rows from s on may hold cells that start above. */
+			hgt = table_heights(t, s, e, gs, 0);
+			avail = room(p);
+			if (hgt <= avail + 0.001) {
+				table_put(p, t, s, e, gs, e, 0, 0, 0);
+				p->y += hgt;
+				s = e;
+				break;
+			}
+			if (!split && p->y > body_top &&
+			    hgt <= BODY_H - t->hh) {
+				table_page(p, t);
+				body_top = p->y;
+				continue;
+			}
+			for (r = s; r < e && t->top[r + 1] <= avail + 0.001; r++)
+				;
+			c = r;	/* the first row that does not fit */
+			if (avail - t->top[c] < MIN_SPLIT && c == s &&
+			    p->y > body_top) {
+				table_page(p, t);
+				body_top = p->y;
+				continue;
+			}
+			if (avail - t->top[c] >= MIN_SPLIT || c == s)
+				table_put(p, t, s, c + 1, gs, c, avail,
+					  p->y == body_top, 0);
+			else
+				table_put(p, t, s, c, gs, c, t->top[c], 0, 0);
+			s = c;
+			split = 1;
+			table_page(p, t);
+			body_top = p->y;
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* The document                                                        */
+/* ------------------------------------------------------------------ */
+
+/* What a block is made of, between the layout pass and pagination. */
+struct prep {
+	struct flow f;		/* headings and text */
+	struct table t;
+};
+
+static void prepare(struct pdf *p, struct prep *pr, const struct kp_block *b)
+{
+	struct kp_buf m = KP_BUF_INIT;
+	int lv = b->level < 1 ? 1 : b->level > 3 ? 3 : b->level;
+
+	switch (b->type) {
+	case KP_BLOCK_HEADING:
+		kp_pdf_escape(&m, b->text ? b->text : "",
+			      b->text ? strlen(b->text) : 0);
+		flow_add_layout(&pr->f, make_layout(p, m.buf,
+				heading_fonts[lv - 1], CONTENT_W), 0, 0,
+				NULL, 0);
+		break;
+	case KP_BLOCK_TEXT:
+		build_flow(p, &pr->f, b->text, b->flags, CONTENT_W);
+		break;
+	case KP_BLOCK_TABLE:
+		table_build(p, &pr->t, b);
+		break;
+	}
+	kp_buf_release(&m);
+}
+
+/* The least of block pr that must follow a heading on its page. */
+static double keep_need(struct pdf *p, struct prep *pr,
+			const struct kp_block *b)
+{
+	struct table *t = &pr->t;
+	double h, hh = 0;
+	size_t hdr;
+
+	if (b->type != KP_BLOCK_TABLE)
+		return flow_height(&pr->f, 0, pr->f.len < 2 ? pr->f.len : 2);
+	if (!t->nrows)
+		return 0;
+	t->minh = 2 * PAD_Y + line_height(p);
+	hdr = b->header_rows < t->nrows ? b->header_rows : 0;
+	if (hdr)
+		hh = table_heights(t, 0, hdr, 0, 1);
+	h = table_heights(t, hdr, group_end(t, hdr), hdr, 1);
+	return TABLE_GAP + hh + (h < 3 * MIN_SPLIT ? h : MIN_SPLIT);
+}
+
+static void paginate(struct pdf *p, struct prep *prs)
+{
+	const struct kp_rdoc *doc = p->doc;
+	size_t i;
+
+	new_page(p);
+	for (i = 0; i < doc->nblocks; i++) {
+		const struct kp_block *b = &doc->blocks[i];
+		struct prep *pr = &prs[i];
+		int lv = b->level < 1 ? 1 : b->level > 3 ? 3 : b->level;
+		double need;
+
+		switch (b->type) {
+		case KP_BLOCK_HEADING:
+			/* Never alone at the bottom of a page. */
+			need = heading_gap[lv - 1] +
+			       flow_height(&pr->f, 0, pr->f.len);
+			if (i + 1 < doc->nblocks)
+				need += keep_need(p, &prs[i + 1],
+						  &doc->blocks[i + 1]);
+			if (!p->fresh && need > room(p) && need < BODY_H / 2)
+				new_page(p);
+			put_flow(p, &pr->f, heading_gap[lv - 1]);
+			p->y += lv == 1 ? 6 : 3;
+			break;
+		case KP_BLOCK_TEXT:
+			put_flow(p, &pr->f, TEXT_GAP);
+			break;
+		case KP_BLOCK_TABLE:
+			put_table(p, &pr->t);
+			break;
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Drawing                                                             */
+/* ------------------------------------------------------------------ */
+
+static void show_line(cairo_t *cr, PangoLayout *l, double x, double y)
+{
+	PangoLayoutLine *pl = pango_layout_get_line_readonly(l, 0);
+	PangoLayoutIter *it = pango_layout_get_iter(l);
+	double base = UN(pango_layout_iter_get_baseline(it));
+
+	pango_layout_iter_free(it);
+	cairo_move_to(cr, x, y + base);
+	pango_cairo_show_layout_line(cr, pl);
+}
+
+static double layout_w(PangoLayout *l)
+{
+	int w;
+
+	pango_layout_get_size(l, &w, NULL);
+	return UN(w);
+}
+
+/* A red framed label (the draft and invalid marks) ending at right. */
+static double draw_mark(cairo_t *cr, PangoLayout *l, double right, double y)
+{
+	double w = layout_w(l), h, x;
+	int ih;
+
+	pango_layout_get_size(l, NULL, &ih);
+	h = UN(ih);
+	x = right - w - 8;
+	cairo_set_source_rgb(cr, RED_R, RED_G, RED_B);
+	cairo_set_line_width(cr, 1.2);
+	cairo_rectangle(cr, x, y, w + 8, h + 4);
+	cairo_stroke(cr);
+	cairo_move_to(cr, x + 4, y + 2);
+	pango_cairo_show_layout(cr, l);
+	return x;
+}
+
+static void draw_chrome(struct pdf *p, cairo_t *cr, size_t n)
+{
+	const struct kp_rdoc *doc = p->doc;
+	struct kp_buf m = KP_BUF_INIT;
+	PangoLayout *l;
+	double right = MARGIN_X + CONTENT_W, left_w, y = HEAD_Y;
+	double x = right, xi;
+
+	/* Marks first, one above the other; the header gets what is left. */
+	if (doc->draft) {
+		l = make_layout(p, MARK_DRAFT, FONT_MARK, 0);
+		x = draw_mark(cr, l, right, y - 3);
+		y += 19;
+	}
+	if (doc->invalid) {
+		l = make_layout(p, MARK_INVALID, FONT_MARK, 0);
+		xi = draw_mark(cr, l, right, y - 3);
+		x = xi < x ? xi : x;
+	}
+	y = HEAD_Y;
+	left_w = x - MARGIN_X - 12;
+	if (left_w < 60)
+		left_w = 60;
+	cairo_set_source_rgb(cr, INK, INK, INK);
+	kp_pdf_escape(&m, doc->header ? doc->header : "",
+		      doc->header ? strlen(doc->header) : 0);
+	l = make_layout(p, m.buf, FONT_HEADER, left_w);
+	pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+	show_line(cr, l, MARGIN_X, y);
+	kp_buf_reset(&m);
+	kp_buf_addstr(&m, "<span foreground=\"" MUTED "\">");
+	kp_pdf_escape(&m, doc->stamp ? doc->stamp : "",
+		      doc->stamp ? strlen(doc->stamp) : 0);
+	kp_buf_addstr(&m, "</span>");
+	l = make_layout(p, m.buf, FONT_SMALL, left_w);
+	pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+	show_line(cr, l, MARGIN_X, y + 14);
+
+	cairo_set_source_rgb(cr, RULE_GREY, RULE_GREY, RULE_GREY);
+	cairo_set_line_width(cr, 0.5);
+	cairo_move_to(cr, MARGIN_X, BODY_TOP - 14);
+	cairo_line_to(cr, MARGIN_X + CONTENT_W, BODY_TOP - 14);
+	cairo_move_to(cr, MARGIN_X, FOOT_RULE);
+	cairo_line_to(cr, MARGIN_X + CONTENT_W, FOOT_RULE);
+	cairo_stroke(cr);
+
+	cairo_set_source_rgb(cr, INK, INK, INK);
+	kp_buf_reset(&m);
+	kp_buf_addf(&m, "Side %zu af %zu", n, p->npages);
+	l = make_layout(p, m.buf, FONT_SMALL, 0);
+	show_line(cr, l, MARGIN_X + CONTENT_W - layout_w(l), FOOT_RULE + 6);
+	kp_buf_reset(&m);
+	kp_buf_addstr(&m, "<span foreground=\"" MUTED "\">");
+	kp_pdf_escape(&m, doc->title ? doc->title : "",
+		      doc->title ? strlen(doc->title) : 0);
+	kp_buf_addstr(&m, "</span>");
+	l = make_layout(p, m.buf, FONT_SMALL, CONTENT_W - 80);
+	pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+	show_line(cr, l, MARGIN_X, FOOT_RULE + 6);
+	kp_buf_release(&m);
+}
+
+static void draw_page(struct pdf *p, cairo_t *cr, size_t n)
+{
+	const struct page *pg = &p->pages[n];
+	size_t i;
+	int pass;
+
+	draw_chrome(p, cr, n + 1);
+	/* Fills, then text, then borders, so that nothing hides a border. */
+	for (pass = 0; pass < 3; pass++)
+		for (i = 0; i < pg->len; i++) {
+			const struct op *o = &pg->v[i];
+
+			if ((int)o->type != pass)
+				continue;
+			switch (o->type) {
+			case OP_FILL:
+				cairo_set_source_rgb(cr, o->grey, o->grey,
+						     o->grey);
+				cairo_rectangle(cr, o->x, o->y, o->w, o->h);
+				cairo_fill(cr);
+				break;
+			case OP_TEXT:
+				cairo_set_source_rgb(cr, INK, INK, INK);
+				cairo_move_to(cr, o->x, o->y);
+				pango_cairo_show_layout_line(cr, o->pl);
+				break;
+			case OP_STROKE:
+				cairo_set_source_rgb(cr, o->grey, o->grey,
+						     o->grey);
+				cairo_set_line_width(cr, BORDER);
+				cairo_set_line_cap(cr, CAIRO_LINE_CAP_SQUARE);
+				cairo_move_to(cr, o->x, o->y);
+				cairo_line_to(cr, o->x + o->w, o->y + o->h);
+				cairo_stroke(cr);
+				break;
+			}
+		}
+}
+
+static cairo_status_t write_buf(void *closure, const unsigned char *data,
+				unsigned int len)
+{
+	kp_buf_add(closure, data, len);
+	return CAIRO_STATUS_SUCCESS;
+}
+
+static void set_meta(cairo_surface_t *s, cairo_pdf_metadata_t key,
+		     const char *v)
+{
+	char *valid;
+
+	if (!v || !*v)
+		return;
+	valid = g_utf8_make_valid(v, -1);
+	cairo_pdf_surface_set_metadata(s, key, valid);
+	g_free(valid);
+}
+
+/*
+ * One Pango context per render, from a font map made once per process:
+ * fontconfig is read only the first time.
+ */
+static PangoContext *make_context(void)
+{
+	static PangoFontMap *map;
+	PangoContext *pc;
+	cairo_font_options_t *fo;
+
+	if (!map)
+		map = pango_cairo_font_map_new();
+	pc = pango_font_map_create_context(map);
+	pango_cairo_context_set_resolution(pc, 72);
+	fo = cairo_font_options_create();
+	/* Unhinted metrics: the same layout at any size, on any machine. */
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	pango_cairo_context_set_font_options(pc, fo);
+	cairo_font_options_destroy(fo);
+	pango_context_set_round_glyph_positions(pc, FALSE);
+	pango_context_set_language(pc, pango_language_from_string("da-dk"));
+	return pc;
+}
+
+int kp_render_pdf(struct kp_buf *out, const struct kp_rdoc *doc,
+		  struct kp_error *err)
+{
+	struct pdf p;
+	struct prep *prs = NULL;
+	cairo_surface_t *s = NULL;
+	cairo_t *cr = NULL;
+	cairo_status_t st;
+	size_t i, start = out->len;
+	char date[32];
+	struct tm tm;
+	time_t t;
+	int error = 0;
+
+	memset(&p, 0, sizeof(p));
+	p.doc = doc;
+	p.pc = make_context();
+	p.lead = label_lead(&p);
+	prs = kp_xcalloc(doc->nblocks + 1, sizeof(*prs));
+	for (i = 0; i < doc->nblocks; i++)
+		prepare(&p, &prs[i], &doc->blocks[i]);
+	paginate(&p, prs);
+
+	s = cairo_pdf_surface_create_for_stream(write_buf, out, PAGE_W, PAGE_H);
+	set_meta(s, CAIRO_PDF_METADATA_TITLE, doc->title);
+	set_meta(s, CAIRO_PDF_METADATA_AUTHOR, doc->author);
+	set_meta(s, CAIRO_PDF_METADATA_SUBJECT, doc->subject);
+	set_meta(s, CAIRO_PDF_METADATA_CREATOR, "kiplan " KP_VERSION);
+	t = (time_t)doc->created;
+	if (doc->created && gmtime_r(&t, &tm) &&
+	    strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm))
+		set_meta(s, CAIRO_PDF_METADATA_CREATE_DATE, date);
+	cr = cairo_create(s);
+	for (i = 0; i < p.npages; i++) {
+		draw_page(&p, cr, i);
+		cairo_show_page(cr);
+	}
+	cairo_destroy(cr);
+	cairo_surface_finish(s);
+	st = cairo_surface_status(s);
+	if (st != CAIRO_STATUS_SUCCESS) {
+		kp_buf_setlen(out, start);
+		error = kp_error_set(err, KP_ERENDER, NULL, 0, 0,
+				     "cannot write the PDF: %s",
+				     cairo_status_to_string(st));
+	}
+	cairo_surface_destroy(s);
+
+	for (i = 0; i < doc->nblocks; i++) {
+		flow_release(&prs[i].f);
+		if (doc->blocks[i].type == KP_BLOCK_TABLE)
+			table_release(&prs[i].t);
+	}
+	free(prs);
+	for (i = 0; i < p.npages; i++)
+		free(p.pages[i].v);
+	free(p.pages);
+	for (i = 0; i < p.nlayouts; i++)
+		g_object_unref(p.layouts[i]);
+	free(p.layouts);
+	g_object_unref(p.pc);
+	return error;
+}
