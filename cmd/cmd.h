@@ -16,6 +16,7 @@ enum {
 };
 
 int cmd_validate(int argc, char **argv);
+int cmd_render(int argc, char **argv);
 /* --- further commands: one prototype each, in the order of the table --- */
 
 /* Print "kiplan: FILE:LINE:COL: MSG" to stderr, control characters escaped. */

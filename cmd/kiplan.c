@@ -20,6 +20,7 @@ static const struct kp_cmd {
 	const char *summary;
 } cmds[] = {
 	{ "validate", cmd_validate, "check plans against the schema and the guideline's rules" },
+	{ "render", cmd_render, "render a plan as HTML or PDF, as the parties receive it" },
 };
 
 static const char usage_str[] =

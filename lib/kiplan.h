@@ -677,6 +677,16 @@ int kp_repo_commit(char out[41], struct kp_repo *repo, const char *rel,
  */
 void kp_test_crash(const char *point);
 
+/*
+ * The draft of a new plan (lib/template.c): the template of the
+ * guideline's Bilag 1 as a plan file with id, status kladde, and the
+ * values of fields (a KP_MAP; NULL for none) in the template's order.
+ * Every field not given stands as a Danish comment that says what goes
+ * there.  The keys kiplan, id and status of fields are ignored.
+ */
+int kp_template_draft(struct kp_buf *out, const char *id,
+		      const struct kp_node *fields, struct kp_error *err);
+
 /* ------------------------------------------------------------------ */
 /* Rendering (lib/render.c builds the model; render_html.c and         */
 /* render_pdf.c write it)                                              */
@@ -750,6 +760,15 @@ struct kp_render_opts {
  * number's last four digits and every telephone number are hidden.
  * opts may be NULL.  *out is the caller's (kp_rdoc_free()).
  */
+/*
+ * What every format shows on every page of a plan that was not sent (a
+ * working copy, a file outside a repository), and of one rendered with
+ * --force although it has errors.
+ */
+#define KP_RENDER_DRAFT "Udkast \u2013 ikke afsendt"
+#define KP_RENDER_INVALID "UGYLDIG PLAN \u2013 planen har fejl og m\u00e5 " \
+	"ikke sendes"
+
 int kp_render_model(struct kp_rdoc **out, const struct kp_plan *plan,
 		    const struct kp_render_opts *opts, struct kp_error *err);
 
@@ -802,7 +821,7 @@ struct kp_cell *kp_rdoc_cell(const struct kp_block *table, size_t row,
  * mailto loses its URL.  Returns a cmark_node * document (free it with
  * kp_md_free()); never NULL.
  */
-#define KP_MD_CHUNK (16 * 1024)
+#define KP_MD_CHUNK (8 * 1024)
 void *kp_md_parse(const char *text, size_t len);
 void kp_md_free(void *root);
 /* 1 when url may be a link target (http, https, mailto, or no scheme). */
@@ -823,7 +842,6 @@ int kp_render(struct kp_buf *out, const char *format,
 	      const struct kp_plan *plan, const struct kp_render_opts *opts,
 	      struct kp_error *err);
 
-
 /*
  * Write doc as an A4 PDF to out (appended), drawn with cairo and pango:
  * DejaVu fonts, embedded; tables and long cells break across pages with
@@ -836,5 +854,214 @@ int kp_render_pdf(struct kp_buf *out, const struct kp_rdoc *doc,
 		  struct kp_error *err);
 
 /* --- due and export: declarations of lib/due.c, lib/export.c go here --- */
+
+/*
+ * Walk paths for plan files (lib/scan.c).  A directory stands for every
+ * *.md below it, recursively, names in byte order within each directory
+ * (so the order is the same on every machine), hidden entries (.git)
+ * skipped, symbolic links to directories not followed; anything else
+ * stands for itself ("-" too).  fn is called once per file, in that
+ * order, with problem NULL, or with problem set when an entry could not
+ * be read (a directory that cannot be opened); the walk then goes on.
+ * A negative return from fn stops the walk and is returned.  Memory is
+ * that of the directories on the current path, not of the whole tree.
+ */
+int kp_scan(const char *const *paths, size_t npaths,
+	    int (*fn)(const char *path, const struct kp_error *problem,
+		      void *payload),
+	    void *payload);
+
+/*
+ * What falls due in a plan (lib/due.c): the follow-up meeting of an
+ * active plan (opfoelgning.dato, or six calendar months after moede.dato,
+ * the day clamped to the month's end), the deadline (frist) of each of
+ * its actions, and a draft's first coordination meeting (its consent
+ * date, samtykke.dato, plus a number of days that the local agreement
+ * sets).  Closed plans are never due.
+ */
+enum kp_due_kind {
+	KP_DUE_OPFOELGNING,	/* "opfoelgning" */
+	KP_DUE_FRIST,		/* "frist" */
+	KP_DUE_MOEDE		/* "moede": a draft's first meeting */
+};
+
+struct kp_due_item {
+	enum kp_due_kind kind;
+	struct kp_date date;	/* MOEDE: the consent date until selected */
+	unsigned n;		/* FRIST: the action's number, 1-based */
+	unsigned line;		/* line of the date the item comes from */
+	int inferred;		/* OPFOELGNING: from moede.dato + 6 months */
+	long overdue;		/* days past date (negative: days left) */
+	/* Strings belong to the list; "" when the plan does not say. */
+	const char *id, *file, *citizen, *coordinator, *responsible, *text;
+};
+
+struct kp_due_list {
+	struct kp_due_item *v;
+	size_t len, alloc;
+	struct kp_doc *arena;	/* holds the strings */
+};
+#define KP_DUE_LIST_INIT { NULL, 0, 0, NULL }
+
+const char *kp_due_kind_name(enum kp_due_kind kind);
+
+/*
+ * Append the items of the plan whose frontmatter is root, read from file,
+ * whatever their dates (so that they can be cached).  A draft's item is
+ * appended only when draft_days >= 0.  Dates that are present but not
+ * dates, an active plan without any date, and a status that is none of
+ * kladde, aktiv, afsluttet are appended to problems (code "due", severity
+ * error, at their line): never skipped in silence; so is a draft without
+ * samtykke.dato (a warning).  Returns the number of items appended.
+ */
+size_t kp_due_extract(struct kp_due_list *out, const struct kp_node *root,
+		      const char *file, int draft_days,
+		      struct kp_findings *problems);
+/* Append a copy of item (its strings copied into out's arena). */
+void kp_due_add(struct kp_due_list *out, const struct kp_due_item *item);
+void kp_due_release(struct kp_due_list *list);
+
+struct kp_due_opts {
+	struct kp_date today;
+	long within;		/* days ahead to list; overdue is always listed */
+	int overdue_only;	/* only items past their date */
+	int draft_days;		/* -1: drafts are not due */
+	const char *coordinator; /* only this coordinator's plans (NULL: all) */
+	enum { KP_DUE_BY_NONE, KP_DUE_BY_ANSVARLIG, KP_DUE_BY_KOORDINATOR } by;
+};
+
+/*
+ * Append to out a copy of each of the n items that opts selects, with its
+ * final date (a draft's consent date plus opts->draft_days) and its
+ * overdue days set.  Returns the number appended.
+ */
+size_t kp_due_keep(struct kp_due_list *out, const struct kp_due_item *items,
+		   size_t n, const struct kp_due_opts *opts);
+/*
+ * Sort by group (with opts->by: the responsible party or the
+ * coordinator), date, id, kind, number and file.  Returns the number of
+ * overdue items.
+ */
+size_t kp_due_sort(struct kp_due_list *list, const struct kp_due_opts *opts);
+
+/*
+ * Output of a sorted list.  Each writer appends to out; the caller
+ * writes out as it goes.  redact leaves out the citizen's name.
+ * text: for people; tsv: a header line and one line per item; json: an
+ * array of objects; ics: an RFC 5545 calendar (CRLF lines folded at 75
+ * octets, one all-day VEVENT per item with UID <id>-<kind>-<n>@kiplan);
+ * its DTSTAMP is stamp (seconds since the epoch, UTC).
+ */
+void kp_due_write_text(struct kp_buf *out, const struct kp_due_list *list,
+		       const struct kp_due_opts *opts, int redact);
+void kp_due_write_tsv(struct kp_buf *out, const struct kp_due_list *list,
+		      int redact);
+void kp_due_write_json(struct kp_buf *out, const struct kp_due_list *list,
+		       int redact);
+void kp_due_write_ics(struct kp_buf *out, const struct kp_due_list *list,
+		      long long stamp, int redact);
+
+/* iCalendar helpers (lib/ics.c), exposed for the tests. */
+/* Append s as an RFC 5545 TEXT value: \\ \; \, and \n escaped. */
+void kp_ics_add_text(struct kp_buf *out, const char *s, size_t len);
+/*
+ * Append one content line: fold it at 75 octets (never inside a UTF-8
+ * sequence; continuation lines start with a space) and end it with CRLF.
+ */
+void kp_ics_add_line(struct kp_buf *out, const char *line, size_t len);
+
+/*
+ * The due-item cache (lib/cache.c): for each plan file, its identity
+ * (device, inode, size, modification and change times in nanoseconds)
+ * and the items extracted from it, so that a second run over unchanged
+ * plans reads no plan.  Records are kept in the order of the walk and
+ * matched in lockstep, so memory stays flat.  The file is private (0600)
+ * and written atomically; a cache that is corrupt, of another version or
+ * of other options is ignored and rebuilt.
+ */
+struct kp_due_cache;
+
+struct kp_file_id {
+	unsigned long long dev, ino, size;
+	long long mtime_ns, ctime_ns;
+};
+
+/*
+ * Open the cache at path for reading (a missing or bad one reads as
+ * empty) and start a new one beside it.  key identifies the options that
+ * shape the items (the draft days); a cache with another key is ignored.
+ */
+int kp_due_cache_open(struct kp_due_cache **out, const char *path,
+		      unsigned long long key, struct kp_error *err);
+/*
+ * Look up file with identity id: on a hit append its items to out and
+ * return 1; 0 on a miss.  Calls must come in the order of the walk.
+ */
+int kp_due_cache_get(struct kp_due_cache *cache, const char *file,
+		     const struct kp_file_id *id, struct kp_due_list *out);
+/* Record file's items (the last n of items) for the new cache. */
+void kp_due_cache_put(struct kp_due_cache *cache, const char *file,
+		      const struct kp_file_id *id,
+		      const struct kp_due_item *items, size_t n);
+/* Write the new cache atomically (mode 0600), unless nothing changed. */
+int kp_due_cache_commit(struct kp_due_cache *cache, struct kp_error *err);
+void kp_due_cache_free(struct kp_due_cache *cache);
+/*
+ * The cache file (free() it): gitdir/kiplan-due.cache in a repository,
+ * else $XDG_CACHE_HOME/kiplan/due-KEY.cache (default ~/.cache), one per
+ * key (a hash of the directory and the paths walked).  NULL when there is
+ * no place for it.
+ */
+char *kp_due_cache_path(const char *gitdir, unsigned long long key);
+/* FNV-1a, 64 bits, of len bytes, continuing from h (start: 0). */
+unsigned long long kp_hash64(unsigned long long h, const void *data,
+			     size_t len);
+
+/*
+ * Export (lib/export.c, lib/fhir.c).  A writer streams: begin, one call
+ * per plan, end; each appends to out, which the caller writes out as it
+ * goes, so memory does not grow with the number of plans.
+ */
+enum kp_export_format {
+	KP_EXPORT_JSON,		/* an array of objects, one per plan */
+	KP_EXPORT_JSONL,	/* one object per line */
+	KP_EXPORT_CSV,		/* RFC 4180, one row per plan */
+	KP_EXPORT_FHIR		/* a FHIR R4 Bundle of type collection */
+};
+
+struct kp_export_opts {
+	enum kp_export_format format;
+	int excel;		/* CSV: ';', a UTF-8 BOM and CRLF */
+	int redact;		/* leave out CPR numbers and telephone numbers */
+	struct kp_date today;	/* for the CSV's overdue days */
+};
+
+void kp_export_begin(struct kp_buf *out, const struct kp_export_opts *opts);
+/*
+ * One plan; src (may be NULL) adds its revision and commit id.  index is
+ * the number of plans written before this one.
+ */
+void kp_export_plan(struct kp_buf *out, const struct kp_export_opts *opts,
+		    const struct kp_plan *plan, const struct kp_source *src,
+		    size_t index);
+void kp_export_end(struct kp_buf *out, const struct kp_export_opts *opts,
+		   size_t count);
+
+/*
+ * Append a CSV field (RFC 4180: quoted when it holds the separator, a
+ * quote, CR or LF; quotes doubled).  A value that starts with = + - @, tab
+ * or CR is neutralised with a leading apostrophe, so that no spreadsheet
+ * reads it as a formula.
+ */
+void kp_csv_add_field(struct kp_buf *out, const char *s, size_t len, char sep);
+
+/* The plan's resources as FHIR R4 Bundle entries (lib/fhir.c). */
+void kp_fhir_plan(struct kp_buf *out, const struct kp_plan *plan,
+		  const struct kp_source *src, int redact, int first);
+/*
+ * A stable name-based UUID (version 8) for name, "xxxxxxxx-xxxx-...",
+ * into out[37]: the same plan gives the same ids in every export.
+ */
+void kp_uuid_for(char out[37], const char *name);
 
 #endif
