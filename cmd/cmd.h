@@ -18,6 +18,8 @@ enum {
 int cmd_validate(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 /* --- further commands: one prototype each, in the order of the table --- */
+int cmd_due(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* Print "kiplan: FILE:LINE:COL: MSG" to stderr, control characters escaped. */
 void cmd_report(const struct kp_error *err);

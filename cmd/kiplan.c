@@ -21,6 +21,8 @@ static const struct kp_cmd {
 } cmds[] = {
 	{ "validate", cmd_validate, "check plans against the schema and the guideline's rules" },
 	{ "render", cmd_render, "render a plan as HTML or PDF, as the parties receive it" },
+	{ "due", cmd_due, "list follow-ups and deadlines that are due (for cron)" },
+	{ "export", cmd_export, "export plans as JSON, CSV or FHIR" },
 };
 
 static const char usage_str[] =

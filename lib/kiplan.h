@@ -1055,6 +1055,25 @@ void kp_export_end(struct kp_buf *out, const struct kp_export_opts *opts,
  */
 void kp_csv_add_field(struct kp_buf *out, const char *s, size_t len, char sep);
 
+/*
+ * Revisions of every plan at once (lib/revs.c), for export: the history
+ * of HEAD is walked once (first parents, oldest first, one tree diff per
+ * commit), never once per plan.  A revision is a commit in which the
+ * file's content changed, as kp_plan_open() counts them.
+ */
+struct kp_revmap;
+
+int kp_revmap_build(struct kp_revmap **out, const char *workdir,
+		    struct kp_error *err);
+/*
+ * Fill src for the file rel (relative to the working directory) whose
+ * current content is data: in_repo, revision, commit, time, offset, and
+ * modified when data differs from that revision.
+ */
+void kp_revmap_source(const struct kp_revmap *map, struct kp_source *src,
+		      const char *rel, const char *data, size_t len);
+void kp_revmap_free(struct kp_revmap *map);
+
 /* The plan's resources as FHIR R4 Bundle entries (lib/fhir.c). */
 void kp_fhir_plan(struct kp_buf *out, const struct kp_plan *plan,
 		  const struct kp_source *src, int redact, int first);

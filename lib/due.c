@@ -1,0 +1,547 @@
+/*
+ * due.c: what falls due in a plan (guideline §6.2.5: the coordinating
+ * function calls the follow-up meeting at most six months after the
+ * last), selecting and sorting it, and writing it for people, scripts
+ * and calendars.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "kiplan.h"
+#include "banned.h"
+
+/* §6.2.5: "maksimalt går 6 mdr. mellem møderne". */
+#define FOLLOWUP_MONTHS 6
+
+const char *kp_due_kind_name(enum kp_due_kind kind)
+{
+	switch (kind) {
+	case KP_DUE_OPFOELGNING: return "opfoelgning";
+	case KP_DUE_FRIST: return "frist";
+	case KP_DUE_MOEDE: return "moede";
+	}
+	return "?";
+}
+
+static const char *arena_str(struct kp_due_list *l, const char *s)
+{
+	if (!s || !*s)
+		return "";
+	if (!l->arena)
+		l->arena = kp_doc_new();
+	return kp_doc_strndup(l->arena, s, strlen(s));
+}
+
+void kp_due_add(struct kp_due_list *out, const struct kp_due_item *item)
+{
+	struct kp_due_item *x;
+
+	if (out->len == out->alloc) {
+		out->alloc = out->alloc ? out->alloc * 2 : 16;
+		out->v = kp_xrealloc(out->v, out->alloc * sizeof(*out->v));
+	}
+	x = &out->v[out->len++];
+	*x = *item;
+	x->id = arena_str(out, item->id);
+	x->file = arena_str(out, item->file);
+	x->citizen = arena_str(out, item->citizen);
+	x->coordinator = arena_str(out, item->coordinator);
+	x->responsible = arena_str(out, item->responsible);
+	x->text = arena_str(out, item->text);
+}
+
+void kp_due_release(struct kp_due_list *list)
+{
+	free(list->v);
+	kp_doc_free(list->arena);
+	list->v = NULL;
+	list->len = list->alloc = 0;
+	list->arena = NULL;
+}
+
+static const char *str_or_empty(const struct kp_node *n)
+{
+	const char *s = kp_node_str(n);
+
+	return s ? s : "";
+}
+
+/* A present, non-null node that must be a date.  1 ok, 0 absent, -1 bad. */
+static int node_date(struct kp_date *out, const struct kp_node *n,
+		     const char *field, struct kp_findings *problems)
+{
+	if (!n || n->type == KP_NULL)
+		return 0;
+	if (n->type == KP_STR && kp_date_parse(out, n->v.str.ptr, n->v.str.len) == 0)
+		return 1;
+	if (problems) {
+		struct kp_buf b = KP_BUF_INIT;
+
+		if (n->type == KP_STR)
+			kp_buf_add_escaped(&b, n->v.str.ptr,
+					   n->v.str.len > 40 ? 40 : n->v.str.len);
+		else
+			kp_buf_addstr(&b, kp_type_name(n->type));
+		kp_findings_add(problems, "due", KP_ERROR, n->line, n->col,
+				"%s: not a date (YYYY-MM-DD): '%s'", field, b.buf);
+		kp_buf_release(&b);
+	}
+	return -1;
+}
+
+static void actions(struct kp_due_list *out, struct kp_due_item *base,
+		    const struct kp_node *root, struct kp_findings *problems,
+		    size_t *count)
+{
+	const struct kp_node *goals = kp_map_get(root, "maal");
+	struct kp_buf text = KP_BUF_INIT;
+	unsigned n = 0;
+	size_t g, a;
+
+	if (!goals || goals->type != KP_SEQ)
+		return;
+	for (g = 0; g < goals->v.seq.len; g++) {
+		const struct kp_node *acts =
+			kp_map_get(goals->v.seq.items[g], "indsatser");
+
+		if (!acts || acts->type != KP_SEQ)
+			continue;
+		for (a = 0; a < acts->v.seq.len; a++) {
+			const struct kp_node *act = acts->v.seq.items[a];
+			const struct kp_node *frist = kp_map_get(act, "frist");
+			struct kp_due_item it = *base;
+			const char *task = kp_node_str(kp_map_get(act, "opgave"));
+
+			n++;
+			if (node_date(&it.date, frist, "maal[].indsatser[].frist",
+				      problems) <= 0)
+				continue;
+			kp_buf_reset(&text);
+			if (task && *task)
+				kp_buf_addf(&text, "Frist: %s", task);
+			else
+				kp_buf_addf(&text, "Frist for indsats %u", n);
+			it.kind = KP_DUE_FRIST;
+			it.n = n;
+			it.line = frist->line;
+			it.responsible = str_or_empty(kp_map_get(act, "ansvarlig"));
+			it.text = text.buf;
+			kp_due_add(out, &it);
+			(*count)++;
+		}
+	}
+	kp_buf_release(&text);
+}
+
+size_t kp_due_extract(struct kp_due_list *out, const struct kp_node *root,
+		      const char *file, int draft_days,
+		      struct kp_findings *problems)
+{
+	const struct kp_node *status = kp_map_get(root, "status");
+	const struct kp_node *meeting = kp_node_at(root, "moede.dato");
+	const char *st = kp_node_str(status);
+	struct kp_buf text = KP_BUF_INIT;
+	struct kp_due_item base;
+	struct kp_date md, d;
+	size_t count = 0;
+	int have_md;
+
+	memset(&base, 0, sizeof(base));
+	base.id = str_or_empty(kp_map_get(root, "id"));
+	base.file = file;
+	base.citizen = str_or_empty(kp_node_at(root, "borger.navn"));
+	base.coordinator = str_or_empty(kp_node_at(root, "koordinator.navn"));
+	base.responsible = base.coordinator;
+	base.text = "";
+
+	if (!st || (strcmp(st, "aktiv") != 0 && strcmp(st, "kladde") != 0 &&
+		    strcmp(st, "afsluttet") != 0)) {
+		if (problems)
+			kp_findings_add(problems, "due", KP_ERROR,
+					status ? status->line : 1,
+					status ? status->col : 1,
+					"status: neither kladde, aktiv nor afsluttet: cannot tell what is due");
+		goto done;
+	}
+	if (strcmp(st, "afsluttet") == 0)
+		goto done;
+	have_md = node_date(&md, meeting, "moede.dato", problems);
+
+	if (strcmp(st, "kladde") == 0) {
+		const struct kp_node *consent = kp_node_at(root, "samtykke.dato");
+		struct kp_due_item it = base;
+		int r;
+
+		if (draft_days < 0)
+			goto done;
+		r = node_date(&it.date, consent, "samtykke.dato", problems);
+		if (r == 0 && problems)
+			kp_findings_add(problems, "due", KP_WARNING,
+					status->line, status->col,
+					"a draft without samtykke.dato: cannot tell when its first meeting is due");
+		if (r <= 0)
+			goto done;
+		kp_buf_addstr(&text, "Første koordinerende møde");
+		if (have_md > 0) {
+			char ds[11];
+
+			kp_date_format(ds, md);
+			kp_buf_addf(&text, " (planlagt %s)", ds);
+		}
+		it.kind = KP_DUE_MOEDE;
+		it.line = consent->line;
+		it.text = text.buf;
+		kp_due_add(out, &it);
+		count++;
+		goto done;
+	}
+
+	/* An active plan: the follow-up, then each action's deadline. */
+	{
+		const struct kp_node *fu = kp_node_at(root, "opfoelgning.dato");
+		struct kp_due_item it = base;
+		int r = node_date(&d, fu, "opfoelgning.dato", problems);
+
+		if (r > 0) {
+			it.date = d;
+			it.line = fu->line;
+			kp_buf_addstr(&text, "Opfølgningsmøde");
+		} else if (r == 0 && have_md > 0) {
+			char ds[11];
+
+			it.date = kp_date_add_months(md, FOLLOWUP_MONTHS);
+			it.line = meeting->line;
+			it.inferred = 1;
+			kp_date_format(ds, md);
+			kp_buf_addf(&text, "Opfølgningsmøde (senest 6 mdr. efter mødet %s)",
+				    ds);
+		} else if (r == 0 && have_md == 0 && problems) {
+			kp_findings_add(problems, "due", KP_ERROR, status->line,
+					status->col,
+					"an active plan with neither opfoelgning.dato nor moede.dato: cannot tell when its follow-up is due");
+		}
+		if (text.len) {
+			it.kind = KP_DUE_OPFOELGNING;
+			it.text = text.buf;
+			kp_due_add(out, &it);
+			count++;
+		}
+	}
+	actions(out, &base, root, problems, &count);
+done:
+	kp_buf_release(&text);
+	return count;
+}
+
+size_t kp_due_keep(struct kp_due_list *out, const struct kp_due_item *items,
+		   size_t n, const struct kp_due_opts *opts)
+{
+	long today = kp_date_days(opts->today);
+	size_t i, kept = 0;
+
+	for (i = 0; i < n; i++) {
+		struct kp_due_item it = items[i];
+		long days;
+
+		if (opts->coordinator &&
+		    strcasecmp(it.coordinator, opts->coordinator) != 0)
+			continue;
+		if (it.kind == KP_DUE_MOEDE) {
+			if (opts->draft_days < 0)
+				continue;
+			it.date = kp_date_from_days(kp_date_days(it.date) +
+						    opts->draft_days);
+		}
+		days = kp_date_days(it.date);
+		it.overdue = today - days;
+		if (opts->overdue_only ? it.overdue <= 0
+				       : -it.overdue > opts->within)
+			continue;
+		kp_due_add(out, &it);
+		kept++;
+	}
+	return kept;
+}
+
+static const struct kp_due_opts *sort_opts;
+
+static const char *group_of(const struct kp_due_item *it,
+			    const struct kp_due_opts *opts)
+{
+	if (opts->by == KP_DUE_BY_ANSVARLIG)
+		return it->responsible;
+	if (opts->by == KP_DUE_BY_KOORDINATOR)
+		return it->coordinator;
+	return "";
+}
+
+static int cmp_items(const void *pa, const void *pb)
+{
+	const struct kp_due_item *a = pa, *b = pb;
+	int c;
+
+	if ((c = strcmp(group_of(a, sort_opts), group_of(b, sort_opts))) != 0)
+		return c;
+	if ((c = kp_date_cmp(a->date, b->date)) != 0)
+		return c;
+	if ((c = strcmp(a->id, b->id)) != 0)
+		return c;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if (a->n != b->n)
+		return a->n < b->n ? -1 : 1;
+	return strcmp(a->file, b->file);
+}
+
+size_t kp_due_sort(struct kp_due_list *list, const struct kp_due_opts *opts)
+{
+	size_t i, overdue = 0;
+
+	/* qsort has no payload; the sort runs on one thread. */
+	sort_opts = opts;
+	if (list->len > 1)
+		qsort(list->v, list->len, sizeof(*list->v), cmp_items);
+	sort_opts = NULL;
+	for (i = 0; i < list->len; i++)
+		if (list->v[i].overdue > 0)
+			overdue++;
+	return overdue;
+}
+
+/* ------------------------------------------------------------------ */
+/* Writers                                                             */
+/* ------------------------------------------------------------------ */
+
+static void add_esc(struct kp_buf *out, const char *s)
+{
+	kp_buf_add_escaped(out, s, strlen(s));
+}
+
+static void when(struct kp_buf *out, long overdue)
+{
+	size_t start = out->len;
+
+	if (overdue > 0)
+		kp_buf_addf(out, "%ld day%s overdue", overdue,
+			    overdue == 1 ? "" : "s");
+	else if (overdue == 0)
+		kp_buf_addstr(out, "today");
+	else
+		kp_buf_addf(out, "in %ld day%s", -overdue,
+			    overdue == -1 ? "" : "s");
+	while (out->len - start < 16)
+		kp_buf_addch(out, ' ');
+}
+
+void kp_due_write_text(struct kp_buf *out, const struct kp_due_list *list,
+		       const struct kp_due_opts *opts, int redact)
+{
+	const char *group = NULL;
+	size_t i;
+
+	for (i = 0; i < list->len; i++) {
+		const struct kp_due_item *it = &list->v[i];
+		char ds[11];
+
+		if (opts->by != KP_DUE_BY_NONE &&
+		    (!group || strcmp(group, group_of(it, opts)) != 0)) {
+			size_t j, n = 0;
+
+			group = group_of(it, opts);
+			for (j = i; j < list->len &&
+				    strcmp(group, group_of(&list->v[j], opts)) == 0; j++)
+				n++;
+			if (i)
+				kp_buf_addch(out, '\n');
+			add_esc(out, *group ? group : "(none)");
+			kp_buf_addf(out, " (%zu)\n", n);
+		}
+		kp_date_format(ds, it->date);
+		kp_buf_addf(out, "%s  ", ds);
+		when(out, it->overdue);
+		add_esc(out, it->id);
+		if (!redact && *it->citizen) {
+			kp_buf_addstr(out, "  ");
+			add_esc(out, it->citizen);
+		}
+		kp_buf_addstr(out, "  ");
+		add_esc(out, it->text);
+		if (*it->responsible) {
+			kp_buf_addstr(out, "  [");
+			add_esc(out, it->responsible);
+			kp_buf_addch(out, ']');
+		}
+		kp_buf_addch(out, '\n');
+	}
+}
+
+void kp_due_write_tsv(struct kp_buf *out, const struct kp_due_list *list,
+		      int redact)
+{
+	size_t i;
+
+	kp_buf_addstr(out, "date\toverdue_days\tkind\tid\tfile\tcitizen\t"
+			   "coordinator\tresponsible\ttext\n");
+	for (i = 0; i < list->len; i++) {
+		const struct kp_due_item *it = &list->v[i];
+		char ds[11];
+
+		kp_date_format(ds, it->date);
+		kp_buf_addf(out, "%s\t%ld\t%s\t", ds, it->overdue,
+			    kp_due_kind_name(it->kind));
+		add_esc(out, it->id);
+		kp_buf_addch(out, '\t');
+		add_esc(out, it->file);
+		kp_buf_addch(out, '\t');
+		if (!redact)
+			add_esc(out, it->citizen);
+		kp_buf_addch(out, '\t');
+		add_esc(out, it->coordinator);
+		kp_buf_addch(out, '\t');
+		add_esc(out, it->responsible);
+		kp_buf_addch(out, '\t');
+		add_esc(out, it->text);
+		kp_buf_addch(out, '\n');
+	}
+}
+
+static void json_str_or_null(struct kp_buf *out, const char *s)
+{
+	if (*s)
+		kp_buf_add_json(out, s, strlen(s));
+	else
+		kp_buf_addstr(out, "null");
+}
+
+void kp_due_write_json(struct kp_buf *out, const struct kp_due_list *list,
+		       int redact)
+{
+	size_t i;
+
+	kp_buf_addch(out, '[');
+	for (i = 0; i < list->len; i++) {
+		const struct kp_due_item *it = &list->v[i];
+		char ds[11];
+
+		kp_date_format(ds, it->date);
+		kp_buf_addstr(out, i ? ",\n{\"id\":" : "\n{\"id\":");
+		json_str_or_null(out, it->id);
+		kp_buf_addstr(out, ",\"file\":");
+		kp_buf_add_json(out, it->file, strlen(it->file));
+		kp_buf_addf(out, ",\"kind\":\"%s\",\"date\":\"%s\",\"overdue_days\":%ld",
+			    kp_due_kind_name(it->kind), ds, it->overdue);
+		kp_buf_addstr(out, ",\"coordinator\":");
+		json_str_or_null(out, it->coordinator);
+		kp_buf_addstr(out, ",\"responsible\":");
+		json_str_or_null(out, it->responsible);
+		kp_buf_addstr(out, ",\"text\":");
+		json_str_or_null(out, it->text);
+		if (!redact) {
+			kp_buf_addstr(out, ",\"citizen\":");
+			json_str_or_null(out, it->citizen);
+		}
+		if (it->kind == KP_DUE_FRIST)
+			kp_buf_addf(out, ",\"action\":%u", it->n);
+		if (it->kind == KP_DUE_OPFOELGNING)
+			kp_buf_addf(out, ",\"inferred\":%s",
+				    it->inferred ? "true" : "false");
+		kp_buf_addf(out, ",\"line\":%u}", it->line);
+	}
+	kp_buf_addstr(out, list->len ? "\n]\n" : "]\n");
+}
+
+/* An ICS property NAME:VALUE where value is TEXT. */
+static void ics_text_prop(struct kp_buf *out, struct kp_buf *line,
+			  const char *name, const char *value)
+{
+	kp_buf_reset(line);
+	kp_buf_addstr(line, name);
+	kp_buf_addch(line, ':');
+	kp_ics_add_text(line, value, strlen(value));
+	kp_ics_add_line(out, line->buf, line->len);
+}
+
+static void ics_plain(struct kp_buf *out, const char *s)
+{
+	kp_ics_add_line(out, s, strlen(s));
+}
+
+static void ics_date(char out[9], struct kp_date d)
+{
+	char ds[11];
+
+	kp_date_format(ds, d);
+	memcpy(out, ds, 4);
+	memcpy(out + 4, ds + 5, 2);
+	memcpy(out + 6, ds + 8, 2);
+	out[8] = '\0';
+}
+
+void kp_due_write_ics(struct kp_buf *out, const struct kp_due_list *list,
+		      long long stamp, int redact)
+{
+	struct kp_buf line = KP_BUF_INIT, val = KP_BUF_INIT;
+	char dtstamp[32];
+	time_t t = (time_t)stamp;
+	struct tm tm;
+	size_t i;
+
+	if (!gmtime_r(&t, &tm))
+		memset(&tm, 0, sizeof(tm));
+	strftime(dtstamp, sizeof(dtstamp), "%Y%m%dT%H%M%SZ", &tm);
+
+	ics_plain(out, "BEGIN:VCALENDAR");
+	ics_plain(out, "VERSION:2.0");
+	ics_plain(out, "PRODID:-//kiplan//kiplan " KP_VERSION "//DA");
+	ics_plain(out, "CALSCALE:GREGORIAN");
+	ics_plain(out, "METHOD:PUBLISH");
+	ics_text_prop(out, &line, "X-WR-CALNAME", "Koordinerende indsatsplaner");
+	for (i = 0; i < list->len; i++) {
+		const struct kp_due_item *it = &list->v[i];
+		const char *uid = *it->id ? it->id : it->file;
+		char start[9], end[9];
+
+		ics_date(start, it->date);
+		ics_date(end, kp_date_from_days(kp_date_days(it->date) + 1));
+		ics_plain(out, "BEGIN:VEVENT");
+		kp_buf_reset(&val);
+		kp_buf_addf(&val, "%s-%s-%u@kiplan", uid,
+			    kp_due_kind_name(it->kind), it->n);
+		ics_text_prop(out, &line, "UID", val.buf);
+		kp_buf_reset(&line);
+		kp_buf_addf(&line, "DTSTAMP:%s", dtstamp);
+		kp_ics_add_line(out, line.buf, line.len);
+		kp_buf_reset(&line);
+		kp_buf_addf(&line, "DTSTART;VALUE=DATE:%s", start);
+		kp_ics_add_line(out, line.buf, line.len);
+		kp_buf_reset(&line);
+		kp_buf_addf(&line, "DTEND;VALUE=DATE:%s", end);
+		kp_ics_add_line(out, line.buf, line.len);
+
+		kp_buf_reset(&val);
+		kp_buf_addf(&val, "%s: %s", it->id, it->text);
+		if (!redact && *it->citizen)
+			kp_buf_addf(&val, " – %s", it->citizen);
+		ics_text_prop(out, &line, "SUMMARY", val.buf);
+
+		kp_buf_reset(&val);
+		kp_buf_addf(&val, "Indsatsplan: %s\n", it->id);
+		if (!redact && *it->citizen)
+			kp_buf_addf(&val, "Borger: %s\n", it->citizen);
+		kp_buf_addf(&val, "%s\n", it->text);
+		if (*it->responsible)
+			kp_buf_addf(&val, "Ansvarlig: %s\n", it->responsible);
+		if (*it->coordinator)
+			kp_buf_addf(&val, "Koordinator: %s\n", it->coordinator);
+		kp_buf_addf(&val, "Fil: %s", it->file);
+		ics_text_prop(out, &line, "DESCRIPTION", val.buf);
+		ics_text_prop(out, &line, "CATEGORIES", kp_due_kind_name(it->kind));
+		ics_plain(out, "TRANSP:TRANSPARENT");
+		ics_plain(out, "END:VEVENT");
+	}
+	ics_plain(out, "END:VCALENDAR");
+	kp_buf_release(&line);
+	kp_buf_release(&val);
+}
