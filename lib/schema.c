@@ -1297,21 +1297,25 @@ static int type_ok(unsigned types, const struct kp_node *n)
 
 static void add_types(struct kp_buf *b, unsigned types)
 {
-	static const char *const names[] = {
-		"null", "boolean", "integer", "number", "string", "array",
-		"object"
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} order[] = {
+		{ T_STR, "string" }, { T_INT, "integer" }, { T_NUM, "number" },
+		{ T_BOOL, "boolean" }, { T_ARR, "array" }, { T_OBJ, "object" },
+		{ T_NULL, "null" }
 	};
 	unsigned i, n = 0, total = 0;
 
 	for (i = 0; i < 7; i++)
-		if (types & (1u << i))
+		if (types & order[i].bit)
 			total++;
 	for (i = 0; i < 7; i++) {
-		if (!(types & (1u << i)))
+		if (!(types & order[i].bit))
 			continue;
 		if (n)
 			kp_buf_addstr(b, n + 1 == total ? " or " : ", ");
-		kp_buf_addstr(b, names[i]);
+		kp_buf_addstr(b, order[i].name);
 		n++;
 	}
 }
