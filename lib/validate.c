@@ -3,6 +3,8 @@
  * name, and the guideline's rules.
  */
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kiplan.h"
@@ -32,6 +34,13 @@ static int is_digits(const char *s, size_t n)
 	return 1;
 }
 
+/* 1 when s (len bytes) is ki-NNNN-NNNN. */
+static int id_form(const char *s, size_t len)
+{
+	return len == 12 && memcmp(s, "ki-", 3) == 0 && s[7] == '-' &&
+	       is_digits(s + 3, 4) && is_digits(s + 8, 4);
+}
+
 /*
  * The id that the file name demands, or 0 when it demands none.  Only a
  * base name of the id form, ki-NNNN-NNNN.md, ties the file to its id, as
@@ -47,9 +56,7 @@ static int id_from_name(char out[13], const char *path)
 	base = base ? base + 1 : path;
 	at = strchr(base, '@');
 	len = at ? (size_t)(at - base) : strlen(base);
-	if (len != 15 || memcmp(base, "ki-", 3) != 0 || base[7] != '-' ||
-	    memcmp(base + 12, ".md", 3) != 0 || !is_digits(base + 3, 4) ||
-	    !is_digits(base + 8, 4))
+	if (len != 15 || memcmp(base + 12, ".md", 3) != 0 || !id_form(base, 12))
 		return 0;
 	memcpy(out, base, 12);
 	out[12] = '\0';
@@ -57,8 +64,8 @@ static int id_from_name(char out[13], const char *path)
 }
 
 /*
- * A missing or non-string id is the schema's to report; a wrong one in a
- * file named for an id is ours.
+ * A missing, non-string or malformed id is the schema's to report; a
+ * well-formed but different one in a file named for an id is ours.
  */
 static void check_id(const struct kp_plan *plan, struct kp_findings *out)
 {
@@ -68,13 +75,56 @@ static void check_id(const struct kp_plan *plan, struct kp_findings *out)
 	if (!plan->path || !id_from_name(want, plan->path))
 		return;
 	id = kp_map_get(plan->root, "id");
-	if (!id || id->type != KP_STR)
-		return;
-	if (id->v.str.len == 12 && memcmp(id->v.str.ptr, want, 12) == 0)
+	if (!id || id->type != KP_STR || !id_form(id->v.str.ptr, id->v.str.len) ||
+	    memcmp(id->v.str.ptr, want, 12) == 0)
 		return;
 	kp_findings_add(out, "id", KP_ERROR, id->line, id->col,
-			"id: '%.40s' does not match the file name %s.md; the "
+			"id: '%s' does not match the file name %s.md; the "
 			"file of a plan is named <id>.md", id->v.str.ptr, want);
+}
+
+/*
+ * Schema messages quote the offending value ("borger.cpr: '0101741235'
+ * does not match the pattern ..."), but a CPR number is never printed
+ * whole: every occurrence of the text of borger.cpr in the findings
+ * from start on is masked.
+ */
+static void mask_cpr(const struct kp_plan *plan, struct kp_findings *out,
+		     size_t start)
+{
+	const struct kp_node *n = kp_node_at(plan->root, "borger.cpr");
+	char num[32], masked[12];
+	const char *text;
+	size_t len, i;
+
+	if (n && n->type == KP_STR) {
+		text = n->v.str.ptr;
+		len = strlen(text);
+	} else if (n && n->type == KP_INT) {
+		snprintf(num, sizeof(num), "%lld", n->v.integer);
+		text = num;
+		len = strlen(num);
+	} else {
+		return;
+	}
+	if (len < 4)
+		return;
+	kp_cpr_mask(masked, text, len);
+	for (i = start; i < out->len; i++) {
+		struct kp_buf b = KP_BUF_INIT;
+		const char *p = out->v[i].msg, *hit;
+
+		if (!strstr(p, text))
+			continue;
+		while ((hit = strstr(p, text))) {
+			kp_buf_add(&b, p, (size_t)(hit - p));
+			kp_buf_addstr(&b, masked);
+			p = hit + len;
+		}
+		kp_buf_addstr(&b, p);
+		free(out->v[i].msg);
+		out->v[i].msg = kp_buf_detach(&b, NULL);
+	}
 }
 
 size_t kp_validate(const struct kp_plan *plan, const struct kp_schema *schema,
@@ -91,8 +141,10 @@ size_t kp_validate(const struct kp_plan *plan, const struct kp_schema *schema,
 					"the built-in schema does not compile: %s",
 					builtin_err.msg);
 	}
-	if (schema && plan->root)
+	if (schema && plan->root) {
 		kp_schema_validate(schema, plan->root, out);
+		mask_cpr(plan, out, start);
+	}
 	check_id(plan, out);
 	kp_rules_check(plan, out);
 	for (i = start; i < out->len; i++)

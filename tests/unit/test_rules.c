@@ -7,6 +7,7 @@
  * line, sorted by position, so that a test says exactly what is found
  * and where.  Lines are file lines: the frontmatter starts on line 2.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -576,4 +577,127 @@ void test_rules__no_tree_no_findings(void)
 	OK(strstr(result, "2:1: error: grundlag: ") == result);
 	kp_findings_release(&f);
 	kp_doc_free(doc);
+}
+
+/* kp_validate() on text named name: its findings, and *errors. */
+static const char *validate_as(const char *name, const char *text,
+			       size_t *errors)
+{
+	struct kp_error err = KP_ERROR_INIT;
+	struct kp_findings f = KP_FINDINGS_INIT;
+	struct kp_plan *plan = NULL;
+
+	if (kp_plan_parse(&plan, name, text, strlen(text), 0, &err) < 0) {
+		snprintf(result, sizeof(result), "(parse error) %s", err.msg);
+		return result;
+	}
+	*errors = kp_validate(plan, NULL, &f);
+	format_findings(&f);
+	kp_findings_release(&f);
+	kp_plan_free(plan);
+	return result;
+}
+
+static const char *with_id(const char *id)
+{
+	static char text[4096];
+
+	snprintf(text, sizeof(text), "---\nkiplan: 1\nid: %s\n%s---\n", id,
+		 strstr(base, "status:"));
+	return text;
+}
+
+void test_rules__validate_checks_the_id_against_the_file_name(void)
+{
+	const char *wrong = "3:5: error: id: id: 'ki-2014-0008' does not match "
+			    "the file name ki-2014-0007.md; the file of a plan "
+			    "is named <id>.md\n";
+	size_t errors = 99;
+
+	STR_EQ(validate_as("ki-2014-0007.md", with_id("ki-2014-0007"), &errors),
+	       "");
+	INT_EQ(errors, 0);
+	STR_EQ(validate_as("ki-2014-0007.md", with_id("ki-2014-0008"), &errors),
+	       wrong);
+	INT_EQ(errors, 1);
+	STR_EQ(validate_as("plans/2014/ki-2014-0007.md", with_id("ki-2014-0008"),
+			   &errors), wrong);
+	STR_EQ(validate_as("ki-2014-0007.md@3", with_id("ki-2014-0008"),
+			   &errors), wrong);
+	/* Names that are not of the id form are exempt. */
+	STR_EQ(validate_as("bilag2.md", with_id("ki-2014-0008"), &errors), "");
+	STR_EQ(validate_as("case-1.md", with_id("ki-2014-0008"), &errors), "");
+	STR_EQ(validate_as("-", with_id("ki-2014-0008"), &errors), "");
+	STR_EQ(validate_as("ki-2014-007.md", with_id("ki-2014-0008"), &errors), "");
+	STR_EQ(validate_as("ki-2014-0007.txt", with_id("ki-2014-0008"), &errors),
+	       "");
+	STR_EQ(validate_as("ki-2014-0007.md.bak", with_id("ki-2014-0008"),
+			   &errors), "");
+	/* A malformed id is the schema's, not reported twice by id. */
+	OK(strstr(validate_as("ki-2014-0007.md", with_id("ki-14-7"), &errors),
+		  "error: id:") == NULL);
+	OK(strstr(result, "error: schema: id: ") != NULL);
+}
+
+void test_rules__validate_counts_errors_and_sorts(void)
+{
+	static char text[4096];
+	size_t errors = 99;
+
+	snprintf(text, sizeof(text), "---\n%s---\n", base);
+	STR_EQ(validate_as("t.md", text, &errors), "");
+	INT_EQ(errors, 0);
+	/* Findings of the schema and of the rules, in file order. */
+	snprintf(text, sizeof(text), "---\n%s", base);
+	memcpy(strstr(text, "godkendt_af_borger: true") + 20, "7   ", 4);
+	memcpy(strstr(text, "  givet: true") + 9, "7   ", 4);
+	memcpy(strstr(text, "070761-4285"), "010174-1235", 11);
+	snprintf(text + strlen(text), sizeof(text) - strlen(text), "---\n");
+	STR_EQ(validate_as("t.md", text, &errors),
+	       "7:8: warning: cpr: borger.cpr: 010174-xxxx fails the modulus-11 "
+	       "check; numbers issued since 2007 may, but check for a typing "
+	       "error\n"
+	       "12:10: error: schema: samtykke.givet: expected boolean, got "
+	       "integer 7\n"
+	       "23:21: error: schema: godkendt_af_borger: expected boolean, got "
+	       "integer 7\n");
+}
+
+/*
+ * The built-in schema is compiled once, under pthread_once, whichever
+ * thread validates first.
+ */
+static struct kp_plan *shared_plan;
+
+static void *validate_thread(void *arg)
+{
+	struct kp_findings f = KP_FINDINGS_INIT;
+	size_t *errors = arg;
+
+	*errors = kp_validate(shared_plan, NULL, &f);
+	kp_findings_release(&f);
+	return NULL;
+}
+
+void test_rules__validate_from_several_threads(void)
+{
+	struct kp_error err = KP_ERROR_INIT;
+	static char text[4096];
+	pthread_t t[4];
+	size_t errors[4];
+	int i;
+
+	snprintf(text, sizeof(text), "---\n%s---\n", base);
+	memcpy(strstr(text, "  givet: true") + 9, "7   ", 4);
+	OK(kp_plan_parse(&shared_plan, "t.md", text, strlen(text), 0, &err) == 0);
+	if (!shared_plan)
+		return;
+	for (i = 0; i < 4; i++)
+		OK(pthread_create(&t[i], NULL, validate_thread, &errors[i]) == 0);
+	for (i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		INT_EQ(errors[i], 1);
+	}
+	kp_plan_free(shared_plan);
+	shared_plan = NULL;
 }
