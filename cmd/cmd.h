@@ -18,6 +18,19 @@ enum {
 int cmd_validate(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 /* --- further commands: one prototype each, in the order of the table --- */
+int cmd_init(int argc, char **argv);
+int cmd_new(int argc, char **argv);
+int cmd_send(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+/*
+ * cmd/repo.c: open the plan repository of the current directory (or -C,
+ * or $KIPLAN_DIR); when there is none, say so, suggest kiplan init and
+ * return KP_EXIT_ERROR.  Print findings as "FILE:LINE:COL: SEV: CODE: MSG"
+ * to stderr.
+ */
+int cmd_repo_open(struct kp_repo **out);
+void cmd_repo_findings(const char *file, const struct kp_findings *f);
 int cmd_due(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 

@@ -19,8 +19,13 @@ static const struct kp_cmd {
 	int (*fn)(int argc, char **argv);
 	const char *summary;
 } cmds[] = {
+	{ "init", cmd_init, "create a plan repository (git, private)" },
+	{ "new", cmd_new, "create a draft plan from the template of Bilag 1 and commit it" },
 	{ "validate", cmd_validate, "check plans against the schema and the guideline's rules" },
 	{ "render", cmd_render, "render a plan as HTML or PDF, as the parties receive it" },
+	{ "send", cmd_send, "record sending a plan revision to its parties" },
+	{ "log", cmd_log, "show the audit trail of one plan" },
+	{ "show", cmd_show, "print a plan as it was at a revision (PLAN@REV)" },
 	{ "due", cmd_due, "list follow-ups and deadlines that are due (for cron)" },
 	{ "export", cmd_export, "export plans as JSON, CSV or FHIR" },
 };

@@ -885,6 +885,13 @@ static int commit_files(char out[41], struct kp_repo *repo, size_t n,
 		goto index_fail;
 	if (git_index_write(idx) < 0)
 		goto index_fail;
+	/* libgit2 writes the index 0644 whatever the umask. */
+	{
+		char *ipath = join(repo->gitdir, "index");
+
+		chmod(ipath, 0600);
+		free(ipath);
+	}
 	goto done;
 index_fail:
 	{
