@@ -81,7 +81,7 @@ static void text_entry(struct kp_buf *b, const struct kp_revision *r,
 
 	format_time(when, sizeof(when), r->time, r->offset, 0);
 	if (sub)
-		kp_buf_addf(b, "    sent again %.12s  %s  ", r->commit, when);
+		kp_buf_addf(b, "    sending %.12s  %s  ", r->commit, when);
 	else
 		kp_buf_addf(b, "revision %u  %.12s  %s  ", r->number, r->commit,
 			    when);

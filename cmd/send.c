@@ -19,7 +19,7 @@ static const char usage_str[] =
 	"usage: kiplan send [--to RECIPIENT]... [-m MESSAGE]... [--strict]\n"
 	"                   [--no-outbox] PLAN\n"
 	"\n"
-	"Validate PLAN strictly and commit it as a new revision (or, when it is\n"
+	"Validate PLAN (not a draft) and commit it as a new revision (or, when it is\n"
 	"unchanged since its last revision, record the sending of that\n"
 	"revision) with one Sendt-til trailer per recipient.  Refused (exit 1,\n"
 	"no commit): a plan with errors, without consent or with consent\n"
@@ -188,6 +188,7 @@ int cmd_send(int argc, char **argv)
 	const char **to = NULL, **body = NULL;
 	char **rtext = NULL, *rel = NULL, commit[41], id[13];
 	const struct kp_node *consent;
+	const char *st;
 	size_t nto = 0, nbody = 0, i, errors;
 	unsigned rev;
 	int c, strict = 0, outbox = 1, rc = KP_EXIT_OK, error, changed;
@@ -240,6 +241,13 @@ int cmd_send(int argc, char **argv)
 	if (errors || (strict && kp_findings_count(&f, KP_WARNING))) {
 		cmd_warn("%s: %zu error(s)%s; not sent", rel, errors,
 			 strict ? " and warnings (--strict)" : "");
+		rc = KP_EXIT_FINDINGS;
+		goto done;
+	}
+	st = kp_plan_str(plan, "status");
+	if (st && strcmp(st, "kladde") == 0) {
+		cmd_warn("%s: a draft (status: kladde) is not sent; the plan is "
+			 "sent when the meeting has agreed it (status: aktiv)", rel);
 		rc = KP_EXIT_FINDINGS;
 		goto done;
 	}
