@@ -877,6 +877,44 @@ static int on_end(struct loader *ld)
 	return add_value(ld, n, f->size, f->height + 1);
 }
 
+/* The capacity kp_node_append() and kp_node_put() assume for n items. */
+static size_t capacity(size_t n)
+{
+	size_t cap = 4;
+
+	while (cap < n)
+		cap *= 2;
+	return cap;
+}
+
+/*
+ * A copy of node for an alias: new nodes, but the strings (immutable, in
+ * the same arena) are shared, so that a copy costs its nodes only, which
+ * is what the budget counts.
+ */
+static struct kp_node *copy_tree(struct kp_doc *doc, const struct kp_node *node)
+{
+	struct kp_node *n = kp_node_new(doc, node->type, node->line, node->col);
+	size_t i, len;
+
+	n->v = node->v;
+	if (node->type == KP_SEQ && (len = node->v.seq.len) > 0) {
+		n->v.seq.items = kp_doc_alloc(doc, capacity(len) *
+					      sizeof(*n->v.seq.items));
+		for (i = 0; i < len; i++)
+			n->v.seq.items[i] = copy_tree(doc, node->v.seq.items[i]);
+	} else if (node->type == KP_MAP && (len = node->v.map.len) > 0) {
+		n->v.map.pairs = kp_doc_alloc(doc, capacity(len) *
+					      sizeof(*n->v.map.pairs));
+		for (i = 0; i < len; i++) {
+			n->v.map.pairs[i] = node->v.map.pairs[i];
+			n->v.map.pairs[i].value =
+				copy_tree(doc, node->v.map.pairs[i].value);
+		}
+	}
+	return n;
+}
+
 static int on_alias(struct loader *ld, const yaml_event_t *ev)
 {
 	const char *name = (const char *)ev->data.alias.anchor;
@@ -906,8 +944,15 @@ static int on_alias(struct loader *ld, const yaml_event_t *ev)
 				     "a mapping key must be a scalar, not a %s",
 				     a->node->type == KP_MAP ? "mapping" :
 							       "sequence");
-		else
+		else if (1 + a->rawlen / 16 > ld->budget - ld->nodes)
+			error = fail(ld, KP_ELIMIT, ev->start_mark,
+				     "alias expansion exceeds the limit of %zu nodes",
+				     ld->budget);
+		else {
+			/* A key is copied: charge its length. */
+			ld->nodes += 1 + a->rawlen / 16;
 			set_key(ld, a->raw, a->rawlen, ev->start_mark);
+		}
 		goto done;
 	}
 	if (ld->depth + a->height > KP_DEPTH_MAX) {
@@ -922,7 +967,7 @@ static int on_alias(struct loader *ld, const yaml_event_t *ev)
 		goto done;
 	}
 	ld->nodes += a->size;
-	error = add_value(ld, kp_node_copy(ld->doc, a->node), a->size,
+	error = add_value(ld, copy_tree(ld->doc, a->node), a->size,
 			  a->height);
 done:
 	kp_buf_release(&b);

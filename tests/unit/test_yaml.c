@@ -468,3 +468,38 @@ void test_yaml__hostile_billion_laughs(void)
 	INT_EQ(kp_yaml_parse(&doc, b.buf, b.len, 1, 0, "t", &err), KP_ELIMIT);
 	kp_buf_release(&b);
 }
+
+void test_yaml__hostile_long_string_aliases(void)
+{
+	struct kp_buf b = KP_BUF_INIT;
+	struct kp_error err = KP_ERROR_INIT;
+	struct kp_doc *doc = NULL;
+	const struct kp_node *seq;
+	int i;
+
+	/* 1000 aliases of a 100 kB string: the text is not copied 1000 times. */
+	kp_buf_addstr(&b, "a: &k ");
+	for (i = 0; i < 100000; i++)
+		kp_buf_addch(&b, 'x');
+	kp_buf_addstr(&b, "\nb: [");
+	for (i = 0; i < 1000; i++)
+		kp_buf_addstr(&b, "*k, ");
+	kp_buf_addstr(&b, "]\n");
+	INT_EQ(kp_yaml_parse(&doc, b.buf, b.len, 1, 0, "t", &err), 0);
+	seq = kp_node_at(kp_doc_root(doc), "b");
+	INT_EQ(seq->v.seq.len, 1000);
+	INT_EQ(seq->v.seq.items[999]->v.str.len, 100000);
+	OK(seq->v.seq.items[999] != kp_node_at(kp_doc_root(doc), "a"));
+	kp_doc_free(doc);
+	/* As keys they would be copied: that is charged, and refused. */
+	kp_buf_reset(&b);
+	kp_buf_addstr(&b, "a: &k ");
+	for (i = 0; i < 100000; i++)
+		kp_buf_addch(&b, 'x');
+	kp_buf_addstr(&b, "\nb:\n");
+	for (i = 0; i < 1000; i++)
+		kp_buf_addstr(&b, "- *k : 1\n");
+	INT_EQ(kp_yaml_parse(&doc, b.buf, b.len, 1, 0, "t", &err), KP_ELIMIT);
+	OK(err.line > 2 && err.line < 1002);
+	kp_buf_release(&b);
+}
