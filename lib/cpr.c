@@ -55,7 +55,7 @@ static int century(int digit7, int yy)
 
 static int mod11_ok(const char *s)
 {
-	static const int weights[10] = { 4, 3, 2, 7, 6, 5, 4, 3, 2, 1 };
+	static const int weights[10] = {4, 3, 2, 7, 6, 5, 4, 3, 2, 1};
 	int i, k = 0, sum = 0;
 
 	for (i = 0; i < 11; i++) {
@@ -78,7 +78,7 @@ enum kp_cpr_status kp_cpr_check(const char *s, size_t len,
 	d.m = two(s + 2);
 	yy = two(s + 4);
 	if (d.d > 60)
-		d.d -= 60;	/* a replacement number */
+		d.d -= 60; /* a replacement number */
 	d.y = century(s[7] - '0', yy) + yy;
 	if (!kp_date_valid(d.y, d.m, d.d))
 		return KP_CPR_DATE;

@@ -75,12 +75,14 @@ static void check_id(const struct kp_plan *plan, struct kp_findings *out)
 	if (!plan->path || !id_from_name(want, plan->path))
 		return;
 	id = kp_map_get(plan->root, "id");
-	if (!id || id->type != KP_STR || !id_form(id->v.str.ptr, id->v.str.len) ||
+	if (!id || id->type != KP_STR ||
+	    !id_form(id->v.str.ptr, id->v.str.len) ||
 	    memcmp(id->v.str.ptr, want, 12) == 0)
 		return;
 	kp_findings_add(out, "id", KP_ERROR, id->line, id->col,
 			"id: '%s' does not match the file name %s.md; the "
-			"file of a plan is named <id>.md", id->v.str.ptr, want);
+			"file of a plan is named <id>.md",
+			id->v.str.ptr, want);
 }
 
 /*
@@ -135,11 +137,12 @@ size_t kp_validate(const struct kp_plan *plan, const struct kp_schema *schema,
 	if (!schema) {
 		pthread_once(&builtin_once, builtin_compile);
 		schema = builtin;
+		/* A build defect, but never a silently accepted plan. */
 		if (!schema)
-			/* A build defect, but never a silently accepted plan. */
-			kp_findings_add(out, "schema", KP_ERROR, 1, 1,
-					"the built-in schema does not compile: %s",
-					builtin_err.msg);
+			kp_findings_add(
+			    out, "schema", KP_ERROR, 1, 1,
+			    "the built-in schema does not compile: %s",
+			    builtin_err.msg);
 	}
 	if (schema && plan->root) {
 		kp_schema_validate(schema, plan->root, out);

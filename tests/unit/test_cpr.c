@@ -15,7 +15,7 @@ static enum kp_cpr_status check(const char *s, struct kp_date *birth)
 static const char *birth_of(const char *s)
 {
 	static char out[11];
-	struct kp_date d = { 0, 0, 0 };
+	struct kp_date d = {0, 0, 0};
 	enum kp_cpr_status st = check(s, &d);
 
 	if (st != KP_CPR_OK && st != KP_CPR_MOD11)
@@ -42,7 +42,7 @@ void test_cpr__valid_numbers_pass(void)
 
 void test_cpr__modulus_11_is_reported_with_the_birth_date(void)
 {
-	struct kp_date d = { 0, 0, 0 };
+	struct kp_date d = {0, 0, 0};
 
 	INT_EQ(check("010174-1235", &d), KP_CPR_MOD11);
 	INT_EQ(d.y, 1974);
@@ -114,7 +114,7 @@ void test_cpr__form_is_exactly_ddmmyy_hyphen_ssss(void)
 
 void test_cpr__birth_is_untouched_on_failure(void)
 {
-	struct kp_date d = { 7, 7, 7 };
+	struct kp_date d = {7, 7, 7};
 
 	INT_EQ(check("320174-1230", &d), KP_CPR_DATE);
 	INT_EQ(d.y, 7);

@@ -16,39 +16,38 @@
 #include "kiplan.h"
 
 /* A complete active plan that breaks no rule.  Line numbers at right. */
-static const char base[] =
-	"kiplan: 1\n"				/*  2 */
-	"id: ki-2014-0001\n"			/*  3 */
-	"status: aktiv\n"			/*  4 */
-	"borger:\n"				/*  5 */
-	"  navn: Jens Hansen\n"			/*  6 */
-	"  cpr: \"070761-4285\"\n"		/*  7 */
-	"grundlag:\n"				/*  8 */
-	"  psykiatri: true\n"			/*  9 */
-	"  rusmiddelbehandling: false\n"	/* 10 */
-	"samtykke:\n"				/* 11 */
-	"  givet: true\n"			/* 12 */
-	"  dato: 2014-04-20\n"			/* 13 */
-	"  givet_af: borger\n"			/* 14 */
-	"  paaroerende: true\n"			/* 15 */
-	"deltagere:\n"				/* 16 */
-	"  - navn: Peter Holm\n"		/* 17 */
-	"    rolle: psykiatri\n"		/* 18 */
-	"  - navn: Kirsten Hansen\n"		/* 19 */
-	"    rolle: paaroerende\n"		/* 20 */
-	"moede:\n"				/* 21 */
-	"  dato: 2014-05-01\n"			/* 22 */
-	"godkendt_af_borger: true\n"		/* 23 */
-	"udfordringer:\n"			/* 24 */
-	"  - Stabilt fremmøde i psykiatrien.\n"	/* 25 */
-	"maal:\n"				/* 26 */
-	"  - titel: Fastholdelse i behandling\n" /* 27 */
-	"    indsatser:\n"			/* 28 */
-	"      - opgave: Fastholdelse\n"	/* 29 */
-	"        succeskriterier: Møder op\n"	/* 30 */
-	"        ansvarlig: Psykiatrien\n"	/* 31 */
-	"opfoelgning:\n"			/* 32 */
-	"  dato: 2014-10-01\n";			/* 33 */
+static const char base[] = "kiplan: 1\n"			    /*  2 */
+			   "id: ki-2014-0001\n"			    /*  3 */
+			   "status: aktiv\n"			    /*  4 */
+			   "borger:\n"				    /*  5 */
+			   "  navn: Jens Hansen\n"		    /*  6 */
+			   "  cpr: \"070761-4285\"\n"		    /*  7 */
+			   "grundlag:\n"			    /*  8 */
+			   "  psykiatri: true\n"		    /*  9 */
+			   "  rusmiddelbehandling: false\n"	    /* 10 */
+			   "samtykke:\n"			    /* 11 */
+			   "  givet: true\n"			    /* 12 */
+			   "  dato: 2014-04-20\n"		    /* 13 */
+			   "  givet_af: borger\n"		    /* 14 */
+			   "  paaroerende: true\n"		    /* 15 */
+			   "deltagere:\n"			    /* 16 */
+			   "  - navn: Peter Holm\n"		    /* 17 */
+			   "    rolle: psykiatri\n"		    /* 18 */
+			   "  - navn: Kirsten Hansen\n"		    /* 19 */
+			   "    rolle: paaroerende\n"		    /* 20 */
+			   "moede:\n"				    /* 21 */
+			   "  dato: 2014-05-01\n"		    /* 22 */
+			   "godkendt_af_borger: true\n"		    /* 23 */
+			   "udfordringer:\n"			    /* 24 */
+			   "  - Stabilt fremmøde i psykiatrien.\n"  /* 25 */
+			   "maal:\n"				    /* 26 */
+			   "  - titel: Fastholdelse i behandling\n" /* 27 */
+			   "    indsatser:\n"			    /* 28 */
+			   "      - opgave: Fastholdelse\n"	    /* 29 */
+			   "        succeskriterier: Møder op\n"    /* 30 */
+			   "        ansvarlig: Psykiatrien\n"	    /* 31 */
+			   "opfoelgning:\n"			    /* 32 */
+			   "  dato: 2014-10-01\n";		    /* 33 */
 
 static char result[8192];
 
@@ -59,10 +58,10 @@ static void format_findings(struct kp_findings *f)
 	kp_findings_sort(f);
 	result[0] = '\0';
 	for (i = 0; i < f->len && n < sizeof(result); i++)
-		n += (size_t)snprintf(result + n, sizeof(result) - n,
-				      "%u:%u: %s: %s: %s\n", f->v[i].line,
-				      f->v[i].col, kp_severity_name(f->v[i].sev),
-				      f->v[i].code, f->v[i].msg);
+		n += (size_t)snprintf(
+		    result + n, sizeof(result) - n, "%u:%u: %s: %s: %s\n",
+		    f->v[i].line, f->v[i].col, kp_severity_name(f->v[i].sev),
+		    f->v[i].code, f->v[i].msg);
 }
 
 /* The rules' findings on yaml, or "(parse error)". */
@@ -98,7 +97,7 @@ static const char *rules_sub3(const char *f1, const char *t1, const char *f2,
 			      const char *t2, const char *f3, const char *t3)
 {
 	static char text[4096];
-	const char *from[3] = { f1, f2, f3 }, *to[3] = { t1, t2, t3 };
+	const char *from[3] = {f1, f2, f3}, *to[3] = {t1, t2, t3};
 	struct kp_buf b = KP_BUF_INIT;
 	int i;
 
@@ -164,10 +163,9 @@ void test_rules__a_draft_needs_only_part_1(void)
 void test_rules__the_table_has_one_entry_per_rule(void)
 {
 	static const char *const codes[] = {
-		"grundlag", "samtykke", "paaroerende", "godkendt",
-		"opfoelgning", "ansvarlig", "udfordringer", "cpr",
-		"samtykke_alder"
-	};
+	    "grundlag",	    "samtykke",	   "paaroerende",
+	    "godkendt",	    "opfoelgning", "ansvarlig",
+	    "udfordringer", "cpr",	   "samtykke_alder"};
 	const struct kp_rule *r;
 	size_t n = 0, i;
 
@@ -199,23 +197,36 @@ void test_rules__grundlag(void)
 	/* Either of the upper two will do; the lower two will not. */
 	STR_EQ(rules_sub2("  psykiatri: true\n", "  psykiatri: false\n",
 			  "  rusmiddelbehandling: false\n",
-			  "  rusmiddelbehandling: true\n"), "");
-	STR_EQ(rules_sub("  psykiatri: true\n  rusmiddelbehandling: false\n",
-			 "  behov_psykiatri: true\n  behov_rusmiddelbehandling: true\n"),
-	       "8:1: error: grundlag: grundlag: at least one of "
-	       "grundlag.psykiatri and grundlag.rusmiddelbehandling must be "
-	       "true (guideline Bilag 1)\n");
-	/* Missing: at the status key; nothing for a draft. */
-	STR_EQ(rules_sub("grundlag:\n  psykiatri: true\n  rusmiddelbehandling: false\n", ""),
-	       "4:1: error: grundlag: grundlag: the basis of the plan is "
-	       "required: grundlag.psykiatri or grundlag.rusmiddelbehandling "
-	       "must be true (guideline Bilag 1)\n");
-	STR_EQ(rules_sub2(DRAFT, "grundlag:\n  psykiatri: true\n  rusmiddelbehandling: false\n", ""),
+			  "  rusmiddelbehandling: true\n"),
 	       "");
+	STR_EQ(
+	    rules_sub(
+		"  psykiatri: true\n  rusmiddelbehandling: false\n",
+		"  behov_psykiatri: true\n  behov_rusmiddelbehandling: true\n"),
+	    "8:1: error: grundlag: grundlag: at least one of "
+	    "grundlag.psykiatri and grundlag.rusmiddelbehandling must be "
+	    "true (guideline Bilag 1)\n");
+	/* Missing: at the status key; nothing for a draft. */
+	STR_EQ(
+	    rules_sub(
+		"grundlag:\n  psykiatri: true\n  rusmiddelbehandling: false\n",
+		""),
+	    "4:1: error: grundlag: grundlag: the basis of the plan is "
+	    "required: grundlag.psykiatri or grundlag.rusmiddelbehandling "
+	    "must be true (guideline Bilag 1)\n");
+	STR_EQ(
+	    rules_sub2(
+		DRAFT,
+		"grundlag:\n  psykiatri: true\n  rusmiddelbehandling: false\n",
+		""),
+	    "");
 	/* Wrong types are the schema's. */
 	STR_EQ(rules_sub("  psykiatri: true\n", "  psykiatri: ja\n"), "");
-	STR_EQ(rules_sub("grundlag:\n  psykiatri: true\n  rusmiddelbehandling: false\n",
-			 "grundlag: [psykiatri]\n"), "");
+	STR_EQ(
+	    rules_sub(
+		"grundlag:\n  psykiatri: true\n  rusmiddelbehandling: false\n",
+		"grundlag: [psykiatri]\n"),
+	    "");
 }
 
 void test_rules__samtykke(void)
@@ -236,8 +247,8 @@ void test_rules__samtykke(void)
 	snprintf(want, sizeof(want), "12:3: error: samtykke: %s", msg);
 	STR_EQ(rules_sub("  givet: true\n", "  givet:\n"), want);
 	STR_EQ(rules_sub2("samtykke:\n  givet: true\n  dato: 2014-04-20\n"
-			  "  givet_af: borger\n  paaroerende: true\n", "",
-			  "    rolle: paaroerende\n", "    rolle: andet\n"),
+			  "  givet_af: borger\n  paaroerende: true\n",
+			  "", "    rolle: paaroerende\n", "    rolle: andet\n"),
 	       "4:1: error: samtykke: samtykke.givet: consent is required "
 	       "beyond a draft (guideline §5)\n");
 	/* The wrong type is the schema's. */
@@ -261,7 +272,8 @@ void test_rules__withdrawn_consent(void)
 	STR_EQ(rules_sub2(CLOSED, "  dato: 2014-04-20\n", tk), "");
 	/* Not a date: the schema's. */
 	STR_EQ(rules_sub("  dato: 2014-04-20\n",
-			 "  dato: 2014-04-20\n  tilbagekaldt: snart\n"), "");
+			 "  dato: 2014-04-20\n  tilbagekaldt: snart\n"),
+	       "");
 }
 
 void test_rules__paaroerende(void)
@@ -271,13 +283,16 @@ void test_rules__paaroerende(void)
 			   "not true: the citizen must consent to involving "
 			   "relatives (guideline §6.2.1)\n";
 
-	STR_EQ(rules_sub("  paaroerende: true\n", "  paaroerende: false\n"), want);
+	STR_EQ(rules_sub("  paaroerende: true\n", "  paaroerende: false\n"),
+	       want);
 	STR_EQ(rules_sub("  paaroerende: true\n", "  # (none)\n"), want);
 	/* Drafts too: a relative must not be invited without consent. */
-	STR_EQ(rules_sub2(DRAFT, "  paaroerende: true\n", "  # (none)\n"), want);
+	STR_EQ(rules_sub2(DRAFT, "  paaroerende: true\n", "  # (none)\n"),
+	       want);
 	/* No relative, no consent needed. */
 	STR_EQ(rules_sub2("  paaroerende: true\n", "  # (none)\n",
-			  "    rolle: paaroerende\n", "    rolle: kommune\n"), "");
+			  "    rolle: paaroerende\n", "    rolle: kommune\n"),
+	       "");
 	/* Each relative is reported. */
 	STR_EQ(rules_sub2("  paaroerende: true\n", "  # (none)\n",
 			  "    rolle: psykiatri\n", "    rolle: paaroerende\n"),
@@ -298,14 +313,16 @@ void test_rules__godkendt(void)
 
 	snprintf(want, sizeof(want), "23:21: error: godkendt: %s", msg);
 	STR_EQ(rules_sub("godkendt_af_borger: true\n",
-			 "godkendt_af_borger: false\n"), want);
+			 "godkendt_af_borger: false\n"),
+	       want);
 	snprintf(want, sizeof(want), "4:1: error: godkendt: %s", msg);
 	STR_EQ(rules_sub("godkendt_af_borger: true\n", ""), want);
 	snprintf(want, sizeof(want), "23:1: error: godkendt: %s", msg);
 	STR_EQ(rules_sub("godkendt_af_borger: true\n", "godkendt_af_borger:\n"),
 	       want);
 	STR_EQ(rules_sub2(DRAFT, "godkendt_af_borger: true\n",
-			  "godkendt_af_borger: false\n"), "");
+			  "godkendt_af_borger: false\n"),
+	       "");
 }
 
 void test_rules__opfoelgning_within_six_months(void)
@@ -316,14 +333,16 @@ void test_rules__opfoelgning_within_six_months(void)
 	       "(2014-11-02) is more than 6 months after the meeting "
 	       "(moede.dato 2014-05-01); at the latest 2014-11-01 "
 	       "(guideline §6.2.5, Bilag 1 part 5)\n");
-	STR_EQ(rules_sub2(DRAFT, "  dato: 2014-10-01\n", "  dato: 2014-12-01\n"),
-	       "33:9: warning: opfoelgning: opfoelgning.dato: the follow-up "
-	       "(2014-12-01) is more than 6 months after the meeting "
-	       "(moede.dato 2014-05-01); at the latest 2014-11-01 "
-	       "(guideline §6.2.5, Bilag 1 part 5)\n");
+	STR_EQ(
+	    rules_sub2(DRAFT, "  dato: 2014-10-01\n", "  dato: 2014-12-01\n"),
+	    "33:9: warning: opfoelgning: opfoelgning.dato: the follow-up "
+	    "(2014-12-01) is more than 6 months after the meeting "
+	    "(moede.dato 2014-05-01); at the latest 2014-11-01 "
+	    "(guideline §6.2.5, Bilag 1 part 5)\n");
 	/* Month ends: 31 August + 6 months is 28 February. */
 	STR_EQ(rules_sub2("  dato: 2014-05-01\n", "  dato: 2014-08-31\n",
-			  "  dato: 2014-10-01\n", "  dato: 2015-02-28\n"), "");
+			  "  dato: 2014-10-01\n", "  dato: 2015-02-28\n"),
+	       "");
 	STR_EQ(rules_sub2("  dato: 2014-05-01\n", "  dato: 2014-08-31\n",
 			  "  dato: 2014-10-01\n", "  dato: 2015-03-01\n"),
 	       "33:9: error: opfoelgning: opfoelgning.dato: the follow-up "
@@ -359,7 +378,8 @@ void test_rules__opfoelgning_missing_dates(void)
 	snprintf(want, sizeof(want), "4:1: warning: opfoelgning: %s", nof);
 	STR_EQ(rules_sub("opfoelgning:\n  dato: 2014-10-01\n", ""), want);
 	/* Closed plans are never due; drafts have had no meeting. */
-	STR_EQ(rules_sub2(CLOSED, "opfoelgning:\n  dato: 2014-10-01\n", ""), "");
+	STR_EQ(rules_sub2(CLOSED, "opfoelgning:\n  dato: 2014-10-01\n", ""),
+	       "");
 	STR_EQ(rules_sub2(DRAFT, "opfoelgning:\n  dato: 2014-10-01\n", ""), "");
 	/* No meeting date beyond a draft: an error. */
 	STR_EQ(rules_sub("  dato: 2014-05-01\n", "  sted: Vejle\n"),
@@ -397,27 +417,30 @@ void test_rules__ansvarlig(void)
 	       "31:9: error: ansvarlig: maal[0].indsatser[0].ansvarlig: every "
 	       "action needs a responsible party (guideline §6.2.4)\n");
 	/* Both missing: two findings; a draft: warnings. */
-	STR_EQ(rules_sub2(DRAFT, "        succeskriterier: Møder op\n"
-			  "        ansvarlig: Psykiatrien\n", ""),
-	       "29:9: warning: ansvarlig: maal[0].indsatser[0].ansvarlig: every "
-	       "action needs a responsible party (guideline §6.2.4)\n"
-	       "29:9: warning: ansvarlig: maal[0].indsatser[0].succeskriterier: "
-	       "every action needs success criteria (guideline §6.2.4)\n");
+	STR_EQ(
+	    rules_sub2(DRAFT,
+		       "        succeskriterier: Møder op\n"
+		       "        ansvarlig: Psykiatrien\n",
+		       ""),
+	    "29:9: warning: ansvarlig: maal[0].indsatser[0].ansvarlig: every "
+	    "action needs a responsible party (guideline §6.2.4)\n"
+	    "29:9: warning: ansvarlig: maal[0].indsatser[0].succeskriterier: "
+	    "every action needs success criteria (guideline §6.2.4)\n");
 	/* The second action of the second goal. */
-	STR_EQ(rules_sub("opfoelgning:\n",
-			 "  - titel: Bolig\n"
-			 "    indsatser:\n"
-			 "      - opgave: Ansøgning\n"
-			 "        succeskriterier: Sendt\n"
-			 "        ansvarlig: Kommunen\n"
-			 "      - opgave: Flytning\n"
-			 "        ansvarlig: Borgeren\n"
-			 "opfoelgning:\n"),
+	STR_EQ(rules_sub("opfoelgning:\n", "  - titel: Bolig\n"
+					   "    indsatser:\n"
+					   "      - opgave: Ansøgning\n"
+					   "        succeskriterier: Sendt\n"
+					   "        ansvarlig: Kommunen\n"
+					   "      - opgave: Flytning\n"
+					   "        ansvarlig: Borgeren\n"
+					   "opfoelgning:\n"),
 	       "37:9: error: ansvarlig: maal[1].indsatser[1].succeskriterier: "
 	       "every action needs success criteria (guideline §6.2.4)\n");
 	/* Non-string values are the schema's. */
 	STR_EQ(rules_sub("        ansvarlig: Psykiatrien\n",
-			 "        ansvarlig: [a, b]\n"), "");
+			 "        ansvarlig: [a, b]\n"),
+	       "");
 }
 
 void test_rules__udfordringer(void)
@@ -429,20 +452,27 @@ void test_rules__udfordringer(void)
 
 	snprintf(want, sizeof(want), "24:15: error: udfordringer: %s", msg);
 	STR_EQ(rules_sub("udfordringer:\n  - Stabilt fremmøde i psykiatrien.\n",
-			 "udfordringer: []\n"), want);
+			 "udfordringer: []\n"),
+	       want);
 	snprintf(want, sizeof(want), "25:3: error: udfordringer: %s", msg);
 	STR_EQ(rules_sub("  - Stabilt fremmøde i psykiatrien.\n",
-			 "  - \"\"\n  -\n"), want);
+			 "  - \"\"\n  -\n"),
+	       want);
 	snprintf(want, sizeof(want), "24:1: error: udfordringer: %s", msg);
 	STR_EQ(rules_sub("udfordringer:\n  - Stabilt fremmøde i psykiatrien.\n",
-			 "udfordringer:\n"), want);
+			 "udfordringer:\n"),
+	       want);
 	snprintf(want, sizeof(want), "4:1: error: udfordringer: %s", msg);
 	STR_EQ(rules_sub("udfordringer:\n  - Stabilt fremmøde i psykiatrien.\n",
-			 ""), want);
-	STR_EQ(rules_sub2(DRAFT, "udfordringer:\n  - Stabilt fremmøde i psykiatrien.\n",
-			  ""), "");
+			 ""),
+	       want);
+	STR_EQ(rules_sub2(
+		   DRAFT,
+		   "udfordringer:\n  - Stabilt fremmøde i psykiatrien.\n", ""),
+	       "");
 	STR_EQ(rules_sub("udfordringer:\n  - Stabilt fremmøde i psykiatrien.\n",
-			 "udfordringer: Fremmøde\n"), "");
+			 "udfordringer: Fremmøde\n"),
+	       "");
 }
 
 void test_rules__cpr(void)
@@ -467,30 +497,35 @@ void test_rules__cpr(void)
 
 void test_rules__samtykke_alder(void)
 {
-	const char *child = "\"120502-4006\"";	/* born 2002-05-12 */
+	const char *child = "\"120502-4006\""; /* born 2002-05-12 */
 
-	STR_EQ(rules_sub("\"070761-4285\"", child),
-	       "14:13: error: samtykke_alder: samtykke.givet_af: the citizen is "
-	       "under 15 on 2014-04-20 (samtykke.dato); consent must be given "
-	       "by the parents (givet_af: foraeldre or vaerge) (Region "
-	       "Syddanmark 2024, Samtykke)\n");
+	STR_EQ(
+	    rules_sub("\"070761-4285\"", child),
+	    "14:13: error: samtykke_alder: samtykke.givet_af: the citizen is "
+	    "under 15 on 2014-04-20 (samtykke.dato); consent must be given "
+	    "by the parents (givet_af: foraeldre or vaerge) (Region "
+	    "Syddanmark 2024, Samtykke)\n");
 	STR_EQ(rules_sub2("\"070761-4285\"", child, "givet_af: borger",
-			  "givet_af: foraeldre"), "");
+			  "givet_af: foraeldre"),
+	       "");
 	STR_EQ(rules_sub2("\"070761-4285\"", child, "givet_af: borger",
-			  "givet_af: vaerge"), "");
+			  "givet_af: vaerge"),
+	       "");
 	/* Missing givet_af: at samtykke; a draft: a warning. */
-	STR_EQ(rules_sub3(DRAFT, "\"070761-4285\"", child,
-			  "  givet_af: borger\n", ""),
-	       "11:1: warning: samtykke_alder: samtykke.givet_af: the citizen is "
-	       "under 15 on 2014-04-20 (samtykke.dato); consent must be given "
-	       "by the parents (givet_af: foraeldre or vaerge) (Region "
-	       "Syddanmark 2024, Samtykke)\n");
+	STR_EQ(
+	    rules_sub3(DRAFT, "\"070761-4285\"", child, "  givet_af: borger\n",
+		       ""),
+	    "11:1: warning: samtykke_alder: samtykke.givet_af: the citizen is "
+	    "under 15 on 2014-04-20 (samtykke.dato); consent must be given "
+	    "by the parents (givet_af: foraeldre or vaerge) (Region "
+	    "Syddanmark 2024, Samtykke)\n");
 	/* Without a consent date, the meeting's. */
-	STR_EQ(rules_sub2("\"070761-4285\"", child, "  dato: 2014-04-20\n", ""),
-	       "13:13: error: samtykke_alder: samtykke.givet_af: the citizen is "
-	       "under 15 on 2014-05-01 (moede.dato); consent must be given "
-	       "by the parents (givet_af: foraeldre or vaerge) (Region "
-	       "Syddanmark 2024, Samtykke)\n");
+	STR_EQ(
+	    rules_sub2("\"070761-4285\"", child, "  dato: 2014-04-20\n", ""),
+	    "13:13: error: samtykke_alder: samtykke.givet_af: the citizen is "
+	    "under 15 on 2014-05-01 (moede.dato); consent must be given "
+	    "by the parents (givet_af: foraeldre or vaerge) (Region "
+	    "Syddanmark 2024, Samtykke)\n");
 	/* Fifteen on the very day: the citizen consents. */
 	STR_EQ(rules_sub("\"070761-4285\"", "\"200499-4003\""), "");
 	OK(strstr(rules_sub("\"070761-4285\"", "\"210499-4000\""),
@@ -500,14 +535,16 @@ void test_rules__samtykke_alder(void)
 			     "  dato: 2014-04-20\n", "  dato: 2015-02-28\n"),
 		  "under 15 on 2015-02-28") != NULL);
 	STR_EQ(rules_sub2("\"070761-4285\"", "\"290200-4001\"",
-			  "  dato: 2014-04-20\n", "  dato: 2015-03-01\n"), "");
+			  "  dato: 2014-04-20\n", "  dato: 2015-03-01\n"),
+	       "");
 	/* No birth date, no age. */
 	STR_EQ(rules_sub("\"070761-4285\"", "\"320502-4006\""),
 	       "7:8: error: cpr: borger.cpr: 320502-xxxx does not begin with a "
 	       "real date of birth (DDMMYY; day + 60 for a replacement "
 	       "number)\n");
 	STR_EQ(rules_sub2("\"070761-4285\"", child, "givet_af: borger",
-			  "givet_af: 3"), "");
+			  "givet_af: 3"),
+	       "");
 }
 
 /*
@@ -516,11 +553,20 @@ void test_rules__samtykke_alder(void)
  */
 void test_rules__any_shape_is_survived(void)
 {
-	static const char *const values[] = {
-		"~", "true", "false", "7", "-1.5", "\"\"", "x", "[]", "{}",
-		"[1, {a: b}, [c]]", "{dato: [1], givet: {}}", "2014-05-01",
-		"\"010174-1235\"", "paaroerende"
-	};
+	static const char *const values[] = {"~",
+					     "true",
+					     "false",
+					     "7",
+					     "-1.5",
+					     "\"\"",
+					     "x",
+					     "[]",
+					     "{}",
+					     "[1, {a: b}, [c]]",
+					     "{dato: [1], givet: {}}",
+					     "2014-05-01",
+					     "\"010174-1235\"",
+					     "paaroerende"};
 	const char *p = base;
 	int lines = 0, runs = 0;
 
@@ -530,16 +576,19 @@ void test_rules__any_shape_is_survived(void)
 
 		colon = memchr(p, ':', (size_t)(eol - p));
 		if (colon) {
-			for (v = 0; v < sizeof(values) / sizeof(values[0]); v++) {
+			for (v = 0; v < sizeof(values) / sizeof(values[0]);
+			     v++) {
 				struct kp_buf b = KP_BUF_INIT;
 				const char *next = eol + 1;
 				size_t ind = strspn(p, " -");
 
 				/* A mapping's children go with it. */
 				if (colon + 1 == eol)
-					while (*next && strspn(next, " -") > ind)
+					while (*next &&
+					       strspn(next, " -") > ind)
 						next = strchr(next, '\n') + 1;
-				kp_buf_add(&b, base, (size_t)(colon + 1 - base));
+				kp_buf_add(&b, base,
+					   (size_t)(colon + 1 - base));
 				kp_buf_addf(&b, " %s\n", values[v]);
 				kp_buf_addstr(&b, next);
 				if (strncmp(rules_on(b.buf), "(parse", 6) != 0)
@@ -620,19 +669,24 @@ void test_rules__validate_checks_the_id_against_the_file_name(void)
 	STR_EQ(validate_as("ki-2014-0007.md", with_id("ki-2014-0008"), &errors),
 	       wrong);
 	INT_EQ(errors, 1);
-	STR_EQ(validate_as("plans/2014/ki-2014-0007.md", with_id("ki-2014-0008"),
-			   &errors), wrong);
-	STR_EQ(validate_as("ki-2014-0007.md@3", with_id("ki-2014-0008"),
-			   &errors), wrong);
+	STR_EQ(validate_as("plans/2014/ki-2014-0007.md",
+			   with_id("ki-2014-0008"), &errors),
+	       wrong);
+	STR_EQ(
+	    validate_as("ki-2014-0007.md@3", with_id("ki-2014-0008"), &errors),
+	    wrong);
 	/* Names that are not of the id form are exempt. */
 	STR_EQ(validate_as("bilag2.md", with_id("ki-2014-0008"), &errors), "");
 	STR_EQ(validate_as("case-1.md", with_id("ki-2014-0008"), &errors), "");
 	STR_EQ(validate_as("-", with_id("ki-2014-0008"), &errors), "");
-	STR_EQ(validate_as("ki-2014-007.md", with_id("ki-2014-0008"), &errors), "");
-	STR_EQ(validate_as("ki-2014-0007.txt", with_id("ki-2014-0008"), &errors),
+	STR_EQ(validate_as("ki-2014-007.md", with_id("ki-2014-0008"), &errors),
 	       "");
+	STR_EQ(
+	    validate_as("ki-2014-0007.txt", with_id("ki-2014-0008"), &errors),
+	    "");
 	STR_EQ(validate_as("ki-2014-0007.md.bak", with_id("ki-2014-0008"),
-			   &errors), "");
+			   &errors),
+	       "");
 	/* A malformed id is the schema's, not reported twice by id. */
 	OK(strstr(validate_as("ki-2014-0007.md", with_id("ki-14-7"), &errors),
 		  "error: id:") == NULL);
@@ -653,14 +707,15 @@ void test_rules__validate_counts_errors_and_sorts(void)
 	memcpy(strstr(text, "  givet: true") + 9, "7   ", 4);
 	memcpy(strstr(text, "070761-4285"), "010174-1235", 11);
 	snprintf(text + strlen(text), sizeof(text) - strlen(text), "---\n");
-	STR_EQ(validate_as("t.md", text, &errors),
-	       "7:8: warning: cpr: borger.cpr: 010174-xxxx fails the modulus-11 "
-	       "check; numbers issued since 2007 may, but check for a typing "
-	       "error\n"
-	       "12:10: error: schema: samtykke.givet: expected boolean, got "
-	       "integer 7\n"
-	       "23:21: error: schema: godkendt_af_borger: expected boolean, got "
-	       "integer 7\n");
+	STR_EQ(
+	    validate_as("t.md", text, &errors),
+	    "7:8: warning: cpr: borger.cpr: 010174-xxxx fails the modulus-11 "
+	    "check; numbers issued since 2007 may, but check for a typing "
+	    "error\n"
+	    "12:10: error: schema: samtykke.givet: expected boolean, got "
+	    "integer 7\n"
+	    "23:21: error: schema: godkendt_af_borger: expected boolean, got "
+	    "integer 7\n");
 }
 
 /*
@@ -689,11 +744,13 @@ void test_rules__validate_from_several_threads(void)
 
 	snprintf(text, sizeof(text), "---\n%s---\n", base);
 	memcpy(strstr(text, "  givet: true") + 9, "7   ", 4);
-	OK(kp_plan_parse(&shared_plan, "t.md", text, strlen(text), 0, &err) == 0);
+	OK(kp_plan_parse(&shared_plan, "t.md", text, strlen(text), 0, &err) ==
+	   0);
 	if (!shared_plan)
 		return;
 	for (i = 0; i < 4; i++)
-		OK(pthread_create(&t[i], NULL, validate_thread, &errors[i]) == 0);
+		OK(pthread_create(&t[i], NULL, validate_thread, &errors[i]) ==
+		   0);
 	for (i = 0; i < 4; i++) {
 		pthread_join(t[i], NULL);
 		INT_EQ(errors[i], 1);
