@@ -1207,7 +1207,7 @@ struct vctx {
 	pcre2_match_context *mc;
 	unsigned long steps;
 	int depth;
-	int aborted;
+	int aborted, abort_reported;
 };
 
 static int eval(struct vctx *v, const struct sch *s,
@@ -2239,6 +2239,16 @@ done:
 	return ok;
 }
 
+static void abort_message(struct vctx *v, const struct kp_node *inst)
+{
+	struct kp_buf m = KP_BUF_INIT;
+
+	kp_buf_addstr(&m, "the schema is too complex to validate this value "
+			  "(recursion or work limit exceeded)");
+	report(v, inst->line, inst->col, &m);
+	kp_buf_release(&m);
+}
+
 static int eval(struct vctx *v, const struct sch *s,
 		const struct kp_node *inst, unsigned char *mark)
 {
@@ -2260,11 +2270,8 @@ static int eval(struct vctx *v, const struct sch *s,
 	if (++v->steps > EVAL_STEPS_MAX || v->depth >= EVAL_DEPTH_MAX) {
 		v->aborted = 1;
 		if (v->out) {
-			kp_buf_addstr(&m, "the schema is too complex to "
-					  "validate this value (recursion or "
-					  "work limit exceeded)");
-			report(v, inst->line, inst->col, &m);
-			kp_buf_release(&m);
+			abort_message(v, inst);
+			v->abort_reported = 1;
 		}
 		return 0;
 	}
@@ -2382,6 +2389,11 @@ static int run(const struct kp_schema *schema, const struct kp_node *inst,
 	v.out = out;
 	kp_buf_init(&v.path);
 	ok = eval(&v, schema->root, inst, NULL);
+	if (v.aborted && !v.abort_reported) {
+		/* the limit was hit inside an anyOf, oneOf, not or if */
+		kp_buf_reset(&v.path);
+		abort_message(&v, inst);
+	}
 	pcre2_match_data_free(v.md);
 	pcre2_match_context_free(v.mc);
 	kp_buf_release(&v.path);

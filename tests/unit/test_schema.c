@@ -498,6 +498,32 @@ void test_schema__recursion_is_bounded(void)
 	kp_schema_free(tree);
 }
 
+void test_schema__exponential_schema_is_bounded(void)
+{
+	struct kp_error err = KP_ERROR_INIT;
+	struct kp_buf text = KP_BUF_INIT;
+	struct kp_schema *s;
+	clock_t t0 = clock();
+	char *got;
+	int i;
+
+	/* each level tries the next one three times: 3^40 without a budget */
+	kp_buf_addstr(&text, "{\"$ref\": \"#/$defs/d0\", \"$defs\": {");
+	for (i = 0; i < 40; i++)
+		kp_buf_addf(&text, "\"d%d\": {\"anyOf\": [{\"$ref\": \"#/$defs/d%d\"},"
+			    " {\"$ref\": \"#/$defs/d%d\"}], \"not\": {\"$ref\": \"#/$defs/d%d\"}},",
+			    i, i + 1, i + 1, i + 1);
+	kp_buf_addstr(&text, "\"d40\": {\"type\": \"string\"}}}");
+	s = compile(text.buf, &err);
+	OK(s != NULL);
+	got = findings(s, "1");
+	OK(strstr(got, "1:1: (root): the schema is too complex") != NULL);
+	OK((double)(clock() - t0) / CLOCKS_PER_SEC < 5.0);
+	free(got);
+	kp_schema_free(s);
+	kp_buf_release(&text);
+}
+
 void test_schema__builtin_and_urn_reference(void)
 {
 	struct kp_error err = KP_ERROR_INIT;
