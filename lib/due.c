@@ -331,8 +331,9 @@ static void when(struct kp_buf *out, long overdue)
 	else
 		kp_buf_addf(out, "in %ld day%s", -overdue,
 			    overdue == -1 ? "" : "s");
-	while (out->len - start < 16)
+	do
 		kp_buf_addch(out, ' ');
+	while (out->len - start < 18);
 }
 
 void kp_due_write_text(struct kp_buf *out, const struct kp_due_list *list,
@@ -377,6 +378,23 @@ void kp_due_write_text(struct kp_buf *out, const struct kp_due_list *list,
 	}
 }
 
+/* A TSV field: \\, \t, \n and \r escaped, so a field never splits. */
+static void add_tsv(struct kp_buf *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\')
+			kp_buf_add(out, "\\\\", 2);
+		else if (*s == '\t')
+			kp_buf_add(out, "\\t", 2);
+		else if (*s == '\n')
+			kp_buf_add(out, "\\n", 2);
+		else if (*s == '\r')
+			kp_buf_add(out, "\\r", 2);
+		else
+			kp_buf_addch(out, *s);
+	}
+}
+
 void kp_due_write_tsv(struct kp_buf *out, const struct kp_due_list *list,
 		      int redact)
 {
@@ -391,18 +409,18 @@ void kp_due_write_tsv(struct kp_buf *out, const struct kp_due_list *list,
 		kp_date_format(ds, it->date);
 		kp_buf_addf(out, "%s\t%ld\t%s\t", ds, it->overdue,
 			    kp_due_kind_name(it->kind));
-		add_esc(out, it->id);
+		add_tsv(out, it->id);
 		kp_buf_addch(out, '\t');
-		add_esc(out, it->file);
+		add_tsv(out, it->file);
 		kp_buf_addch(out, '\t');
 		if (!redact)
-			add_esc(out, it->citizen);
+			add_tsv(out, it->citizen);
 		kp_buf_addch(out, '\t');
-		add_esc(out, it->coordinator);
+		add_tsv(out, it->coordinator);
 		kp_buf_addch(out, '\t');
-		add_esc(out, it->responsible);
+		add_tsv(out, it->responsible);
 		kp_buf_addch(out, '\t');
-		add_esc(out, it->text);
+		add_tsv(out, it->text);
 		kp_buf_addch(out, '\n');
 	}
 }
