@@ -722,7 +722,7 @@ static int signature(git_signature **out, git_repository *git,
 		email = kp_xstrndup(lt + 1, (size_t)(gt - lt - 1));
 	} else {
 		if (git_signature_default(&def, git) < 0) {
-			error = kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
+			error = kp_error_set(err, KP_EGIT, NULL, 0, 0,
 					     "no author: set user.name and user.email with git config, or KIPLAN_AUTHOR='Name <email>'");
 			goto done;
 		}
