@@ -812,16 +812,19 @@ struct kp_cell *kp_rdoc_cell(const struct kp_block *table, size_t row,
 /*
  * Parse CommonMark text for rendering, in time linear in len whatever
  * the text: libcmark 0.30.2 is quadratic on some inputs (CVE-2023-22486,
- * GHSA-66g8-4hjf-77xh), so a text longer than KP_MD_CHUNK bytes is split
- * at blank lines (outside fenced code) into groups of at most KP_MD_CHUNK
- * bytes that are parsed one by one, and a single block longer than that
- * is kept as plain paragraphs.  The tree is made safe for every writer:
- * raw HTML becomes literal text, images become their description (no
- * request is ever made), and a link whose scheme is not http, https or
- * mailto loses its URL.  Returns a cmark_node * document (free it with
- * kp_md_free()); never NULL.
+ * GHSA-66g8-4hjf-77xh), so the text is cut at blank lines (outside and
+ * around fenced code) into groups of at most KP_MD_CHUNK bytes that are
+ * parsed one by one, and a block longer than that, or holding more than
+ * KP_MD_SPECIAL of the characters whose runs cmark stacks (* _ [ ] ` < !
+ * and backslash), is kept as plain paragraphs.  The tree is made safe for
+ * every writer: raw HTML becomes literal text, images become their
+ * description (no request is ever made), and a link whose scheme is not
+ * http, https or mailto becomes its text.  Returns a cmark_node *
+ * document (free it with kp_md_free()); never NULL.  Walk it with
+ * cmark_iter, not by recursion: it may be thousands of levels deep.
  */
 #define KP_MD_CHUNK (8 * 1024)
+#define KP_MD_SPECIAL 1000
 void *kp_md_parse(const char *text, size_t len);
 void kp_md_free(void *root);
 /* 1 when url may be a link target (http, https, mailto, or no scheme). */

@@ -5,14 +5,18 @@
  * libcmark 0.30.2 has inputs on which it is quadratic (CVE-2023-22486:
  * many "![[]()" or nested brackets; GHSA-66g8-4hjf-77xh: long runs of
  * emphasis delimiters or backticks).  Whatever the construct, its cost is
- * superlinear only within one parse, so no parse is given more than
- * KP_MD_CHUNK bytes: a longer text is cut at blank lines outside fenced
- * code into groups of at most KP_MD_CHUNK bytes, and a single block that
- * is longer still is not given to cmark at all but kept as plain
- * paragraphs.  A text of n bytes then costs at most (2n / KP_MD_CHUNK + 1)
- * parses of KP_MD_CHUNK bytes: linear in n.  A text that fits in one
- * chunk (every real field) is parsed whole, so nothing changes for it;
- * in a longer one, a link reference definition only serves its own group.
+ * superlinear only within one parse, and the known ones only within one
+ * paragraph, in the number of delimiters and brackets.  So:
+ *  - no parse is given more than KP_MD_CHUNK bytes: the text is cut at
+ *    blank lines outside fenced code (and around fenced code) into
+ *    blocks, gathered into groups of at most KP_MD_CHUNK bytes;
+ *  - a block longer than that (except fenced code, which cmark parses
+ *    without inlines) or holding more than KP_MD_SPECIAL delimiters and
+ *    brackets is not given to cmark at all but kept as plain paragraphs.
+ * A text of n bytes then costs at most about 2n / KP_MD_CHUNK + 1 parses
+ * of KP_MD_CHUNK bytes: linear in n.  A text that fits in one chunk
+ * (every real field) is parsed whole, so nothing changes for it; in a
+ * longer one, a link reference definition only serves its own group.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -176,13 +180,63 @@ static size_t fence(const char *s, const char *end, char *ch)
 	return n >= 3 ? n : 0;
 }
 
+struct chunker {
+	cmark_node *doc;
+	const char *group;	/* start of the group not yet parsed */
+	const char *block;	/* start of the current block */
+	size_t special;		/* its delimiters and brackets */
+};
+
+/* The characters that open or close inlines, whose runs cmark stacks. */
+static size_t count_special(const char *s, const char *end)
+{
+	size_t n = 0;
+
+	for (; s < end; s++)
+		if (*s == '*' || *s == '_' || *s == '[' || *s == ']' ||
+		    *s == '`' || *s == '<' || *s == '!' || *s == '\\')
+			n++;
+	return n;
+}
+
 /*
- * Cut s into blocks at blank lines outside fenced code and hand them to
- * cmark in groups of at most KP_MD_CHUNK bytes.
+ * The block [k->block, end) is complete; the next one starts at next.
+ * A block that fits is added to the group, which is parsed when the
+ * block would make it too long.  A longer block is parsed on its own
+ * when it is fenced code (cmark parses no inlines there, so its cost is
+ * linear), else kept as plain text.
+ */
+static void block_done(struct chunker *k, const char *end, const char *next,
+		       int fenced)
+{
+	size_t special = k->special;
+
+	k->special = 0;
+	if ((size_t)(end - k->block) > KP_MD_CHUNK ||
+	    (!fenced && special > KP_MD_SPECIAL)) {
+		parse_into(k->doc, k->group, (size_t)(k->block - k->group));
+		if (fenced)
+			parse_into(k->doc, k->block, (size_t)(end - k->block));
+		else
+			cmark_node_append_child(k->doc, plain_paragraph(
+				k->block, (size_t)(end - k->block)));
+		k->group = next;
+	} else if ((size_t)(end - k->group) > KP_MD_CHUNK) {
+		parse_into(k->doc, k->group, (size_t)(k->block - k->group));
+		k->group = k->block;
+	}
+	k->block = next;
+}
+
+/*
+ * Cut s into blocks, at blank lines outside fenced code and around
+ * fenced code, and hand them to cmark in groups of at most KP_MD_CHUNK
+ * bytes.
  */
 static void parse_chunked(cmark_node *doc, const char *s, size_t len)
 {
-	const char *end = s + len, *line = s, *nl, *group = s, *block = s;
+	struct chunker k = { doc, s, s, 0 };
+	const char *end = s + len, *line = s, *nl, *info;
 	size_t open = 0, n;
 	char och = 0, ch;
 
@@ -191,38 +245,28 @@ static void parse_chunked(cmark_node *doc, const char *s, size_t len)
 		nl = nl ? nl + 1 : end;
 		if (open) {
 			n = fence(line, nl, &ch);
-			if (n >= open && ch == och && blank_line(
-				    line + strspn(line, " ") + n, nl))
+			if (n >= open && ch == och &&
+			    blank_line(line + strspn(line, " ") + n, nl)) {
 				open = 0;
-		} else if ((n = fence(line, nl, &ch))) {
+				block_done(&k, nl, nl, 1);
+			}
+		} else if ((n = fence(line, nl, &ch)) &&
+			   (info = line + strspn(line, " ") + n,
+			    ch == '~' || !memchr(info, '`',
+						 (size_t)(nl - info)))) {
+			if (line > k.block)
+				block_done(&k, line, line, 0);
 			open = n;
 			och = ch;
 		} else if (blank_line(line, nl)) {
-			/* The block [block, line) is complete. */
-			if ((size_t)(line - block) > KP_MD_CHUNK) {
-				parse_into(doc, group, (size_t)(block - group));
-				cmark_node_append_child(doc, plain_paragraph(
-					block, (size_t)(line - block)));
-				group = nl;
-			} else if ((size_t)(line - group) > KP_MD_CHUNK) {
-				parse_into(doc, group, (size_t)(block - group));
-				group = block;
-			}
-			block = nl;
+			block_done(&k, line, nl, 0);
+		} else {
+			k.special += count_special(line, nl);
 		}
 		line = nl;
 	}
-	/* The last block ends with the text. */
-	if ((size_t)(end - block) > KP_MD_CHUNK) {
-		parse_into(doc, group, (size_t)(block - group));
-		cmark_node_append_child(doc, plain_paragraph(
-			block, (size_t)(end - block)));
-	} else if ((size_t)(end - group) > KP_MD_CHUNK) {
-		parse_into(doc, group, (size_t)(block - group));
-		parse_into(doc, block, (size_t)(end - block));
-	} else {
-		parse_into(doc, group, (size_t)(end - group));
-	}
+	block_done(&k, end, end, open > 0);
+	parse_into(doc, k.group, (size_t)(end - k.group));
 }
 
 /* Replace a raw HTML node with its literal text. */
@@ -292,12 +336,9 @@ void *kp_md_parse(const char *text, size_t len)
 {
 	cmark_node *doc;
 
-	if (len <= KP_MD_CHUNK) {
-		doc = cmark_parse_document(text ? text : "", len, MD_OPTS);
-	} else {
-		doc = cmark_node_new(CMARK_NODE_DOCUMENT);
+	doc = cmark_node_new(CMARK_NODE_DOCUMENT);
+	if (text)
 		parse_chunked(doc, text, len);
-	}
 	make_safe(doc);
 	return doc;
 }

@@ -185,7 +185,7 @@ static void add_date(struct kp_buf *b, const char *iso)
 	struct kp_date d;
 
 	if (iso && kp_date_parse(&d, iso, strlen(iso)) == 0)
-		kp_buf_addf(b, "%d. %s %d", d.d, month_names[d.m - 1], d.y);
+		kp_buf_addf(b, "%d\\. %s %d", d.d, month_names[d.m - 1], d.y);
 	else if (iso)
 		kp_buf_addstr(b, iso);
 }
