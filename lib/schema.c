@@ -1188,7 +1188,9 @@ static int valid_email(const char *s, size_t len)
 	if (len >= 2 && s[0] == '[' && s[len - 1] == ']') {
 		s++;
 		len -= 2;
-		if (len > 5 && memcmp(s, "IPv6:", 5) == 0)
+		/* ABNF literals are case-insensitive */
+		if (len > 5 && (s[0] | 0x20) == 'i' && (s[1] | 0x20) == 'p' &&
+		    (s[2] | 0x20) == 'v' && s[3] == '6' && s[4] == ':')
 			return valid_ipv6(s + 5, len - 5);
 		return valid_ipv4(s, len);
 	}

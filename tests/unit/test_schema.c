@@ -328,6 +328,42 @@ void test_schema__alternatives_give_one_message(void)
 	kp_schema_free(s);
 }
 
+void test_schema__email_format(void)
+{
+	static const char *const good[] = {
+		"joe.bloggs@example.com", "a!#$%&'*+-/=?^_`{|}~@x",
+		"\"a b\\\"c\"@example.com", "x@[127.0.0.1]", "x@[IPv6:::1]",
+		"x@[ipv6:2001:db8::8:800:200c:417a]",
+		"x@[IPv6:::ffff:192.0.2.1]", "x@localhost", NULL
+	};
+	static const char *const bad[] = {
+		"", "x", "@x", "x@", "x@@y", "a..b@x", ".a@x", "a.@x", "a b@x",
+		"x@-y", "x@y-", "x@y..z", "x@y.", "x@[1.2.3]", "x@[1.2.3.256]",
+		"x@[IPv6:1::2::3]", "x@[IPv6:1:2:3:4:5:6:7]", "x@[foo:bar]",
+		"\"a@x", "x@\xc3\xa6.dk", NULL
+	};
+	struct kp_error err = KP_ERROR_INIT;
+	struct kp_schema *s = compile("{\"format\": \"email\"}", &err);
+	struct kp_doc *doc = kp_doc_new();
+	size_t i;
+
+	OK(s != NULL);
+	for (i = 0; good[i]; i++) {
+		struct kp_node *n = kp_node_new_str(doc, good[i], strlen(good[i]), 1, 1);
+
+		if (!kp_schema_valid(s, n))
+			STR_EQ(good[i], "(a valid address)");
+	}
+	for (i = 0; bad[i]; i++) {
+		struct kp_node *n = kp_node_new_str(doc, bad[i], strlen(bad[i]), 1, 1);
+
+		if (kp_schema_valid(s, n))
+			STR_EQ(bad[i], "(an invalid address)");
+	}
+	kp_doc_free(doc);
+	kp_schema_free(s);
+}
+
 void test_schema__numbers(void)
 {
 	struct kp_error err = KP_ERROR_INIT;
