@@ -718,8 +718,10 @@ static int resolve_tagged(struct loader *ld, const yaml_event_t *ev,
 	const char *tag = (const char *)ev->data.scalar.tag;
 	int plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 	size_t plen = strlen(YAML_TAG);
+	struct kp_buf b = KP_BUF_INIT;
 	enum kp_type want;
 	const char *t;
+	int error;
 
 	if (!tag) {
 		if (plain)
@@ -758,17 +760,11 @@ static int resolve_tagged(struct loader *ld, const yaml_event_t *ev,
 				is_int_text((const char *)ev->data.scalar.value,
 					    ev->data.scalar.length)))
 		return 0;
-	{
-		struct kp_buf b = KP_BUF_INIT;
-		int error;
-
-		show(&b, (const char *)ev->data.scalar.value,
-		     ev->data.scalar.length);
-		error = fail(ld, KP_EPARSE, ev->start_mark,
-			     "'%s' is not a valid !!%s", b.buf, t);
-		kp_buf_release(&b);
-		return error;
-	}
+	show(&b, (const char *)ev->data.scalar.value, ev->data.scalar.length);
+	error = fail(ld, KP_EPARSE, ev->start_mark, "'%s' is not a valid !!%s",
+		     b.buf, t);
+	kp_buf_release(&b);
+	return error;
 }
 
 static int on_scalar(struct loader *ld, const yaml_event_t *ev)
