@@ -250,6 +250,8 @@ void kp_json_write(struct kp_buf *out, const struct kp_node *node);
  * Parse one JSON text (RFC 8259) into a new document, every node with its
  * line and column.  Numbers written without fraction or exponent that fit
  * in a long long are KP_INT, all others KP_FLOAT.  name is used in errors.
+ * Refused (KP_EPARSE): duplicate keys, lone surrogates, invalid UTF-8,
+ * nesting deeper than 4 * KP_DEPTH_MAX, numbers outside double range.
  */
 int kp_json_parse(struct kp_doc **out, const char *data, size_t len,
 		  const char *name, struct kp_error *err);
