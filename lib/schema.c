@@ -161,6 +161,18 @@ struct compiler {
 	struct kp_buf tmp;
 };
 
+
+/* The first C0 control character or DEL in s, or -1. */
+static int first_control(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return (unsigned char)s[i];
+	return -1;
+}
+
 static void *arena_calloc(struct kp_schema *schema, size_t n, size_t size)
 {
 	void *p;
@@ -1851,6 +1863,11 @@ static int eval_string(struct vctx *v, const struct sch *s,
 			if (r < 0) {
 				kp_buf_addch(&m, ' ');
 				regex_limit_message(&m, s->pattern);
+			} else if (first_control(str, len) == '\n') {
+				/* The usual cause, said in words, not regex. */
+				kp_buf_addstr(&m, " holds a line break, which this field does not allow");
+			} else if (first_control(str, len) >= 0) {
+				kp_buf_addstr(&m, " holds a control character, which this field does not allow");
 			} else {
 				kp_buf_addstr(&m, " does not match the pattern '");
 				add_quoted(&m, s->pattern->src,

@@ -10,7 +10,10 @@
 # own with --today in NAME.args.  UPDATE=1 rewrites the expected files
 # for review with git diff.
 set -u
-KIPLAN=${KIPLAN:-$(pwd)/${BUILD:-build}/kiplan}
+case ${BUILD:-build} in
+/*) KIPLAN=${KIPLAN:-$BUILD/kiplan} ;;
+*) KIPLAN=${KIPLAN:-$(pwd)/${BUILD:-build}/kiplan} ;;
+esac
 export KIPLAN_TODAY=2014-06-01
 export LC_ALL=C.UTF-8
 pass=0
