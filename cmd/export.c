@@ -146,7 +146,6 @@ int cmd_export(int argc, char **argv)
 		{ "redact", no_argument, NULL, 'r' },
 		{ "valid-only", no_argument, NULL, 'v' },
 		{ "today", required_argument, NULL, 't' },
-		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct kp_error err = KP_ERROR_INIT;

@@ -153,6 +153,32 @@ static void ext_bool(struct kp_jw *w, const char *name,
 	kp_jw_close(w, '}');
 }
 
+/* FHIR forbids empty arrays: take back a key whose array stayed empty. */
+struct mark {
+	size_t len;
+	unsigned char used;
+};
+
+static struct mark mark(const struct kp_jw *w)
+{
+	struct mark m;
+
+	m.len = w->b->len;
+	m.used = w->used[w->depth];
+	return m;
+}
+
+static void drop_if_empty(struct kp_jw *w, struct mark m)
+{
+	const char *b = w->b->buf;
+	size_t n = w->b->len;
+
+	if (n >= 2 && b[n - 2] == '[' && b[n - 1] == ']') {
+		kp_buf_setlen(w->b, m.len);
+		w->used[w->depth] = m.used;
+	}
+}
+
 static void begin_entry(struct fhir *f, const char *uuid, const char *type)
 {
 	struct kp_buf b = KP_BUF_INIT;
@@ -306,6 +332,7 @@ static void care_team(struct fhir *f)
 	const struct kp_node *coord = kp_map_get(f->root, "koordinator");
 	const struct kp_node *parts = kp_map_get(f->root, "deltagere");
 	struct kp_buf name = KP_BUF_INIT;
+	struct mark m;
 	size_t i;
 
 	begin_entry(f, f->team, "CareTeam");
@@ -314,6 +341,7 @@ static void care_team(struct fhir *f)
 	kp_buf_addf(&name, "Koordinerende indsatsplan %s", f->pid);
 	key_str(w, "name", name.buf);
 	reference(w, "subject", f->patient);
+	m = mark(w);
 	kp_jw_key(w, "participant");
 	kp_jw_open(w, '[');
 	if (coord && coord->type == KP_MAP)
@@ -322,6 +350,7 @@ static void care_team(struct fhir *f)
 		if (parts->v.seq.items[i]->type == KP_MAP)
 			member(f, parts->v.seq.items[i], NULL);
 	kp_jw_close(w, ']');
+	drop_if_empty(w, m);
 	end_entry(f);
 	kp_buf_release(&name);
 }
@@ -395,11 +424,14 @@ static void plan_extensions(struct fhir *f)
 	const struct kp_node *gr = kp_map_get(f->root, "grundlag");
 	const struct kp_node *ch = kp_map_get(f->root, "udfordringer");
 	const struct kp_node *pl = kp_map_get(f->root, "planer");
-	size_t i;
+	struct mark m = mark(w);
+	size_t i, nbool = 0;
 
+	for (i = 0; gr && gr->type == KP_MAP && i < gr->v.map.len; i++)
+		nbool += gr->v.map.pairs[i].value->type == KP_BOOL;
 	kp_jw_key(w, "extension");
 	kp_jw_open(w, '[');
-	if (gr && gr->type == KP_MAP && gr->v.map.len) {
+	if (nbool) {
 		kp_jw_open(w, '{');
 		key_str(w, "url", EXT "grundlag");
 		kp_jw_key(w, "extension");
@@ -451,6 +483,7 @@ static void plan_extensions(struct fhir *f)
 	if (f->src && f->src->in_repo && f->src->commit[0])
 		ext_str(w, "commit", f->src->commit);
 	kp_jw_close(w, ']');
+	drop_if_empty(w, m);
 }
 
 static void activity(struct fhir *f, const struct kp_node *act,
@@ -517,6 +550,7 @@ static void care_plan(struct fhir *f)
 	const char *fu = str_at(f->root, "opfoelgning.dato");
 	const struct kp_node *coord = kp_map_get(f->root, "koordinator");
 	struct kp_buf author = KP_BUF_INIT;
+	struct mark m;
 	size_t i, a;
 
 	begin_entry(f, f->careplan, "CarePlan");
@@ -604,6 +638,7 @@ static void care_plan(struct fhir *f)
 		}
 		kp_jw_close(w, ']');
 	}
+	m = mark(w);
 	kp_jw_key(w, "activity");
 	kp_jw_open(w, '[');
 	for (i = 0; g && g->type == KP_SEQ && i < g->v.seq.len; i++) {
@@ -633,6 +668,7 @@ static void care_plan(struct fhir *f)
 		kp_jw_close(w, '}');
 	}
 	kp_jw_close(w, ']');
+	drop_if_empty(w, m);
 	if (f->plan->body_len) {
 		kp_jw_key(w, "note");
 		kp_jw_open(w, '[');
