@@ -820,8 +820,8 @@ struct kp_cell *kp_rdoc_cell(const struct kp_block *table, size_t row,
  * KP_MD_SPECIAL of the characters whose runs cmark stacks (* _ [ ] ` < !
  * and backslash), is kept as plain paragraphs.  The tree is made safe for
  * every writer: raw HTML becomes literal text, images become their
- * description (no request is ever made), and a link whose scheme is not
- * http, https or mailto becomes its text.  Returns a cmark_node *
+ * description (no request is ever made), and a link that
+ * kp_md_url_safe() refuses becomes its text.  Returns a cmark_node *
  * document (free it with kp_md_free()); never NULL.  Walk it with
  * cmark_iter, not by recursion: it may be thousands of levels deep.
  */
@@ -829,7 +829,11 @@ struct kp_cell *kp_rdoc_cell(const struct kp_block *table, size_t row,
 #define KP_MD_SPECIAL 1000
 void *kp_md_parse(const char *text, size_t len);
 void kp_md_free(void *root);
-/* 1 when url may be a link target (http, https, mailto, or no scheme). */
+/*
+ * 1 when url may be a link target: http, https, mailto, or a place in
+ * the document ("#x").  Relative and empty references are not: a sent
+ * document has nothing to be relative to.
+ */
 int kp_md_url_safe(const char *url);
 
 /*

@@ -44,14 +44,16 @@ int kp_md_url_safe(const char *url)
 			continue;
 		if (*p == ':')
 			break;
+		if (*p == '#' && !n)
+			return p[1] != '\0';	/* a place in this document */
 		if (*p == '/' || *p == '?' || *p == '#')
-			return 1;	/* no scheme: a relative reference */
+			return 0;	/* relative: to what, in a sent file? */
 		if (n + 1 >= sizeof(scheme))
 			return 0;
 		scheme[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
 	}
 	if (!*p)
-		return 1;
+		return 0;
 	scheme[n] = '\0';
 	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
 		if (strcmp(scheme, ok[i]) == 0)
@@ -321,8 +323,8 @@ static void make_safe(cmark_node *doc)
 			break;
 		case CMARK_NODE_LINK:
 			url = cmark_node_get_url(node);
-			if (ev == CMARK_EVENT_EXIT && url &&
-			    !kp_md_url_safe(url))
+			if (ev == CMARK_EVENT_EXIT &&
+			    (!url || !kp_md_url_safe(url)))
 				unwrap(node);
 			break;
 		default:

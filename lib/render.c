@@ -597,7 +597,7 @@ static size_t plan_group(const struct ctx *c, struct kp_block *t, size_t row,
 
 static void part2(struct ctx *c)
 {
-	static const double w[] = { 1.25, 0.55, 3.2 };
+	static const double w[] = { 1.5, 0.62, 3.0 };
 	const struct kp_node *planer = kp_map_get(c->plan->root, "planer");
 	const struct kp_node *p;
 	struct kp_block *t;

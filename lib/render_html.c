@@ -28,14 +28,13 @@ static const char css[] =
 	"table{border-collapse:collapse;width:100%;margin:.4em 0 .8em;"
 	"table-layout:fixed}\n"
 	"th,td{border:1px solid #555;padding:.3em .45em;text-align:left;"
-	"vertical-align:top;overflow-wrap:anywhere}\n"
+	"vertical-align:top;overflow-wrap:break-word;hyphens:auto}\n"
 	"th{font-weight:bold}\n"
 	"th.label{background:#eef1f4;font-weight:normal}\n"
 	"th.label strong,th.label p:first-child{font-weight:bold}\n"
 	"thead th,th.head{background:#dde3e9}\n"
-	"th em,.guide{color:#444}\n"
+	"th em,.guide{color:#444}\nth em{font-weight:normal}\n"
 	".guide{font-style:italic;margin:.3em 0 .5em}\n"
-	"tbody{break-inside:avoid}\n"
 	"pre{white-space:pre-wrap;font-size:.9em}\n"
 	"hr{border:0;border-top:1px solid #777;margin:.4em 0}\n"
 	".meta{font-size:.85em;color:#333;border-bottom:1px solid #999;"
@@ -51,7 +50,7 @@ static const char css[] =
 	"body{max-width:none;margin:0;padding:0}\n"
 	".meta,footer{display:none}\n"
 	"thead{display:table-header-group}\n"
-	"tr{break-inside:avoid}\n"
+	"h1,h2,h3{break-after:avoid}\n"
 	"a{color:inherit;text-decoration:none}\n"
 	"}\n";
 
@@ -120,7 +119,7 @@ static void css_string(struct kp_buf *b, const char *s)
 		else if (cp < 0x20 || cp == 0x7f)
 			kp_buf_addch(b, ' ');
 		else
-			kp_buf_addf(b, "\\%06X", cp);
+			kp_buf_addf(b, "\\%06X ", cp);
 	}
 	kp_buf_addch(b, '"');
 }

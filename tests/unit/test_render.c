@@ -101,7 +101,10 @@ void test_render__url_safe(void)
 	OK(kp_md_url_safe("https://example.dk/a"));
 	OK(kp_md_url_safe("mailto:a@example.dk"));
 	OK(kp_md_url_safe("#del-2"));
-	OK(kp_md_url_safe("a/b:c"));
+	OK(!kp_md_url_safe("a/b:c"));
+	OK(!kp_md_url_safe("plan.md"));
+	OK(!kp_md_url_safe(""));
+	OK(!kp_md_url_safe("#"));
 	OK(!kp_md_url_safe("javascript:alert(1)"));
 	OK(!kp_md_url_safe("JavaScript:alert(1)"));
 	OK(!kp_md_url_safe(" java\tscript:alert(1)"));
