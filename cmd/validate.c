@@ -2,13 +2,9 @@
  * validate.c: kiplan validate, the schema and the guideline's rules over
  * files, directories and standard input.
  */
-#include <dirent.h>
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cmd.h"
 #include "banned.h"
@@ -72,13 +68,13 @@ static void check_file(struct run *r, const char *path)
 	size_t i, errors = 0;
 	int error;
 
-	r->files++;
 	error = kp_plan_load(&plan, path, KP_LOAD_BODY, &err);
 	if (error == KP_EIO) {
 		cmd_report(&err);
 		r->unreadable = 1;
 		return;
 	}
+	r->files++;
 	if (error < 0) {
 		/* A plan that cannot be parsed is an invalid plan. */
 		emit(r, path, err.line ? err.line : 1, err.col ? err.col : 1,
@@ -105,74 +101,18 @@ static void check_file(struct run *r, const char *path)
 	kp_plan_free(plan);
 }
 
-static int cmp_names(const void *a, const void *b)
+static int scan_one(const char *path, const struct kp_error *problem,
+		    void *payload)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
+	struct run *r = payload;
 
-static int is_plan_name(const char *name)
-{
-	size_t n = strlen(name);
-
-	return n > 3 && name[0] != '.' && strcmp(name + n - 3, ".md") == 0;
-}
-
-/*
- * Every *.md below dir, depth first, in byte order of the names, so that
- * the output is the same on every machine.  Hidden entries (.git) are
- * skipped; symbolic links are not followed into directories.
- */
-static void check_dir(struct run *r, const char *dir, int depth)
-{
-	struct kp_buf path = KP_BUF_INIT;
-	char **names = NULL;
-	size_t n = 0, alloc = 0, i;
-	struct dirent *de;
-	DIR *d;
-
-	if (depth > 64) {
-		cmd_warn("%s: directories nested too deeply", dir);
+	if (problem) {
+		cmd_report(problem);
 		r->unreadable = 1;
-		return;
+	} else {
+		check_file(r, path);
 	}
-	if (!(d = opendir(dir))) {
-		cmd_warn("%s: cannot open directory: %s", dir, strerror(errno));
-		r->unreadable = 1;
-		return;
-	}
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (n == alloc) {
-			alloc = alloc ? alloc * 2 : 64;
-			names = kp_xrealloc(names, alloc * sizeof(*names));
-		}
-		names[n++] = kp_xstrdup(de->d_name);
-	}
-	closedir(d);
-	if (n)
-		qsort(names, n, sizeof(*names), cmp_names);
-	for (i = 0; i < n; i++) {
-		struct stat st;
-
-		kp_buf_reset(&path);
-		kp_buf_addstr(&path, dir);
-		if (path.len && path.buf[path.len - 1] != '/')
-			kp_buf_addch(&path, '/');
-		kp_buf_addstr(&path, names[i]);
-		if (lstat(path.buf, &st) < 0) {
-			cmd_warn("%s: %s", path.buf, strerror(errno));
-			r->unreadable = 1;
-		} else if (S_ISDIR(st.st_mode)) {
-			check_dir(r, path.buf, depth + 1);
-		} else if (is_plan_name(names[i]) &&
-			   (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))) {
-			check_file(r, path.buf);
-		}
-		free(names[i]);
-	}
-	free(names);
-	kp_buf_release(&path);
+	return 0;
 }
 
 int cmd_validate(int argc, char **argv)
@@ -188,7 +128,7 @@ int cmd_validate(int argc, char **argv)
 	struct kp_error err = KP_ERROR_INIT;
 	struct kp_schema *schema = NULL;
 	const char *schema_path = NULL;
-	int c, i, rc;
+	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
@@ -229,15 +169,7 @@ int cmd_validate(int argc, char **argv)
 		}
 		r.schema = schema;
 	}
-	for (i = 0; i < argc; i++) {
-		struct stat st;
-
-		if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 &&
-		    S_ISDIR(st.st_mode))
-			check_dir(&r, argv[i], 0);
-		else
-			check_file(&r, argv[i]);
-	}
+	kp_scan((const char *const *)argv, (size_t)argc, scan_one, &r);
 	if (r.json)
 		fputs(r.first ? "[]\n" : "\n]\n", stdout);
 	fprintf(stderr, "%zu %s checked: %zu %s, %zu %s; %zu invalid\n",
