@@ -98,6 +98,9 @@ static size_t walk(const char *data, size_t len, size_t offset, int check,
 				break;
 			n = 1;
 		}
+		/* C1 controls (U+0080..U+009F): some terminals obey them. */
+		if (check && s[i] == 0xc2 && s[i + 1] < 0xa0)
+			break;
 		i += n;
 		c++;
 	}
@@ -125,6 +128,10 @@ int kp_text_check(const char *data, size_t len, unsigned first_line,
 		return kp_error_set(err, KP_EPARSE, name, line, col,
 				    "control character U+%04X is not allowed",
 				    s[i]);
+	if (s[i] == 0xc2 && utf8_len(s + i, len - i) == 2)
+		return kp_error_set(err, KP_EPARSE, name, line, col,
+				    "control character U+%04X is not allowed",
+				    s[i + 1]);
 	return kp_error_set(err, KP_EPARSE, name, line, col,
 			    "invalid UTF-8 (byte 0x%02x)", s[i]);
 }

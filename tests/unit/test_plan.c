@@ -168,7 +168,9 @@ void test_plan__bytes_checked_in_body_too(void)
 	       "parse: p.md:2:7: control character U+0008 is not allowed");
 	STR_EQ(plan("\xef\xbb\xbf---\r\nid: x\x7f\r\n---\r\n"),
 	       "parse: p.md:2:6: control character U+007F is not allowed");
-	STR_EQ(plan("---\nid: x\n---\ntab\tand CR\r\n"), "ok");
+	STR_EQ(plan("---\nid: x\n---\nCSI \xc2\x9b" "31m\n"),
+	       "parse: p.md:4:5: control character U+009B is not allowed");
+	STR_EQ(plan("---\nid: x\n---\ntab\tand CR\r\n\xc2\xa0\n"), "ok");
 }
 
 void test_plan__size_limit(void)

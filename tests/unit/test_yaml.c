@@ -210,10 +210,17 @@ void test_yaml__bytes_refused_in_all_modes(void)
 		/* UTF-16 is not UTF-8. */
 		STR_EQ(yaml_n("\xff\xfe" "a\0:\0", 6, 1, flags[i]),
 		       "parse: t.yaml:1:1: invalid UTF-8 (byte 0xff)");
-		/* C1 controls: libyaml's reader refuses them (by offset). */
-		STR_EQ(yaml("a: 1\nbb: \xc2\x80\n", flags[i]),
-		       "parse: t.yaml:2:5: control characters are not allowed "
-		       "(U+0080)");
+		/* C1 controls too, NEL included (libyaml takes it as a break). */
+		STR_EQ(yaml("a: 1\nbb: \xc2\x9b" "2J\n", flags[i]),
+		       "parse: t.yaml:2:5: control character U+009B is not "
+		       "allowed");
+		STR_EQ(yaml("a: \xc3\xa6\xc2\x85", flags[i]),
+		       "parse: t.yaml:1:5: control character U+0085 is not "
+		       "allowed");
+		/* Non-characters: libyaml's reader refuses them (by offset). */
+		STR_EQ(yaml("a: 1\nbb: \xc3\xa6\xef\xbf\xbe\n", flags[i]),
+		       "parse: t.yaml:2:6: control characters are not allowed "
+		       "(U+FFFE)");
 	}
 	/* Tab, LF, CR are fine; a BOM too. */
 	STR_EQ(yaml("\xef\xbb\xbf" "a:\t\"x\ty\"\r\nb: 2\r", 0),
