@@ -744,15 +744,15 @@ static int resolve_tagged(struct loader *ld, const yaml_event_t *ev,
 	t = tag + plen;
 	if (strcmp(t, "str") == 0)
 		return 0;
-	if (strcmp(t, "null") == 0)
+	if (strcmp(t, "null") == 0) {
 		want = KP_NULL;
-	else if (strcmp(t, "bool") == 0)
+	} else if (strcmp(t, "bool") == 0) {
 		want = KP_BOOL;
-	else if (strcmp(t, "int") == 0)
+	} else if (strcmp(t, "int") == 0) {
 		want = KP_INT;
-	else if (strcmp(t, "float") == 0)
+	} else if (strcmp(t, "float") == 0) {
 		want = KP_FLOAT;
-	else {
+	} else {
 		if (plain)
 			resolve_core(n);
 		return 0;
@@ -942,16 +942,16 @@ static int on_alias(struct loader *ld, const yaml_event_t *ev)
 		goto done;
 	}
 	if (in_key_position(ld)) {
-		if (a->node->type == KP_SEQ || a->node->type == KP_MAP)
+		if (a->node->type == KP_SEQ || a->node->type == KP_MAP) {
 			error = fail(ld, KP_EPARSE, ev->start_mark,
 				     "a mapping key must be a scalar, not a %s",
 				     a->node->type == KP_MAP ? "mapping" :
 							       "sequence");
-		else if (1 + a->rawlen / 16 > ld->budget - ld->nodes)
+		} else if (1 + a->rawlen / 16 > ld->budget - ld->nodes) {
 			error = fail(ld, KP_ELIMIT, ev->start_mark,
 				     "alias expansion exceeds the limit of %zu nodes",
 				     ld->budget);
-		else {
+		} else {
 			/* A key is copied: charge its length. */
 			ld->nodes += 1 + a->rawlen / 16;
 			set_key(ld, a->raw, a->rawlen, ev->start_mark);
