@@ -11,9 +11,10 @@ struct kp_error;
 
 /*
  * Check that data is UTF-8 without NUL, C0 control characters other than
- * tab, LF and CR, DEL, and C1 control characters (U+0080..U+009F).  Lines are counted from first_line (LF, CR and
- * CRLF each end one), columns in characters from 1, after a leading BOM.
- * KP_EPARSE with the position of the first offending byte.
+ * tab, LF and CR, DEL, and C1 control characters (U+0080..U+009F).  Lines
+ * are counted from first_line (LF, CR and CRLF each end one), columns in
+ * characters from 1, after a leading BOM.  KP_EPARSE with the position of
+ * the first offending byte.
  */
 int kp_text_check(const char *data, size_t len, unsigned first_line,
 		  const char *name, struct kp_error *err);

@@ -60,7 +60,7 @@ static int split_and_load(struct kp_plan *plan, const char *name,
 				    "a plan starts with a '---' line");
 	yaml = text + 3;
 	if (yaml < end)
-		yaml++;		/* its LF */
+		yaml++; /* its LF */
 	for (p = yaml; p < end; line++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 
@@ -69,21 +69,22 @@ static int split_and_load(struct kp_plan *plan, const char *name,
 		p = nl ? nl + 1 : end;
 	}
 	if (p >= end)
-		return kp_error_set(err, KP_EPARSE, name, 1, 1,
-				    "unclosed frontmatter: no closing '---' line");
+		return kp_error_set(
+		    err, KP_EPARSE, name, 1, 1,
+		    "unclosed frontmatter: no closing '---' line");
 	if ((error = kp_yaml_parse(&plan->doc, yaml, (size_t)(p - yaml), 2,
 				   KP_YAML_PLAN, name, err)) < 0)
 		return error;
 	plan->root = kp_doc_root(plan->doc);
 	p += 3;
 	if (p < end)
-		p++;		/* the closing line's LF */
+		p++; /* the closing line's LF */
 	plan->body = p;
 	plan->body_len = (size_t)(end - p);
 	plan->body_line = line + 1;
 	if (flags & KP_LOAD_BODY) {
-		plan->body_doc = cmark_parse_document(plan->body, plan->body_len,
-						      CMARK_OPT_DEFAULT);
+		plan->body_doc = cmark_parse_document(
+		    plan->body, plan->body_len, CMARK_OPT_DEFAULT);
 		if (!plan->body_doc)
 			return kp_error_set(err, KP_EPARSE, name,
 					    plan->body_line, 1,
@@ -100,9 +101,10 @@ int kp_plan_parse(struct kp_plan **out, const char *name, const char *data,
 
 	*out = NULL;
 	if (len > KP_PLAN_MAX)
-		return kp_error_set(err, KP_ELIMIT, name, 0, 0,
-				    "file is larger than the limit of %zu bytes",
-				    (size_t)KP_PLAN_MAX);
+		return kp_error_set(
+		    err, KP_ELIMIT, name, 0, 0,
+		    "file is larger than the limit of %zu bytes",
+		    (size_t)KP_PLAN_MAX);
 	/* The body too: no control character may reach a terminal. */
 	if ((error = kp_text_check(data, len, 1, name, err)) < 0)
 		return error;

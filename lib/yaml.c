@@ -23,7 +23,7 @@
 #include "banned.h"
 
 #define YAML_TAG "tag:yaml.org,2002:"
-#define SHOW_MAX 60		/* bytes of a key or tag shown in a message */
+#define SHOW_MAX 60 /* bytes of a key or tag shown in a message */
 
 /* ------------------------------------------------------------------ */
 /* Bytes: UTF-8 and control characters                                 */
@@ -39,13 +39,12 @@ static size_t utf8_len(const unsigned char *s, size_t left)
 	if (c >= 0xc2 && c <= 0xdf)
 		return left >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
 	if (c >= 0xe0 && c <= 0xef) {
-		if (left < 3 || (s[1] & 0xc0) != 0x80 ||
-		    (s[2] & 0xc0) != 0x80)
+		if (left < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
 			return 0;
 		if (c == 0xe0 && s[1] < 0xa0)
-			return 0;	/* overlong */
+			return 0; /* overlong */
 		if (c == 0xed && s[1] >= 0xa0)
-			return 0;	/* a surrogate */
+			return 0; /* a surrogate */
 		return 3;
 	}
 	if (c >= 0xf0 && c <= 0xf4) {
@@ -53,9 +52,9 @@ static size_t utf8_len(const unsigned char *s, size_t left)
 		    (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
 			return 0;
 		if (c == 0xf0 && s[1] < 0x90)
-			return 0;	/* overlong */
+			return 0; /* overlong */
 		if (c == 0xf4 && s[1] >= 0x90)
-			return 0;	/* above U+10FFFF */
+			return 0; /* above U+10FFFF */
 		return 4;
 	}
 	return 0;
@@ -307,11 +306,11 @@ static int is_int_text(const char *s, size_t len)
 /* Resolve a plain scalar; n is a KP_STR node holding the text. */
 static void resolve_core(struct kp_node *n)
 {
-	static const char *const nulls[] = { "null", "Null", "NULL", "~", NULL };
-	static const char *const trues[] = { "true", "True", "TRUE", NULL };
-	static const char *const falses[] = { "false", "False", "FALSE", NULL };
-	static const char *const infs[] = { ".inf", ".Inf", ".INF", NULL };
-	static const char *const nans[] = { ".nan", ".NaN", ".NAN", NULL };
+	static const char *const nulls[] = {"null", "Null", "NULL", "~", NULL};
+	static const char *const trues[] = {"true", "True", "TRUE", NULL};
+	static const char *const falses[] = {"false", "False", "FALSE", NULL};
+	static const char *const infs[] = {".inf", ".Inf", ".INF", NULL};
+	static const char *const nans[] = {".nan", ".NaN", ".NAN", NULL};
 	const char *s = n->v.str.ptr;
 	size_t len = n->v.str.len;
 
@@ -354,10 +353,10 @@ static void resolve_core(struct kp_node *n)
 struct anchor {
 	char *name;
 	struct kp_node *node;
-	const char *raw;	/* the text of a scalar, for use as a key */
+	const char *raw; /* the text of a scalar, for use as a key */
 	size_t rawlen;
-	size_t size;		/* nodes (and keys) in the subtree */
-	unsigned height;	/* collections on the longest path down */
+	size_t size;	 /* nodes (and keys) in the subtree */
+	unsigned height; /* collections on the longest path down */
 	int complete;
 };
 
@@ -367,8 +366,8 @@ struct frame {
 	struct kp_buf key;
 	unsigned kline, kcol;
 	size_t size;
-	unsigned height;	/* the highest child's height */
-	size_t anchor;		/* index + 1 in anchors, or 0 */
+	unsigned height; /* the highest child's height */
+	size_t anchor;	 /* index + 1 in anchors, or 0 */
 };
 
 struct loader {
@@ -389,7 +388,7 @@ struct loader {
 
 	struct anchor *anchors;
 	size_t nanchors, anchors_alloc;
-	size_t *table;		/* open addressing: anchor index + 1 */
+	size_t *table; /* open addressing: anchor index + 1 */
 	size_t table_size;
 };
 
@@ -470,8 +469,7 @@ static int libyaml_error(struct loader *ld)
 					    (unsigned)p->problem_value);
 		return kp_error_set(ld->err, KP_EPARSE, ld->name, line, col,
 				    "%s", problem);
-	default:
-		break;
+	default: break;
 	}
 	if (p->context && p->context_mark.line != p->problem_mark.line)
 		return fail(ld, KP_EPARSE, p->problem_mark, "%s %s at line %u",
@@ -531,13 +529,14 @@ static size_t anchor_define(struct loader *ld, const char *name)
 		for (i = 0; i < oldsize; i++)
 			if (old[i])
 				*anchor_slot(ld, ld->anchors[old[i] - 1].name) =
-					old[i];
+				    old[i];
 		free(old);
 	}
 	if (ld->nanchors == ld->anchors_alloc) {
-		ld->anchors_alloc = ld->anchors_alloc ? ld->anchors_alloc * 2 : 16;
-		ld->anchors = kp_xrealloc(ld->anchors, ld->anchors_alloc *
-					  sizeof(*ld->anchors));
+		ld->anchors_alloc =
+		    ld->anchors_alloc ? ld->anchors_alloc * 2 : 16;
+		ld->anchors = kp_xrealloc(
+		    ld->anchors, ld->anchors_alloc * sizeof(*ld->anchors));
 	}
 	a = &ld->anchors[ld->nanchors++];
 	memset(a, 0, sizeof(*a));
@@ -574,8 +573,9 @@ static void sort_keys(const struct kp_pair *pairs, size_t *idx, size_t *tmp,
 	sort_keys(pairs, idx, tmp, mid);
 	sort_keys(pairs, idx + mid, tmp, n - mid);
 	while (i < mid && j < n)
-		tmp[k++] = key_cmp(&pairs[idx[j]], &pairs[idx[i]]) < 0 ?
-				   idx[j++] : idx[i++];
+		tmp[k++] = key_cmp(&pairs[idx[j]], &pairs[idx[i]]) < 0
+			       ? idx[j++]
+			       : idx[i++];
 	while (i < mid)
 		tmp[k++] = idx[i++];
 	while (j < n)
@@ -587,8 +587,7 @@ static void sort_keys(const struct kp_pair *pairs, size_t *idx, size_t *tmp,
  * Find the first key (in document order) that repeats an earlier one;
  * 1 with *dup and *first set, or 0.
  */
-static int find_duplicate(const struct kp_node *map, size_t *dup,
-			  size_t *first)
+static int find_duplicate(const struct kp_node *map, size_t *dup, size_t *first)
 {
 	const struct kp_pair *p = map->v.map.pairs;
 	size_t n = map->v.map.len, i, j, *idx, *tmp;
@@ -655,10 +654,10 @@ static int add_value(struct loader *ld, struct kp_node *node, size_t size,
 			return 0;
 		}
 		if (plan_mode(ld) && node->type != KP_MAP)
-			return kp_error_set(ld->err, KP_EPARSE, ld->name,
-					    node->line, node->col,
-					    "the frontmatter must be a mapping, not %s",
-					    shape_name(node));
+			return kp_error_set(
+			    ld->err, KP_EPARSE, ld->name, node->line, node->col,
+			    "the frontmatter must be a mapping, not %s",
+			    shape_name(node));
 		ld->root = node;
 		return 0;
 	}
@@ -687,8 +686,7 @@ static int in_key_position(const struct loader *ld)
 	return top->node->type == KP_MAP && !top->have_key;
 }
 
-static void set_key(struct loader *ld, const char *s, size_t len,
-		    yaml_mark_t m)
+static void set_key(struct loader *ld, const char *s, size_t len, yaml_mark_t m)
 {
 	struct frame *top = &ld->stack[ld->depth - 1];
 
@@ -784,13 +782,16 @@ static int on_scalar(struct loader *ld, const yaml_event_t *ev)
 	size_t a = 0;
 	int error;
 
-	if (plan_mode(ld) && (error = plan_checks(ld, ev,
-			ev->data.scalar.anchor, ev->data.scalar.tag)) < 0)
+	if (plan_mode(ld) &&
+	    (error = plan_checks(ld, ev, ev->data.scalar.anchor,
+				 ev->data.scalar.tag)) < 0)
 		return error;
 	if (key) {
-		if (plan_mode(ld) && plain && len == 2 && memcmp(s, "<<", 2) == 0)
-			return fail(ld, KP_EPARSE, ev->start_mark,
-				    "merge keys ('<<') are not allowed in a plan");
+		if (plan_mode(ld) && plain && len == 2 &&
+		    memcmp(s, "<<", 2) == 0)
+			return fail(
+			    ld, KP_EPARSE, ev->start_mark,
+			    "merge keys ('<<') are not allowed in a plan");
 		/* Keys stay strings: a plain 1: is the key "1". */
 		set_key(ld, s, len, ev->start_mark);
 		if (!ev->data.scalar.anchor)
@@ -813,16 +814,16 @@ static int on_scalar(struct loader *ld, const yaml_event_t *ev)
 		an->complete = 1;
 	}
 	if (key)
-		return 0;	/* the node only serves the anchor */
+		return 0; /* the node only serves the anchor */
 	return add_value(ld, n, 1, 0);
 }
 
 static int on_start(struct loader *ld, const yaml_event_t *ev, int is_map)
 {
-	const yaml_char_t *anchor = is_map ? ev->data.mapping_start.anchor :
-					     ev->data.sequence_start.anchor;
-	const yaml_char_t *tag = is_map ? ev->data.mapping_start.tag :
-					  ev->data.sequence_start.tag;
+	const yaml_char_t *anchor = is_map ? ev->data.mapping_start.anchor
+					   : ev->data.sequence_start.anchor;
+	const yaml_char_t *tag =
+	    is_map ? ev->data.mapping_start.tag : ev->data.sequence_start.tag;
 	struct frame *f;
 	int error;
 
@@ -902,17 +903,18 @@ static struct kp_node *copy_tree(struct kp_doc *doc, const struct kp_node *node)
 
 	n->v = node->v;
 	if (node->type == KP_SEQ && (len = node->v.seq.len) > 0) {
-		n->v.seq.items = kp_doc_alloc(doc, capacity(len) *
-					      sizeof(*n->v.seq.items));
+		n->v.seq.items =
+		    kp_doc_alloc(doc, capacity(len) * sizeof(*n->v.seq.items));
 		for (i = 0; i < len; i++)
-			n->v.seq.items[i] = copy_tree(doc, node->v.seq.items[i]);
+			n->v.seq.items[i] =
+			    copy_tree(doc, node->v.seq.items[i]);
 	} else if (node->type == KP_MAP && (len = node->v.map.len) > 0) {
-		n->v.map.pairs = kp_doc_alloc(doc, capacity(len) *
-					      sizeof(*n->v.map.pairs));
+		n->v.map.pairs =
+		    kp_doc_alloc(doc, capacity(len) * sizeof(*n->v.map.pairs));
 		for (i = 0; i < len; i++) {
 			n->v.map.pairs[i] = node->v.map.pairs[i];
 			n->v.map.pairs[i].value =
-				copy_tree(doc, node->v.map.pairs[i].value);
+			    copy_tree(doc, node->v.map.pairs[i].value);
 		}
 	}
 	return n;
@@ -945,12 +947,13 @@ static int on_alias(struct loader *ld, const yaml_event_t *ev)
 		if (a->node->type == KP_SEQ || a->node->type == KP_MAP) {
 			error = fail(ld, KP_EPARSE, ev->start_mark,
 				     "a mapping key must be a scalar, not a %s",
-				     a->node->type == KP_MAP ? "mapping" :
-							       "sequence");
+				     a->node->type == KP_MAP ? "mapping"
+							     : "sequence");
 		} else if (1 + a->rawlen / 16 > ld->budget - ld->nodes) {
-			error = fail(ld, KP_ELIMIT, ev->start_mark,
-				     "alias expansion exceeds the limit of %zu nodes",
-				     ld->budget);
+			error = fail(
+			    ld, KP_ELIMIT, ev->start_mark,
+			    "alias expansion exceeds the limit of %zu nodes",
+			    ld->budget);
 		} else {
 			/* A key is copied: charge its length. */
 			ld->nodes += 1 + a->rawlen / 16;
@@ -970,8 +973,7 @@ static int on_alias(struct loader *ld, const yaml_event_t *ev)
 		goto done;
 	}
 	ld->nodes += a->size;
-	error = add_value(ld, copy_tree(ld->doc, a->node), a->size,
-			  a->height);
+	error = add_value(ld, copy_tree(ld->doc, a->node), a->size, a->height);
 done:
 	kp_buf_release(&b);
 	return error;
@@ -991,27 +993,20 @@ static int on_document_start(struct loader *ld, const yaml_event_t *ev)
 static int on_event(struct loader *ld, const yaml_event_t *ev)
 {
 	switch (ev->type) {
-	case YAML_DOCUMENT_START_EVENT:
-		return on_document_start(ld, ev);
-	case YAML_SCALAR_EVENT:
-		return on_scalar(ld, ev);
-	case YAML_SEQUENCE_START_EVENT:
-		return on_start(ld, ev, 0);
-	case YAML_MAPPING_START_EVENT:
-		return on_start(ld, ev, 1);
+	case YAML_DOCUMENT_START_EVENT: return on_document_start(ld, ev);
+	case YAML_SCALAR_EVENT: return on_scalar(ld, ev);
+	case YAML_SEQUENCE_START_EVENT: return on_start(ld, ev, 0);
+	case YAML_MAPPING_START_EVENT: return on_start(ld, ev, 1);
 	case YAML_SEQUENCE_END_EVENT:
-	case YAML_MAPPING_END_EVENT:
-		return on_end(ld);
-	case YAML_ALIAS_EVENT:
-		return on_alias(ld, ev);
+	case YAML_MAPPING_END_EVENT: return on_end(ld);
+	case YAML_ALIAS_EVENT: return on_alias(ld, ev);
 	case YAML_STREAM_END_EVENT:
 		if (plan_mode(ld) && ld->ndocs == 0)
 			return kp_error_set(ld->err, KP_EPARSE, ld->name,
 					    ld->first_line, 1,
 					    "the frontmatter is empty");
 		return 0;
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
