@@ -70,6 +70,7 @@ struct run {
 	struct slot slots[BATCH];
 	size_t n;
 	int jobs;
+	int full;		/* $KIPLAN_DUE_FULL: no fast path */
 	int failed;		/* a plan could not be read or understood */
 };
 
@@ -79,13 +80,28 @@ struct worker {
 	struct kp_buf data;	/* reused between plans */
 };
 
-static void parse_slot(struct slot *s, int draft_days, struct kp_buf *data)
+static void parse_slot(struct slot *s, int draft_days, int full,
+		       struct kp_buf *data)
 {
 	struct kp_plan *plan = NULL;
+	struct kp_doc *doc = NULL;
 
 	kp_buf_reset(data);
-	if (kp_buf_read_file(data, s->path, KP_PLAN_MAX, &s->err) < 0 ||
-	    kp_plan_parse(&plan, s->path, data->buf, data->len, 0, &s->err) < 0) {
+	if (kp_buf_read_file(data, s->path, KP_PLAN_MAX, &s->err) < 0) {
+		s->failed = 1;
+		return;
+	}
+	if (!full && kp_due_fast(&doc, data->buf, data->len)) {
+		kp_due_extract(&s->items, kp_doc_root(doc), s->path, draft_days,
+			       &s->problems);
+		kp_doc_free(doc);
+		if (!s->problems.len)
+			return;
+		/* Problems are told by the full loader, with its positions. */
+		kp_due_release(&s->items);
+		kp_findings_release(&s->problems);
+	}
+	if (kp_plan_parse(&plan, s->path, data->buf, data->len, 0, &s->err) < 0) {
 		s->failed = 1;
 		return;
 	}
@@ -102,7 +118,7 @@ static void *work(void *arg)
 	for (i = w->from; i < w->to; i++)
 		if (!w->r->slots[i].hit)
 			parse_slot(&w->r->slots[i], w->r->opts.draft_days,
-				   &w->data);
+				   w->r->full, &w->data);
 	return NULL;
 }
 
@@ -289,6 +305,7 @@ int cmd_due(int argc, char **argv)
 	r->opts.within = 14;
 	r->opts.draft_days = -1;
 	r->jobs = default_jobs();
+	r->full = getenv("KIPLAN_DUE_FULL") && *getenv("KIPLAN_DUE_FULL");
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'h':

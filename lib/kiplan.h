@@ -926,6 +926,16 @@ const char *kp_due_kind_name(enum kp_due_kind kind);
 size_t kp_due_extract(struct kp_due_list *out, const struct kp_node *root,
 		      const char *file, int draft_days,
 		      struct kp_findings *problems);
+/*
+ * The fast path of due (lib/duescan.c): the fields that kp_due_extract()
+ * reads, straight from the text of a plan file (len bytes) in the block
+ * style YAML that kiplan writes and people type.  Returns 1 and *out, a
+ * document of only those fields with their lines, when the whole file is
+ * in that style and would load without error; 0 (and *out NULL) when
+ * kp_plan_parse() must decide.  It never gives another answer than the
+ * full loader.
+ */
+int kp_due_fast(struct kp_doc **out, const char *data, size_t len);
 /* Append a copy of item (its strings copied into out's arena). */
 void kp_due_add(struct kp_due_list *out, const struct kp_due_item *item);
 void kp_due_release(struct kp_due_list *list);
