@@ -11,21 +11,21 @@
 #include "banned.h"
 
 static const char usage_str[] =
-	"usage: kiplan render [--format html|pdf] [-o FILE] [--redact] [--force]\n"
-	"                     [--schema FILE] PLAN[@REV]\n"
-	"\n"
-	"Render a plan, or one of its revisions, as the guideline's form.\n"
-	"\n"
-	"  --format html|pdf    output format (default: from -o, else html)\n"
-	"  -o, --output FILE    write to FILE (atomically) instead of stdout\n"
-	"  --redact             hide the CPR number's last four digits and\n"
-	"                       the telephone numbers\n"
-	"  --force              render a plan that has errors, marked invalid\n"
-	"  --schema FILE        labels from FILE instead of the repository's\n"
-	"                       or the built-in schema\n"
-	"  -h, --help           show this help\n"
-	"\n"
-	"Exit status: 0 rendered, 1 the plan has errors, 2 usage, 3 failure.\n";
+    "usage: kiplan render [--format html|pdf] [-o FILE] [--redact] [--force]\n"
+    "                     [--schema FILE] PLAN[@REV]\n"
+    "\n"
+    "Render a plan, or one of its revisions, as the guideline's form.\n"
+    "\n"
+    "  --format html|pdf    output format (default: from -o, else html)\n"
+    "  -o, --output FILE    write to FILE (atomically) instead of stdout\n"
+    "  --redact             hide the CPR number's last four digits and\n"
+    "                       the telephone numbers\n"
+    "  --force              render a plan that has errors, marked invalid\n"
+    "  --schema FILE        labels from FILE instead of the repository's\n"
+    "                       or the built-in schema\n"
+    "  -h, --help           show this help\n"
+    "\n"
+    "Exit status: 0 rendered, 1 the plan has errors, 2 usage, 3 failure.\n";
 
 static const char *format_of(const char *path)
 {
@@ -82,14 +82,13 @@ static void report_findings(const char *name, const struct kp_findings *f)
 int cmd_render(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "redact", no_argument, NULL, 'r' },
-		{ "force", no_argument, NULL, 'F' },
-		{ "schema", required_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 }
-	};
+	    {"help", no_argument, NULL, 'h'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"redact", no_argument, NULL, 'r'},
+	    {"force", no_argument, NULL, 'F'},
+	    {"schema", required_argument, NULL, 's'},
+	    {NULL, 0, NULL, 0}};
 	struct kp_error err = KP_ERROR_INIT;
 	struct kp_findings f = KP_FINDINGS_INIT;
 	struct kp_render_opts opts;
@@ -103,27 +102,13 @@ int cmd_render(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "ho:", lo, NULL)) != -1)
 		switch (c) {
-		case 'h':
-			fputs(usage_str, stdout);
-			return KP_EXIT_OK;
-		case 'f':
-			format = optarg;
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 'r':
-			redact = 1;
-			break;
-		case 'F':
-			force = 1;
-			break;
-		case 's':
-			schema_path = optarg;
-			break;
-		default:
-			fputs(usage_str, stderr);
-			return KP_EXIT_USAGE;
+		case 'h': fputs(usage_str, stdout); return KP_EXIT_OK;
+		case 'f': format = optarg; break;
+		case 'o': output = optarg; break;
+		case 'r': redact = 1; break;
+		case 'F': force = 1; break;
+		case 's': schema_path = optarg; break;
+		default: fputs(usage_str, stderr); return KP_EXIT_USAGE;
 		}
 	argc -= optind;
 	argv += optind;
@@ -131,12 +116,14 @@ int cmd_render(int argc, char **argv)
 		fputs(usage_str, stderr);
 		return KP_EXIT_USAGE;
 	}
-	if (format && strcmp(format, "html") != 0 && strcmp(format, "pdf") != 0) {
+	if (format && strcmp(format, "html") != 0 &&
+	    strcmp(format, "pdf") != 0) {
 		cmd_warn("unknown format '%s' (html or pdf)", format);
 		return KP_EXIT_USAGE;
 	}
 	if (!format && output && !(format = format_of(output))) {
-		cmd_warn("cannot tell the format from '%s'; use --format", output);
+		cmd_warn("cannot tell the format from '%s'; use --format",
+			 output);
 		return KP_EXIT_USAGE;
 	}
 	if (!format)
@@ -162,8 +149,8 @@ int cmd_render(int argc, char **argv)
 	if (errors && !force) {
 		report_findings(argv[0], &f);
 		cmd_warn("%s: the plan has %zu error%s; not rendered "
-			 "(--force renders it marked invalid)", argv[0],
-			 errors, errors == 1 ? "" : "s");
+			 "(--force renders it marked invalid)",
+			 argv[0], errors, errors == 1 ? "" : "s");
 		rc = KP_EXIT_FINDINGS;
 		goto done;
 	}
@@ -179,8 +166,8 @@ int cmd_render(int argc, char **argv)
 		goto done;
 	}
 	if (output) {
-		if ((error = kp_write_file_atomic(output, out.buf, out.len, 0600,
-						  &err)) < 0) {
+		if ((error = kp_write_file_atomic(output, out.buf, out.len,
+						  0600, &err)) < 0) {
 			cmd_report(&err);
 			rc = KP_EXIT_ERROR;
 		}

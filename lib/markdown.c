@@ -30,7 +30,7 @@
 
 int kp_md_url_safe(const char *url)
 {
-	static const char *const ok[] = { "http", "https", "mailto" };
+	static const char *const ok[] = {"http", "https", "mailto"};
 	char scheme[16];
 	size_t n = 0, i;
 	const unsigned char *p;
@@ -45,9 +45,9 @@ int kp_md_url_safe(const char *url)
 		if (*p == ':')
 			break;
 		if (*p == '#' && !n)
-			return p[1] != '\0';	/* a place in this document */
+			return p[1] != '\0'; /* a place in this document */
 		if (*p == '/' || *p == '?' || *p == '#')
-			return 0;	/* relative: to what, in a sent file? */
+			return 0; /* relative: to what, in a sent file? */
 		if (n + 1 >= sizeof(scheme))
 			return 0;
 		scheme[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
@@ -128,8 +128,8 @@ static cmark_node *plain_paragraph(const char *s, size_t len)
 			nl = end;
 		cmark_node_append_child(para, text_node(s, (size_t)(nl - s)));
 		if (nl < end)
-			cmark_node_append_child(para,
-				cmark_node_new(CMARK_NODE_LINEBREAK));
+			cmark_node_append_child(
+			    para, cmark_node_new(CMARK_NODE_LINEBREAK));
 		s = nl < end ? nl + 1 : end;
 	}
 	return para;
@@ -184,9 +184,9 @@ static size_t fence(const char *s, const char *end, char *ch)
 
 struct chunker {
 	cmark_node *doc;
-	const char *group;	/* start of the group not yet parsed */
-	const char *block;	/* start of the current block */
-	size_t special;		/* its delimiters and brackets */
+	const char *group; /* start of the group not yet parsed */
+	const char *block; /* start of the current block */
+	size_t special;	   /* its delimiters and brackets */
 };
 
 /* The characters that open or close inlines, whose runs cmark stacks. */
@@ -220,8 +220,9 @@ static void block_done(struct chunker *k, const char *end, const char *next,
 		if (fenced)
 			parse_into(k->doc, k->block, (size_t)(end - k->block));
 		else
-			cmark_node_append_child(k->doc, plain_paragraph(
-				k->block, (size_t)(end - k->block)));
+			cmark_node_append_child(
+			    k->doc, plain_paragraph(k->block,
+						    (size_t)(end - k->block)));
 		k->group = next;
 	} else if ((size_t)(end - k->group) > KP_MD_CHUNK) {
 		parse_into(k->doc, k->group, (size_t)(k->block - k->group));
@@ -237,7 +238,7 @@ static void block_done(struct chunker *k, const char *end, const char *next,
  */
 static void parse_chunked(cmark_node *doc, const char *s, size_t len)
 {
-	struct chunker k = { doc, s, s, 0 };
+	struct chunker k = {doc, s, s, 0};
 	const char *end = s + len, *line = s, *nl, *info;
 	size_t open = 0, n;
 	char och = 0, ch;
@@ -254,8 +255,8 @@ static void parse_chunked(cmark_node *doc, const char *s, size_t len)
 			}
 		} else if ((n = fence(line, nl, &ch)) &&
 			   (info = line + strspn(line, " ") + n,
-			    ch == '~' || !memchr(info, '`',
-						 (size_t)(nl - info)))) {
+			    ch == '~' ||
+				!memchr(info, '`', (size_t)(nl - info)))) {
 			if (line > k.block)
 				block_done(&k, line, line, 0);
 			open = n;
@@ -314,9 +315,7 @@ static void make_safe(cmark_node *doc)
 		node = cmark_iter_get_node(it);
 		switch (cmark_node_get_type(node)) {
 		case CMARK_NODE_HTML_BLOCK:
-		case CMARK_NODE_HTML_INLINE:
-			html_to_text(node);
-			break;
+		case CMARK_NODE_HTML_INLINE: html_to_text(node); break;
 		case CMARK_NODE_IMAGE:
 			if (ev == CMARK_EVENT_EXIT)
 				unwrap(node);
@@ -327,8 +326,7 @@ static void make_safe(cmark_node *doc)
 			    (!url || !kp_md_url_safe(url)))
 				unwrap(node);
 			break;
-		default:
-			break;
+		default: break;
 		}
 	}
 	cmark_iter_free(it);

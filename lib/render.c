@@ -47,15 +47,14 @@ void kp_rdoc_set(char **field, const char *s)
 	*field = s ? kp_xstrdup(s) : NULL;
 }
 
-static struct kp_block *add_block(struct kp_rdoc *doc,
-				  enum kp_block_type type)
+static struct kp_block *add_block(struct kp_rdoc *doc, enum kp_block_type type)
 {
 	struct kp_block *b;
 
 	if (doc->nblocks == doc->alloc) {
 		doc->alloc = doc->alloc ? doc->alloc * 2 : 16;
-		doc->blocks = kp_xrealloc(doc->blocks,
-					  doc->alloc * sizeof(*doc->blocks));
+		doc->blocks =
+		    kp_xrealloc(doc->blocks, doc->alloc * sizeof(*doc->blocks));
 	}
 	b = &doc->blocks[doc->nblocks++];
 	memset(b, 0, sizeof(*b));
@@ -175,9 +174,8 @@ struct ctx {
 };
 
 static const char *const month_names[] = {
-	"januar", "februar", "marts", "april", "maj", "juni", "juli",
-	"august", "september", "oktober", "november", "december"
-};
+    "januar", "februar", "marts",     "april",	 "maj",	     "juni",
+    "juli",   "august",	 "september", "oktober", "november", "december"};
 
 /* "1. maj 2014"; an ISO date that is not a real date is kept as it is. */
 static void add_date(struct kp_buf *b, const char *iso)
@@ -343,27 +341,25 @@ static void add_person(const struct ctx *c, struct kp_buf *b,
 
 static const struct {
 	const char *value, *label;
-} roles[] = {
-	{ "psykiatri", "Behandlingspsykiatrien" },
-	{ "rusmiddel", "Stof- og alkoholbehandlingen" },
-	{ "kommune", "Kommunen" },
-	{ "egen_laege", "Egen læge" },
-	{ "jobcenter", "Jobcenter" },
-	{ "bostoette", "Bostøtte" },
-	{ "paaroerende", "Pårørende" },
-	{ "bisidder", "Bisidder" },
-	{ "borger", "Borgeren" },
-	{ "andet", "Anden part" },
-	{ "parallel", "Parallel (samtidig)" },
-	{ "sekventiel", "Sekventiel (på hinanden følgende)" },
-	{ "fysisk", "Fysisk fremmøde" },
-	{ "telefon", "Telefonmøde" },
-	{ "video", "Videomøde" },
-	{ "foraeldre", "Forældremyndighedens indehavere" },
-	{ "vaerge", "Værge" },
-	{ "koordineret", "Koordineret forløb" },
-	{ "integreret", "Integreret forløb" }
-};
+} roles[] = {{"psykiatri", "Behandlingspsykiatrien"},
+	     {"rusmiddel", "Stof- og alkoholbehandlingen"},
+	     {"kommune", "Kommunen"},
+	     {"egen_laege", "Egen læge"},
+	     {"jobcenter", "Jobcenter"},
+	     {"bostoette", "Bostøtte"},
+	     {"paaroerende", "Pårørende"},
+	     {"bisidder", "Bisidder"},
+	     {"borger", "Borgeren"},
+	     {"andet", "Anden part"},
+	     {"parallel", "Parallel (samtidig)"},
+	     {"sekventiel", "Sekventiel (på hinanden følgende)"},
+	     {"fysisk", "Fysisk fremmøde"},
+	     {"telefon", "Telefonmøde"},
+	     {"video", "Videomøde"},
+	     {"foraeldre", "Forældremyndighedens indehavere"},
+	     {"vaerge", "Værge"},
+	     {"koordineret", "Koordineret forløb"},
+	     {"integreret", "Integreret forløb"}};
 
 /* The Danish label of an enumerated value; the value itself if unknown. */
 static const char *value_label(const char *v)
@@ -391,22 +387,20 @@ static size_t row2(const struct ctx *c, struct kp_block *t, size_t row,
 
 static void part1(struct ctx *c)
 {
-	static const char *const boxes[] = {
-		"psykiatri", "rusmiddelbehandling", "behov_psykiatri",
-		"behov_rusmiddelbehandling"
-	};
+	static const char *const boxes[] = {"psykiatri", "rusmiddelbehandling",
+					    "behov_psykiatri",
+					    "behov_rusmiddelbehandling"};
 	static const char *const box_text[] = {
-		"Borgeren er patient i den ambulante psykiatri, har en "
-		"psykiatrisk diagnose eller er i udredning herfor.",
-		"Borgeren er i stof- og/eller alkoholbehandling eller er "
-		"henvist hertil.",
-		"Borgeren vurderes at have behov for psykiatrisk behandling, "
-		"men er aktuelt ikke patient eller under udredning.",
-		"Borgeren vurderes at have behov for stof- og/eller "
-		"alkoholbehandling, men er aktuelt ikke i behandling eller "
-		"henvist hertil."
-	};
-	static const double w[] = { 1.0, 2.7 };
+	    "Borgeren er patient i den ambulante psykiatri, har en "
+	    "psykiatrisk diagnose eller er i udredning herfor.",
+	    "Borgeren er i stof- og/eller alkoholbehandling eller er "
+	    "henvist hertil.",
+	    "Borgeren vurderes at have behov for psykiatrisk behandling, "
+	    "men er aktuelt ikke patient eller under udredning.",
+	    "Borgeren vurderes at have behov for stof- og/eller "
+	    "alkoholbehandling, men er aktuelt ikke i behandling eller "
+	    "henvist hertil."};
+	static const double w[] = {1.0, 2.7};
 	struct kp_buf v = KP_BUF_INIT, l = KP_BUF_INIT;
 	struct kp_block *t;
 	const struct kp_node *n, *parts;
@@ -415,8 +409,10 @@ static void part1(struct ctx *c)
 	size_t row = 0, i;
 
 	kp_rdoc_heading(c->doc, 2, "1. Stamoplysninger");
-	kp_rdoc_text(c->doc, "Indhentes af den koordinerende funktion inden "
-		     "det koordinerende møde", KP_CELL_EMPH | KP_CELL_PLAIN);
+	kp_rdoc_text(c->doc,
+		     "Indhentes af den koordinerende funktion inden "
+		     "det koordinerende møde",
+		     KP_CELL_EMPH | KP_CELL_PLAIN);
 	t = kp_rdoc_table(c->doc, 2, 0);
 	kp_rdoc_table_widths(t, w);
 
@@ -443,7 +439,7 @@ static void part1(struct ctx *c)
 	/* Grundlag: the two upper boxes, a rule, the two lower boxes. */
 	add_literal(&l, label(c, "grundlag", "Grundlag for indsatsplan"));
 	kp_buf_addstr(&l, "\n\n*Der skal min. være én afkrydsning i den "
-		      "øverste del.*");
+			  "øverste del.*");
 	cell(c, t, row, 0, &l, KP_CELL_LABEL, 1, 1);
 	for (i = 0; i < 4; i++) {
 		snprintf(path, sizeof(path), "grundlag.%s", boxes[i]);
@@ -465,7 +461,8 @@ static void part1(struct ctx *c)
 
 	/* Samtykke, with the date, who gave it and the relatives' consent. */
 	n = kp_map_get(c->plan->root, "samtykke");
-	add_literal(&v, label(c, "samtykke/givet", "Borgeren har givet "
+	add_literal(&v, label(c, "samtykke/givet",
+			      "Borgeren har givet "
 			      "samtykke til, at der indhentes og udveksles "
 			      "informationer samt udarbejdes en indsatsplan."));
 	kp_buf_addstr(&v, "\n\n");
@@ -478,11 +475,11 @@ static void part1(struct ctx *c)
 	}
 	if ((s = kp_node_str(kp_map_get(n, "givet_af")))) {
 		kp_buf_addstr(&v, "\n\n");
-		add_literal(&v, label(c, "samtykke/givet_af",
-				      "Samtykke givet af"));
+		add_literal(&v,
+			    label(c, "samtykke/givet_af", "Samtykke givet af"));
 		kp_buf_addstr(&v, ": ");
 		add_literal(&v, strcmp(s, "borger") == 0 ? "Borgeren selv"
-			    : value_label(s));
+							 : value_label(s));
 	}
 	if (kp_map_get(n, "paaroerende")) {
 		kp_buf_addstr(&v, "\n\n");
@@ -507,8 +504,8 @@ static void part1(struct ctx *c)
 
 	/* One row per participant, under one label. */
 	parts = kp_map_get(c->plan->root, "deltagere");
-	add_literal(&l, label(c, "deltagere",
-			      "Deltagere i koordinationsmødet"));
+	add_literal(&l,
+		    label(c, "deltagere", "Deltagere i koordinationsmødet"));
 	if (parts && parts->type == KP_SEQ && parts->v.seq.len) {
 		cell(c, t, row, 0, &l, KP_CELL_LABEL, 1,
 		     (unsigned)parts->v.seq.len);
@@ -524,8 +521,8 @@ static void part1(struct ctx *c)
 	}
 
 	add_date(&v, pstr(c, "moede.dato"));
-	row = row2(c, t, row, label(c, "moede/dato",
-				    "Dato for koordinationsmødet"), &v);
+	row = row2(c, t, row,
+		   label(c, "moede/dato", "Dato for koordinationsmødet"), &v);
 	if ((s = pstr(c, "moede.sted"))) {
 		add_literal(&v, s);
 		row = row2(c, t, row, label(c, "moede/sted", "Sted"), &v);
@@ -535,10 +532,13 @@ static void part1(struct ctx *c)
 		row = row2(c, t, row, label(c, "moede/form", "Mødeform"), &v);
 	}
 	add_yes_no(&v, kp_map_get(c->plan->root, "godkendt_af_borger"));
-	row2(c, t, row, label(c, "godkendt_af_borger",
-			      "Indsatsplan er godkendt af borger"), &v);
+	row2(
+	    c, t, row,
+	    label(c, "godkendt_af_borger", "Indsatsplan er godkendt af borger"),
+	    &v);
 
-	kp_rdoc_text(c->doc, "Hvis borgeren ikke er i psykiatrisk behandling, "
+	kp_rdoc_text(c->doc,
+		     "Hvis borgeren ikke er i psykiatrisk behandling, "
 		     "kan psykiatrien ikke inddrages i forhold til den "
 		     "konkrete person. Psykiatrien kan have en rådgivnings-/"
 		     "sparringsfunktion for den kommunale stof-/"
@@ -547,7 +547,8 @@ static void part1(struct ctx *c)
 		     "hen mod en psykiatrisk udredning.\n\nSamme forhold vil "
 		     "gøre sig gældende, hvis borgeren ikke aktuelt er i stof- "
 		     "eller alkoholbehandling, men vurderes at have behov "
-		     "herfor.", KP_CELL_EMPH);
+		     "herfor.",
+		     KP_CELL_EMPH);
 	kp_buf_release(&v);
 	kp_buf_release(&l);
 }
@@ -555,24 +556,23 @@ static void part1(struct ctx *c)
 static const struct {
 	const char *type, *label;
 } plan_types[] = {
-	{ "stofmisbrug", "Behandlingsplan(er) for stofmisbrug (Serviceloven "
-	  "§ 141, sundhedsloven § 142)" },
-	{ "alkohol", "Behandlingsplan for alkoholafhængighed" },
-	{ "psykiatrisk_behandlingsplan", "Psykiatrisk behandlingsplan "
-	  "(Psykiatriloven § 3 stk. 3)" },
-	{ "udskrivningsaftale", "Udskrivningsaftale (Psykiatriloven (§13 a))" },
-	{ "koordinationsplan", "Koordinationsplan (Psykiatriloven § 13b)" },
-	{ "social_handleplan", "Social handleplan (Serviceloven §141)" },
-	{ "uddannelse_job", "Uddannelsesplan eller jobplan" },
-	{ "andet", "Andet" }
-};
+    {"stofmisbrug", "Behandlingsplan(er) for stofmisbrug (Serviceloven "
+		    "§ 141, sundhedsloven § 142)"},
+    {"alkohol", "Behandlingsplan for alkoholafhængighed"},
+    {"psykiatrisk_behandlingsplan", "Psykiatrisk behandlingsplan "
+				    "(Psykiatriloven § 3 stk. 3)"},
+    {"udskrivningsaftale", "Udskrivningsaftale (Psykiatriloven (§13 a))"},
+    {"koordinationsplan", "Koordinationsplan (Psykiatriloven § 13b)"},
+    {"social_handleplan", "Social handleplan (Serviceloven §141)"},
+    {"uddannelse_job", "Uddannelsesplan eller jobplan"},
+    {"andet", "Andet"}};
 
 /* The status/mål/indsats row group of one existing plan (or none). */
 static size_t plan_group(const struct ctx *c, struct kp_block *t, size_t row,
 			 const char *type_label, const struct kp_node *p)
 {
-	static const char *const keys[] = { "status", "maal", "indsats" };
-	static const char *const fallback[] = { "Status", "Mål", "Indsats" };
+	static const char *const keys[] = {"status", "maal", "indsats"};
+	static const char *const fallback[] = {"Status", "Mål", "Indsats"};
 	struct kp_buf b = KP_BUF_INIT;
 	const char *s;
 	char path[32];
@@ -597,7 +597,7 @@ static size_t plan_group(const struct ctx *c, struct kp_block *t, size_t row,
 
 static void part2(struct ctx *c)
 {
-	static const double w[] = { 1.5, 0.62, 3.0 };
+	static const double w[] = {1.5, 0.62, 3.0};
 	const struct kp_node *planer = kp_map_get(c->plan->root, "planer");
 	const struct kp_node *p;
 	struct kp_block *t;
@@ -606,11 +606,14 @@ static void part2(struct ctx *c)
 
 	if (planer && planer->type == KP_SEQ)
 		n = planer->v.seq.len;
-	kp_rdoc_heading(c->doc, 2, "2. Afdækning af status, mål og indsatser "
+	kp_rdoc_heading(c->doc, 2,
+			"2. Afdækning af status, mål og indsatser "
 			"i eksisterende planer");
-	kp_rdoc_text(c->doc, "Information hertil indhentes inden "
+	kp_rdoc_text(c->doc,
+		     "Information hertil indhentes inden "
 		     "koordinationsmødet og udarbejdes af den koordinerende "
-		     "funktion", KP_CELL_EMPH | KP_CELL_PLAIN);
+		     "funktion",
+		     KP_CELL_EMPH | KP_CELL_PLAIN);
 	t = kp_rdoc_table(c->doc, 3, 0);
 	kp_rdoc_table_widths(t, w);
 	/* Bilag 1's eight kinds of plan, in its order, each at least once. */
@@ -631,8 +634,9 @@ static void part2(struct ctx *c)
 	for (i = 0; i < n; i++) {
 		p = planer->v.seq.items[i];
 		type = kp_node_str(kp_map_get(p, "type"));
-		for (k = 0; type && k < sizeof(plan_types) /
-			     sizeof(plan_types[0]); k++)
+		for (k = 0;
+		     type && k < sizeof(plan_types) / sizeof(plan_types[0]);
+		     k++)
 			if (strcmp(type, plan_types[k].type) == 0)
 				break;
 		if (k == sizeof(plan_types) / sizeof(plan_types[0]) || !type)
@@ -642,17 +646,19 @@ static void part2(struct ctx *c)
 
 static void part3(struct ctx *c)
 {
-	static const double w[] = { 0.3, 5.0 };
+	static const double w[] = {0.3, 5.0};
 	const struct kp_node *u = kp_map_get(c->plan->root, "udfordringer");
 	struct kp_buf b = KP_BUF_INIT;
 	struct kp_block *t;
 	size_t i, n = u && u->type == KP_SEQ ? u->v.seq.len : 0;
 
-	kp_rdoc_heading(c->doc, 2, "3. Identifikation af primære og/eller "
+	kp_rdoc_heading(c->doc, 2,
+			"3. Identifikation af primære og/eller "
 			"akutte udfordringer");
 	kp_rdoc_text(c->doc, "Udarbejdes på det koordinerende møde",
 		     KP_CELL_EMPH | KP_CELL_PLAIN);
-	kp_rdoc_text(c->doc, "Med udgangspunkt i borgerens aktuelle status "
+	kp_rdoc_text(c->doc,
+		     "Med udgangspunkt i borgerens aktuelle status "
 		     "foretages en vurdering af, hvad der aktuelt er de "
 		     "primære eller akutte udfordringer. Det kan fx være, om "
 		     "borgeren følger den psykiatriske behandling eller stof-/"
@@ -660,8 +666,10 @@ static void part3(struct ctx *c)
 		     "udredning, økonomiske forhold, sociale forhold som fx "
 		     "ensomhed, bolig, beskæftigelse eller uddannelse. Det er "
 		     "væsentligt, at borgeren selv er inddraget i forhold til "
-		     "identifikationen.", KP_CELL_EMPH | KP_CELL_PLAIN);
-	add_literal(&b, label(c, "udfordringer", "Primære eller akutte "
+		     "identifikationen.",
+		     KP_CELL_EMPH | KP_CELL_PLAIN);
+	add_literal(&b, label(c, "udfordringer",
+			      "Primære eller akutte "
 			      "udfordringer i prioriteret rækkefølge"));
 	kp_buf_addstr(&b, ":");
 	kp_rdoc_text(c->doc, b.buf, 0);
@@ -671,10 +679,11 @@ static void part3(struct ctx *c)
 	for (i = 0; i < n || i < 1; i++) {
 		kp_buf_addf(&b, "%zu.", i + 1);
 		cell(c, t, i, 0, &b, KP_CELL_LABEL | KP_CELL_PLAIN, 1, 1);
-		cell_str(c, t, i, 1, i < n ? kp_node_str(u->v.seq.items[i])
-			 : "", 0);
+		cell_str(c, t, i, 1,
+			 i < n ? kp_node_str(u->v.seq.items[i]) : "", 0);
 	}
-	kp_rdoc_text(c->doc, "Identifikationen af de primære eller akutte "
+	kp_rdoc_text(c->doc,
+		     "Identifikationen af de primære eller akutte "
 		     "udfordringer er de som der fælles arbejdes videre med. "
 		     "Andre indsatser inden for de eksisterende planer "
 		     "gennemføres som planlagt, forudsat det er foreneligt med "
@@ -684,8 +693,7 @@ static void part3(struct ctx *c)
 	kp_buf_release(&b);
 }
 
-static void action_header(const struct ctx *c, struct kp_block *t,
-			  size_t row)
+static void action_header(const struct ctx *c, struct kp_block *t, size_t row)
 {
 	struct kp_buf b = KP_BUF_INIT;
 
@@ -695,27 +703,28 @@ static void action_header(const struct ctx *c, struct kp_block *t,
 	add_literal(&b, label(c, "maal/[]/indsatser/[]/succeskriterier",
 			      "Succeskriterier"));
 	cell(c, t, row, 1, &b, KP_CELL_HEADER, 1, 1);
-	add_literal(&b, label(c, "maal/[]/indsatser/[]/ansvarlig",
-			      "Rollefordeling"));
+	add_literal(
+	    &b, label(c, "maal/[]/indsatser/[]/ansvarlig", "Rollefordeling"));
 	kp_buf_addstr(&b, "\\\n*Hvem har ansvaret for indsatsen, herunder "
-		      "borgerens ansvar?*");
+			  "borgerens ansvar?*");
 	cell(c, t, row, 2, &b, KP_CELL_HEADER, 1, 1);
 	add_literal(&b, label(c, "maal/[]/indsatser/[]/tidsplan",
 			      "Tidsplan for indsatser"));
 	kp_buf_addstr(&b, "\\\n*(Overvej om indsatser skal være parallelle "
-		      "eller sekventielle indsatser)*");
+			  "eller sekventielle indsatser)*");
 	cell(c, t, row, 3, &b, KP_CELL_HEADER, 1, 1);
 	kp_buf_release(&b);
 }
 
 static void part4(struct ctx *c)
 {
-	static const double w[] = { 1.0, 1.0, 1.15, 1.0 };
+	static const double w[] = {1.0, 1.0, 1.15, 1.0};
 	const struct kp_node *maal = kp_map_get(c->plan->root, "maal");
 	const struct kp_node *m, *acts, *a;
 	struct kp_buf b = KP_BUF_INIT;
 	struct kp_block *t;
-	size_t i, k, row, n = maal && maal->type == KP_SEQ ? maal->v.seq.len : 0;
+	size_t i, k, row,
+	    n = maal && maal->type == KP_SEQ ? maal->v.seq.len : 0;
 	size_t nacts;
 	const char *s;
 
@@ -730,9 +739,10 @@ static void part4(struct ctx *c)
 		if ((s = kp_node_str(kp_map_get(m, "titel"))))
 			kp_buf_addstr(&b, s);
 		else
-			kp_buf_addstr(&b, "*[Beskriv mål – fx deltagelse i "
-				      "stofmisbrugsbehandling eller "
-				      "fastholdelse i psykiatrisk behandling]*");
+			kp_buf_addstr(
+			    &b, "*[Beskriv mål – fx deltagelse i "
+				"stofmisbrugsbehandling eller "
+				"fastholdelse i psykiatrisk behandling]*");
 		cell(c, t, 0, 0, &b, KP_CELL_HEADER, 4, 1);
 		action_header(c, t, 1);
 		row = 2;
@@ -755,8 +765,9 @@ static void part4(struct ctx *c)
 				kp_buf_addstr(&b, s);
 			if ((s = kp_node_str(kp_map_get(a, "frist")))) {
 				kp_buf_addstr(&b, b.len ? "\n\n**" : "**");
-				add_literal(&b, label(c,
-					"maal/[]/indsatser/[]/frist", "Frist"));
+				add_literal(
+				    &b, label(c, "maal/[]/indsatser/[]/frist",
+					      "Frist"));
 				kp_buf_addstr(&b, ":** ");
 				add_date(&b, s);
 			}
@@ -767,20 +778,22 @@ static void part4(struct ctx *c)
 			cell(c, t, row++, 3, &b, 0, 1, 1);
 		}
 	}
-	kp_rdoc_text(c->doc, "Husk at borgeren skal inddrages i forhold til "
-		     "fælles mål og prioritering. Inddragelsen kan enten ske "
-		     "gennem deltagelse i mødet, gennem forudgående samtale "
-		     "eller lign. Den konkrete inddragelse afpasses borgerens "
-		     "ønsker, behov og præferencer. Det kan aftales med "
-		     "borgeren, hvordan behandlere skal reagere i tilfælde, hvor "
-		     "borgeren udebliver fra en aftalt behandling.",
-		     KP_CELL_EMPH | KP_CELL_PLAIN);
+	kp_rdoc_text(
+	    c->doc,
+	    "Husk at borgeren skal inddrages i forhold til "
+	    "fælles mål og prioritering. Inddragelsen kan enten ske "
+	    "gennem deltagelse i mødet, gennem forudgående samtale "
+	    "eller lign. Den konkrete inddragelse afpasses borgerens "
+	    "ønsker, behov og præferencer. Det kan aftales med "
+	    "borgeren, hvordan behandlere skal reagere i tilfælde, hvor "
+	    "borgeren udebliver fra en aftalt behandling.",
+	    KP_CELL_EMPH | KP_CELL_PLAIN);
 	kp_buf_release(&b);
 }
 
 static void part5(struct ctx *c)
 {
-	static const double w[] = { 1.0, 2.7 };
+	static const double w[] = {1.0, 2.7};
 	struct kp_buf v = KP_BUF_INIT, l = KP_BUF_INIT;
 	struct kp_block *t;
 	const char *s;
@@ -790,7 +803,7 @@ static void part5(struct ctx *c)
 	kp_rdoc_table_widths(t, w);
 	add_literal(&l, label(c, "opfoelgning/dato", "Dato for opfølgning"));
 	kp_buf_addstr(&l, "\n\n*Her skal evalueres i forhold til punkt 4, og "
-		      "foretages nødvendige ændringer*");
+			  "foretages nødvendige ændringer*");
 	cell(c, t, 0, 0, &l, KP_CELL_LABEL, 1, 1);
 	kp_buf_addstr(&v, "Opfølgende møde afholdes den ");
 	if ((s = pstr(c, "opfoelgning.dato"))) {
@@ -801,14 +814,15 @@ static void part5(struct ctx *c)
 		kp_buf_addstr(&v, "\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_");
 	}
 	kp_buf_addstr(&v, "\\\n*(max 6 mdr. efter udarbejdelsen af "
-		      "indsatsplanen)*");
+			  "indsatsplanen)*");
 	cell(c, t, 0, 1, &v, 0, 1, 1);
 	if ((s = pstr(c, "opfoelgning.evaluering"))) {
 		kp_buf_addstr(&v, s);
 		row2(c, t, 1, label(c, "opfoelgning/evaluering", "Evaluering"),
 		     &v);
 	}
-	kp_rdoc_text(c->doc, "De koordinerende parter, der deltager i "
+	kp_rdoc_text(c->doc,
+		     "De koordinerende parter, der deltager i "
 		     "indsatsplanen, skal minimum mødes en gang halvårligt til "
 		     "et fælles møde. Opfølgningsdatoen skal tilpasses "
 		     "borgerens individuelle forløb og behov. Ved ændringer i "
@@ -817,17 +831,28 @@ static void part5(struct ctx *c)
 		     "fortsat ønsker en koordinerende indsatsplan.\n\nDen "
 		     "koordinerende indsatsplan skal vedlægges som bilag til "
 		     "behandlingsplan, handleplan m.v. og beslutninger skal "
-		     "indskrives i eksisterende planer.", KP_CELL_EMPH);
+		     "indskrives i eksisterende planer.",
+		     KP_CELL_EMPH);
 	kp_buf_release(&v);
 	kp_buf_release(&l);
 }
 
 /* The top-level fields that the five parts above show. */
-static const char *const shown_fields[] = {
-	"kiplan", "id", "status", "forloeb", "borger", "grundlag", "samtykke",
-	"koordinator", "deltagere", "moede", "godkendt_af_borger", "planer",
-	"udfordringer", "maal", "opfoelgning"
-};
+static const char *const shown_fields[] = {"kiplan",
+					   "id",
+					   "status",
+					   "forloeb",
+					   "borger",
+					   "grundlag",
+					   "samtykke",
+					   "koordinator",
+					   "deltagere",
+					   "moede",
+					   "godkendt_af_borger",
+					   "planer",
+					   "udfordringer",
+					   "maal",
+					   "opfoelgning"};
 
 struct extra {
 	const char **names;
@@ -862,17 +887,10 @@ static void add_scalar(struct kp_buf *b, const struct kp_node *n)
 		else
 			kp_buf_addstr(b, n->v.str.ptr);
 		break;
-	case KP_BOOL:
-		kp_buf_addstr(b, n->v.boolean ? "Ja" : "Nej");
-		break;
-	case KP_INT:
-		kp_buf_addf(b, "%lld", n->v.integer);
-		break;
-	case KP_FLOAT:
-		kp_buf_addf(b, "%g", n->v.real);
-		break;
-	default:
-		break;
+	case KP_BOOL: kp_buf_addstr(b, n->v.boolean ? "Ja" : "Nej"); break;
+	case KP_INT: kp_buf_addf(b, "%lld", n->v.integer); break;
+	case KP_FLOAT: kp_buf_addf(b, "%g", n->v.real); break;
+	default: break;
 	}
 }
 
@@ -880,8 +898,8 @@ static void add_scalar(struct kp_buf *b, const struct kp_node *n)
  * A field a regional schema adds: one row per scalar, labelled with the
  * schema's titles along the path ("Visitation – Dato for visitation").
  */
-static void generic_rows(const struct ctx *c, struct kp_block *t,
-			 size_t *row, struct kp_buf *path, struct kp_buf *lab,
+static void generic_rows(const struct ctx *c, struct kp_block *t, size_t *row,
+			 struct kp_buf *path, struct kp_buf *lab,
 			 const struct kp_node *n)
 {
 	struct kp_buf v = KP_BUF_INIT;
@@ -894,7 +912,8 @@ static void generic_rows(const struct ctx *c, struct kp_block *t,
 			sub = label(c, path->buf, n->v.map.pairs[i].key);
 			kp_buf_addstr(lab, " – ");
 			kp_buf_addstr(lab, sub);
-			generic_rows(c, t, row, path, lab, n->v.map.pairs[i].value);
+			generic_rows(c, t, row, path, lab,
+				     n->v.map.pairs[i].value);
 			kp_buf_setlen(path, plen);
 			kp_buf_setlen(lab, llen);
 		}
@@ -915,8 +934,8 @@ static void generic_rows(const struct ctx *c, struct kp_block *t,
 
 static void extra_fields(struct ctx *c)
 {
-	static const double w[] = { 1.0, 2.7 };
-	struct extra e = { NULL, 0, 0 };
+	static const double w[] = {1.0, 2.7};
+	struct extra e = {NULL, 0, 0};
 	struct kp_buf path = KP_BUF_INIT, lab = KP_BUF_INIT;
 	const struct kp_node *n;
 	struct kp_block *t = NULL;
@@ -975,8 +994,10 @@ static void stamp(struct kp_rdoc *doc, const char *id,
 		days = t / 86400 - (t % 86400 < 0);
 		secs = t - days * 86400;
 		d = kp_date_from_days((long)days);
-		kp_buf_addf(&b, " · revision %u · %.7s · %d. %s %d kl. "
-			    "%02lld.%02lld", src->revision, src->commit, d.d,
+		kp_buf_addf(&b,
+			    " · revision %u · %.7s · %d. %s %d kl. "
+			    "%02lld.%02lld",
+			    src->revision, src->commit, d.d,
 			    month_names[d.m - 1], d.y, secs / 3600,
 			    secs % 3600 / 60);
 		doc->created = src->time;
@@ -1018,7 +1039,8 @@ int kp_render_model(struct kp_rdoc **out, const struct kp_plan *plan,
 		kp_buf_addf(&b, " – %s", name);
 	kp_rdoc_set(&c.doc->title, b.buf);
 	kp_buf_reset(&b);
-	kp_rdoc_set(&c.doc->subject, "Koordinerende indsatsplan efter "
+	kp_rdoc_set(&c.doc->subject,
+		    "Koordinerende indsatsplan efter "
 		    "Sundhedsstyrelsens retningslinjer (2014), bilag 1");
 	kp_rdoc_set(&c.doc->author, kp_plan_str(plan, "koordinator.navn"));
 	kp_buf_addf(&b, "%s%s%s", name ? name : "", name && id ? " · " : "",

@@ -17,42 +17,42 @@
 #include "banned.h"
 
 static const char css[] =
-	"html{font-family:\"DejaVu Sans\",\"Liberation Sans\",Arial,"
-	"sans-serif;font-size:10.5pt;line-height:1.35;color:#111}\n"
-	"body{max-width:50em;margin:1.5em auto;padding:0 1em}\n"
-	"h1{font-size:1.6em;margin:.6em 0 .4em}\n"
-	"h2{font-size:1.2em;margin:1.4em 0 .3em;break-after:avoid}\n"
-	"h3,h4,h5,h6{font-size:1em;margin:.6em 0 .2em}\n"
-	"p{margin:.3em 0}\n"
-	"ul,ol{margin:.3em 0;padding-left:1.6em}\n"
-	"table{border-collapse:collapse;width:100%;margin:.4em 0 .8em;"
-	"table-layout:fixed}\n"
-	"th,td{border:1px solid #555;padding:.3em .45em;text-align:left;"
-	"vertical-align:top;overflow-wrap:break-word;hyphens:auto}\n"
-	"th{font-weight:bold}\n"
-	"th.label{background:#eef1f4;font-weight:normal}\n"
-	"th.label strong,th.label p:first-child{font-weight:bold}\n"
-	"thead th,th.head{background:#dde3e9}\n"
-	"th em,.guide{color:#444}\nth em{font-weight:normal}\n"
-	".guide{font-style:italic;margin:.3em 0 .5em}\n"
-	"pre{white-space:pre-wrap;font-size:.9em}\n"
-	"hr{border:0;border-top:1px solid #777;margin:.4em 0}\n"
-	".meta{font-size:.85em;color:#333;border-bottom:1px solid #999;"
-	"padding-bottom:.3em;display:flex;justify-content:space-between;"
-	"gap:1em}\n"
-	".draft{color:#8a4b00;font-weight:bold}\n"
-	".invalid{color:#fff;background:#b00020;font-weight:bold;"
-	"padding:.3em .5em;margin:.5em 0}\n"
-	"footer{font-size:.85em;color:#333;border-top:1px solid #999;"
-	"margin-top:2em;padding-top:.3em}\n"
-	"@media print{\n"
-	"html{font-size:9.5pt}\n"
-	"body{max-width:none;margin:0;padding:0}\n"
-	".meta,footer{display:none}\n"
-	"thead{display:table-header-group}\n"
-	"h1,h2,h3{break-after:avoid}\n"
-	"a{color:inherit;text-decoration:none}\n"
-	"}\n";
+    "html{font-family:\"DejaVu Sans\",\"Liberation Sans\",Arial,"
+    "sans-serif;font-size:10.5pt;line-height:1.35;color:#111}\n"
+    "body{max-width:50em;margin:1.5em auto;padding:0 1em}\n"
+    "h1{font-size:1.6em;margin:.6em 0 .4em}\n"
+    "h2{font-size:1.2em;margin:1.4em 0 .3em;break-after:avoid}\n"
+    "h3,h4,h5,h6{font-size:1em;margin:.6em 0 .2em}\n"
+    "p{margin:.3em 0}\n"
+    "ul,ol{margin:.3em 0;padding-left:1.6em}\n"
+    "table{border-collapse:collapse;width:100%;margin:.4em 0 .8em;"
+    "table-layout:fixed}\n"
+    "th,td{border:1px solid #555;padding:.3em .45em;text-align:left;"
+    "vertical-align:top;overflow-wrap:break-word;hyphens:auto}\n"
+    "th{font-weight:bold}\n"
+    "th.label{background:#eef1f4;font-weight:normal}\n"
+    "th.label strong,th.label p:first-child{font-weight:bold}\n"
+    "thead th,th.head{background:#dde3e9}\n"
+    "th em,.guide{color:#444}\nth em{font-weight:normal}\n"
+    ".guide{font-style:italic;margin:.3em 0 .5em}\n"
+    "pre{white-space:pre-wrap;font-size:.9em}\n"
+    "hr{border:0;border-top:1px solid #777;margin:.4em 0}\n"
+    ".meta{font-size:.85em;color:#333;border-bottom:1px solid #999;"
+    "padding-bottom:.3em;display:flex;justify-content:space-between;"
+    "gap:1em}\n"
+    ".draft{color:#8a4b00;font-weight:bold}\n"
+    ".invalid{color:#fff;background:#b00020;font-weight:bold;"
+    "padding:.3em .5em;margin:.5em 0}\n"
+    "footer{font-size:.85em;color:#333;border-top:1px solid #999;"
+    "margin-top:2em;padding-top:.3em}\n"
+    "@media print{\n"
+    "html{font-size:9.5pt}\n"
+    "body{max-width:none;margin:0;padding:0}\n"
+    ".meta,footer{display:none}\n"
+    "thead{display:table-header-group}\n"
+    "h1,h2,h3{break-after:avoid}\n"
+    "a{color:inherit;text-decoration:none}\n"
+    "}\n";
 
 static void esc(struct kp_buf *b, const char *s)
 {
@@ -232,13 +232,15 @@ static void write_table(struct kp_buf *b, const struct kp_block *t)
 			if (c->flags & KP_CELL_LABEL) {
 				tag = "th";
 				kp_buf_addstr(b, "<th scope=\"row\" "
-					      "class=\"label\"");
+						 "class=\"label\"");
 			} else if (c->flags & KP_CELL_HEADER) {
 				tag = "th";
-				kp_buf_addstr(b, c->colspan > 1 ?
-					      "<th scope=\"colgroup\" "
-					      "class=\"head\"" :
-					      "<th scope=\"col\" class=\"head\"");
+				kp_buf_addstr(
+				    b,
+				    c->colspan > 1
+					? "<th scope=\"colgroup\" "
+					  "class=\"head\""
+					: "<th scope=\"col\" class=\"head\"");
 			} else {
 				tag = "td";
 				kp_buf_addstr(b, "<td");
@@ -274,8 +276,9 @@ static void write_block(struct kp_buf *b, const struct kp_block *blk)
 		kp_buf_addf(b, "</h%d>\n", blk->level);
 		break;
 	case KP_BLOCK_TEXT:
-		kp_buf_addstr(b, blk->flags & KP_CELL_EMPH ?
-			      "<div class=\"guide\">" : "<div>");
+		kp_buf_addstr(b, blk->flags & KP_CELL_EMPH
+				     ? "<div class=\"guide\">"
+				     : "<div>");
 		if (blk->flags & KP_CELL_PLAIN) {
 			kp_buf_addstr(b, "<p>");
 			plain(b, blk->text);
@@ -285,9 +288,7 @@ static void write_block(struct kp_buf *b, const struct kp_block *blk)
 		}
 		kp_buf_addstr(b, "</div>\n");
 		break;
-	case KP_BLOCK_TABLE:
-		write_table(b, blk);
-		break;
+	case KP_BLOCK_TABLE: write_table(b, blk); break;
 	}
 }
 
@@ -295,21 +296,21 @@ static void write_block(struct kp_buf *b, const struct kp_block *blk)
 static void page_css(struct kp_buf *b, const struct kp_rdoc *doc)
 {
 	kp_buf_addstr(b, "@page{size:A4;margin:22mm 16mm 20mm 18mm;\n"
-		      "@top-left{font-size:8pt;color:#333;content:");
+			 "@top-left{font-size:8pt;color:#333;content:");
 	css_string(b, doc->header);
 	kp_buf_addstr(b, "}\n@top-right{font-size:8pt;color:#333;content:");
 	css_string(b, doc->stamp);
 	kp_buf_addstr(b, "}\n@bottom-right{font-size:8pt;content:\"Side \" "
-		      "counter(page) \" af \" counter(pages)}\n");
+			 "counter(page) \" af \" counter(pages)}\n");
 	if (doc->invalid) {
 		kp_buf_addstr(b, "@top-center{font-size:9pt;font-weight:bold;"
-			      "color:#b00020;content:");
+				 "color:#b00020;content:");
 		css_string(b, KP_RENDER_INVALID);
 		kp_buf_addstr(b, "}\n");
 	}
 	if (doc->draft) {
 		kp_buf_addstr(b, "@bottom-left{font-size:8pt;font-weight:bold;"
-			      "color:#8a4b00;content:");
+				 "color:#8a4b00;content:");
 		css_string(b, KP_RENDER_DRAFT);
 		kp_buf_addstr(b, "}\n");
 	}
@@ -324,14 +325,15 @@ int kp_render_html(struct kp_buf *out, const struct kp_rdoc *doc,
 	if (!doc)
 		return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
 				    "no document to write");
-	kp_buf_addstr(out, "<!DOCTYPE html>\n<html lang=\"da\">\n<head>\n"
-		      "<meta charset=\"utf-8\">\n"
-		      "<meta http-equiv=\"Content-Security-Policy\" "
-		      "content=\"default-src 'none'; style-src 'unsafe-inline'; "
-		      "base-uri 'none'; form-action 'none'\">\n"
-		      "<meta name=\"referrer\" content=\"no-referrer\">\n"
-		      "<meta name=\"viewport\" content=\"width=device-width, "
-		      "initial-scale=1\">\n<title>");
+	kp_buf_addstr(
+	    out, "<!DOCTYPE html>\n<html lang=\"da\">\n<head>\n"
+		 "<meta charset=\"utf-8\">\n"
+		 "<meta http-equiv=\"Content-Security-Policy\" "
+		 "content=\"default-src 'none'; style-src 'unsafe-inline'; "
+		 "base-uri 'none'; form-action 'none'\">\n"
+		 "<meta name=\"referrer\" content=\"no-referrer\">\n"
+		 "<meta name=\"viewport\" content=\"width=device-width, "
+		 "initial-scale=1\">\n<title>");
 	esc(out, doc->title);
 	kp_buf_addstr(out, "</title>\n");
 	if (doc->author && *doc->author) {
@@ -348,7 +350,7 @@ int kp_render_html(struct kp_buf *out, const struct kp_rdoc *doc,
 	kp_buf_addstr(out, css);
 	page_css(out, doc);
 	kp_buf_addstr(out, "</style>\n</head>\n<body>\n<header class=\"meta\">"
-		      "<span>");
+			   "<span>");
 	esc(out, doc->header);
 	kp_buf_addstr(out, "</span><span");
 	if (doc->draft)

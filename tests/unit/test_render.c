@@ -12,44 +12,44 @@
 #include "harness.h"
 
 static const char plan_text[] =
-	"---\n"
-	"kiplan: 1\n"
-	"id: ki-2014-0007\n"
-	"status: aktiv\n"
-	"borger:\n"
-	"  navn: Jens <b>Hansen</b>\n"
-	"  cpr: \"010174-1235\"\n"
-	"  telefon: \"+45 12 34 56 78\"\n"
-	"grundlag:\n"
-	"  psykiatri: true\n"
-	"samtykke:\n"
-	"  givet: true\n"
-	"moede:\n"
-	"  dato: 2014-05-01\n"
-	"planer:\n"
-	"  - type: alkohol\n"
-	"    status: \"<script>alert(1)</script> [x](javascript:alert(1))\"\n"
-	"udfordringer:\n"
-	"  - Første\n"
-	"  - Anden, cpr 010174-1235\n"
-	"maal:\n"
-	"  - titel: Fastholdelse\n"
-	"    indsatser:\n"
-	"      - opgave: Samtaler\n"
-	"        frist: 2014-10-01\n"
-	"        forloeb: parallel\n"
-	"opfoelgning:\n"
-	"  dato: 2014-10-01\n"
-	"---\n"
-	"Noter med ![spor](http://example.com/x.png) og <img src=x onerror=y>.\n";
+    "---\n"
+    "kiplan: 1\n"
+    "id: ki-2014-0007\n"
+    "status: aktiv\n"
+    "borger:\n"
+    "  navn: Jens <b>Hansen</b>\n"
+    "  cpr: \"010174-1235\"\n"
+    "  telefon: \"+45 12 34 56 78\"\n"
+    "grundlag:\n"
+    "  psykiatri: true\n"
+    "samtykke:\n"
+    "  givet: true\n"
+    "moede:\n"
+    "  dato: 2014-05-01\n"
+    "planer:\n"
+    "  - type: alkohol\n"
+    "    status: \"<script>alert(1)</script> [x](javascript:alert(1))\"\n"
+    "udfordringer:\n"
+    "  - Første\n"
+    "  - Anden, cpr 010174-1235\n"
+    "maal:\n"
+    "  - titel: Fastholdelse\n"
+    "    indsatser:\n"
+    "      - opgave: Samtaler\n"
+    "        frist: 2014-10-01\n"
+    "        forloeb: parallel\n"
+    "opfoelgning:\n"
+    "  dato: 2014-10-01\n"
+    "---\n"
+    "Noter med ![spor](http://example.com/x.png) og <img src=x onerror=y>.\n";
 
 static struct kp_plan *load(void)
 {
 	struct kp_error err = KP_ERROR_INIT;
 	struct kp_plan *plan = NULL;
 
-	OK(kp_plan_parse(&plan, "ki-2014-0007.md", plan_text,
-			 strlen(plan_text), 0, &err) == 0);
+	OK(kp_plan_parse(&plan, "ki-2014-0007.md", plan_text, strlen(plan_text),
+			 0, &err) == 0);
 	return plan;
 }
 
@@ -192,9 +192,8 @@ static double now(void)
  */
 void test_render__md_bounded_time(void)
 {
-	static const char *const units[] = {
-		"![[]()", "*![[]()", "a*", "*_", "[a](", "**a*_b_", "` ", "<"
-	};
+	static const char *const units[] = {"![[]()", "*![[]()", "a*", "*_",
+					    "[a](",   "**a*_b_", "` ", "<"};
 	struct kp_buf b = KP_BUF_INIT;
 	size_t u, block;
 	double t0;
@@ -234,21 +233,21 @@ void test_render__model(void)
 	memset(&opts, 0, sizeof(opts));
 	INT_EQ(kp_render_model(&doc, plan, &opts, &err), 0);
 	STR_EQ(doc->title, "Koordinerende indsatsplan ki-2014-0007 – "
-	       "Jens <b>Hansen</b>");
+			   "Jens <b>Hansen</b>");
 	OK(doc->draft);
 	STR_EQ(doc->stamp, "ki-2014-0007 · Udkast – ikke afsendt");
 	for (i = 0; i < doc->nblocks; i++) {
 		if (doc->blocks[i].type == KP_BLOCK_HEADING &&
 		    doc->blocks[i].level == 2) {
 			static const char *const want[] = {
-				"1. Stamoplysninger",
-				"2. Afdækning af status, mål og indsatser i "
-				"eksisterende planer",
-				"3. Identifikation af primære og/eller akutte "
-				"udfordringer",
-				"4. Fælles mål og prioritering",
-				"5. Opfølgning", "Noter"
-			};
+			    "1. Stamoplysninger",
+			    "2. Afdækning af status, mål og indsatser i "
+			    "eksisterende planer",
+			    "3. Identifikation af primære og/eller akutte "
+			    "udfordringer",
+			    "4. Fælles mål og prioritering",
+			    "5. Opfølgning",
+			    "Noter"};
 			if (h2 < 6)
 				STR_EQ(doc->blocks[i].text, want[h2]);
 			if (h2 == 1)
@@ -302,18 +301,18 @@ void test_render__stamp(void)
 	src.in_repo = 1;
 	src.revision = 3;
 	memcpy(src.commit, "0123456789abcdef0123456789abcdef01234567", 41);
-	src.time = 1398945600;	/* 2014-05-01 12:00 UTC */
+	src.time = 1398945600; /* 2014-05-01 12:00 UTC */
 	src.offset = 120;
 	opts.src = &src;
 	INT_EQ(kp_render_model(&doc, plan, &opts, &err), 0);
 	STR_EQ(doc->stamp, "ki-2014-0007 · revision 3 · 0123456 · "
-	       "1. maj 2014 kl. 14.00");
+			   "1. maj 2014 kl. 14.00");
 	OK(!doc->draft);
 	kp_rdoc_free(doc);
 	src.modified = 1;
 	INT_EQ(kp_render_model(&doc, plan, &opts, &err), 0);
 	STR_EQ(doc->stamp, "ki-2014-0007 · ændret efter revision 3 · "
-	       "Udkast – ikke afsendt");
+			   "Udkast – ikke afsendt");
 	OK(doc->draft);
 	kp_rdoc_free(doc);
 	kp_plan_free(plan);
@@ -334,7 +333,7 @@ void test_render__html(void)
 	INT_EQ(kp_render_html(&out, doc, &err), 0);
 	OK(strstr(out.buf, "<html lang=\"da\">"));
 	OK(strstr(out.buf, "<title>Koordinerende indsatsplan ki-2014-0007 – "
-		   "Jens &lt;b&gt;Hansen&lt;/b&gt;</title>"));
+			   "Jens &lt;b&gt;Hansen&lt;/b&gt;</title>"));
 	OK(strstr(out.buf, "<h2>1. Stamoplysninger</h2>"));
 	OK(strstr(out.buf, "<th scope=\"row\" class=\"label\" rowspan=\"3\">"));
 	OK(strstr(out.buf, "@page{size:A4"));
