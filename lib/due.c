@@ -331,9 +331,9 @@ static void when(struct kp_buf *out, long overdue)
 	else
 		kp_buf_addf(out, "in %ld day%s", -overdue,
 			    overdue == -1 ? "" : "s");
-	do
+	while (out->len - start < 16)
 		kp_buf_addch(out, ' ');
-	while (out->len - start < 18);
+	kp_buf_addstr(out, "  ");
 }
 
 void kp_due_write_text(struct kp_buf *out, const struct kp_due_list *list,
