@@ -43,6 +43,13 @@
 #define TEXT_GAP 6.0		/* above a text block */
 #define MIN_SPLIT 34.0		/* a row is split only if this much fits */
 
+/*
+ * A document of more lines (and table rows) than this, some 500 pages,
+ * is refused rather than laid out: the time Pango takes grows with the
+ * lines, and a 1 MB plan could otherwise hold half a million of them.
+ */
+#define MAX_LINES 40000
+
 /* Paragraphs of CommonMark. */
 #define PARA_GAP 4.0
 #define TIGHT_GAP 1.5
@@ -418,6 +425,7 @@ struct line {
 	double height;
 	double baseline;	/* from the line's top */
 	double end;		/* sum of gaps and heights up to its bottom */
+	int start;		/* the first line of a paragraph */
 };
 
 struct flow {
@@ -494,6 +502,8 @@ struct pdf {
 	size_t npages, apages;
 	double y;		/* where the next thing goes on the last page */
 	double lead;		/* label_lead() */
+	size_t lines;		/* laid out so far, and table rows */
+	int over;		/* more than MAX_LINES: refused */
 	int fresh;		/* nothing on the last page yet */
 };
 
@@ -629,8 +639,9 @@ static PangoLayout *make_layout(struct pdf *p, const char *markup,
 }
 
 /* Append the lines of layout l, its left edge at x, to f. */
-static void flow_add_layout(struct flow *f, PangoLayout *l, double x,
-			    double gap, PangoLayout *mark, double mx)
+static void flow_add_layout(struct pdf *p, struct flow *f, PangoLayout *l,
+			    double x, double gap, int start, PangoLayout *mark,
+			    double mx)
 {
 	PangoLayoutIter *it = pango_layout_get_iter(l);
 	int first = 1;
@@ -647,6 +658,7 @@ static void flow_add_layout(struct flow *f, PangoLayout *l, double x,
 		ln->height = UN(y1 - y0);
 		ln->baseline = UN(pango_layout_iter_get_baseline(it) - y0);
 		if (first) {
+			ln->start = start;
 			ln->gap = gap;
 			if (mark) {
 				ln->mark = pango_layout_get_line_readonly(mark,
@@ -656,8 +668,153 @@ static void flow_add_layout(struct flow *f, PangoLayout *l, double x,
 		}
 		flow_end(f, ln);
 		first = 0;
+		p->lines++;
 	} while (pango_layout_iter_next_line(it));
 	pango_layout_iter_free(it);
+}
+
+/*
+ * Lay out one paragraph of markup, its left edge at x, into f.  It is
+ * cut into layouts of at most CHUNK characters (at a space) and at every
+ * line feed, because Pango's cost grows faster than the length of a
+ * layout: quadratic in its number of lines, and worse than linear in
+ * its length.  Open tags are closed at a cut and opened again after it.
+ * A run of more than LONG_WORD characters without a space gets an
+ * invisible break opportunity (U+200B) every LONG_WORD characters, since
+ * Pango breaks a word wider than the line by trying ever shorter pieces.
+ */
+#define CHUNK 2000
+#define LONG_WORD 40
+
+struct para {
+	struct pdf *p;
+	struct flow *f;
+	const char *font;
+	double width, x, gap, mx;
+	PangoLayout *mark;
+	struct kp_buf chunk;
+	const char **open;	/* the open tags, pointing into the markup */
+	size_t *openlen, nopen, aopen;
+	int first;
+};
+
+static void para_open(struct para *pa)
+{
+	size_t i;
+
+	kp_buf_reset(&pa->chunk);
+	for (i = 0; i < pa->nopen; i++)
+		kp_buf_add(&pa->chunk, pa->open[i], pa->openlen[i]);
+}
+
+static void para_flush(struct para *pa)
+{
+	size_t i;
+
+	for (i = pa->nopen; i-- > 0;) {
+		/* "<span foo=...>" closes as "</span>" */
+		size_t n = strcspn(pa->open[i] + 1, " >");
+
+		kp_buf_addstr(&pa->chunk, "</");
+		kp_buf_add(&pa->chunk, pa->open[i] + 1, n);
+		kp_buf_addch(&pa->chunk, '>');
+	}
+	if (pa->p->lines > MAX_LINES) {
+		pa->p->over = 1;	/* refused: stop spending time */
+		return;
+	}
+	flow_add_layout(pa->p, pa->f, make_layout(pa->p, pa->chunk.buf,
+						  pa->font, pa->width), pa->x,
+			pa->first ? pa->gap : 0, pa->first,
+			pa->first ? pa->mark : NULL, pa->mx);
+	pa->first = 0;
+	para_open(pa);
+}
+
+static void add_para(struct para *pa, const char *m)
+{
+	size_t run = 0, chars = 0, n;
+
+	pa->first = 1;
+	kp_buf_init(&pa->chunk);
+	while (*m && !pa->p->over) {
+		if (*m == '<') {
+			n = strcspn(m, ">");
+			n += m[n] == '>';
+			if (m[1] == '/') {
+				if (pa->nopen)
+					pa->nopen--;
+			} else {
+				if (pa->nopen == pa->aopen) {
+					pa->aopen = pa->aopen ? 2 * pa->aopen : 8;
+					pa->open = kp_xrealloc(pa->open,
+						pa->aopen * sizeof(*pa->open));
+					pa->openlen = kp_xrealloc(pa->openlen,
+						pa->aopen * sizeof(size_t));
+				}
+				pa->open[pa->nopen] = m;
+				pa->openlen[pa->nopen++] = n;
+			}
+			kp_buf_add(&pa->chunk, m, n);
+			m += n;
+			continue;
+		}
+		if (*m == '\n') {
+			para_flush(pa);
+			run = chars = 0;
+			m++;
+			continue;
+		}
+		if (*m == ' ' || *m == '\t') {
+			kp_buf_addch(&pa->chunk, *m++);
+			run = 0;
+			if (++chars >= CHUNK) {
+				para_flush(pa);
+				chars = 0;
+			}
+			continue;
+		}
+		if (*m == '&') {
+			n = strcspn(m, ";");
+			n += m[n] == ';';
+		} else {
+			n = (size_t)(g_utf8_next_char(m) - m);
+		}
+		if (++run > LONG_WORD) {
+			kp_buf_addstr(&pa->chunk, "\xe2\x80\x8b"); /* U+200B */
+			run = 1;
+			if (chars >= CHUNK) {
+				para_flush(pa);
+				chars = 0;
+			}
+		}
+		kp_buf_add(&pa->chunk, m, n);
+		m += n;
+		chars++;
+	}
+	pa->nopen = 0;
+	para_flush(pa);
+	kp_buf_release(&pa->chunk);
+}
+
+static void add_text(struct pdf *p, struct flow *f, const char *markup,
+		     const char *font, double width, double x, double gap,
+		     PangoLayout *mark, double mx)
+{
+	struct para pa;
+
+	memset(&pa, 0, sizeof(pa));
+	pa.p = p;
+	pa.f = f;
+	pa.font = font;
+	pa.width = width;
+	pa.x = x;
+	pa.gap = gap;
+	pa.mark = mark;
+	pa.mx = mx;
+	add_para(&pa, markup);
+	free(pa.open);
+	free(pa.openlen);
 }
 
 /* The font and colour of a text with KP_CELL_* flags. */
@@ -702,8 +859,7 @@ static void build_flow(struct pdf *p, struct flow *f, const char *text,
 	if (flags & KP_CELL_PLAIN) {
 		kp_pdf_escape(&esc, text, len);
 		flags_wrap(&m, flags, esc.buf, esc.len);
-		flow_add_layout(f, make_layout(p, m.buf, font, width), 0, 0,
-				NULL, 0);
+		add_text(p, f, m.buf, font, width, 0, 0, NULL, 0);
 		goto done;
 	}
 	kp_pdf_paras_from_md(&paras, text, len, width / 2);
@@ -727,9 +883,9 @@ static void build_flow(struct pdf *p, struct flow *f, const char *text,
 			kp_pdf_escape(&esc, pa->marker, strlen(pa->marker));
 			mark = make_layout(p, esc.buf, font, 0);
 		}
-		flow_add_layout(f, make_layout(p, m.buf,
-				pa->kind == KP_PDF_PARA_CODE ? FONT_MONO : font,
-				width - pa->x), pa->x, pa->gap, mark, pa->mx);
+		add_text(p, f, m.buf,
+			 pa->kind == KP_PDF_PARA_CODE ? FONT_MONO : font,
+			 width - pa->x, pa->x, pa->gap, mark, pa->mx);
 	}
 done:
 	kp_pdf_paras_release(&paras);
@@ -773,27 +929,41 @@ static double label_lead(struct pdf *p)
  * Put f at the left margin, breaking it between lines across pages; a
  * paragraph leaves no single line at the bottom of a page.
  */
+/*
+ * Where to break f when lines [a, b) fit on the page: b, or earlier so
+ * that no paragraph leaves a single line on either side of the break.
+ */
+static size_t keep_lines(const struct flow *f, size_t a, size_t b)
+{
+	size_t s = b, e = b + 1, k;
+
+	if (b >= f->len || f->v[b].start)
+		return b;
+	while (s > a && !f->v[s].start)
+		s--;
+	while (e < f->len && !f->v[e].start)
+		e++;
+	k = b - s;		/* lines of the paragraph above the break */
+	if (e - b == 1)		/* a widow: take one more line down */
+		return k >= 3 ? b - 1 : s;
+	return k == 1 ? s : b;	/* an orphan: take it down */
+}
+
 static void put_flow(struct pdf *p, const struct flow *f, double gap)
 {
-	size_t a = 0, n;
+	size_t a = 0, n, fit;
 
 	if (!p->fresh)
 		p->y += gap;
 	while (a < f->len) {
-		n = flow_fit(f, a, room(p));
-		if (n < f->len - a) {
-			if (n == 1 && !p->fresh && f->len - a > 1)
-				n = 0;	/* no orphan */
-			else if (n > 2 && f->len - a - n == 1)
-				n--;	/* no widow */
-		}
+		fit = flow_fit(f, a, room(p));
+		n = a + fit < f->len ? keep_lines(f, a, a + fit) - a : fit;
 		if (!n) {
-			if (p->fresh)
-				n = 1;
-			else {
+			if (!p->fresh) {
 				new_page(p);
 				continue;
 			}
+			n = fit ? fit : 1;
 		}
 		p->y += put_lines(p, f, a, a + n, MARGIN_X, p->y);
 		p->fresh = 0;
@@ -871,6 +1041,10 @@ static void table_build(struct pdf *p, struct table *t,
 			if (tc->rs > t->nrows - r)
 				tc->rs = t->nrows - r;
 			tc->flags = kc->flags;
+			if (p->lines > MAX_LINES)
+				p->over = 1;
+			if (p->over)
+				continue;
 			if (kc->flags & (KP_CELL_HEADER | KP_CELL_LABEL |
 					 KP_CELL_EMPH))
 				tc->lead = p->lead;
@@ -879,6 +1053,7 @@ static void table_build(struct pdf *p, struct table *t,
 		}
 	}
 	t->first[t->nrows] = t->ncells;
+	p->lines += t->nrows;
 }
 
 static void table_release(struct table *t)
@@ -1108,9 +1283,8 @@ static void prepare(struct pdf *p, struct prep *pr, const struct kp_block *b)
 	case KP_BLOCK_HEADING:
 		kp_pdf_escape(&m, b->text ? b->text : "",
 			      b->text ? strlen(b->text) : 0);
-		flow_add_layout(&pr->f, make_layout(p, m.buf,
-				heading_fonts[lv - 1], CONTENT_W), 0, 0,
-				NULL, 0);
+		add_text(p, &pr->f, m.buf, heading_fonts[lv - 1], CONTENT_W, 0,
+			 0, NULL, 0);
 		break;
 	case KP_BLOCK_TEXT:
 		build_flow(p, &pr->f, b->text, b->flags, CONTENT_W);
@@ -1384,6 +1558,12 @@ int kp_render_pdf(struct kp_buf *out, const struct kp_rdoc *doc,
 	prs = kp_xcalloc(doc->nblocks + 1, sizeof(*prs));
 	for (i = 0; i < doc->nblocks; i++)
 		prepare(&p, &prs[i], &doc->blocks[i]);
+	if (p.over) {
+		error = kp_error_set(err, KP_ELIMIT, NULL, 0, 0,
+				     "the plan is too long for a PDF (more "
+				     "than %d lines of text)", MAX_LINES);
+		goto done;
+	}
 	paginate(&p, prs);
 
 	s = cairo_pdf_surface_create_for_stream(write_buf, out, PAGE_W, PAGE_H);
@@ -1410,7 +1590,7 @@ int kp_render_pdf(struct kp_buf *out, const struct kp_rdoc *doc,
 				     cairo_status_to_string(st));
 	}
 	cairo_surface_destroy(s);
-
+done:
 	for (i = 0; i < doc->nblocks; i++) {
 		flow_release(&prs[i].f);
 		if (doc->blocks[i].type == KP_BLOCK_TABLE)
