@@ -25,24 +25,27 @@ void kp_pdf_escape(struct kp_buf *out, const char *s, size_t len);
  */
 enum kp_pdf_para_kind {
 	KP_PDF_PARA_TEXT,
-	KP_PDF_PARA_CODE,	/* monospaced, kept as written */
-	KP_PDF_PARA_RULE	/* a thematic break: a thin line */
+	KP_PDF_PARA_CODE, /* monospaced, kept as written */
+	KP_PDF_PARA_RULE  /* a thematic break: a thin line */
 };
 
 struct kp_pdf_para {
 	enum kp_pdf_para_kind kind;
-	char *markup;		/* owned */
-	char *marker;		/* owned, or NULL */
-	double x;		/* left edge of the text */
-	double mx;		/* left edge of the marker */
-	double gap;		/* space above, in points */
+	char *markup; /* owned */
+	char *marker; /* owned, or NULL */
+	double x;     /* left edge of the text */
+	double mx;    /* left edge of the marker */
+	double gap;   /* space above, in points */
 };
 
 struct kp_pdf_paras {
 	struct kp_pdf_para *v;
 	size_t len, alloc;
 };
-#define KP_PDF_PARAS_INIT { NULL, 0, 0 }
+#define KP_PDF_PARAS_INIT                                                      \
+	{                                                                      \
+		NULL, 0, 0                                                     \
+	}
 
 /*
  * Convert CommonMark text into paragraphs.  Emphasis, strong emphasis,

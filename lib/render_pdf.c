@@ -29,8 +29,8 @@
 #define PAGE_H 841.89
 #define MARGIN_X 51.0
 #define CONTENT_W (PAGE_W - 2 * MARGIN_X)
-#define HEAD_Y 30.0		/* top of the running header */
-#define BODY_TOP 84.0		/* top of the body */
+#define HEAD_Y 30.0   /* top of the running header */
+#define BODY_TOP 84.0 /* top of the body */
 #define BODY_BOTTOM (PAGE_H - 58.0)
 #define FOOT_RULE (PAGE_H - 46.0)
 #define BODY_H (BODY_BOTTOM - BODY_TOP)
@@ -39,9 +39,10 @@
 #define PAD_X 4.5
 #define PAD_Y 3.2
 #define BORDER 0.6
-#define TABLE_GAP 8.0		/* above a table */
-#define TEXT_GAP 6.0		/* above a text block */
-#define MIN_SPLIT 34.0		/* a row is split only if this much fits */
+#define TABLE_GAP 8.0		  /* above a table */
+#define TEXT_GAP 6.0		  /* above a text block */
+#define MIN_SPLIT 34.0		  /* a row is split only if this much fits */
+#define KEEP_WASTE (0.4 * BODY_H) /* most left empty to keep rows whole */
 
 /*
  * A document of more lines (and table rows) than this, some 500 pages,
@@ -65,10 +66,8 @@
 #define FONT_MARK "DejaVu Sans Bold 9.5"
 
 static const char *const heading_fonts[] = {
-	"DejaVu Sans Bold 15", "DejaVu Sans Bold 11.5",
-	"DejaVu Sans Bold 9.5"
-};
-static const double heading_gap[] = { 18.0, 14.0, 10.0 };
+    "DejaVu Sans Bold 15", "DejaVu Sans Bold 11.5", "DejaVu Sans Bold 9.5"};
+static const double heading_gap[] = {18.0, 14.0, 10.0};
 
 /* Colours: grey levels and the red of the draft and invalid marks. */
 #define INK 0.08
@@ -83,7 +82,7 @@ static const double heading_gap[] = { 18.0, 14.0, 10.0 };
 #define MARK_DRAFT "Udkast – ikke afsendt"
 #define MARK_INVALID "Ugyldig – planen indeholder fejl"
 
-#define PT(x) ((int)((x) * PANGO_SCALE + 0.5))
+#define PT(x) ((int)((x)*PANGO_SCALE + 0.5))
 #define UN(x) ((double)(x) / PANGO_SCALE)
 
 /* ------------------------------------------------------------------ */
@@ -138,21 +137,21 @@ void kp_pdf_escape(struct kp_buf *out, const char *s, size_t len)
 
 struct md_list {
 	int ordered;
-	int delim;		/* CMARK_PERIOD_DELIM or CMARK_PAREN_DELIM */
-	int next;		/* number of the next item */
+	int delim; /* CMARK_PERIOD_DELIM or CMARK_PAREN_DELIM */
+	int next;  /* number of the next item */
 	int tight;
-	double indent;		/* of its items' text */
+	double indent; /* of its items' text */
 };
 
 struct md_walk {
 	struct kp_pdf_paras *out;
-	struct kp_buf m;	/* markup of the paragraph being built */
+	struct kp_buf m; /* markup of the paragraph being built */
 	double x, max_indent;
-	double *xs;		/* x before each open container */
+	double *xs; /* x before each open container */
 	size_t nxs, axs;
 	struct md_list *lists;
 	size_t nlists, alists;
-	char *marker;		/* of the item whose first paragraph is due */
+	char *marker; /* of the item whose first paragraph is due */
 	double mx;
 };
 
@@ -223,7 +222,8 @@ static void list_enter(struct md_walk *w, cmark_node *node)
 	l->tight = cmark_node_get_list_tight(node);
 	if (l->ordered) {
 		/* The hanging indent fits the widest number of the list. */
-		for (c = cmark_node_first_child(node); c; c = cmark_node_next(c))
+		for (c = cmark_node_first_child(node); c;
+		     c = cmark_node_next(c))
 			n++;
 		l->indent = 6.0 + 5.8 * (count_digits(l->next + n - 1) + 1);
 	} else {
@@ -233,7 +233,7 @@ static void list_enter(struct md_walk *w, cmark_node *node)
 
 static void item_enter(struct md_walk *w)
 {
-	static const char *const bullets[] = { "•", "◦", "▪" };
+	static const char *const bullets[] = {"•", "◦", "▪"};
 	struct md_list *l;
 	struct kp_buf b = KP_BUF_INIT;
 
@@ -257,7 +257,8 @@ static int link_is_url(cmark_node *link, const char *url)
 	cmark_node *c = cmark_node_first_child(link);
 	const char *t;
 
-	if (!c || cmark_node_next(c) || cmark_node_get_type(c) != CMARK_NODE_TEXT)
+	if (!c || cmark_node_next(c) ||
+	    cmark_node_get_type(c) != CMARK_NODE_TEXT)
 		return 0;
 	t = cmark_node_get_literal(c);
 	if (!t)
@@ -311,7 +312,8 @@ static void md_event(struct md_walk *w, cmark_event_type ev, cmark_node *node)
 		if (enter) {
 			item_enter(w);
 		} else {
-			if (w->marker)	/* an empty item still shows its marker */
+			if (w->marker) /* an empty item still shows its marker
+					*/
 				para_add(w, KP_PDF_PARA_TEXT, "", 0);
 			pop_x(w);
 		}
@@ -330,26 +332,18 @@ static void md_event(struct md_walk *w, cmark_event_type ev, cmark_node *node)
 		break;
 	case CMARK_NODE_CODE_BLOCK:
 	case CMARK_NODE_HTML_BLOCK:
-	case CMARK_NODE_CUSTOM_BLOCK:
-		add_verbatim(w, node);
-		break;
+	case CMARK_NODE_CUSTOM_BLOCK: add_verbatim(w, node); break;
 	case CMARK_NODE_THEMATIC_BREAK:
 		para_add(w, KP_PDF_PARA_RULE, "", 0);
 		break;
 	case CMARK_NODE_TEXT:
 	case CMARK_NODE_HTML_INLINE:
-	case CMARK_NODE_CUSTOM_INLINE:
-		add_literal(w, node);
-		break;
-	case CMARK_NODE_SOFTBREAK:
-		kp_buf_addch(&w->m, ' ');
-		break;
-	case CMARK_NODE_LINEBREAK:
-		kp_buf_addch(&w->m, '\n');
-		break;
+	case CMARK_NODE_CUSTOM_INLINE: add_literal(w, node); break;
+	case CMARK_NODE_SOFTBREAK: kp_buf_addch(&w->m, ' '); break;
+	case CMARK_NODE_LINEBREAK: kp_buf_addch(&w->m, '\n'); break;
 	case CMARK_NODE_CODE:
 		kp_buf_addstr(&w->m, "<span font_family=\"DejaVu Sans Mono\" "
-			      "size=\"92%\">");
+				     "size=\"92%\">");
 		add_literal(w, node);
 		kp_buf_addstr(&w->m, "</span>");
 		break;
@@ -368,11 +362,8 @@ static void md_event(struct md_walk *w, cmark_event_type ev, cmark_node *node)
 			kp_buf_addch(&w->m, ')');
 		}
 		break;
-	case CMARK_NODE_IMAGE:
-		kp_buf_addch(&w->m, enter ? '[' : ']');
-		break;
-	default:
-		break;
+	case CMARK_NODE_IMAGE: kp_buf_addch(&w->m, enter ? '[' : ']'); break;
+	default: break;
 	}
 }
 
@@ -418,14 +409,14 @@ void kp_pdf_paras_release(struct kp_pdf_paras *p)
 /* ------------------------------------------------------------------ */
 
 struct line {
-	PangoLayoutLine *pl;	/* NULL: a rule */
-	PangoLayoutLine *mark;	/* a list item's marker, or NULL */
-	double x, mx;		/* left edges, from the flow's left */
-	double gap;		/* space above it, unless first on a page */
+	PangoLayoutLine *pl;   /* NULL: a rule */
+	PangoLayoutLine *mark; /* a list item's marker, or NULL */
+	double x, mx;	       /* left edges, from the flow's left */
+	double gap;	       /* space above it, unless first on a page */
 	double height;
-	double baseline;	/* from the line's top */
-	double end;		/* sum of gaps and heights up to its bottom */
-	int start;		/* the first line of a paragraph */
+	double baseline; /* from the line's top */
+	double end;	 /* sum of gaps and heights up to its bottom */
+	int start;	 /* the first line of a paragraph */
 };
 
 struct flow {
@@ -476,9 +467,9 @@ static void flow_end(struct flow *f, struct line *l)
 /* ------------------------------------------------------------------ */
 
 enum op_type {
-	OP_FILL,		/* rectangle x, y, w, h in grey */
-	OP_TEXT,		/* line pl with its origin at x, y */
-	OP_STROKE		/* line from x, y to x + w, y + h */
+	OP_FILL,  /* rectangle x, y, w, h in grey */
+	OP_TEXT,  /* line pl with its origin at x, y */
+	OP_STROKE /* line from x, y to x + w, y + h */
 };
 
 struct op {
@@ -496,15 +487,15 @@ struct page {
 struct pdf {
 	const struct kp_rdoc *doc;
 	PangoContext *pc;
-	PangoLayout **layouts;	/* every layout made, unreferenced at the end */
+	PangoLayout **layouts; /* every layout made, unreferenced at the end */
 	size_t nlayouts, alayouts;
 	struct page *pages;
 	size_t npages, apages;
-	double y;		/* where the next thing goes on the last page */
-	double lead;		/* label_lead() */
-	size_t lines;		/* laid out so far, and table rows */
-	int over;		/* more than MAX_LINES: refused */
-	int fresh;		/* nothing on the last page yet */
+	double y;     /* where the next thing goes on the last page */
+	double lead;  /* label_lead() */
+	size_t lines; /* laid out so far, and table rows */
+	int over;     /* more than MAX_LINES: refused */
+	int fresh;    /* nothing on the last page yet */
 };
 
 static struct op *op_add(struct pdf *p, enum op_type type)
@@ -572,8 +563,8 @@ static void put_box(struct pdf *p, double x, double y, double w, double h)
 }
 
 /* Put lines [a, b) of f with the top of a at x, y; their height. */
-static double put_lines(struct pdf *p, const struct flow *f, size_t a,
-			size_t b, double x, double y)
+static double put_lines(struct pdf *p, const struct flow *f, size_t a, size_t b,
+			double x, double y)
 {
 	size_t i;
 	double top = y;
@@ -631,8 +622,8 @@ static PangoLayout *make_layout(struct pdf *p, const char *markup,
 	}
 	if (p->nlayouts == p->alayouts) {
 		p->alayouts = p->alayouts ? 2 * p->alayouts : 64;
-		p->layouts = kp_xrealloc(p->layouts,
-					 p->alayouts * sizeof(*p->layouts));
+		p->layouts =
+		    kp_xrealloc(p->layouts, p->alayouts * sizeof(*p->layouts));
 	}
 	p->layouts[p->nlayouts++] = l;
 	return l;
@@ -661,8 +652,8 @@ static void flow_add_layout(struct pdf *p, struct flow *f, PangoLayout *l,
 			ln->start = start;
 			ln->gap = gap;
 			if (mark) {
-				ln->mark = pango_layout_get_line_readonly(mark,
-									  0);
+				ln->mark =
+				    pango_layout_get_line_readonly(mark, 0);
 				ln->mx = mx;
 			}
 		}
@@ -693,7 +684,7 @@ struct para {
 	double width, x, gap, mx;
 	PangoLayout *mark;
 	struct kp_buf chunk;
-	const char **open;	/* the open tags, pointing into the markup */
+	const char **open; /* the open tags, pointing into the markup */
 	size_t *openlen, nopen, aopen;
 	int first;
 };
@@ -720,12 +711,12 @@ static void para_flush(struct para *pa)
 		kp_buf_addch(&pa->chunk, '>');
 	}
 	if (pa->p->lines > MAX_LINES) {
-		pa->p->over = 1;	/* refused: stop spending time */
+		pa->p->over = 1; /* refused: stop spending time */
 		return;
 	}
-	flow_add_layout(pa->p, pa->f, make_layout(pa->p, pa->chunk.buf,
-						  pa->font, pa->width), pa->x,
-			pa->first ? pa->gap : 0, pa->first,
+	flow_add_layout(pa->p, pa->f,
+			make_layout(pa->p, pa->chunk.buf, pa->font, pa->width),
+			pa->x, pa->first ? pa->gap : 0, pa->first,
 			pa->first ? pa->mark : NULL, pa->mx);
 	pa->first = 0;
 	para_open(pa);
@@ -746,11 +737,14 @@ static void add_para(struct para *pa, const char *m)
 					pa->nopen--;
 			} else {
 				if (pa->nopen == pa->aopen) {
-					pa->aopen = pa->aopen ? 2 * pa->aopen : 8;
-					pa->open = kp_xrealloc(pa->open,
-						pa->aopen * sizeof(*pa->open));
-					pa->openlen = kp_xrealloc(pa->openlen,
-						pa->aopen * sizeof(size_t));
+					pa->aopen =
+					    pa->aopen ? 2 * pa->aopen : 8;
+					pa->open = kp_xrealloc(
+					    pa->open,
+					    pa->aopen * sizeof(*pa->open));
+					pa->openlen = kp_xrealloc(
+					    pa->openlen,
+					    pa->aopen * sizeof(size_t));
 				}
 				pa->open[pa->nopen] = m;
 				pa->openlen[pa->nopen++] = n;
@@ -913,10 +907,10 @@ static double line_height(struct pdf *p)
 /* How much lower the text font's first baseline is than the label's. */
 static double label_lead(struct pdf *p)
 {
-	int text = pango_layout_get_baseline(make_layout(p, "Ag", FONT_TEXT,
-							 0));
-	int label = pango_layout_get_baseline(make_layout(p, "Ag", FONT_LABEL,
-							  0));
+	int text =
+	    pango_layout_get_baseline(make_layout(p, "Ag", FONT_TEXT, 0));
+	int label =
+	    pango_layout_get_baseline(make_layout(p, "Ag", FONT_LABEL, 0));
 
 	return text > label ? UN(text - label) : 0;
 }
@@ -943,10 +937,10 @@ static size_t keep_lines(const struct flow *f, size_t a, size_t b)
 		s--;
 	while (e < f->len && !f->v[e].start)
 		e++;
-	k = b - s;		/* lines of the paragraph above the break */
-	if (e - b == 1)		/* a widow: take one more line down */
+	k = b - s;	/* lines of the paragraph above the break */
+	if (e - b == 1) /* a widow: take one more line down */
 		return k >= 3 ? b - 1 : s;
-	return k == 1 ? s : b;	/* an orphan: take it down */
+	return k == 1 ? s : b; /* an orphan: take it down */
 }
 
 static void put_flow(struct pdf *p, const struct flow *f, double gap)
@@ -979,24 +973,24 @@ static void put_flow(struct pdf *p, const struct flow *f, double gap)
 
 struct tcell {
 	struct flow f;
-	size_t next;		/* first line not yet put on a page */
+	size_t next; /* first line not yet put on a page */
 	size_t row, col;
 	size_t rs, cs;
 	unsigned flags;
-	double lead;		/* drop of the first line, to share a baseline */
+	double lead; /* drop of the first line, to share a baseline */
 };
 
 struct table {
 	const struct kp_block *b;
 	size_t nrows, ncols;
-	size_t hdr;		/* header rows, repeated on each page */
-	double *colx;		/* ncols + 1 edges */
-	struct tcell *cells;	/* the cells that are not covered */
+	size_t hdr;	     /* header rows, repeated on each page */
+	double *colx;	     /* ncols + 1 edges */
+	struct tcell *cells; /* the cells that are not covered */
 	size_t ncells;
-	size_t *first;		/* index of the first cell of each row */
-	double *h, *top;	/* nrows heights and tops, scratch */
-	double minh;		/* least height of a row */
-	double hh;		/* height of the header rows */
+	size_t *first;	 /* index of the first cell of each row */
+	double *h, *top; /* nrows heights and tops, scratch */
+	double minh;	 /* least height of a row */
+	double hh;	 /* height of the header rows */
 };
 
 static void table_build(struct pdf *p, struct table *t,
@@ -1014,8 +1008,8 @@ static void table_build(struct pdf *p, struct table *t,
 		sum += b->widths && b->widths[c] > 0 ? b->widths[c] : 1;
 	for (c = 0; c < t->ncols; c++) {
 		t->colx[c] = x;
-		x += CONTENT_W * (b->widths && b->widths[c] > 0 ?
-				  b->widths[c] : 1) / sum;
+		x += CONTENT_W *
+		     (b->widths && b->widths[c] > 0 ? b->widths[c] : 1) / sum;
 	}
 	t->colx[t->ncols] = MARGIN_X + CONTENT_W;
 	t->cells = kp_xcalloc(t->nrows * t->ncols + 1, sizeof(*t->cells));
@@ -1033,7 +1027,8 @@ static void table_build(struct pdf *p, struct table *t,
 			tc = &t->cells[t->ncells++];
 			tc->row = r;
 			tc->col = c;
-			/* Spans are clamped to the table, whatever the model. */
+			/* Spans are clamped to the table, whatever the model.
+			 */
 			tc->cs = kc->colspan ? kc->colspan : 1;
 			if (tc->cs > t->ncols - c)
 				tc->cs = t->ncols - c;
@@ -1045,11 +1040,12 @@ static void table_build(struct pdf *p, struct table *t,
 				p->over = 1;
 			if (p->over)
 				continue;
-			if (kc->flags & (KP_CELL_HEADER | KP_CELL_LABEL |
-					 KP_CELL_EMPH))
+			if (kc->flags &
+			    (KP_CELL_HEADER | KP_CELL_LABEL | KP_CELL_EMPH))
 				tc->lead = p->lead;
 			build_flow(p, &tc->f, kc->text, kc->flags,
-				   t->colx[c + tc->cs] - t->colx[c] - 2 * PAD_X);
+				   t->colx[c + tc->cs] - t->colx[c] -
+				       2 * PAD_X);
 		}
 	}
 	t->first[t->nrows] = t->ncells;
@@ -1160,13 +1156,17 @@ static void table_put(struct pdf *p, struct table *t, size_t s, size_t e,
 			continue;
 		from = c->row > s ? c->row : s;
 		top = t->top[from];
-		bot = c->row + c->rs - 1 < cut ? t->top[c->row + c->rs] : bottom;
+		bot =
+		    c->row + c->rs - 1 < cut ? t->top[c->row + c->rs] : bottom;
 		if (c->flags & KP_CELL_HEADER)
 			put_fill(p, x, y0 + top, w, bot - top, FILL_HEADER);
 		else if (c->flags & KP_CELL_LABEL)
 			put_fill(p, x, y0 + top, w, bot - top, FILL_LABEL);
 		lead = next ? 0 : c->lead;
 		n = flow_fit(&c->f, next, bot - top - 2 * PAD_Y - lead);
+		if (next + n < c->f.len &&
+		    keep_lines(&c->f, next, next + n) > next)
+			n = keep_lines(&c->f, next, next + n) - next;
 		if (!n && must && next < c->f.len)
 			n = 1;
 		put_lines(p, &c->f, next, next + n, x + PAD_X,
@@ -1202,11 +1202,11 @@ static void put_table(struct pdf *p, struct table *t)
 	t->minh = 2 * PAD_Y + line_height(p);
 	t->hdr = t->b->header_rows < t->nrows ? t->b->header_rows : 0;
 	if (t->hdr && group_end(t, 0) != t->hdr)
-		t->hdr = 0;	/* a span ties them to the body */
+		t->hdr = 0; /* a span ties them to the body */
 	if (t->hdr) {
 		t->hh = table_heights(t, 0, t->hdr, 0, 1);
 		if (t->hh > BODY_H / 3)
-			t->hdr = 0;	/* too tall to repeat */
+			t->hdr = 0; /* too tall to repeat */
 	}
 	if (!p->fresh)
 		p->y += TABLE_GAP;
@@ -1215,7 +1215,8 @@ static void put_table(struct pdf *p, struct table *t)
 		e = group_end(t, t->hdr);
 		hgt = table_heights(t, t->hdr, e, t->hdr, 1);
 		if (t->hh + (hgt <= BODY_H - t->hh ? hgt : MIN_SPLIT) >
-		    room(p) && !p->fresh)
+			room(p) &&
+		    !p->fresh)
 			new_page(p);
 	}
 	table_header(p, t);
@@ -1236,15 +1237,20 @@ static void put_table(struct pdf *p, struct table *t)
 				s = e;
 				break;
 			}
+			/*
+			 * A group that fits on the next page goes there
+			 * whole, unless that leaves much of this one empty.
+			 */
 			if (!split && p->y > body_top &&
-			    hgt <= BODY_H - t->hh) {
+			    hgt <= BODY_H - t->hh && avail < KEEP_WASTE) {
 				table_page(p, t);
 				body_top = p->y;
 				continue;
 			}
-			for (r = s; r < e && t->top[r + 1] <= avail + 0.001; r++)
+			for (r = s; r < e && t->top[r + 1] <= avail + 0.001;
+			     r++)
 				;
-			c = r;	/* the first row that does not fit */
+			c = r; /* the first row that does not fit */
 			if (avail - t->top[c] < MIN_SPLIT && c == s &&
 			    p->y > body_top) {
 				table_page(p, t);
@@ -1270,7 +1276,7 @@ static void put_table(struct pdf *p, struct table *t)
 
 /* What a block is made of, between the layout pass and pagination. */
 struct prep {
-	struct flow f;		/* headings and text */
+	struct flow f; /* headings and text */
 	struct table t;
 };
 
@@ -1289,9 +1295,7 @@ static void prepare(struct pdf *p, struct prep *pr, const struct kp_block *b)
 	case KP_BLOCK_TEXT:
 		build_flow(p, &pr->f, b->text, b->flags, CONTENT_W);
 		break;
-	case KP_BLOCK_TABLE:
-		table_build(p, &pr->t, b);
-		break;
+	case KP_BLOCK_TABLE: table_build(p, &pr->t, b); break;
 	}
 	kp_buf_release(&m);
 }
@@ -1341,12 +1345,8 @@ static void paginate(struct pdf *p, struct prep *prs)
 			put_flow(p, &pr->f, heading_gap[lv - 1]);
 			p->y += lv == 1 ? 6 : 3;
 			break;
-		case KP_BLOCK_TEXT:
-			put_flow(p, &pr->f, TEXT_GAP);
-			break;
-		case KP_BLOCK_TABLE:
-			put_table(p, &pr->t);
-			break;
+		case KP_BLOCK_TEXT: put_flow(p, &pr->f, TEXT_GAP); break;
+		case KP_BLOCK_TABLE: put_table(p, &pr->t); break;
 		}
 	}
 }
@@ -1561,7 +1561,8 @@ int kp_render_pdf(struct kp_buf *out, const struct kp_rdoc *doc,
 	if (p.over) {
 		error = kp_error_set(err, KP_ELIMIT, NULL, 0, 0,
 				     "the plan is too long for a PDF (more "
-				     "than %d lines of text)", MAX_LINES);
+				     "than %d lines of text)",
+				     MAX_LINES);
 		goto done;
 	}
 	paginate(&p, prs);
