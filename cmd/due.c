@@ -70,7 +70,7 @@ struct run {
 	struct slot slots[BATCH];
 	size_t n;
 	int jobs;
-	int full;		/* $KIPLAN_DUE_FULL: no fast path */
+	int full;		/* $KIPLAN_FULL_LOAD: no fast path */
 	int failed;		/* a plan could not be read or understood */
 };
 
@@ -305,7 +305,7 @@ int cmd_due(int argc, char **argv)
 	r->opts.within = 14;
 	r->opts.draft_days = -1;
 	r->jobs = default_jobs();
-	r->full = getenv("KIPLAN_DUE_FULL") && *getenv("KIPLAN_DUE_FULL");
+	r->full = getenv("KIPLAN_FULL_LOAD") && *getenv("KIPLAN_FULL_LOAD");
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'h':

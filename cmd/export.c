@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,24 @@ static const char usage_str[] =
 	"be read or written.\n";
 
 #define FLUSH_AT 65536
+#define BATCH 1024
+#define JOBS_MAX 8
+
+/*
+ * Plans are exported in batches: the walk fills a batch of paths, up to
+ * --jobs threads each read, validate and write their share of it into
+ * the plans' own buffers, and the batch is then written out in the
+ * walk's order.  Memory is one batch, whatever the number of plans.
+ */
+struct slot {
+	char *path;
+	char *rel;		/* relative to the repository, or NULL */
+	struct kp_buf out;	/* the plan as exported */
+	struct kp_buf err;	/* what to say on stderr */
+	int exported;
+	int invalid;
+	int failed;
+};
 
 struct run {
 	struct kp_export_opts opts;
@@ -45,11 +64,21 @@ struct run {
 	struct kp_repo *repo;
 	const char *workdir;
 	int valid_only;
+	int jobs;
+	int full;		/* $KIPLAN_FULL_LOAD: no fast reader */
 	FILE *out;
 	struct kp_buf buf;
+	struct slot slots[BATCH];
+	size_t n;
 	size_t count;
 	int invalid;		/* a plan had errors */
 	int failed;		/* a file could not be read or written */
+};
+
+struct worker {
+	struct run *r;
+	size_t from, to;
+	struct kp_buf data;
 };
 
 static void drain(struct run *r, int all)
@@ -61,20 +90,92 @@ static void drain(struct run *r, int all)
 	kp_buf_reset(&r->buf);
 }
 
-static void report_findings(const char *path, const struct kp_findings *f)
+/* As cmd_report(), into a buffer: "kiplan: FILE:LINE:COL: MSG". */
+static void add_error(struct kp_buf *b, const struct kp_error *err)
+{
+	char line[600];
+
+	kp_error_format(line, sizeof(line), err);
+	kp_buf_addstr(b, "kiplan: ");
+	kp_buf_add_escaped(b, line, strlen(line));
+	kp_buf_addch(b, '\n');
+}
+
+static void add_findings(struct kp_buf *b, const char *path,
+			 const struct kp_findings *f)
 {
 	size_t i;
 
 	for (i = 0; i < f->len; i++) {
-		struct kp_buf b = KP_BUF_INIT;
+		size_t start;
 
 		if (f->v[i].sev != KP_ERROR)
 			continue;
-		kp_buf_addf(&b, "%s:%u:%u: error: %s: %s", path, f->v[i].line,
+		kp_buf_addstr(b, "kiplan: ");
+		start = b->len;
+		kp_buf_addf(b, "%s:%u:%u: error: %s: %s", path, f->v[i].line,
 			    f->v[i].col, f->v[i].code, f->v[i].msg);
-		cmd_warn("%s", b.buf);
-		kp_buf_release(&b);
+		/* Escaped as cmd_report() does: a message is one line. */
+		{
+			char *raw = kp_xstrdup(b->buf + start);
+
+			kp_buf_setlen(b, start);
+			kp_buf_add_escaped(b, raw, strlen(raw));
+			free(raw);
+		}
+		kp_buf_addch(b, '\n');
 	}
+}
+
+/* Read, validate and export one plan into its slot.  Thread-safe. */
+static void export_slot(const struct run *r, struct slot *s,
+			struct kp_buf *data)
+{
+	struct kp_error err = KP_ERROR_INIT;
+	struct kp_findings f = KP_FINDINGS_INIT;
+	struct kp_plan *plan = NULL;
+	struct kp_source src;
+
+	kp_buf_reset(data);
+	if (kp_buf_read_file(data, s->path, KP_PLAN_MAX, &err) < 0) {
+		add_error(&s->err, &err);
+		s->failed = 1;
+		return;
+	}
+	/* The fast reader when it is sure, else the full loader. */
+	if ((r->full || !kp_plan_fast(&plan, s->path, data->buf, data->len)) &&
+	    kp_plan_parse(&plan, s->path, data->buf, data->len, 0, &err) < 0) {
+		/* Not a plan at all: nothing to export; it counts as invalid. */
+		add_error(&s->err, &err);
+		s->invalid = 1;
+		return;
+	}
+	if (kp_validate(plan, r->schema, &f)) {
+		add_findings(&s->err, s->path, &f);
+		s->invalid = 1;
+	}
+	if (!s->invalid || !r->valid_only) {
+		memset(&src, 0, sizeof(src));
+		if (r->revs && s->rel)
+			kp_revmap_source(r->revs, &src, s->rel, data->buf,
+					 data->len);
+		/* Index 0: the separators are the writer's (flush()). */
+		kp_export_plan(&s->out, &r->opts, plan,
+			       src.in_repo ? &src : NULL, 0);
+		s->exported = 1;
+	}
+	kp_findings_release(&f);
+	kp_plan_free(plan);
+}
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	size_t i;
+
+	for (i = w->from; i < w->to; i++)
+		export_slot(w->r, &w->r->slots[i], &w->data);
+	return NULL;
 }
 
 /* The plan's path relative to the repository's working directory. */
@@ -88,53 +189,80 @@ static char *relative(const struct run *r, const char *path)
 	return rel;
 }
 
+static void flush(struct run *r)
+{
+	struct worker w[JOBS_MAX];
+	pthread_t tid[JOBS_MAX];
+	int created[JOBS_MAX] = { 0 };
+	int t, jobs = r->n >= 16 ? r->jobs : 1;
+	size_t i, per = (r->n + (size_t)jobs - 1) / (size_t)jobs;
+
+	for (i = 0; r->revs && i < r->n; i++)
+		r->slots[i].rel = relative(r, r->slots[i].path);
+	for (t = 0; t < jobs; t++) {
+		w[t].r = r;
+		w[t].from = (size_t)t * per < r->n ? (size_t)t * per : r->n;
+		w[t].to = w[t].from + per > r->n ? r->n : w[t].from + per;
+		kp_buf_init(&w[t].data);
+	}
+	for (t = 1; t < jobs; t++)
+		created[t] = pthread_create(&tid[t], NULL, work, &w[t]) == 0;
+	work(&w[0]);
+	for (t = 1; t < jobs; t++)
+		if (created[t])
+			pthread_join(tid[t], NULL);
+		else
+			work(&w[t]);
+	for (t = 0; t < jobs; t++)
+		kp_buf_release(&w[t].data);
+
+	for (i = 0; i < r->n; i++) {
+		struct slot *s = &r->slots[i];
+
+		if (s->err.len)
+			fwrite(s->err.buf, 1, s->err.len, stderr);
+		r->failed |= s->failed;
+		r->invalid |= s->invalid;
+		if (s->exported) {
+			if (r->count++ && (r->opts.format == KP_EXPORT_JSON ||
+					   r->opts.format == KP_EXPORT_FHIR))
+				kp_buf_addch(&r->buf, ',');
+			kp_buf_add(&r->buf, s->out.buf, s->out.len);
+			drain(r, 0);
+		}
+		kp_buf_release(&s->out);
+		kp_buf_release(&s->err);
+		free(s->path);
+		free(s->rel);
+		memset(s, 0, sizeof(*s));
+		kp_buf_init(&s->out);
+		kp_buf_init(&s->err);
+	}
+	r->n = 0;
+}
+
 static int on_file(const char *path, const struct kp_error *problem,
 		   void *payload)
 {
 	struct run *r = payload;
-	struct kp_error err = KP_ERROR_INIT;
-	struct kp_findings f = KP_FINDINGS_INIT;
-	struct kp_buf data = KP_BUF_INIT;
-	char *relpath = NULL;
-	struct kp_plan *plan = NULL;
-	struct kp_source src;
-	size_t errors;
 
 	if (problem) {
+		flush(r);	/* in order with the plans before it */
 		cmd_report(problem);
 		r->failed = 1;
 		return 0;
 	}
-	if (kp_buf_read_file(&data, path, KP_PLAN_MAX, &err) < 0) {
-		cmd_report(&err);
-		r->failed = 1;
-		goto done;
-	}
-	if (kp_plan_parse(&plan, path, data.buf, data.len, 0, &err) < 0) {
-		/* Not a plan at all: nothing to export, so it counts as invalid. */
-		cmd_report(&err);
-		r->invalid = 1;
-		goto done;
-	}
-	errors = kp_validate(plan, r->schema, &f);
-	if (errors) {
-		report_findings(path, &f);
-		r->invalid = 1;
-		if (r->valid_only)
-			goto done;
-	}
-	memset(&src, 0, sizeof(src));
-	if (r->revs && (relpath = relative(r, path)))
-		kp_revmap_source(r->revs, &src, relpath, data.buf, data.len);
-	kp_export_plan(&r->buf, &r->opts, plan, src.in_repo ? &src : NULL,
-		       r->count++);
-	drain(r, 0);
-done:
-	kp_findings_release(&f);
-	kp_plan_free(plan);
-	kp_buf_release(&data);
-	free(relpath);
+	r->slots[r->n].path = kp_xstrdup(path);
+	if (++r->n == BATCH)
+		flush(r);
 	return 0;
+}
+
+static int default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > JOBS_MAX ? JOBS_MAX : (int)n;
 }
 
 int cmd_export(int argc, char **argv)
@@ -158,6 +286,12 @@ int cmd_export(int argc, char **argv)
 
 	memset(&r, 0, sizeof(r));
 	kp_buf_init(&r.buf);
+	for (c = 0; c < BATCH; c++) {
+		kp_buf_init(&r.slots[c].out);
+		kp_buf_init(&r.slots[c].err);
+	}
+	r.jobs = default_jobs();
+	r.full = getenv("KIPLAN_FULL_LOAD") && *getenv("KIPLAN_FULL_LOAD");
 	r.opts.format = KP_EXPORT_JSON;
 	r.out = stdout;
 	while ((c = getopt_long(argc, argv, "ho:", lo, NULL)) != -1) {
@@ -262,6 +396,7 @@ int cmd_export(int argc, char **argv)
 	} else {
 		kp_scan((const char *const *)argv, (size_t)argc, on_file, &r);
 	}
+	flush(&r);
 	kp_export_end(&r.buf, &r.opts, r.count);
 	drain(&r, 1);
 	if (output) {

@@ -34,7 +34,8 @@ enum keep {
 	K_GOAL,		/* indsatser */
 	K_ACTS,		/* a sequence of K_ACT */
 	K_ACT,		/* opgave, ansvarlig, frist */
-	K_SCALAR	/* a kept scalar */
+	K_SCALAR,	/* a kept scalar */
+	K_ALL		/* everything below is kept (kp_plan_fast) */
 };
 
 struct frame {
@@ -63,7 +64,9 @@ struct scan {
 	enum keep pending_keep;
 	const char *pending_key;
 	size_t pending_keylen;
-	unsigned pending_line;
+	unsigned pending_line, pending_col, pending_kcol;
+	int all;		/* keep the whole tree */
+	int root_keys;		/* the root mapping has a key */
 	struct kp_buf tmp;
 };
 
@@ -72,6 +75,8 @@ static enum keep child(enum keep parent, const char *k, size_t n)
 {
 #define IS(w) (n == sizeof(w) - 1 && memcmp(k, w, n) == 0)
 	switch (parent) {
+	case K_ALL:
+		return K_ALL;
 	case K_ROOT:
 		if (IS("id") || IS("status"))
 			return K_SCALAR;
@@ -100,6 +105,8 @@ static enum keep child(enum keep parent, const char *k, size_t n)
 /* The kind of the items of a sequence of kind k. */
 static enum keep item_of(enum keep k)
 {
+	if (k == K_ALL)
+		return K_ALL;
 	return k == K_GOALS ? K_GOAL : k == K_ACTS ? K_ACT : K_NONE;
 }
 
@@ -159,6 +166,7 @@ static struct kp_node *plain_node(struct scan *s, const char *v, size_t n,
 				  unsigned col)
 {
 	struct kp_node *x;
+	size_t i = n && (v[0] == '-' || v[0] == '+');
 
 	if (word_in(v, n, nulls))
 		return kp_node_new(s->doc, KP_NULL, s->line, col);
@@ -166,6 +174,19 @@ static struct kp_node *plain_node(struct scan *s, const char *v, size_t n,
 		x = kp_node_new(s->doc, KP_BOOL, s->line, col);
 		x->v.boolean = word_in(v, n, trues);
 		return x;
+	}
+	if (i < n && n - i <= 18 && v[i] >= '0' && v[i] <= '9') {
+		long long val = 0;
+		size_t j;
+
+		for (j = i; j < n && v[j] >= '0' && v[j] <= '9'; j++)
+			val = val * 10 + (v[j] - '0');
+		if (j == n) {
+			/* [-+]?[0-9]+ that fits: an integer, as the loader reads it. */
+			x = kp_node_new(s->doc, KP_INT, s->line, col);
+			x->v.integer = v[0] == '-' ? -val : val;
+			return x;
+		}
 	}
 	if (matches_number(v, n))
 		return NULL;
@@ -215,7 +236,7 @@ static int spaces(const char *q, const char *eol)
 
 /* Attach value under key (map) or as an item (seq) of the top frame. */
 static void attach(struct scan *s, const char *key, size_t keylen,
-		   unsigned line, struct kp_node *value)
+		   unsigned line, unsigned col, struct kp_node *value)
 {
 	struct frame *t = &s->f[s->depth];
 
@@ -224,7 +245,7 @@ static void attach(struct scan *s, const char *key, size_t keylen,
 	if (t->is_seq)
 		kp_node_append(s->doc, t->node, value);
 	else
-		kp_node_put(s->doc, t->node, key, keylen, line, 1, value);
+		kp_node_put(s->doc, t->node, key, keylen, line, col, value);
 }
 
 static int push(struct scan *s, int indent, int is_seq, enum keep keep,
@@ -265,20 +286,30 @@ static int add_key(struct scan *s, const char *k, size_t n)
 	return 0;
 }
 
+/* Append n line feeds. */
+static void feeds(struct kp_buf *b, int n)
+{
+	while (n-- > 0)
+		kp_buf_addch(b, '\n');
+}
+
 /*
  * A block scalar after "key: |" or "- >": header at q.  Consumes its
- * lines, leaving the scanner on its last line.  *out is its value when
- * keep (or NULL to give up).  Returns -1 to give up.
+ * lines, leaving the scanner on its last line.  When keep, *out is its
+ * value, folded and chomped as YAML 1.2 (8.1) says; what this does not
+ * copy (keep chomping "+", indentation indicators, lines of only spaces
+ * beyond the content's indentation) gives up.  Returns -1 to give up.
  */
 static int block_scalar(struct scan *s, const char *q, int parent_indent,
 			int keep, struct kp_node **out)
 {
-	char style = *q++;
+	char style = *q;
 	char chomp = 0;
-	int content = -1, blank_run = 0, lead = 0;
-	unsigned start_line = s->line;
+	int content = -1, empties = 0, lead = 0, lines = 0, prev_spaced = 0;
+	unsigned start_line = s->line, start_col = (unsigned)(q - s->p) + 1;
 
 	*out = NULL;
+	q++;
 	if (q < s->eol && (*q == '-' || *q == '+'))
 		chomp = *q++;
 	if (chomp == '+')
@@ -291,7 +322,7 @@ static int block_scalar(struct scan *s, const char *q, int parent_indent,
 	for (;;) {
 		const char *save_p = s->p, *save_eol = s->eol;
 		unsigned save_line = s->line;
-		int ind;
+		int ind, spaced;
 
 		if (!next_line(s))
 			return -1;	/* no closing --- after it */
@@ -299,10 +330,12 @@ static int block_scalar(struct scan *s, const char *q, int parent_indent,
 		if (s->p + ind < s->eol && s->p[ind] == '\t' &&
 		    (content < 0 || ind < content))
 			return -1;	/* a tab in the indentation */
-		if (s->p + ind == s->eol) {	/* an empty line */
-			blank_run++;
+		if (s->p + ind == s->eol) {	/* a line of spaces */
+			if (content >= 0 && ind > content && keep)
+				return -1;
 			if (content < 0 && ind > lead)
 				lead = ind;
+			empties++;
 			continue;
 		}
 		if (content < 0) {
@@ -320,25 +353,29 @@ static int block_scalar(struct scan *s, const char *q, int parent_indent,
 			s->line = save_line;
 			break;
 		}
+		spaced = ind > content || s->p[ind] == '\t';
 		if (keep) {
-			if (blank_run || (style == '>' && ind > content))
-				keep = 0;	/* folding rules we do not copy */
-			else {
-				if (s->tmp.len)
-					kp_buf_addch(&s->tmp,
-						     style == '|' ? '\n' : ' ');
-				kp_buf_add(&s->tmp, s->p + content,
-					   (size_t)(s->eol - s->p - content));
-			}
+			if (!lines)
+				feeds(&s->tmp, empties);
+			else if (style == '>' && !spaced && !prev_spaced)
+				empties ? feeds(&s->tmp, empties)
+					: kp_buf_addch(&s->tmp, ' ');
+			else
+				feeds(&s->tmp, empties + 1);
+			kp_buf_add(&s->tmp, s->p + content,
+				   (size_t)(s->eol - s->p - content));
 		}
-		blank_run = 0;
+		lines++;
+		prev_spaced = spaced;
+		empties = 0;
 	}
+	if (!lines)
+		return -1;
 	if (keep) {
 		if (chomp != '-')
 			kp_buf_addch(&s->tmp, '\n');
 		*out = kp_node_new_str(s->doc, s->tmp.buf, s->tmp.len,
-				       start_line, 1);
-		return 0;
+				       start_line, start_col);
 	}
 	return 0;
 }
@@ -363,7 +400,7 @@ static int value(struct scan *s, const char *q, int indent, int keep,
 	case '>':
 		if (block_scalar(s, q, indent, keep, out) < 0)
 			return -1;
-		return keep && !*out ? -1 : 0;
+		return 0;
 	case '"':
 	case '\'':
 		for (v = q + 1; v < eol && *v != *q; v++)
@@ -432,15 +469,22 @@ static int map_entry(struct scan *s, const char *q, int indent)
 	enum keep kind;
 	struct kp_node *node;
 	const char *k, *after;
+	unsigned kcol = (unsigned)(q - s->p) + 1, kline = s->line;
 	size_t n;
 	int r;
 
 	if (!(after = key_at(q, s->eol, &k, &n)) || add_key(s, k, n) < 0)
 		return -1;
+	if (s->depth == 0 && !s->root_keys++) {
+		/* The root mapping stands where its first key does. */
+		t->node->line = s->line;
+		t->node->col = kcol;
+	}
 	kind = t->node ? child(t->keep, k, n) : K_NONE;
+	s->pending_col = (unsigned)(after - s->p) + 1;
 	while (after < s->eol && *after == ' ')
 		after++;
-	r = value(s, after, indent, kind == K_SCALAR, &node);
+	r = value(s, after, indent, kind == K_SCALAR || kind == K_ALL, &node);
 	if (r < 0)
 		return -1;
 	if (r == 1) {
@@ -450,13 +494,24 @@ static int map_entry(struct scan *s, const char *q, int indent)
 		s->pending_key = k;
 		s->pending_keylen = n;
 		s->pending_line = s->line;
+		s->pending_kcol = kcol;
 		return 0;
 	}
-	if (kind == K_SCALAR)
-		attach(s, k, n, s->line, node);
+	if (kind == K_SCALAR || kind == K_ALL)
+		attach(s, k, n, kline, kcol, node);
 	else if (kind != K_NONE)
 		return -1;	/* a scalar where due wants a mapping */
 	return 0;
+}
+
+/* "key:" with nothing after it: null, where libyaml puts it. */
+static void pending_null(struct scan *s)
+{
+	if (s->pending_keep != K_NONE)
+		attach(s, s->pending_key, s->pending_keylen, s->pending_line,
+		       s->pending_kcol,
+		       kp_node_new(s->doc, KP_NULL, s->pending_line,
+				   s->pending_col));
 }
 
 /* The key's value was on the following lines: open it, or make it null. */
@@ -472,18 +527,17 @@ static int resolve_pending(struct scan *s, int indent, const char *q)
 		if (kind == K_SCALAR)
 			return -1;	/* a block where due wants a scalar */
 		if (kind != K_NONE) {
-			if (is_seq != (kind == K_GOALS || kind == K_ACTS))
+			if (kind != K_ALL &&
+			    is_seq != (kind == K_GOALS || kind == K_ACTS))
 				return -1;
 			node = kp_node_new(s->doc, is_seq ? KP_SEQ : KP_MAP,
 					   s->line, (unsigned)indent + 1);
 			attach(s, s->pending_key, s->pending_keylen,
-			       s->pending_line, node);
+			       s->pending_line, s->pending_kcol, node);
 		}
 		return push(s, indent, is_seq, kind, node);
 	}
-	if (kind != K_NONE)
-		attach(s, s->pending_key, s->pending_keylen, s->pending_line,
-		       kp_node_new(s->doc, KP_NULL, s->pending_line, 1));
+	pending_null(s);
 	return 0;
 }
 
@@ -527,7 +581,7 @@ static int content_line(struct scan *s, int indent)
 			if (kind != K_NONE) {
 				m = kp_node_new(s->doc, KP_MAP, s->line,
 						(unsigned)(q - s->p) + 1);
-				attach(s, NULL, 0, s->line, m);
+				attach(s, NULL, 0, s->line, 0, m);
 			}
 			if (push(s, (int)(q - s->p), 0, kind, m) < 0)
 				return -1;
@@ -540,7 +594,7 @@ static int content_line(struct scan *s, int indent)
 			if (r != 0)
 				return -1;
 			if (keep)
-				attach(s, NULL, 0, s->line, node);
+				attach(s, NULL, 0, s->line, 0, node);
 		}
 	}
 	return 0;
@@ -611,51 +665,85 @@ static int clean_text(const unsigned char *s, size_t n)
 	return 1;
 }
 
-int kp_due_fast(struct kp_doc **out, const char *data, size_t len)
+/*
+ * Read the frontmatter of data into s->doc.  Returns 1 when the whole
+ * file is in the style this reads, with s on the closing line.
+ */
+static int scan_text(struct scan *s, const char *data, size_t len, int all)
 {
-	struct scan s;
-	int closed = 0, ok = 0;
+	int closed = 0;
 
-	*out = NULL;
+	memset(s, 0, sizeof(*s));
 	if (len > KP_PLAN_MAX || len < 4 || memcmp(data, "---\n", 4) != 0 ||
 	    !clean_text((const unsigned char *)data, len))
 		return 0;
-	memset(&s, 0, sizeof(s));
-	kp_buf_init(&s.tmp);
-	s.end = data + len;
-	s.p = data;
-	s.eol = data + 3;
-	s.line = 1;
-	s.doc = kp_doc_new();
-	s.f[0].indent = 0;
-	s.f[0].keep = K_ROOT;
-	s.f[0].node = kp_node_new(s.doc, KP_MAP, 2, 1);
-	kp_doc_set_root(s.doc, s.f[0].node);
-	while (next_line(&s)) {
+	kp_buf_init(&s->tmp);
+	s->all = all;
+	s->end = data + len;
+	s->p = data;
+	s->eol = data + 3;
+	s->line = 1;
+	s->doc = kp_doc_new();
+	s->f[0].indent = 0;
+	s->f[0].keep = all ? K_ALL : K_ROOT;
+	s->f[0].node = kp_node_new(s->doc, KP_MAP, 2, 1);
+	kp_doc_set_root(s->doc, s->f[0].node);
+	while (next_line(s)) {
 		int ind;
 
-		if ((s.eol - s.p == 3 && (memcmp(s.p, "---", 3) == 0 ||
-					  memcmp(s.p, "...", 3) == 0))) {
+		if (s->eol - s->p == 3 && (memcmp(s->p, "---", 3) == 0 ||
+					   memcmp(s->p, "...", 3) == 0)) {
 			closed = 1;
 			break;
 		}
-		if (blank_or_comment(s.p, s.eol))
+		if (blank_or_comment(s->p, s->eol))
 			continue;
-		if ((ind = indent_of(&s)) < 0 || content_line(&s, ind) < 0)
-			goto done;
+		if ((ind = indent_of(s)) < 0 || content_line(s, ind) < 0)
+			break;
 	}
-	if (!closed || s.nkeys == 0)
-		goto done;	/* unclosed, or a root that is not a mapping */
-	if (s.pending && s.pending_keep != K_NONE)
-		attach(&s, s.pending_key, s.pending_keylen, s.pending_line,
-		       kp_node_new(s.doc, KP_NULL, s.pending_line, 1));
-	ok = 1;
-done:
-	kp_buf_release(&s.tmp);
-	if (!ok) {
-		kp_doc_free(s.doc);
+	kp_buf_release(&s->tmp);
+	/* Unclosed, given up, or a root that is not a mapping. */
+	if (!closed || !s->root_keys) {
+		kp_doc_free(s->doc);
+		s->doc = NULL;
 		return 0;
 	}
+	if (s->pending)
+		pending_null(s);
+	return 1;
+}
+
+int kp_due_fast(struct kp_doc **out, const char *data, size_t len)
+{
+	struct scan s;
+
+	*out = NULL;
+	if (!scan_text(&s, data, len, 0))
+		return 0;
 	*out = s.doc;
+	return 1;
+}
+
+int kp_plan_fast(struct kp_plan **out, const char *name, const char *data,
+		 size_t len)
+{
+	struct kp_plan *plan;
+	struct scan s;
+	size_t body;
+
+	*out = NULL;
+	if (!scan_text(&s, data, len, 1))
+		return 0;
+	plan = kp_xcalloc(1, sizeof(*plan));
+	plan->path = kp_xstrdup(name);
+	kp_buf_init(&plan->text);
+	kp_buf_add(&plan->text, data, len);
+	plan->doc = s.doc;
+	plan->root = kp_doc_root(s.doc);
+	body = s.eol < s.end ? (size_t)(s.eol + 1 - data) : len;
+	plan->body = plan->text.buf + body;
+	plan->body_len = len - body;
+	plan->body_line = s.line + 1;
+	*out = plan;
 	return 1;
 }

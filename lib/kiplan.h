@@ -936,6 +936,14 @@ size_t kp_due_extract(struct kp_due_list *out, const struct kp_node *root,
  * full loader.
  */
 int kp_due_fast(struct kp_doc **out, const char *data, size_t len);
+/*
+ * The same reader for the whole frontmatter: a plan equal to what
+ * kp_plan_parse(name, data, len, 0) gives, node for node with the same
+ * lines and columns, when the file is in that style (1); 0 when
+ * kp_plan_parse() must decide.  For export and validate at scale.
+ */
+int kp_plan_fast(struct kp_plan **out, const char *name, const char *data,
+		 size_t len);
 /* Append a copy of item (its strings copied into out's arena). */
 void kp_due_add(struct kp_due_list *out, const struct kp_due_item *item);
 void kp_due_release(struct kp_due_list *list);

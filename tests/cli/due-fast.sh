@@ -1,6 +1,6 @@
 #!/bin/sh
 # due-fast.sh: due's fast path never answers otherwise than the full
-# loader.  Every input is run twice, as usual and with KIPLAN_DUE_FULL=1,
+# loader.  Every input is run twice, as usual and with KIPLAN_FULL_LOAD=1,
 # and standard output, standard error and the exit status must agree:
 # generated plans, hand-written corner cases, and every document of the
 # YAML test suite turned into a plan's frontmatter, alone and after the
@@ -20,12 +20,19 @@ export KIPLAN_TODAY=2014-06-01
 unset KIPLAN_DIR
 cd "$tmp" || exit 1
 
-same() {	# same NAME ARGS...
+same() {	# same NAME [export] ARGS...: due (or export), fast and full
 	name=$1
 	shift
-	"$KIPLAN" due --no-cache "$@" >o1 2>e1
+	cmd="due --no-cache"
+	if [ "$1" = export ]; then
+		cmd=export
+		shift
+	fi
+	# shellcheck disable=SC2086
+	"$KIPLAN" $cmd "$@" >o1 2>e1
 	r1=$?
-	KIPLAN_DUE_FULL=1 "$KIPLAN" due --no-cache "$@" >o2 2>e2
+	# shellcheck disable=SC2086
+	KIPLAN_FULL_LOAD=1 "$KIPLAN" $cmd "$@" >o2 2>e2
 	r2=$?
 	if [ "$r1" -eq "$r2" ] && cmp -s o1 o2 && cmp -s e1 e2; then
 		ok
@@ -39,6 +46,11 @@ same() {	# same NAME ARGS...
 "$PY" "$ROOT/bench/gen-plans" --seed 5 300 gen
 same "generated" --format json --within 5000 --draft-days 20 gen
 same "generated, later" --format tsv --today 2019-01-01 gen
+same "generated, export" export --format jsonl gen
+same "examples, export" export --format jsonl "$ROOT/examples"
+for f in "$ROOT"/tests/cases/validate/*.md; do
+	same "export $f" export --format jsonl "$f"
+done
 
 mkdir c
 n=0
@@ -87,6 +99,7 @@ corner "${H}moede:\n    dato: 2014-01-31\n  sted: x\n---\n"
 corner "${H}...\n"
 for f in c/*.md; do
 	same "corner $f" --format json --draft-days 10 --within 400 "$f"
+	same "corner $f, export" export --format jsonl "$f"
 done
 
 # Every document of the YAML suite as a frontmatter, alone and after a plan.
@@ -102,6 +115,7 @@ if [ -d "$suite" ]; then
 	fails=$fail
 	for f in y/*.md; do
 		same "yaml suite $f" --format json --within 400 "$f" >/dev/null
+		same "yaml suite $f, export" export --format jsonl "$f" >/dev/null
 	done
 	[ "$fail" -eq "$fails" ] && echo "yaml suite: $(ls y | wc -l) documents agree"
 else
