@@ -94,15 +94,13 @@ int kp_export_redacted(const char *path, const char *key, size_t keylen)
 void kp_jw_node(struct kp_jw *w, const struct kp_node *n, int redact,
 		const char *path)
 {
-	struct kp_buf sub = KP_BUF_INIT;
 	size_t i;
 
 	switch (n->type) {
 	case KP_SEQ:
 		kp_jw_open(w, '[');
-		kp_buf_addf(&sub, "%s%s[]", path, *path ? "/" : "");
 		for (i = 0; i < n->v.seq.len; i++)
-			kp_jw_node(w, n->v.seq.items[i], redact, sub.buf);
+			kp_jw_node(w, n->v.seq.items[i], redact, "[]");
 		kp_jw_close(w, ']');
 		break;
 	case KP_MAP:
@@ -116,9 +114,9 @@ void kp_jw_node(struct kp_jw *w, const struct kp_node *n, int redact,
 			kp_buf_add_json(w->b, p->key, p->keylen);
 			kp_buf_addch(w->b, ':');
 			w->after_key = 1;
-			kp_buf_reset(&sub);
-			kp_buf_addf(&sub, "%s%s%s", path, *path ? "/" : "", p->key);
-			kp_jw_node(w, p->value, redact, sub.buf);
+			/* Only "borger" matters to redaction: no paths built. */
+			kp_jw_node(w, p->value, redact,
+				   *path ? "." : p->key);
 		}
 		kp_jw_close(w, '}');
 		break;
@@ -126,7 +124,6 @@ void kp_jw_node(struct kp_jw *w, const struct kp_node *n, int redact,
 		value_prefix(w);
 		kp_json_write(w->b, n);
 	}
-	kp_buf_release(&sub);
 }
 
 /* ------------------------------------------------------------------ */

@@ -29,12 +29,17 @@ void kp_jw_strn(struct kp_jw *w, const char *s, size_t len);
 void kp_jw_bool(struct kp_jw *w, int v);
 void kp_jw_int(struct kp_jw *w, long long v);
 void kp_jw_null(struct kp_jw *w);
-/* A node as JSON, leaving out what redaction hides. */
+/*
+ * A node as JSON, leaving out what redaction hides.  path is the key of
+ * a top-level field ("borger"), "" for the root, and anything else below.
+ */
 void kp_jw_node(struct kp_jw *w, const struct kp_node *n, int redact,
 		const char *path);
 
-/* 1 when the key at path ("borger/cpr", "deltagere/[]/telefon") is hidden
- * by --redact: a CPR number or a telephone number. */
+/*
+ * 1 when key, in the object at path (as kp_jw_node() names it), is hidden
+ * by --redact: borger.cpr, or any telefon.
+ */
 int kp_export_redacted(const char *path, const char *key, size_t keylen);
 
 #endif
