@@ -1195,14 +1195,15 @@ static void table_page(struct pdf *p, struct table *t)
 
 static void put_table(struct pdf *p, struct table *t)
 {
-	size_t s, e, gs, r, c;
+	size_t s, e, gs, r, c, i;
 	double hgt, avail, body_top;
 	int split;
 
 	t->minh = 2 * PAD_Y + line_height(p);
 	t->hdr = t->b->header_rows < t->nrows ? t->b->header_rows : 0;
-	if (t->hdr && group_end(t, 0) != t->hdr)
-		t->hdr = 0; /* a span ties them to the body */
+	for (i = 0; t->hdr && i < t->first[t->hdr]; i++)
+		if (t->cells[i].row + t->cells[i].rs > t->hdr)
+			t->hdr = 0; /* a span ties them to the body */
 	if (t->hdr) {
 		t->hh = table_heights(t, 0, t->hdr, 0, 1);
 		if (t->hh > BODY_H / 3)

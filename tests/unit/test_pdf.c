@@ -132,16 +132,21 @@ static struct kp_rdoc *new_doc(void)
 	return d;
 }
 
-/* A table: a header row "Felt | Indhold", then rows label | text. */
+/*
+ * A table: two header rows, "Skema" across and "Felt | Indhold", then
+ * rows label | text from row 2.
+ */
 static struct kp_block *two_cols(struct kp_rdoc *d)
 {
-	struct kp_block *t = kp_rdoc_table(d, 2, 1);
+	struct kp_block *t = kp_rdoc_table(d, 2, 2);
 	static const double w[] = { 1, 3 };
 
 	kp_rdoc_table_widths(t, w);
-	kp_rdoc_cell_set(t, 0, 0, "Felt", KP_CELL_HEADER | KP_CELL_PLAIN, 1,
+	kp_rdoc_cell_set(t, 0, 0, "Skema", KP_CELL_HEADER | KP_CELL_PLAIN, 2,
 			 1);
-	kp_rdoc_cell_set(t, 0, 1, "Indhold", KP_CELL_HEADER | KP_CELL_PLAIN, 1,
+	kp_rdoc_cell_set(t, 1, 0, "Felt", KP_CELL_HEADER | KP_CELL_PLAIN, 1,
+			 1);
+	kp_rdoc_cell_set(t, 1, 1, "Indhold", KP_CELL_HEADER | KP_CELL_PLAIN, 1,
 			 1);
 	return t;
 }
@@ -300,8 +305,8 @@ void test_pdf__text_marks_and_metadata(void)
 	d->invalid = 1;
 	kp_rdoc_heading(d, 1, "1. Stamoplysninger");
 	t = two_cols(d);
-	kp_rdoc_cell_set(t, 1, 0, "Navn", KP_CELL_LABEL | KP_CELL_PLAIN, 1, 1);
-	kp_rdoc_cell_set(t, 1, 1, "Jens **Ærø** Ølgaard ☒ Ja ☐ Nej", 0, 1, 1);
+	kp_rdoc_cell_set(t, 2, 0, "Navn", KP_CELL_LABEL | KP_CELL_PLAIN, 1, 1);
+	kp_rdoc_cell_set(t, 2, 1, "Jens **Ærø** Ølgaard ☒ Ja ☐ Nej", 0, 1, 1);
 	for (i = 0; i < 80; i++)
 		kp_rdoc_text(d, "Fyldtekst om *æblegrød* og & <tegn>.", 0);
 	INT_EQ(render(&o, d), 0);
@@ -344,25 +349,26 @@ void test_pdf__long_cell_splits_with_header_repeated(void)
 	int i, lost = 0, twice = 0, order = 0, heads = 0;
 
 	for (i = 1; i <= 400; i++)
-		kp_buf_addf(&big, "Stykke %d: status for borgeren, som skal "
+		kp_buf_addf(&big, "S%03dx: status for borgeren, som skal "
 			    "ombrydes inde i cellen og deles over sider.\n\n", i);
 	kp_rdoc_heading(d, 2, "2. Afdækning");
 	t = two_cols(d);
-	kp_rdoc_cell_set(t, 1, 0, "Status", KP_CELL_LABEL | KP_CELL_PLAIN, 1, 1);
-	kp_rdoc_cell_set(t, 1, 1, big.buf, 0, 1, 1);
-	kp_rdoc_cell_set(t, 2, 0, "Mål", KP_CELL_LABEL | KP_CELL_PLAIN, 1, 1);
-	kp_rdoc_cell_set(t, 2, 1, "Slutningen", 0, 1, 1);
+	kp_rdoc_cell_set(t, 2, 0, "Status", KP_CELL_LABEL | KP_CELL_PLAIN, 1, 1);
+	kp_rdoc_cell_set(t, 2, 1, big.buf, 0, 1, 1);
+	kp_rdoc_cell_set(t, 3, 0, "Mål", KP_CELL_LABEL | KP_CELL_PLAIN, 1, 1);
+	kp_rdoc_cell_set(t, 3, 1, "Slutningen", 0, 1, 1);
 	INT_EQ(render(&o, d), 0);
 	OK(o.npages >= 4);
 	for (i = 0; i < o.npages; i++) {
-		if (strstr(o.pages[i], "Felt") && strstr(o.pages[i], "Indhold"))
+		if (strstr(o.pages[i], "Skema") && strstr(o.pages[i], "Felt") &&
+		    strstr(o.pages[i], "Indhold"))
 			heads++;
 		kp_buf_addstr(&all, o.pages[i]);
 	}
 	INT_EQ(heads, o.npages);
 	prev = all.buf;
 	for (i = 1; i <= 400; i++) {
-		snprintf(key, sizeof(key), "Stykke %d:", i);
+		snprintf(key, sizeof(key), "S%03dx", i);
 		at = strstr(all.buf, key);
 		if (!at)
 			lost++;
@@ -395,8 +401,8 @@ void test_pdf__unbreakable_word(void)
 	for (i = 0; i < 30000; i++)
 		kp_buf_addch(&w, 'x');
 	t = two_cols(d);
-	kp_rdoc_cell_set(t, 1, 0, w.buf, KP_CELL_PLAIN, 1, 1);
-	kp_rdoc_cell_set(t, 1, 1, w.buf, 0, 1, 1);
+	kp_rdoc_cell_set(t, 2, 0, w.buf, KP_CELL_PLAIN, 1, 1);
+	kp_rdoc_cell_set(t, 2, 1, w.buf, 0, 1, 1);
 	INT_EQ(render(&o, d), 0);
 	OK(o.npages >= 2);
 	for (i = 0; i < (size_t)o.npages; i++)
@@ -500,8 +506,8 @@ void test_pdf__deterministic(void)
 
 	d->draft = 1;
 	t = two_cols(d);
-	kp_rdoc_cell_set(t, 1, 0, "Navn", KP_CELL_LABEL | KP_CELL_PLAIN, 1, 1);
-	kp_rdoc_cell_set(t, 1, 1, "- Æ\n- Ø\n- Å", 0, 1, 1);
+	kp_rdoc_cell_set(t, 2, 0, "Navn", KP_CELL_LABEL | KP_CELL_PLAIN, 1, 1);
+	kp_rdoc_cell_set(t, 2, 1, "- Æ\n- Ø\n- Å", 0, 1, 1);
 	INT_EQ(kp_render_pdf(&a, d, NULL), 0);
 	INT_EQ(kp_render_pdf(&b, d, NULL), 0);
 	INT_EQ(a.len, b.len);
