@@ -8,11 +8,13 @@
 # usage: bench/run.sh [SIZES...]      (default: 1000 10000 100000)
 # environment: KIPLAN (default build/kiplan), BENCH_DIR (where the plans
 # are generated and kept, default /tmp/kiplan-bench), RUNS (best of, 3),
+# RUNS_LARGE (best of, for 100,000 plans or more; 1: Python takes minutes),
 # TODAY (default 2026-01-01).
 set -eu
 KIPLAN=${KIPLAN:-$(pwd)/build/kiplan}
 BENCH_DIR=${BENCH_DIR:-/tmp/kiplan-bench}
 RUNS=${RUNS:-3}
+RUNS_LARGE=${RUNS_LARGE:-1}
 TODAY=${TODAY:-2026-01-01}
 PY=${PYTHON:-/usr/bin/python3}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -28,7 +30,7 @@ trap 'rm -f "$out"' EXIT INT TERM
 # best NAME CMD...: the best wall time of RUNS runs; prints "secs cpu rss_kb".
 best() {
 	b=
-	for _ in $(seq "$RUNS"); do
+	for _ in $(seq "$runs"); do
 		"$TIME" -f '%e %U %S %M' -o "$out" "$@" >/dev/null 2>&1 || true
 		r=$(tail -n 1 "$out")
 		if [ -z "$b" ] || [ "$(echo "$r $b" | awk '{print ($1 < $5)}')" = 1 ]; then
@@ -47,11 +49,13 @@ row() {	# row N MB TOOL "secs cpu rss" CAT_SECS [PY_SECS]
 	}'
 }
 
-echo "kiplan $("$KIPLAN" --version | cut -d' ' -f2), $(nproc) CPUs, $(uname -sr), best of $RUNS, today $TODAY"
+echo "kiplan $("$KIPLAN" --version | cut -d' ' -f2), $(nproc) CPUs, $(uname -sr), best of $RUNS ($RUNS_LARGE from 100,000 plans), today $TODAY"
 echo
 echo "| plans | tool | wall s | CPU s | plans/s | MB/s | peak RSS MB | × cat | Python ÷ kiplan |"
 echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for n in "$@"; do
+	runs=$RUNS
+	[ "$n" -lt 100000 ] || runs=$RUNS_LARGE
 	dir=$BENCH_DIR/plans-$n
 	if [ ! -f "$dir.done" ]; then
 		rm -rf "$dir"
