@@ -484,6 +484,14 @@ struct page {
 	size_t len, alloc;
 };
 
+/* A heading's place, for a bookmark to it. */
+struct mark {
+	const char *text; /* borrowed from the model */
+	int level;
+	size_t page; /* 0-based */
+	double y;
+};
+
 struct pdf {
 	const struct kp_rdoc *doc;
 	PangoContext *pc;
@@ -491,11 +499,13 @@ struct pdf {
 	size_t nlayouts, alayouts;
 	struct page *pages;
 	size_t npages, apages;
-	double y;     /* where the next thing goes on the last page */
-	double lead;  /* label_lead() */
-	size_t lines; /* laid out so far, and table rows */
-	int over;     /* more than MAX_LINES: refused */
-	int fresh;    /* nothing on the last page yet */
+	double y;	    /* where the next thing goes on the last page */
+	double lead;	    /* label_lead() */
+	size_t lines;	    /* laid out so far, and table rows */
+	int over;	    /* more than MAX_LINES: refused */
+	int fresh;	    /* nothing on the last page yet */
+	struct mark *marks; /* the headings, for the PDF's bookmarks */
+	size_t nmarks, amarks;
 };
 
 static struct op *op_add(struct pdf *p, enum op_type type)
@@ -1321,6 +1331,54 @@ static double keep_need(struct pdf *p, struct prep *pr,
 	return TABLE_GAP + hh + (h < 3 * MIN_SPLIT ? h : MIN_SPLIT);
 }
 
+static void add_mark(struct pdf *p, const char *text, int level, double y)
+{
+	struct mark *m;
+
+	if (!text || !*text)
+		return;
+	if (p->nmarks == p->amarks) {
+		p->amarks = p->amarks ? 2 * p->amarks : 16;
+		p->marks = kp_xrealloc(p->marks, p->amarks * sizeof(*p->marks));
+	}
+	m = &p->marks[p->nmarks++];
+	m->text = text;
+	m->level = level;
+	m->page = p->npages - 1;
+	m->y = y < BODY_TOP ? BODY_TOP : y;
+}
+
+/*
+ * Bookmarks: each heading under the nearest heading of a higher level
+ * before it; the top level open.
+ */
+static void add_outline(cairo_surface_t *s, const struct pdf *p)
+{
+	int parent[4] = {CAIRO_PDF_OUTLINE_ROOT, CAIRO_PDF_OUTLINE_ROOT,
+			 CAIRO_PDF_OUTLINE_ROOT, CAIRO_PDF_OUTLINE_ROOT};
+	struct kp_buf dest = KP_BUF_INIT;
+	size_t i;
+	int lv, id, k;
+	char *name;
+
+	for (i = 0; i < p->nmarks; i++) {
+		const struct mark *m = &p->marks[i];
+
+		lv = m->level < 1 ? 1 : m->level > 3 ? 3 : m->level;
+		kp_buf_reset(&dest);
+		kp_buf_addf(&dest, "page=%zu pos=[%.1f %.1f]", m->page + 1,
+			    MARGIN_X, m->y);
+		name = g_utf8_make_valid(m->text, -1);
+		id = cairo_pdf_surface_add_outline(
+		    s, parent[lv - 1], name, dest.buf,
+		    lv == 1 ? CAIRO_PDF_OUTLINE_FLAG_OPEN : 0);
+		g_free(name);
+		for (k = lv; k < 4; k++)
+			parent[k] = id;
+	}
+	kp_buf_release(&dest);
+}
+
 static void paginate(struct pdf *p, struct prep *prs)
 {
 	const struct kp_rdoc *doc = p->doc;
@@ -1344,6 +1402,8 @@ static void paginate(struct pdf *p, struct prep *prs)
 			if (!p->fresh && need > room(p) && need < BODY_H / 2)
 				new_page(p);
 			put_flow(p, &pr->f, heading_gap[lv - 1]);
+			add_mark(p, b->text, lv,
+				 p->y - flow_height(&pr->f, 0, pr->f.len));
 			p->y += lv == 1 ? 6 : 3;
 			break;
 		case KP_BLOCK_TEXT: put_flow(p, &pr->f, TEXT_GAP); break;
@@ -1578,6 +1638,7 @@ int kp_render_pdf(struct kp_buf *out, const struct kp_rdoc *doc,
 	    strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm))
 		set_meta(s, CAIRO_PDF_METADATA_CREATE_DATE, date);
 	cr = cairo_create(s);
+	add_outline(s, &p);
 	for (i = 0; i < p.npages; i++) {
 		draw_page(&p, cr, i);
 		cairo_show_page(cr);
@@ -1602,6 +1663,7 @@ done:
 	for (i = 0; i < p.npages; i++)
 		free(p.pages[i].v);
 	free(p.pages);
+	free(p.marks);
 	for (i = 0; i < p.nlayouts; i++)
 		g_object_unref(p.layouts[i]);
 	free(p.layouts);

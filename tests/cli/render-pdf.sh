@@ -96,6 +96,14 @@ grep -q '^Creator: *kiplan' "$tmp/info" && ok || bad "creator metadata"
 grep -qE '^CreationDate: *[A-Z][a-z]{2} ' "$tmp/info" && ok || bad "creation date"
 grep -q '^Page size: *595.276 x 841.89 pts (A4)' "$tmp/info" && ok || bad "not A4"
 grep -q '^JavaScript: *no' "$tmp/info" && ok || bad "JavaScript in the PDF"
+# Bookmarks: the title, and the five parts under it.
+pdftohtml -stdout -xml -i "$tmp/b.pdf" 2>/dev/null >"$tmp/b.xml"
+for h in 'Koordinerende indsatsplan' '1. Stamoplysninger' \
+	'2. Afdækning af status, mål og indsatser i eksisterende planer' \
+	'3. Identifikation af primære og/eller akutte udfordringer' \
+	'4. Fælles mål og prioritering' '5. Opfølgning'; do
+	grep -qE "<item page=\"[0-9]+\">$h</item>" "$tmp/b.xml" && ok || bad "no bookmark '$h'"
+done
 
 # 2. A huge field: the goal's table breaks across pages, and each page
 # it continues on starts with the table's header rows again.
