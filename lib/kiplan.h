@@ -856,8 +856,10 @@ int kp_render(struct kp_buf *out, const char *format,
  * DejaVu fonts, embedded; tables and long cells break across pages with
  * their header rows repeated; a running header (doc->header, doc->stamp,
  * the draft and invalid marks) and "Side N af M" on every page; title,
- * author, subject and creation date as metadata.  KP_ERENDER (out as it
- * was) when cairo fails.
+ * author, subject and creation date as metadata; bookmarks for the
+ * headings.  Layout time is bounded: KP_ELIMIT when the text would run
+ * past some 40000 lines (500 pages); KP_ERENDER when cairo fails.  On
+ * failure out is as it was.
  */
 int kp_render_pdf(struct kp_buf *out, const struct kp_rdoc *doc,
 		  struct kp_error *err);

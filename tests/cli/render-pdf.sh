@@ -178,6 +178,9 @@ short=$(cd "$tmp/repo" && git log -1 --format=%h)
 (cd "$tmp/repo" && "$KIPLAN" render ki-2014-0001.md -o s.pdf) && ok || bad "render in repo"
 every_page "$tmp/repo/s.pdf" "revision 1 · $short" "revision stamp"
 pdftotext "$tmp/repo/s.pdf" - | grep -q 'Udkast' && bad "committed plan marked as draft" || ok
+# A revision renders to the same bytes every time.
+(cd "$tmp/repo" && "$KIPLAN" render ki-2014-0001.md -o s2.pdf) &&
+	cmp -s "$tmp/repo/s.pdf" "$tmp/repo/s2.pdf" && ok || bad "two renders of a revision differ"
 
 # 6. libcmark's quadratic inputs in a 1 MiB plan: rendered in bounded
 # time, or refused with a message; never a hang.
