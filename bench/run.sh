@@ -8,7 +8,8 @@
 # usage: bench/run.sh [SIZES...]      (default: 1000 10000 100000)
 # environment: KIPLAN (default build/kiplan), BENCH_DIR (where the plans
 # are generated and kept, default /tmp/kiplan-bench), RUNS (best of, 3),
-# RUNS_LARGE (best of, for 100,000 plans or more; 1: Python takes minutes),
+# RUNS_LARGE (best of, for the Python yardstick from 100,000 plans; 1: it
+# takes minutes),
 # TODAY (default 2026-01-01).
 set -eu
 KIPLAN=${KIPLAN:-$(pwd)/build/kiplan}
@@ -27,12 +28,15 @@ export XDG_CACHE_HOME="$BENCH_DIR/cache" KIPLAN_TODAY="$TODAY"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT INT TERM
 
-# best NAME CMD...: the best wall time of RUNS runs; prints "secs cpu rss_kb".
+# best CMD...: the best wall time of $runs runs (nanosecond clock), with
+# its CPU time and peak RSS from /usr/bin/time; prints "secs cpu rss_kb".
 best() {
 	b=
 	for _ in $(seq "$runs"); do
-		"$TIME" -f '%e %U %S %M' -o "$out" "$@" >/dev/null 2>&1 || true
-		r=$(tail -n 1 "$out")
+		t0=$(date +%s%N)
+		"$TIME" -f '%U %S %M' -o "$out" "$@" >/dev/null 2>&1 || true
+		t1=$(date +%s%N)
+		r="$(echo "$t0 $t1" | awk '{printf "%.3f", ($2 - $1) / 1e9}') $(tail -n 1 "$out")"
 		if [ -z "$b" ] || [ "$(echo "$r $b" | awk '{print ($1 < $5)}')" = 1 ]; then
 			b=$r
 		fi
@@ -42,20 +46,20 @@ best() {
 
 row() {	# row N MB TOOL "secs cpu rss" CAT_SECS [PY_SECS]
 	echo "$4" | awk -v n="$1" -v mb="$2" -v tool="$3" -v cat="$5" -v py="${6:-}" '{
-		s = $1 < 0.005 ? 0.005 : $1
-		printf "| %d | %s | %.2f | %.2f | %.0f | %.0f | %.1f | %.2f× | %s |\n",
-			n, tool, $1, $2, n / s, mb / s, $3 / 1024, $1 / (cat < 0.005 ? 0.005 : cat),
-			py == "" ? "" : sprintf("%.1f×", py / s)
+		printf "| %d | %s | %.3f | %.2f | %.0f | %.0f | %.1f | %.2f× | %s |\n",
+			n, tool, $1, $2, n / $1, mb / $1, $3 / 1024, $1 / cat,
+			py == "" ? "" : sprintf("%.1f×", py / $1)
 	}'
 }
 
-echo "kiplan $("$KIPLAN" --version | cut -d' ' -f2), $(nproc) CPUs, $(uname -sr), best of $RUNS ($RUNS_LARGE from 100,000 plans), today $TODAY"
+echo "kiplan $("$KIPLAN" --version | cut -d' ' -f2), $(nproc) CPUs, $(uname -sr), best of $RUNS (Python: $RUNS_LARGE from 100,000 plans), today $TODAY"
 echo
 echo "| plans | tool | wall s | CPU s | plans/s | MB/s | peak RSS MB | × cat | Python ÷ kiplan |"
 echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for n in "$@"; do
 	runs=$RUNS
-	[ "$n" -lt 100000 ] || runs=$RUNS_LARGE
+	pyruns=$RUNS
+	[ "$n" -lt 100000 ] || pyruns=$RUNS_LARGE
 	dir=$BENCH_DIR/plans-$n
 	if [ ! -f "$dir.done" ]; then
 		rm -rf "$dir"
@@ -64,10 +68,14 @@ for n in "$@"; do
 	fi
 	mb=$(du -sm --apparent-size "$dir" | cut -f1)
 	rm -rf "$XDG_CACHE_HOME"
+	# Warm the page cache; everything below reads the same cached files.
+	find "$dir" -name '*.md' -print0 | xargs -0 cat >/dev/null
 	cat_t=$(best sh -c "find '$dir' -name '*.md' -print0 | xargs -0 cat")
 	cs=${cat_t%% *}
+	runs=$pyruns
 	py_due=$(best "$PY" "$HERE/yardstick.py" due "$TODAY" "$dir")
 	py_jsonl=$(best "$PY" "$HERE/yardstick.py" jsonl "$TODAY" "$dir")
+	runs=$RUNS
 	due1=$(best "$KIPLAN" due --no-cache --jobs 1 "$dir")
 	due2=$(best "$KIPLAN" due --no-cache "$dir")
 	"$KIPLAN" due "$dir" >/dev/null 2>&1 || true	# fill the cache
