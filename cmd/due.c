@@ -54,6 +54,8 @@ enum format { FMT_TEXT, FMT_TSV, FMT_JSON, FMT_ICS };
 
 struct slot {
 	char *path;
+	struct stat st;		/* from the walk, when have_st */
+	int have_st;
 	struct kp_file_id id;
 	int have_id;		/* id is valid: the plan may be cached */
 	int hit;		/* items came from the cache */
@@ -78,6 +80,7 @@ struct worker {
 	struct run *r;
 	size_t from, to;
 	struct kp_buf data;	/* reused between plans */
+	struct kp_doc *arena;	/* the strings of its plans' items */
 };
 
 static void parse_slot(struct slot *s, int draft_days, int full,
@@ -98,7 +101,7 @@ static void parse_slot(struct slot *s, int draft_days, int full,
 		if (!s->problems.len)
 			return;
 		/* Problems are told by the full loader, with its positions. */
-		kp_due_release(&s->items);
+		s->items.len = 0;
 		kp_findings_release(&s->problems);
 	}
 	if (kp_plan_parse(&plan, s->path, data->buf, data->len, 0, &s->err) < 0) {
@@ -115,27 +118,36 @@ static void *work(void *arg)
 	struct worker *w = arg;
 	size_t i;
 
-	for (i = w->from; i < w->to; i++)
-		if (!w->r->slots[i].hit)
-			parse_slot(&w->r->slots[i], w->r->opts.draft_days,
-				   w->r->full, &w->data);
+	for (i = w->from; i < w->to; i++) {
+		struct slot *s = &w->r->slots[i];
+
+		if (s->hit)
+			continue;
+		/* One arena per thread and batch, not one per plan. */
+		s->items.arena = w->arena;
+		parse_slot(s, w->r->opts.draft_days, w->r->full, &w->data);
+	}
 	return NULL;
 }
 
+/* The identity of the plan's file, from st or from stat(). */
 static void file_id(struct slot *s)
 {
 	struct stat st;
 
-	if (strcmp(s->path, "-") == 0 || stat(s->path, &st) < 0 ||
-	    !S_ISREG(st.st_mode))
-		return;
-	s->id.dev = (unsigned long long)st.st_dev;
-	s->id.ino = (unsigned long long)st.st_ino;
-	s->id.size = (unsigned long long)st.st_size;
-	s->id.mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL +
-			 st.st_mtim.tv_nsec;
-	s->id.ctime_ns = (long long)st.st_ctim.tv_sec * 1000000000LL +
-			 st.st_ctim.tv_nsec;
+	if (!s->have_st) {
+		if (strcmp(s->path, "-") == 0 || stat(s->path, &st) < 0 ||
+		    !S_ISREG(st.st_mode))
+			return;
+		s->st = st;
+	}
+	s->id.dev = (unsigned long long)s->st.st_dev;
+	s->id.ino = (unsigned long long)s->st.st_ino;
+	s->id.size = (unsigned long long)s->st.st_size;
+	s->id.mtime_ns = (long long)s->st.st_mtim.tv_sec * 1000000000LL +
+			 s->st.st_mtim.tv_nsec;
+	s->id.ctime_ns = (long long)s->st.st_ctim.tv_sec * 1000000000LL +
+			 s->st.st_ctim.tv_nsec;
 	s->have_id = 1;
 }
 
@@ -162,14 +174,17 @@ static void flush(struct run *r)
 	pthread_t tid[JOBS_MAX];
 	size_t i, misses = 0, per;
 	int created[JOBS_MAX] = { 0 };
+	struct kp_doc *hits;
 	int t, jobs;
 
+	hits = kp_doc_new();
 	for (i = 0; i < r->n; i++) {
 		struct slot *s = &r->slots[i];
 
 		if (!r->cache)
 			continue;
 		file_id(s);
+		s->items.arena = hits;
 		if (s->have_id &&
 		    kp_due_cache_get(r->cache, s->path, &s->id, &s->items) == 1)
 			s->hit = 1;
@@ -186,6 +201,7 @@ static void flush(struct run *r)
 		w[t].from = (size_t)t * per;
 		w[t].to = w[t].from + per > r->n ? r->n : w[t].from + per;
 		kp_buf_init(&w[t].data);
+		w[t].arena = kp_doc_new();
 	}
 	for (t = 1; t < jobs; t++)
 		created[t] = pthread_create(&tid[t], NULL, work, &w[t]) == 0;
@@ -213,28 +229,44 @@ static void flush(struct run *r)
 			kp_due_keep(&r->kept, s->items.v, s->items.len,
 				    &r->opts);
 		}
+		s->items.arena = NULL;	/* the batch's, freed below */
 		kp_due_release(&s->items);
 		kp_findings_release(&s->problems);
 		free(s->path);
 		memset(s, 0, sizeof(*s));
 	}
 	r->n = 0;
+	for (t = 0; t < jobs; t++)
+		kp_doc_free(w[t].arena);
+	kp_doc_free(hits);
 }
 
-static int on_file(const char *path, const struct kp_error *problem,
-		   void *payload)
+static int on_file(const char *path, const struct stat *st,
+		   const struct kp_error *problem, void *payload)
 {
 	struct run *r = payload;
 
 	if (problem) {
+		flush(r);	/* its message after those of the plans before it */
 		cmd_report(problem);
 		r->failed = 1;
 		return 0;
 	}
 	r->slots[r->n].path = kp_xstrdup(path);
+	if (st) {
+		r->slots[r->n].st = *st;
+		r->slots[r->n].have_st = 1;
+	}
 	if (++r->n == BATCH)
 		flush(r);
 	return 0;
+}
+
+static void write_out(struct kp_buf *out, void *payload)
+{
+	(void)payload;
+	fwrite(out->buf, 1, out->len, stdout);
+	kp_buf_reset(out);
 }
 
 static int parse_days(long *out, const char *s)
@@ -442,30 +474,31 @@ int cmd_due(int argc, char **argv)
 
 	if (argc == 0) {
 		root[0] = kp_repo_workdir(repo);
-		kp_scan(root, 1, on_file, r);
+		kp_scan_stat(root, 1, on_file, r);
 	} else {
-		kp_scan((const char *const *)argv, (size_t)argc, on_file, r);
+		kp_scan_stat((const char *const *)argv, (size_t)argc, on_file, r);
 	}
 	flush(r);
 	if (r->cache && kp_due_cache_commit(r->cache, &err) < 0)
 		cmd_report(&err);
 
 	overdue = kp_due_sort(&r->kept, &r->opts);
+	r->opts.flush = write_out;
 	switch (fmt) {
 	case FMT_TEXT:
 		kp_due_write_text(&out, &r->kept, &r->opts, redact);
 		break;
 	case FMT_TSV:
-		kp_due_write_tsv(&out, &r->kept, redact);
+		kp_due_write_tsv(&out, &r->kept, &r->opts, redact);
 		break;
 	case FMT_JSON:
-		kp_due_write_json(&out, &r->kept, redact);
+		kp_due_write_json(&out, &r->kept, &r->opts, redact);
 		break;
 	case FMT_ICS:
 		stamp = today_arg || getenv("KIPLAN_TODAY")
 				? (long long)kp_date_days(r->opts.today) * 86400
 				: (long long)time(NULL);
-		kp_due_write_ics(&out, &r->kept, stamp, redact);
+		kp_due_write_ics(&out, &r->kept, &r->opts, stamp, redact);
 		break;
 	}
 	fwrite(out.buf, 1, out.len, stdout);

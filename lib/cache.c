@@ -19,8 +19,14 @@
  * file changed less than two seconds before the run is not recorded (as
  * git's "racily clean" entries), since a change within the timestamp's
  * granularity would not show.
+ *
+ * While every plan asked for is the next record and unchanged, nothing
+ * is written: an unchanged cache is only read.  At the first change, the
+ * records that held are copied from the old file into the new one, and
+ * the new one is written from there on.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,12 +53,17 @@ struct kp_due_cache {
 	struct kp_file_id rec_id;
 	size_t rec_pos;		/* where the items start */
 
+	size_t rec_size;	/* the current record's bytes in the file */
+	size_t good_end;	/* old bytes that the new cache starts with */
+	size_t hits;		/* records in those bytes */
+	size_t puts;		/* records put so far */
+	size_t copied;		/* the first puts are in the copied bytes */
+
 	struct kp_buf tmpname;
-	FILE *out;		/* the new cache */
+	FILE *out;		/* the new cache, once something changed */
 	struct kp_buf w;	/* the record being written */
 	unsigned long long key;
 	long long now_ns;
-	int changed;		/* the new cache differs from the old */
 	int write_failed;
 };
 
@@ -124,6 +135,7 @@ static int next_record(struct kp_due_cache *c)
 	if (read_exact(c->in, &len, sizeof(len)) < 0 ||
 	    read_exact(c->in, &sum, sizeof(sum)) < 0 || len > RECORD_MAX)
 		goto bad;
+	c->rec_size = sizeof(len) + sizeof(sum) + len;
 	kp_buf_reset(&c->rec);
 	kp_buf_grow(&c->rec, len);
 	if (read_exact(c->in, c->rec.buf, len) < 0)
@@ -148,11 +160,56 @@ static int next_record(struct kp_due_cache *c)
 	c->have_rec = 1;
 	return 0;
 bad:
-	/* Whatever follows a bad record cannot be trusted. */
+	/*
+	 * Whatever follows a bad record cannot be trusted.  (The end of the
+	 * file is no change: a plan asked for after it is a miss.)
+	 */
 	fclose(c->in);
 	c->in = NULL;
-	c->changed = 1;
 	return -1;
+}
+
+/* Something changed: start the new cache with the records that held. */
+static void materialise(struct kp_due_cache *c)
+{
+	char buf[65536];
+	size_t done = 0;
+	int fd, in = -1;
+
+	if (c->out || c->write_failed)
+		return;
+	fd = mkstemp(c->tmpname.buf);
+	if (fd < 0 || fchmod(fd, 0600) < 0 || !(c->out = fdopen(fd, "wb"))) {
+		if (fd >= 0) {
+			close(fd);
+			unlink(c->tmpname.buf);
+		}
+		c->write_failed = 1;
+		return;
+	}
+	if (c->good_end) {
+		in = open(c->path, O_RDONLY | O_CLOEXEC);
+		while (in >= 0 && done < c->good_end) {
+			size_t want = c->good_end - done < sizeof(buf)
+					      ? c->good_end - done : sizeof(buf);
+			ssize_t n = pread(in, buf, want, (off_t)done);
+
+			if (n <= 0 || fwrite(buf, 1, (size_t)n, c->out) != (size_t)n)
+				break;
+			done += (size_t)n;
+		}
+		if (in >= 0)
+			close(in);
+	}
+	if (done != c->good_end) {
+		c->write_failed = 1;
+		return;
+	}
+	if (!c->good_end &&
+	    (fwrite(magic, 1, sizeof(magic), c->out) != sizeof(magic) ||
+	     fwrite(&c->key, 1, sizeof(c->key), c->out) != sizeof(c->key)))
+		c->write_failed = 1;
+	c->copied = c->hits;
 }
 
 int kp_due_cache_open(struct kp_due_cache **out, const char *path,
@@ -162,7 +219,6 @@ int kp_due_cache_open(struct kp_due_cache **out, const char *path,
 	char hdr[sizeof(magic)];
 	unsigned long long k;
 	struct timespec ts;
-	int fd;
 
 	*out = NULL;
 	c->path = kp_xstrdup(path);
@@ -180,29 +236,23 @@ int kp_due_cache_open(struct kp_due_cache **out, const char *path,
 		fclose(c->in);
 		c->in = NULL;
 	}
-	if (!c->in)
-		c->changed = 1;
+	if (c->in)
+		c->good_end = sizeof(magic) + sizeof(k);
 	next_record(c);
-
-	make_parent(path);
 	kp_buf_addf(&c->tmpname, "%s.tmp-XXXXXX", path);
-	fd = mkstemp(c->tmpname.buf);
-	if (fd < 0 || fchmod(fd, 0600) < 0 || !(c->out = fdopen(fd, "wb"))) {
-		int e = kp_error_set(err, KP_EIO, path, 0, 0,
-				     "cannot write the cache: %s",
-				     strerror(errno));
+	make_parent(path);
+	if (!c->in) {
+		/* No usable cache: write a new one from the start. */
+		materialise(c);
+		if (c->write_failed) {
+			int e = kp_error_set(err, KP_EIO, path, 0, 0,
+					     "cannot write the cache: %s",
+					     strerror(errno));
 
-		if (fd >= 0) {
-			close(fd);
-			unlink(c->tmpname.buf);
+			kp_due_cache_free(c);
+			return e;
 		}
-		kp_buf_reset(&c->tmpname);
-		kp_due_cache_free(c);
-		return e;
 	}
-	if (fwrite(magic, 1, sizeof(magic), c->out) != sizeof(magic) ||
-	    fwrite(&key, 1, sizeof(key), c->out) != sizeof(key))
-		c->write_failed = 1;
 	*out = c;
 	return 0;
 }
@@ -316,23 +366,29 @@ int kp_due_cache_get(struct kp_due_cache *c, const char *file,
 
 	while (c->have_rec) {
 		int cmp = path_cmp(c->rec_path, c->rec_pathlen, file, flen);
+		size_t size = c->rec_size;
 
 		if (cmp > 0)
 			break;		/* file is new */
 		if (cmp < 0) {
-			c->changed = 1;	/* a plan that is gone */
+			materialise(c);	/* a plan that is gone */
 			next_record(c);
 			continue;
 		}
 		if (same_id(&c->rec_id, id) &&
 		    decode_items(c, file, out) == 0) {
+			if (!c->out) {
+				c->good_end += size;
+				c->hits++;
+			}
 			next_record(c);
 			return 1;
 		}
+		materialise(c);
 		next_record(c);
-		break;
+		return 0;
 	}
-	c->changed = 1;
+	materialise(c);
 	return 0;
 }
 
@@ -357,13 +413,16 @@ void kp_due_cache_put(struct kp_due_cache *c, const char *file,
 	uint32_t len;
 	size_t i;
 
-	if (!c->out || c->write_failed)
-		return;
+	if (c->puts++ < c->copied || (!c->out && c->puts <= c->hits))
+		return;		/* the record is in the old file, unchanged */
 	if (id->mtime_ns > c->now_ns - RACY_NS ||
 	    id->ctime_ns > c->now_ns - RACY_NS) {
-		c->changed = 1;
+		materialise(c);
 		return;
 	}
+	materialise(c);
+	if (!c->out || c->write_failed)
+		return;
 	kp_buf_reset(&c->w);
 	put_str(&c->w, file);
 	/* put_str wrote the length; the identity follows the bytes. */
@@ -400,25 +459,18 @@ int kp_due_cache_commit(struct kp_due_cache *c, struct kp_error *err)
 {
 	int error = 0;
 
-	if (!c->out)
-		return 0;
-	if (c->have_rec)
-		c->changed = 1;	/* old records that were never asked for */
-	if (fclose(c->out) != 0)
+	if (c->have_rec || c->puts < c->hits)
+		materialise(c);	/* old records that were never asked for */
+	if (!c->out && !c->write_failed)
+		return 0;	/* nothing changed: the old cache stands */
+	if (c->out && fclose(c->out) != 0)
 		c->write_failed = 1;
 	c->out = NULL;
-	if (c->write_failed) {
-		error = kp_error_set(err, KP_EIO, c->path, 0, 0,
-				     "cannot write the cache: %s",
-				     strerror(errno));
-		unlink(c->tmpname.buf);
-	} else if (!c->changed) {
-		unlink(c->tmpname.buf);
-	} else if (rename(c->tmpname.buf, c->path) < 0) {
-		/*
-		 * No fsync: a cache torn by a crash fails its checksums
-		 * and is rebuilt, so it is not worth the wait.
-		 */
+	/*
+	 * No fsync: a cache torn by a crash fails its checksums and is
+	 * rebuilt, so it is not worth the wait.
+	 */
+	if (c->write_failed || rename(c->tmpname.buf, c->path) < 0) {
 		error = kp_error_set(err, KP_EIO, c->path, 0, 0,
 				     "cannot write the cache: %s",
 				     strerror(errno));

@@ -34,21 +34,46 @@ static const char *arena_str(struct kp_due_list *l, const char *s)
 	return kp_doc_strndup(l->arena, s, strlen(s));
 }
 
+/*
+ * A string for out: the previous item's copy when it is the same text
+ * (the items of one plan share id, file, citizen and coordinator), else a
+ * new copy in the arena.
+ */
+static const char *share(struct kp_due_list *out, const char *s,
+			 const struct kp_due_item *prev)
+{
+	if (prev && s && *s) {
+		if (strcmp(s, prev->id) == 0)
+			return prev->id;
+		if (strcmp(s, prev->file) == 0)
+			return prev->file;
+		if (strcmp(s, prev->coordinator) == 0)
+			return prev->coordinator;
+		if (strcmp(s, prev->citizen) == 0)
+			return prev->citizen;
+		if (strcmp(s, prev->responsible) == 0)
+			return prev->responsible;
+	}
+	return arena_str(out, s);
+}
+
 void kp_due_add(struct kp_due_list *out, const struct kp_due_item *item)
 {
+	const struct kp_due_item *prev;
 	struct kp_due_item *x;
 
 	if (out->len == out->alloc) {
 		out->alloc = out->alloc ? out->alloc * 2 : 16;
 		out->v = kp_xrealloc(out->v, out->alloc * sizeof(*out->v));
 	}
+	prev = out->len ? &out->v[out->len - 1] : NULL;
 	x = &out->v[out->len++];
 	*x = *item;
-	x->id = arena_str(out, item->id);
-	x->file = arena_str(out, item->file);
-	x->citizen = arena_str(out, item->citizen);
-	x->coordinator = arena_str(out, item->coordinator);
-	x->responsible = arena_str(out, item->responsible);
+	x->id = share(out, item->id, prev);
+	x->file = share(out, item->file, prev);
+	x->citizen = share(out, item->citizen, prev);
+	x->coordinator = share(out, item->coordinator, prev);
+	x->responsible = share(out, item->responsible, prev);
 	x->text = arena_str(out, item->text);
 }
 
@@ -314,6 +339,12 @@ size_t kp_due_sort(struct kp_due_list *list, const struct kp_due_opts *opts)
 /* Writers                                                             */
 /* ------------------------------------------------------------------ */
 
+static void maybe_flush(struct kp_buf *out, const struct kp_due_opts *opts)
+{
+	if (opts && opts->flush && out->len > 65536)
+		opts->flush(out, opts->payload);
+}
+
 static void add_esc(struct kp_buf *out, const char *s)
 {
 	kp_buf_add_escaped(out, s, strlen(s));
@@ -375,6 +406,7 @@ void kp_due_write_text(struct kp_buf *out, const struct kp_due_list *list,
 			kp_buf_addch(out, ']');
 		}
 		kp_buf_addch(out, '\n');
+		maybe_flush(out, opts);
 	}
 }
 
@@ -396,7 +428,7 @@ static void add_tsv(struct kp_buf *out, const char *s)
 }
 
 void kp_due_write_tsv(struct kp_buf *out, const struct kp_due_list *list,
-		      int redact)
+		      const struct kp_due_opts *opts, int redact)
 {
 	size_t i;
 
@@ -422,6 +454,7 @@ void kp_due_write_tsv(struct kp_buf *out, const struct kp_due_list *list,
 		kp_buf_addch(out, '\t');
 		add_tsv(out, it->text);
 		kp_buf_addch(out, '\n');
+		maybe_flush(out, opts);
 	}
 }
 
@@ -434,7 +467,7 @@ static void json_str_or_null(struct kp_buf *out, const char *s)
 }
 
 void kp_due_write_json(struct kp_buf *out, const struct kp_due_list *list,
-		       int redact)
+		       const struct kp_due_opts *opts, int redact)
 {
 	size_t i;
 
@@ -466,6 +499,7 @@ void kp_due_write_json(struct kp_buf *out, const struct kp_due_list *list,
 			kp_buf_addf(out, ",\"inferred\":%s",
 				    it->inferred ? "true" : "false");
 		kp_buf_addf(out, ",\"line\":%u}", it->line);
+		maybe_flush(out, opts);
 	}
 	kp_buf_addstr(out, list->len ? "\n]\n" : "]\n");
 }
@@ -498,7 +532,8 @@ static void ics_date(char out[9], struct kp_date d)
 }
 
 void kp_due_write_ics(struct kp_buf *out, const struct kp_due_list *list,
-		      long long stamp, int redact)
+		      const struct kp_due_opts *opts, long long stamp,
+		      int redact)
 {
 	struct kp_buf line = KP_BUF_INIT, val = KP_BUF_INIT;
 	char dtstamp[32];
@@ -558,6 +593,7 @@ void kp_due_write_ics(struct kp_buf *out, const struct kp_due_list *list,
 		ics_text_prop(out, &line, "CATEGORIES", kp_due_kind_name(it->kind));
 		ics_plain(out, "TRANSP:TRANSPARENT");
 		ics_plain(out, "END:VEVENT");
+		maybe_flush(out, opts);
 	}
 	ics_plain(out, "END:VCALENDAR");
 	kp_buf_release(&line);

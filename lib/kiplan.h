@@ -881,6 +881,16 @@ int kp_scan(const char *const *paths, size_t npaths,
 	    int (*fn)(const char *path, const struct kp_error *problem,
 		      void *payload),
 	    void *payload);
+/*
+ * The same walk, giving fn the file's status when the walk has it (a
+ * regular file: what lstat() or, for a path given, stat() said), else
+ * NULL, so that a caller needing it (the due cache) need not ask again.
+ */
+struct stat;
+int kp_scan_stat(const char *const *paths, size_t npaths,
+		 int (*fn)(const char *path, const struct stat *st,
+			   const struct kp_error *problem, void *payload),
+		 void *payload);
 
 /*
  * What falls due in a plan (lib/due.c): the follow-up meeting of an
@@ -957,6 +967,13 @@ struct kp_due_opts {
 	int draft_days;		/* -1: drafts are not due */
 	const char *coordinator; /* only this coordinator's plans (NULL: all) */
 	enum { KP_DUE_BY_NONE, KP_DUE_BY_ANSVARLIG, KP_DUE_BY_KOORDINATOR } by;
+	/*
+	 * The writers below call flush (when not NULL) whenever out holds
+	 * more than 64 KiB, so that a long list is written as it is made;
+	 * flush writes out and empties it.
+	 */
+	void (*flush)(struct kp_buf *out, void *payload);
+	void *payload;
 };
 
 /*
@@ -984,11 +1001,12 @@ size_t kp_due_sort(struct kp_due_list *list, const struct kp_due_opts *opts);
 void kp_due_write_text(struct kp_buf *out, const struct kp_due_list *list,
 		       const struct kp_due_opts *opts, int redact);
 void kp_due_write_tsv(struct kp_buf *out, const struct kp_due_list *list,
-		      int redact);
+		      const struct kp_due_opts *opts, int redact);
 void kp_due_write_json(struct kp_buf *out, const struct kp_due_list *list,
-		       int redact);
+		       const struct kp_due_opts *opts, int redact);
 void kp_due_write_ics(struct kp_buf *out, const struct kp_due_list *list,
-		      long long stamp, int redact);
+		      const struct kp_due_opts *opts, long long stamp,
+		      int redact);
 
 /* iCalendar helpers (lib/ics.c), exposed for the tests. */
 /* Append s as an RFC 5545 TEXT value: \\ \; \, and \n escaped. */

@@ -17,9 +17,19 @@
 struct walk {
 	int (*fn)(const char *path, const struct kp_error *problem,
 		  void *payload);
+	int (*fn_stat)(const char *path, const struct stat *st,
+		       const struct kp_error *problem, void *payload);
 	void *payload;
 	struct kp_buf path;
 };
+
+static int call(struct walk *w, const char *path, const struct stat *st,
+		const struct kp_error *problem)
+{
+	if (w->fn_stat)
+		return w->fn_stat(path, st, problem, w->payload);
+	return w->fn(path, problem, w->payload);
+}
 
 static int cmp_names(const void *a, const void *b)
 {
@@ -36,7 +46,7 @@ static int problem(struct walk *w, const char *path, const char *what)
 	struct kp_error err = KP_ERROR_INIT;
 
 	kp_error_set(&err, KP_EIO, path, 0, 0, "%s: %s", what, strerror(errno));
-	return w->fn(path, &err, w->payload);
+	return call(w, path, NULL, &err);
 }
 
 /* w->path holds the directory; it is restored before returning. */
@@ -82,12 +92,38 @@ static int walk_dir(struct walk *w, int depth)
 			error = walk_dir(w, depth + 1);
 		else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) &&
 			 is_plan_name(names[i], len))
-			error = w->fn(w->path.buf, NULL, w->payload);
+			error = call(w, w->path.buf,
+				     S_ISREG(st.st_mode) ? &st : NULL, NULL);
 	}
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
 	kp_buf_setlen(&w->path, base);
+	return error < 0 ? error : 0;
+}
+
+static int scan(struct walk *w, const char *const *paths, size_t npaths)
+{
+	size_t i;
+	int error = 0;
+
+	kp_buf_init(&w->path);
+	for (i = 0; i < npaths && error >= 0; i++) {
+		struct stat st;
+		int have = strcmp(paths[i], "-") != 0 && stat(paths[i], &st) == 0;
+
+		if (have && S_ISDIR(st.st_mode)) {
+			kp_buf_reset(&w->path);
+			kp_buf_addstr(&w->path, paths[i]);
+			error = walk_dir(w, 0);
+		} else {
+			/* Missing files are the caller's to report, on open. */
+			error = call(w, paths[i],
+				     have && S_ISREG(st.st_mode) ? &st : NULL,
+				     NULL);
+		}
+	}
+	kp_buf_release(&w->path);
 	return error < 0 ? error : 0;
 }
 
@@ -97,25 +133,22 @@ int kp_scan(const char *const *paths, size_t npaths,
 	    void *payload)
 {
 	struct walk w;
-	size_t i;
-	int error = 0;
 
 	w.fn = fn;
+	w.fn_stat = NULL;
 	w.payload = payload;
-	kp_buf_init(&w.path);
-	for (i = 0; i < npaths && error >= 0; i++) {
-		struct stat st;
+	return scan(&w, paths, npaths);
+}
 
-		if (strcmp(paths[i], "-") != 0 && stat(paths[i], &st) == 0 &&
-		    S_ISDIR(st.st_mode)) {
-			kp_buf_reset(&w.path);
-			kp_buf_addstr(&w.path, paths[i]);
-			error = walk_dir(&w, 0);
-		} else {
-			/* Missing files are the caller's to report, on open. */
-			error = fn(paths[i], NULL, payload);
-		}
-	}
-	kp_buf_release(&w.path);
-	return error < 0 ? error : 0;
+int kp_scan_stat(const char *const *paths, size_t npaths,
+		 int (*fn)(const char *path, const struct stat *st,
+			   const struct kp_error *problem, void *payload),
+		 void *payload)
+{
+	struct walk w;
+
+	w.fn = NULL;
+	w.fn_stat = fn;
+	w.payload = payload;
+	return scan(&w, paths, npaths);
 }
