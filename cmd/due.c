@@ -22,30 +22,30 @@
 #include "banned.h"
 
 static const char usage_str[] =
-	"usage: kiplan due [--today DATE] [--within DAYS] [--overdue]\n"
-	"                  [--coordinator NAME] [--by ansvarlig|koordinator]\n"
-	"                  [--format text|tsv|json|ics] [--draft-days DAYS]\n"
-	"                  [--redact] [--no-cache] [--jobs N] [PATH...]\n"
-	"\n"
-	"List follow-up meetings, deadlines of actions and drafts' first\n"
-	"meetings that are overdue or fall due within DAYS (default 14).\n"
-	"Without PATH, the plans of the plan repository.\n"
-	"\n"
-	"  --today DATE        count from DATE (YYYY-MM-DD), not today\n"
-	"  --within DAYS       list what falls due in DAYS days (default 14)\n"
-	"  --overdue           list only what is overdue\n"
-	"  --coordinator NAME  only the plans of this coordinator\n"
-	"  --by WHO            one worklist per responsible party or coordinator\n"
-	"  --format FORMAT     text (default), tsv, json or ics (iCalendar)\n"
-	"  --draft-days DAYS   a draft's first meeting is due DAYS days after\n"
-	"                      its consent (default: the repository's\n"
-	"                      due.kladde-dage; off when unset)\n"
-	"  --redact            leave out the citizens' names\n"
-	"  --no-cache          neither read nor write the cache\n"
-	"  --jobs N            parse with N threads (default: the CPUs, at most 8)\n"
-	"\n"
-	"Exit status: 0 nothing overdue, 1 something overdue, 2 usage,\n"
-	"3 a plan could not be read (and nothing is overdue).\n";
+    "usage: kiplan due [--today DATE] [--within DAYS] [--overdue]\n"
+    "                  [--coordinator NAME] [--by ansvarlig|koordinator]\n"
+    "                  [--format text|tsv|json|ics] [--draft-days DAYS]\n"
+    "                  [--redact] [--no-cache] [--jobs N] [PATH...]\n"
+    "\n"
+    "List follow-up meetings, deadlines of actions and drafts' first\n"
+    "meetings that are overdue or fall due within DAYS (default 14).\n"
+    "Without PATH, the plans of the plan repository.\n"
+    "\n"
+    "  --today DATE        count from DATE (YYYY-MM-DD), not today\n"
+    "  --within DAYS       list what falls due in DAYS days (default 14)\n"
+    "  --overdue           list only what is overdue\n"
+    "  --coordinator NAME  only the plans of this coordinator\n"
+    "  --by WHO            one worklist per responsible party or coordinator\n"
+    "  --format FORMAT     text (default), tsv, json or ics (iCalendar)\n"
+    "  --draft-days DAYS   a draft's first meeting is due DAYS days after\n"
+    "                      its consent (default: the repository's\n"
+    "                      due.kladde-dage; off when unset)\n"
+    "  --redact            leave out the citizens' names\n"
+    "  --no-cache          neither read nor write the cache\n"
+    "  --jobs N            parse with N threads (default: CPUs, at most 8)\n"
+    "\n"
+    "Exit status: 0 nothing overdue, 1 something overdue, 2 usage,\n"
+    "3 a plan could not be read (and nothing is overdue).\n";
 
 enum format { FMT_TEXT, FMT_TSV, FMT_JSON, FMT_ICS };
 
@@ -54,12 +54,12 @@ enum format { FMT_TEXT, FMT_TSV, FMT_JSON, FMT_ICS };
 
 struct slot {
 	char *path;
-	struct stat st;		/* from the walk, when have_st */
+	struct stat st; /* from the walk, when have_st */
 	int have_st;
 	struct kp_file_id id;
-	int have_id;		/* id is valid: the plan may be cached */
-	int hit;		/* items came from the cache */
-	int failed;		/* err says why the plan could not be read */
+	int have_id; /* id is valid: the plan may be cached */
+	int hit;     /* items came from the cache */
+	int failed;  /* err says why the plan could not be read */
 	struct kp_error err;
 	struct kp_due_list items;
 	struct kp_findings problems;
@@ -72,15 +72,15 @@ struct run {
 	struct slot slots[BATCH];
 	size_t n;
 	int jobs;
-	int full;		/* $KIPLAN_FULL_LOAD: no fast path */
-	int failed;		/* a plan could not be read or understood */
+	int full;   /* $KIPLAN_FULL_LOAD: no fast path */
+	int failed; /* a plan could not be read or understood */
 };
 
 struct worker {
 	struct run *r;
 	size_t from, to;
-	struct kp_buf data;	/* reused between plans */
-	struct kp_doc *arena;	/* the strings of its plans' items */
+	struct kp_buf data;   /* reused between plans */
+	struct kp_doc *arena; /* the strings of its plans' items */
 };
 
 static void parse_slot(struct slot *s, int draft_days, int full,
@@ -104,7 +104,8 @@ static void parse_slot(struct slot *s, int draft_days, int full,
 		s->items.len = 0;
 		kp_findings_release(&s->problems);
 	}
-	if (kp_plan_parse(&plan, s->path, data->buf, data->len, 0, &s->err) < 0) {
+	if (kp_plan_parse(&plan, s->path, data->buf, data->len, 0, &s->err) <
+	    0) {
 		s->failed = 1;
 		return;
 	}
@@ -173,7 +174,7 @@ static void flush(struct run *r)
 	struct worker w[JOBS_MAX];
 	pthread_t tid[JOBS_MAX];
 	size_t i, misses = 0, per;
-	int created[JOBS_MAX] = { 0 };
+	int created[JOBS_MAX] = {0};
 	struct kp_doc *hits;
 	int t, jobs;
 
@@ -229,7 +230,7 @@ static void flush(struct run *r)
 			kp_due_keep(&r->kept, s->items.v, s->items.len,
 				    &r->opts);
 		}
-		s->items.arena = NULL;	/* the batch's, freed below */
+		s->items.arena = NULL; /* the batch's, freed below */
 		kp_due_release(&s->items);
 		kp_findings_release(&s->problems);
 		free(s->path);
@@ -247,7 +248,7 @@ static int on_file(const char *path, const struct stat *st,
 	struct run *r = payload;
 
 	if (problem) {
-		flush(r);	/* its message after those of the plans before it */
+		flush(r); /* its message after those of the plans before it */
 		cmd_report(problem);
 		r->failed = 1;
 		return 0;
@@ -307,19 +308,18 @@ static unsigned long long cache_key(int draft_days, char **paths, int n)
 int cmd_due(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "today", required_argument, NULL, 't' },
-		{ "within", required_argument, NULL, 'w' },
-		{ "overdue", no_argument, NULL, 'o' },
-		{ "coordinator", required_argument, NULL, 'c' },
-		{ "by", required_argument, NULL, 'b' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "draft-days", required_argument, NULL, 'd' },
-		{ "redact", no_argument, NULL, 'r' },
-		{ "no-cache", no_argument, NULL, 'n' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
+	    {"help", no_argument, NULL, 'h'},
+	    {"today", required_argument, NULL, 't'},
+	    {"within", required_argument, NULL, 'w'},
+	    {"overdue", no_argument, NULL, 'o'},
+	    {"coordinator", required_argument, NULL, 'c'},
+	    {"by", required_argument, NULL, 'b'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"draft-days", required_argument, NULL, 'd'},
+	    {"redact", no_argument, NULL, 'r'},
+	    {"no-cache", no_argument, NULL, 'n'},
+	    {"jobs", required_argument, NULL, 'j'},
+	    {NULL, 0, NULL, 0}};
 	struct kp_error err = KP_ERROR_INIT;
 	struct kp_buf out = KP_BUF_INIT;
 	const char *today_arg = NULL;
@@ -344,28 +344,24 @@ int cmd_due(int argc, char **argv)
 			fputs(usage_str, stdout);
 			rc = KP_EXIT_OK;
 			goto done;
-		case 't':
-			today_arg = optarg;
-			break;
+		case 't': today_arg = optarg; break;
 		case 'w':
 			if (parse_days(&r->opts.within, optarg) < 0) {
-				cmd_warn("--within: not a number of days: '%s'", optarg);
+				cmd_warn("--within: not a number of days: '%s'",
+					 optarg);
 				goto usage;
 			}
 			break;
-		case 'o':
-			r->opts.overdue_only = 1;
-			break;
-		case 'c':
-			r->opts.coordinator = optarg;
-			break;
+		case 'o': r->opts.overdue_only = 1; break;
+		case 'c': r->opts.coordinator = optarg; break;
 		case 'b':
 			if (strcmp(optarg, "ansvarlig") == 0)
 				r->opts.by = KP_DUE_BY_ANSVARLIG;
 			else if (strcmp(optarg, "koordinator") == 0)
 				r->opts.by = KP_DUE_BY_KOORDINATOR;
 			else {
-				cmd_warn("--by: expected ansvarlig or koordinator, not '%s'",
+				cmd_warn("--by: expected ansvarlig or "
+					 "koordinator, not '%s'",
 					 optarg);
 				goto usage;
 			}
@@ -380,24 +376,23 @@ int cmd_due(int argc, char **argv)
 			else if (strcmp(optarg, "ics") == 0)
 				fmt = FMT_ICS;
 			else {
-				cmd_warn("--format: expected text, tsv, json or ics, not '%s'",
+				cmd_warn("--format: expected text, tsv, json "
+					 "or ics, not '%s'",
 					 optarg);
 				goto usage;
 			}
 			break;
 		case 'd':
 			if (parse_days(&draft_days, optarg) < 0) {
-				cmd_warn("--draft-days: not a number of days: '%s'", optarg);
+				cmd_warn(
+				    "--draft-days: not a number of days: '%s'",
+				    optarg);
 				goto usage;
 			}
 			have_draft_days = 1;
 			break;
-		case 'r':
-			redact = 1;
-			break;
-		case 'n':
-			no_cache = 1;
-			break;
+		case 'r': redact = 1; break;
+		case 'n': no_cache = 1; break;
 		case 'j':
 			if (parse_days(&days, optarg) < 0 || days < 1 ||
 			    days > JOBS_MAX) {
@@ -407,16 +402,17 @@ int cmd_due(int argc, char **argv)
 			}
 			r->jobs = (int)days;
 			break;
-		default:
-			goto usage;
+		default: goto usage;
 		}
 	}
 	argc -= optind;
 	argv += optind;
 
 	if (today_arg) {
-		if (kp_date_parse(&r->opts.today, today_arg, strlen(today_arg)) < 0) {
-			cmd_warn("--today: not a date (YYYY-MM-DD): '%s'", today_arg);
+		if (kp_date_parse(&r->opts.today, today_arg,
+				  strlen(today_arg)) < 0) {
+			cmd_warn("--today: not a date (YYYY-MM-DD): '%s'",
+				 today_arg);
 			goto usage;
 		}
 	} else if (kp_today(&r->opts.today, &err) < 0) {
@@ -439,7 +435,8 @@ int cmd_due(int argc, char **argv)
 
 		if (kp_repo_setting(&v, repo, "due.kladde-dage", &err) == 0) {
 			if (parse_days(&draft_days, v) < 0) {
-				cmd_warn(".kiplan/config: due.kladde-dage: not a number of days: '%s'",
+				cmd_warn(".kiplan/config: due.kladde-dage: not "
+					 "a number of days: '%s'",
 					 v);
 				free(v);
 				rc = KP_EXIT_ERROR;
@@ -463,7 +460,8 @@ int cmd_due(int argc, char **argv)
 		kp_buf_release(&g);
 	}
 	if (!no_cache) {
-		unsigned long long key = cache_key(r->opts.draft_days, argv, argc);
+		unsigned long long key =
+		    cache_key(r->opts.draft_days, argv, argc);
 
 		cache_path = kp_due_cache_path(argc ? NULL : gitdir, key);
 		/* An unusable cache only makes kiplan slower. */
@@ -476,7 +474,8 @@ int cmd_due(int argc, char **argv)
 		root[0] = kp_repo_workdir(repo);
 		kp_scan_stat(root, 1, on_file, r);
 	} else {
-		kp_scan_stat((const char *const *)argv, (size_t)argc, on_file, r);
+		kp_scan_stat((const char *const *)argv, (size_t)argc, on_file,
+			     r);
 	}
 	flush(r);
 	if (r->cache && kp_due_cache_commit(r->cache, &err) < 0)
@@ -488,21 +487,21 @@ int cmd_due(int argc, char **argv)
 	case FMT_TEXT:
 		kp_due_write_text(&out, &r->kept, &r->opts, redact);
 		break;
-	case FMT_TSV:
-		kp_due_write_tsv(&out, &r->kept, &r->opts, redact);
-		break;
+	case FMT_TSV: kp_due_write_tsv(&out, &r->kept, &r->opts, redact); break;
 	case FMT_JSON:
 		kp_due_write_json(&out, &r->kept, &r->opts, redact);
 		break;
 	case FMT_ICS:
 		stamp = today_arg || getenv("KIPLAN_TODAY")
-				? (long long)kp_date_days(r->opts.today) * 86400
-				: (long long)time(NULL);
+			    ? (long long)kp_date_days(r->opts.today) * 86400
+			    : (long long)time(NULL);
 		kp_due_write_ics(&out, &r->kept, &r->opts, stamp, redact);
 		break;
 	}
 	fwrite(out.buf, 1, out.len, stdout);
-	rc = overdue ? KP_EXIT_FINDINGS : r->failed ? KP_EXIT_ERROR : KP_EXIT_OK;
+	rc = overdue	 ? KP_EXIT_FINDINGS
+	     : r->failed ? KP_EXIT_ERROR
+			 : KP_EXIT_OK;
 	goto done;
 usage:
 	fputs(usage_str, stderr);

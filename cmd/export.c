@@ -20,22 +20,22 @@
 #include "banned.h"
 
 static const char usage_str[] =
-	"usage: kiplan export [--format json|jsonl|csv|fhir] [--excel] [--redact]\n"
-	"                     [--valid-only] [--today DATE] [-o FILE] [PATH...]\n"
-	"\n"
-	"Export plans: json (an array), jsonl (one plan per line), csv (one\n"
-	"row per plan) or fhir (a FHIR R4 Bundle).  Without PATH, the plans of\n"
-	"the plan repository.\n"
-	"\n"
-	"  --format FORMAT  json (default), jsonl, csv or fhir\n"
-	"  --excel          CSV for Danish Excel: ';', a byte order mark, CRLF\n"
-	"  --redact         leave out CPR numbers and telephone numbers\n"
-	"  --valid-only     leave out plans with errors (still listed on stderr)\n"
-	"  --today DATE     count overdue days from DATE (YYYY-MM-DD)\n"
-	"  -o FILE          write to FILE (atomically) instead of stdout\n"
-	"\n"
-	"Exit status: 0 ok, 1 a plan has errors, 2 usage, 3 a file could not\n"
-	"be read or written.\n";
+    "usage: kiplan export [--format json|jsonl|csv|fhir] [--excel] [--redact]\n"
+    "                     [--valid-only] [--today DATE] [-o FILE] [PATH...]\n"
+    "\n"
+    "Export plans: json (an array), jsonl (one plan per line), csv (one\n"
+    "row per plan) or fhir (a FHIR R4 Bundle).  Without PATH, the plans of\n"
+    "the plan repository.\n"
+    "\n"
+    "  --format FORMAT  json (default), jsonl, csv or fhir\n"
+    "  --excel          CSV for Danish Excel: ';', a byte order mark, CRLF\n"
+    "  --redact         leave out CPR numbers and telephone numbers\n"
+    "  --valid-only     leave out plans with errors (still listed on stderr)\n"
+    "  --today DATE     count overdue days from DATE (YYYY-MM-DD)\n"
+    "  -o FILE          write to FILE (atomically) instead of stdout\n"
+    "\n"
+    "Exit status: 0 ok, 1 a plan has errors, 2 usage, 3 a file could not\n"
+    "be read or written.\n";
 
 #define FLUSH_AT 65536
 #define BATCH 1024
@@ -49,9 +49,9 @@ static const char usage_str[] =
  */
 struct slot {
 	char *path;
-	char *rel;		/* relative to the repository, or NULL */
-	struct kp_buf out;	/* the plan as exported */
-	struct kp_buf err;	/* what to say on stderr */
+	char *rel;	   /* relative to the repository, or NULL */
+	struct kp_buf out; /* the plan as exported */
+	struct kp_buf err; /* what to say on stderr */
 	int exported;
 	int invalid;
 	int failed;
@@ -60,19 +60,19 @@ struct slot {
 struct run {
 	struct kp_export_opts opts;
 	const struct kp_schema *schema;
-	struct kp_revmap *revs;	/* NULL outside a repository */
+	struct kp_revmap *revs; /* NULL outside a repository */
 	struct kp_repo *repo;
 	const char *workdir;
 	int valid_only;
 	int jobs;
-	int full;		/* $KIPLAN_FULL_LOAD: no fast reader */
+	int full; /* $KIPLAN_FULL_LOAD: no fast reader */
 	FILE *out;
 	struct kp_buf buf;
 	struct slot slots[BATCH];
 	size_t n;
 	size_t count;
-	int invalid;		/* a plan had errors */
-	int failed;		/* a file could not be read or written */
+	int invalid; /* a plan had errors */
+	int failed;  /* a file could not be read or written */
 };
 
 struct worker {
@@ -145,7 +145,8 @@ static void export_slot(const struct run *r, struct slot *s,
 	/* The fast reader when it is sure, else the full loader. */
 	if ((r->full || !kp_plan_fast(&plan, s->path, data->buf, data->len)) &&
 	    kp_plan_parse(&plan, s->path, data->buf, data->len, 0, &err) < 0) {
-		/* Not a plan at all: nothing to export; it counts as invalid. */
+		/* Not a plan at all: nothing to export; it counts as invalid.
+		 */
 		add_error(&s->err, &err);
 		s->invalid = 1;
 		return;
@@ -193,7 +194,7 @@ static void flush(struct run *r)
 {
 	struct worker w[JOBS_MAX];
 	pthread_t tid[JOBS_MAX];
-	int created[JOBS_MAX] = { 0 };
+	int created[JOBS_MAX] = {0};
 	int t, jobs = r->n >= 16 ? r->jobs : 1;
 	size_t i, per = (r->n + (size_t)jobs - 1) / (size_t)jobs;
 
@@ -247,7 +248,7 @@ static int on_file(const char *path, const struct kp_error *problem,
 	struct run *r = payload;
 
 	if (problem) {
-		flush(r);	/* in order with the plans before it */
+		flush(r); /* in order with the plans before it */
 		cmd_report(problem);
 		r->failed = 1;
 		return 0;
@@ -268,14 +269,13 @@ static int default_jobs(void)
 int cmd_export(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "excel", no_argument, NULL, 'x' },
-		{ "redact", no_argument, NULL, 'r' },
-		{ "valid-only", no_argument, NULL, 'v' },
-		{ "today", required_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 }
-	};
+	    {"help", no_argument, NULL, 'h'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"excel", no_argument, NULL, 'x'},
+	    {"redact", no_argument, NULL, 'r'},
+	    {"valid-only", no_argument, NULL, 'v'},
+	    {"today", required_argument, NULL, 't'},
+	    {NULL, 0, NULL, 0}};
 	struct kp_error err = KP_ERROR_INIT;
 	struct kp_schema *schema = NULL;
 	struct kp_repo *repo = NULL;
@@ -311,28 +311,18 @@ int cmd_export(int argc, char **argv)
 			else if (strcmp(optarg, "fhir") == 0)
 				r.opts.format = KP_EXPORT_FHIR;
 			else {
-				cmd_warn("--format: expected json, jsonl, csv or fhir, not '%s'",
+				cmd_warn("--format: expected json, jsonl, csv "
+					 "or fhir, not '%s'",
 					 optarg);
 				goto usage;
 			}
 			break;
-		case 'x':
-			r.opts.excel = 1;
-			break;
-		case 'r':
-			r.opts.redact = 1;
-			break;
-		case 'v':
-			r.valid_only = 1;
-			break;
-		case 't':
-			today_arg = optarg;
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		default:
-			goto usage;
+		case 'x': r.opts.excel = 1; break;
+		case 'r': r.opts.redact = 1; break;
+		case 'v': r.valid_only = 1; break;
+		case 't': today_arg = optarg; break;
+		case 'o': output = optarg; break;
+		default: goto usage;
 		}
 	}
 	argc -= optind;
@@ -345,8 +335,10 @@ int cmd_export(int argc, char **argv)
 		r.opts.format = KP_EXPORT_CSV;
 	}
 	if (today_arg) {
-		if (kp_date_parse(&r.opts.today, today_arg, strlen(today_arg)) < 0) {
-			cmd_warn("--today: not a date (YYYY-MM-DD): '%s'", today_arg);
+		if (kp_date_parse(&r.opts.today, today_arg, strlen(today_arg)) <
+		    0) {
+			cmd_warn("--today: not a date (YYYY-MM-DD): '%s'",
+				 today_arg);
 			goto usage;
 		}
 	} else if (kp_today(&r.opts.today, &err) < 0) {
@@ -379,7 +371,8 @@ int cmd_export(int argc, char **argv)
 		kp_buf_addf(&tmpname, "%s.tmp-XXXXXX", output);
 		if ((fd = mkstemp(tmpname.buf)) < 0 || fchmod(fd, 0600) < 0 ||
 		    !(r.out = fdopen(fd, "wb"))) {
-			cmd_warn("%s: cannot write: %s", output, strerror(errno));
+			cmd_warn("%s: cannot write: %s", output,
+				 strerror(errno));
 			if (fd >= 0) {
 				close(fd);
 				unlink(tmpname.buf);
@@ -408,12 +401,15 @@ int cmd_export(int argc, char **argv)
 			bad = 1;
 		r.out = NULL;
 		if (bad || rename(tmpname.buf, output) < 0) {
-			cmd_warn("%s: cannot write: %s", output, strerror(errno));
+			cmd_warn("%s: cannot write: %s", output,
+				 strerror(errno));
 			unlink(tmpname.buf);
 			r.failed = 1;
 		}
 	}
-	rc = r.failed ? KP_EXIT_ERROR : r.invalid ? KP_EXIT_FINDINGS : KP_EXIT_OK;
+	rc = r.failed	 ? KP_EXIT_ERROR
+	     : r.invalid ? KP_EXIT_FINDINGS
+			 : KP_EXIT_OK;
 	goto done;
 usage:
 	fputs(usage_str, stderr);

@@ -38,37 +38,36 @@
 #include "kiplan.h"
 #include "banned.h"
 
-static const char magic[8] = { 'K', 'P', 'D', 'U', 'E', 0, 1, 0 };
+static const char magic[8] = {'K', 'P', 'D', 'U', 'E', 0, 1, 0};
 
 #define RECORD_MAX (4u * 1024 * 1024)
 #define RACY_NS 2000000000LL
 
 struct kp_due_cache {
 	char *path;
-	FILE *in;		/* the old cache; NULL when none or bad */
-	struct kp_buf rec;	/* the current old record's payload */
-	int have_rec;		/* rec holds an unconsumed record */
-	const char *rec_path;	/* into rec */
+	FILE *in;	      /* the old cache; NULL when none or bad */
+	struct kp_buf rec;    /* the current old record's payload */
+	int have_rec;	      /* rec holds an unconsumed record */
+	const char *rec_path; /* into rec */
 	size_t rec_pathlen;
 	struct kp_file_id rec_id;
-	size_t rec_pos;		/* where the items start */
+	size_t rec_pos; /* where the items start */
 
-	size_t rec_size;	/* the current record's bytes in the file */
-	size_t good_end;	/* old bytes that the new cache starts with */
-	size_t hits;		/* records in those bytes */
-	size_t puts;		/* records put so far */
-	size_t copied;		/* the first puts are in the copied bytes */
+	size_t rec_size; /* the current record's bytes in the file */
+	size_t good_end; /* old bytes that the new cache starts with */
+	size_t hits;	 /* records in those bytes */
+	size_t puts;	 /* records put so far */
+	size_t copied;	 /* the first puts are in the copied bytes */
 
 	struct kp_buf tmpname;
-	FILE *out;		/* the new cache, once something changed */
-	struct kp_buf w;	/* the record being written */
+	FILE *out;	 /* the new cache, once something changed */
+	struct kp_buf w; /* the record being written */
 	unsigned long long key;
 	long long now_ns;
 	int write_failed;
 };
 
-unsigned long long kp_hash64(unsigned long long h, const void *data,
-			     size_t len)
+unsigned long long kp_hash64(unsigned long long h, const void *data, size_t len)
 {
 	const unsigned char *p = data;
 	size_t i;
@@ -191,10 +190,12 @@ static void materialise(struct kp_due_cache *c)
 		in = open(c->path, O_RDONLY | O_CLOEXEC);
 		while (in >= 0 && done < c->good_end) {
 			size_t want = c->good_end - done < sizeof(buf)
-					      ? c->good_end - done : sizeof(buf);
+					  ? c->good_end - done
+					  : sizeof(buf);
 			ssize_t n = pread(in, buf, want, (off_t)done);
 
-			if (n <= 0 || fwrite(buf, 1, (size_t)n, c->out) != (size_t)n)
+			if (n <= 0 ||
+			    fwrite(buf, 1, (size_t)n, c->out) != (size_t)n)
 				break;
 			done += (size_t)n;
 		}
@@ -369,9 +370,9 @@ int kp_due_cache_get(struct kp_due_cache *c, const char *file,
 		size_t size = c->rec_size;
 
 		if (cmp > 0)
-			break;		/* file is new */
+			break; /* file is new */
 		if (cmp < 0) {
-			materialise(c);	/* a plan that is gone */
+			materialise(c); /* a plan that is gone */
 			next_record(c);
 			continue;
 		}
@@ -414,7 +415,7 @@ void kp_due_cache_put(struct kp_due_cache *c, const char *file,
 	size_t i;
 
 	if (c->puts++ < c->copied || (!c->out && c->puts <= c->hits))
-		return;		/* the record is in the old file, unchanged */
+		return; /* the record is in the old file, unchanged */
 	if (id->mtime_ns > c->now_ns - RACY_NS ||
 	    id->ctime_ns > c->now_ns - RACY_NS) {
 		materialise(c);
@@ -460,9 +461,9 @@ int kp_due_cache_commit(struct kp_due_cache *c, struct kp_error *err)
 	int error = 0;
 
 	if (c->have_rec || c->puts < c->hits)
-		materialise(c);	/* old records that were never asked for */
+		materialise(c); /* old records that were never asked for */
 	if (!c->out && !c->write_failed)
-		return 0;	/* nothing changed: the old cache stands */
+		return 0; /* nothing changed: the old cache stands */
 	if (c->out && fclose(c->out) != 0)
 		c->write_failed = 1;
 	c->out = NULL;
@@ -471,9 +472,9 @@ int kp_due_cache_commit(struct kp_due_cache *c, struct kp_error *err)
 	 * rebuilt, so it is not worth the wait.
 	 */
 	if (c->write_failed || rename(c->tmpname.buf, c->path) < 0) {
-		error = kp_error_set(err, KP_EIO, c->path, 0, 0,
-				     "cannot write the cache: %s",
-				     strerror(errno));
+		error =
+		    kp_error_set(err, KP_EIO, c->path, 0, 0,
+				 "cannot write the cache: %s", strerror(errno));
 		unlink(c->tmpname.buf);
 	}
 	kp_buf_reset(&c->tmpname);

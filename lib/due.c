@@ -99,18 +99,21 @@ static int node_date(struct kp_date *out, const struct kp_node *n,
 {
 	if (!n || n->type == KP_NULL)
 		return 0;
-	if (n->type == KP_STR && kp_date_parse(out, n->v.str.ptr, n->v.str.len) == 0)
+	if (n->type == KP_STR &&
+	    kp_date_parse(out, n->v.str.ptr, n->v.str.len) == 0)
 		return 1;
 	if (problems) {
 		struct kp_buf b = KP_BUF_INIT;
 
 		if (n->type == KP_STR)
 			kp_buf_add_escaped(&b, n->v.str.ptr,
-					   n->v.str.len > 40 ? 40 : n->v.str.len);
+					   n->v.str.len > 40 ? 40
+							     : n->v.str.len);
 		else
 			kp_buf_addstr(&b, kp_type_name(n->type));
 		kp_findings_add(problems, "due", KP_ERROR, n->line, n->col,
-				"%s: not a date (YYYY-MM-DD): '%s'", field, b.buf);
+				"%s: not a date (YYYY-MM-DD): '%s'", field,
+				b.buf);
 		kp_buf_release(&b);
 	}
 	return -1;
@@ -129,7 +132,7 @@ static void actions(struct kp_due_list *out, struct kp_due_item *base,
 		return;
 	for (g = 0; g < goals->v.seq.len; g++) {
 		const struct kp_node *acts =
-			kp_map_get(goals->v.seq.items[g], "indsatser");
+		    kp_map_get(goals->v.seq.items[g], "indsatser");
 
 		if (!acts || acts->type != KP_SEQ)
 			continue;
@@ -137,10 +140,12 @@ static void actions(struct kp_due_list *out, struct kp_due_item *base,
 			const struct kp_node *act = acts->v.seq.items[a];
 			const struct kp_node *frist = kp_map_get(act, "frist");
 			struct kp_due_item it = *base;
-			const char *task = kp_node_str(kp_map_get(act, "opgave"));
+			const char *task =
+			    kp_node_str(kp_map_get(act, "opgave"));
 
 			n++;
-			if (node_date(&it.date, frist, "maal[].indsatser[].frist",
+			if (node_date(&it.date, frist,
+				      "maal[].indsatser[].frist",
 				      problems) <= 0)
 				continue;
 			kp_buf_reset(&text);
@@ -151,7 +156,8 @@ static void actions(struct kp_due_list *out, struct kp_due_item *base,
 			it.kind = KP_DUE_FRIST;
 			it.n = n;
 			it.line = frist->line;
-			it.responsible = str_or_empty(kp_map_get(act, "ansvarlig"));
+			it.responsible =
+			    str_or_empty(kp_map_get(act, "ansvarlig"));
 			it.text = text.buf;
 			kp_due_add(out, &it);
 			(*count)++;
@@ -187,7 +193,8 @@ size_t kp_due_extract(struct kp_due_list *out, const struct kp_node *root,
 			kp_findings_add(problems, "due", KP_ERROR,
 					status ? status->line : 1,
 					status ? status->col : 1,
-					"status: neither kladde, aktiv nor afsluttet: cannot tell what is due");
+					"status: neither kladde, aktiv nor "
+					"afsluttet: cannot tell what is due");
 		goto done;
 	}
 	if (strcmp(st, "afsluttet") == 0)
@@ -195,7 +202,8 @@ size_t kp_due_extract(struct kp_due_list *out, const struct kp_node *root,
 	have_md = node_date(&md, meeting, "moede.dato", problems);
 
 	if (strcmp(st, "kladde") == 0) {
-		const struct kp_node *consent = kp_node_at(root, "samtykke.dato");
+		const struct kp_node *consent =
+		    kp_node_at(root, "samtykke.dato");
 		struct kp_due_item it = base;
 		int r;
 
@@ -205,7 +213,8 @@ size_t kp_due_extract(struct kp_due_list *out, const struct kp_node *root,
 		if (r == 0 && problems)
 			kp_findings_add(problems, "due", KP_WARNING,
 					status->line, status->col,
-					"a draft without samtykke.dato: cannot tell when its first meeting is due");
+					"a draft without samtykke.dato: cannot "
+					"tell when its first meeting is due");
 		if (r <= 0)
 			goto done;
 		kp_buf_addstr(&text, "Første koordinerende møde");
@@ -240,12 +249,17 @@ size_t kp_due_extract(struct kp_due_list *out, const struct kp_node *root,
 			it.line = meeting->line;
 			it.inferred = 1;
 			kp_date_format(ds, md);
-			kp_buf_addf(&text, "Opfølgningsmøde (senest 6 mdr. efter mødet %s)",
-				    ds);
+			kp_buf_addf(
+			    &text,
+			    "Opfølgningsmøde (senest 6 mdr. efter mødet %s)",
+			    ds);
 		} else if (r == 0 && have_md == 0 && problems) {
-			kp_findings_add(problems, "due", KP_ERROR, status->line,
-					status->col,
-					"an active plan with neither opfoelgning.dato nor moede.dato: cannot tell when its follow-up is due");
+			kp_findings_add(
+			    problems, "due", KP_ERROR, status->line,
+			    status->col,
+			    "an active plan with neither opfoelgning.dato nor "
+			    "moede.dato: cannot tell when its follow-up is "
+			    "due");
 		}
 		if (text.len) {
 			it.kind = KP_DUE_OPFOELGNING;
@@ -382,8 +396,10 @@ void kp_due_write_text(struct kp_buf *out, const struct kp_due_list *list,
 			size_t j, n = 0;
 
 			group = group_of(it, opts);
-			for (j = i; j < list->len &&
-				    strcmp(group, group_of(&list->v[j], opts)) == 0; j++)
+			for (j = i;
+			     j < list->len &&
+			     strcmp(group, group_of(&list->v[j], opts)) == 0;
+			     j++)
 				n++;
 			if (i)
 				kp_buf_addch(out, '\n');
@@ -481,8 +497,10 @@ void kp_due_write_json(struct kp_buf *out, const struct kp_due_list *list,
 		json_str_or_null(out, it->id);
 		kp_buf_addstr(out, ",\"file\":");
 		kp_buf_add_json(out, it->file, strlen(it->file));
-		kp_buf_addf(out, ",\"kind\":\"%s\",\"date\":\"%s\",\"overdue_days\":%ld",
-			    kp_due_kind_name(it->kind), ds, it->overdue);
+		kp_buf_addf(
+		    out,
+		    ",\"kind\":\"%s\",\"date\":\"%s\",\"overdue_days\":%ld",
+		    kp_due_kind_name(it->kind), ds, it->overdue);
 		kp_buf_addstr(out, ",\"coordinator\":");
 		json_str_or_null(out, it->coordinator);
 		kp_buf_addstr(out, ",\"responsible\":");
@@ -550,7 +568,8 @@ void kp_due_write_ics(struct kp_buf *out, const struct kp_due_list *list,
 	ics_plain(out, "PRODID:-//kiplan//kiplan " KP_VERSION "//DA");
 	ics_plain(out, "CALSCALE:GREGORIAN");
 	ics_plain(out, "METHOD:PUBLISH");
-	ics_text_prop(out, &line, "X-WR-CALNAME", "Koordinerende indsatsplaner");
+	ics_text_prop(out, &line, "X-WR-CALNAME",
+		      "Koordinerende indsatsplaner");
 	for (i = 0; i < list->len; i++) {
 		const struct kp_due_item *it = &list->v[i];
 		const char *uid = *it->id ? it->id : it->file;
@@ -590,7 +609,8 @@ void kp_due_write_ics(struct kp_buf *out, const struct kp_due_list *list,
 			kp_buf_addf(&val, "Koordinator: %s\n", it->coordinator);
 		kp_buf_addf(&val, "Fil: %s", it->file);
 		ics_text_prop(out, &line, "DESCRIPTION", val.buf);
-		ics_text_prop(out, &line, "CATEGORIES", kp_due_kind_name(it->kind));
+		ics_text_prop(out, &line, "CATEGORIES",
+			      kp_due_kind_name(it->kind));
 		ics_plain(out, "TRANSP:TRANSPARENT");
 		ics_plain(out, "END:VEVENT");
 		maybe_flush(out, opts);

@@ -26,29 +26,29 @@
 
 /* What a container or scalar is to due. */
 enum keep {
-	K_NONE,		/* checked, not kept */
+	K_NONE, /* checked, not kept */
 	K_ROOT,
-	K_PERSON,	/* borger, koordinator: navn */
-	K_DATED,	/* moede, opfoelgning, samtykke: dato */
-	K_GOALS,	/* maal: a sequence of K_GOAL */
-	K_GOAL,		/* indsatser */
-	K_ACTS,		/* a sequence of K_ACT */
-	K_ACT,		/* opgave, ansvarlig, frist */
-	K_SCALAR,	/* a kept scalar */
-	K_ALL		/* everything below is kept (kp_plan_fast) */
+	K_PERSON, /* borger, koordinator: navn */
+	K_DATED,  /* moede, opfoelgning, samtykke: dato */
+	K_GOALS,  /* maal: a sequence of K_GOAL */
+	K_GOAL,	  /* indsatser */
+	K_ACTS,	  /* a sequence of K_ACT */
+	K_ACT,	  /* opgave, ansvarlig, frist */
+	K_SCALAR, /* a kept scalar */
+	K_ALL	  /* everything below is kept (kp_plan_fast) */
 };
 
 struct frame {
 	int indent;
 	int is_seq;
 	enum keep keep;
-	struct kp_node *node;	/* NULL when not kept */
-	size_t keys;		/* its first entry in the key stack */
+	struct kp_node *node; /* NULL when not kept */
+	size_t keys;	      /* its first entry in the key stack */
 };
 
 struct scan {
-	const char *p, *end;	/* the current line */
-	const char *eol;	/* its end (the LF or end) */
+	const char *p, *end; /* the current line */
+	const char *eol;     /* its end (the LF or end) */
 	unsigned line;
 	struct kp_doc *doc;
 	struct frame f[FAST_DEPTH];
@@ -65,8 +65,8 @@ struct scan {
 	const char *pending_key;
 	size_t pending_keylen;
 	unsigned pending_line, pending_col, pending_kcol;
-	int all;		/* keep the whole tree */
-	int root_keys;		/* the root mapping has a key */
+	int all;       /* keep the whole tree */
+	int root_keys; /* the root mapping has a key */
 	struct kp_buf tmp;
 };
 
@@ -75,8 +75,7 @@ static enum keep child(enum keep parent, const char *k, size_t n)
 {
 #define IS(w) (n == sizeof(w) - 1 && memcmp(k, w, n) == 0)
 	switch (parent) {
-	case K_ALL:
-		return K_ALL;
+	case K_ALL: return K_ALL;
 	case K_ROOT:
 		if (IS("id") || IS("status"))
 			return K_SCALAR;
@@ -87,17 +86,13 @@ static enum keep child(enum keep parent, const char *k, size_t n)
 		if (IS("maal"))
 			return K_GOALS;
 		return K_NONE;
-	case K_PERSON:
-		return IS("navn") ? K_SCALAR : K_NONE;
-	case K_DATED:
-		return IS("dato") ? K_SCALAR : K_NONE;
-	case K_GOAL:
-		return IS("indsatser") ? K_ACTS : K_NONE;
+	case K_PERSON: return IS("navn") ? K_SCALAR : K_NONE;
+	case K_DATED: return IS("dato") ? K_SCALAR : K_NONE;
+	case K_GOAL: return IS("indsatser") ? K_ACTS : K_NONE;
 	case K_ACT:
 		return IS("opgave") || IS("ansvarlig") || IS("frist") ? K_SCALAR
-								       : K_NONE;
-	default:
-		return K_NONE;
+								      : K_NONE;
+	default: return K_NONE;
 	}
 #undef IS
 }
@@ -124,9 +119,10 @@ static int matches_number(const char *s, size_t n)
 		return 1;
 	if (i < n && (s[i] == '+' || s[i] == '-'))
 		i++;
-	if (i < n && s[i] == '.' && n - i >= 4 && (s[i + 1] == 'i' ||
-	    s[i + 1] == 'I' || s[i + 1] == 'n' || s[i + 1] == 'N'))
-		return 1;	/* .inf, .nan: refuse rather than guess */
+	if (i < n && s[i] == '.' && n - i >= 4 &&
+	    (s[i + 1] == 'i' || s[i + 1] == 'I' || s[i + 1] == 'n' ||
+	     s[i + 1] == 'N'))
+		return 1; /* .inf, .nan: refuse rather than guess */
 	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
 		digits++;
 	if (i < n && s[i] == '.')
@@ -154,9 +150,9 @@ static int word_in(const char *s, size_t n, const char *const *words)
 	return 0;
 }
 
-static const char *const nulls[] = { "null", "Null", "NULL", "~", NULL };
-static const char *const trues[] = { "true", "True", "TRUE", NULL };
-static const char *const falses[] = { "false", "False", "FALSE", NULL };
+static const char *const nulls[] = {"null", "Null", "NULL", "~", NULL};
+static const char *const trues[] = {"true", "True", "TRUE", NULL};
+static const char *const falses[] = {"false", "False", "FALSE", NULL};
 
 /*
  * A plain scalar's node, typed by the core schema; NULL when the loader
@@ -182,7 +178,8 @@ static struct kp_node *plain_node(struct scan *s, const char *v, size_t n,
 		for (j = i; j < n && v[j] >= '0' && v[j] <= '9'; j++)
 			val = val * 10 + (v[j] - '0');
 		if (j == n) {
-			/* [-+]?[0-9]+ that fits: an integer, as the loader reads it. */
+			/* [-+]?[0-9]+ that fits: an integer, as the loader
+			 * reads it. */
 			x = kp_node_new(s->doc, KP_INT, s->line, col);
 			x->v.integer = v[0] == '-' ? -val : val;
 			return x;
@@ -315,7 +312,7 @@ static int block_scalar(struct scan *s, const char *q, int parent_indent,
 	if (chomp == '+')
 		return -1;
 	if (q < s->eol && !is_space(*q))
-		return -1;	/* indentation indicators, or garbage */
+		return -1; /* indentation indicators, or garbage */
 	if (!blank_or_comment(q, s->eol))
 		return -1;
 	kp_buf_reset(&s->tmp);
@@ -325,12 +322,12 @@ static int block_scalar(struct scan *s, const char *q, int parent_indent,
 		int ind, spaced;
 
 		if (!next_line(s))
-			return -1;	/* no closing --- after it */
+			return -1; /* no closing --- after it */
 		ind = spaces(s->p, s->eol);
 		if (s->p + ind < s->eol && s->p[ind] == '\t' &&
 		    (content < 0 || ind < content))
-			return -1;	/* a tab in the indentation */
-		if (s->p + ind == s->eol) {	/* a line of spaces */
+			return -1;	    /* a tab in the indentation */
+		if (s->p + ind == s->eol) { /* a line of spaces */
 			if (content >= 0 && ind > content && keep)
 				return -1;
 			if (content < 0 && ind > lead)
@@ -407,22 +404,33 @@ static int value(struct scan *s, const char *q, int indent, int keep,
 			if (*v == '\\' && *q == '"')
 				return -1;
 		if (v == eol)
-			return -1;	/* multi-line or unclosed */
+			return -1; /* multi-line or unclosed */
 		e = v + 1;
 		if (e < eol && *e == *q)
-			return -1;	/* '' inside single quotes */
+			return -1; /* '' inside single quotes */
 		if (e < eol && !is_space(*e))
 			return -1;
 		if (!blank_or_comment(e, eol))
 			return -1;
 		if (keep)
-			*out = kp_node_new_str(s->doc, q + 1, (size_t)(v - q - 1),
-					       s->line, col);
+			*out = kp_node_new_str(
+			    s->doc, q + 1, (size_t)(v - q - 1), s->line, col);
 		return 0;
-	case '[': case '{': case ']': case '}': case '&': case '*':
-	case '!': case '%': case '@': case '`': case ',': case '?':
-	case '-': case ':': case '\t':
-		return -1;
+	case '[':
+	case '{':
+	case ']':
+	case '}':
+	case '&':
+	case '*':
+	case '!':
+	case '%':
+	case '@':
+	case '`':
+	case ',':
+	case '?':
+	case '-':
+	case ':':
+	case '\t': return -1;
 	}
 	/* A plain scalar: up to a comment, without ": " inside. */
 	for (e = q; e < eol; e++) {
@@ -446,11 +454,12 @@ static const char *key_at(const char *q, const char *eol, const char **k,
 {
 	const char *start = q;
 
-	if (q == eol || !((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
-			  *q == '_'))
+	if (q == eol || !((*q >= 'a' && *q <= 'z') ||
+			  (*q >= 'A' && *q <= 'Z') || *q == '_'))
 		return NULL;
-	while (q < eol && ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
-			   (*q >= '0' && *q <= '9') || *q == '_'))
+	while (q < eol &&
+	       ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+		(*q >= '0' && *q <= '9') || *q == '_'))
 		q++;
 	if (q == eol || *q != ':' || (q + 1 < eol && q[1] != ' '))
 		return NULL;
@@ -500,7 +509,7 @@ static int map_entry(struct scan *s, const char *q, int indent)
 	if (kind == K_SCALAR || kind == K_ALL)
 		attach(s, k, n, kline, kcol, node);
 	else if (kind != K_NONE)
-		return -1;	/* a scalar where due wants a mapping */
+		return -1; /* a scalar where due wants a mapping */
 	return 0;
 }
 
@@ -525,7 +534,7 @@ static int resolve_pending(struct scan *s, int indent, const char *q)
 	if (indent > s->pending_indent ||
 	    (indent == s->pending_indent && is_seq && !s->f[s->depth].is_seq)) {
 		if (kind == K_SCALAR)
-			return -1;	/* a block where due wants a scalar */
+			return -1; /* a block where due wants a scalar */
 		if (kind != K_NONE) {
 			if (kind != K_ALL &&
 			    is_seq != (kind == K_GOALS || kind == K_ACTS))
@@ -569,7 +578,7 @@ static int content_line(struct scan *s, int indent)
 	while (q < s->eol && *q == ' ')
 		q++;
 	if (q == s->eol || *q == '#')
-		return -1;	/* the item on the following lines */
+		return -1; /* the item on the following lines */
 	{
 		const char *k, *after;
 		size_t n;
@@ -619,8 +628,9 @@ static int clean_text(const unsigned char *s, size_t n)
 			uint64_t w, t, x;
 
 			memcpy(&w, s + i, 8);
-			t = (w | h) - 0x20 * ones;	/* high bit: b & 0x7f >= 0x20 */
-			x = w ^ (0x7f * ones);		/* a zero byte: DEL */
+			t = (w | h) -
+			    0x20 * ones;       /* high bit: b & 0x7f >= 0x20 */
+			x = w ^ (0x7f * ones); /* a zero byte: DEL */
 			if ((~w & t & h) == h && !((x - ones) & ~x & h)) {
 				i += 8;
 				continue;
@@ -633,7 +643,8 @@ static int clean_text(const unsigned char *s, size_t n)
 		} else if (c >= 0xc2 && c <= 0xdf) {
 			if (n - i < 2 || (s[i + 1] & 0xc0) != 0x80 ||
 			    (c == 0xc2 && s[i + 1] < 0xa0))
-				return 0;	/* C1 controls: let the loader judge */
+				return 0; /* C1 controls: let the loader judge
+					   */
 			i += 2;
 		} else if (c >= 0xe0 && c <= 0xef) {
 			unsigned cp;
@@ -651,9 +662,11 @@ static int clean_text(const unsigned char *s, size_t n)
 			unsigned long cp;
 
 			if (n - i < 4 || (s[i + 1] & 0xc0) != 0x80 ||
-			    (s[i + 2] & 0xc0) != 0x80 || (s[i + 3] & 0xc0) != 0x80)
+			    (s[i + 2] & 0xc0) != 0x80 ||
+			    (s[i + 3] & 0xc0) != 0x80)
 				return 0;
-			cp = ((c & 0x07ul) << 18) | ((s[i + 1] & 0x3ful) << 12) |
+			cp = ((c & 0x07ul) << 18) |
+			     ((s[i + 1] & 0x3ful) << 12) |
 			     ((s[i + 2] & 0x3ful) << 6) | (s[i + 3] & 0x3ful);
 			if (cp < 0x10000 || cp > 0x10ffff)
 				return 0;

@@ -108,21 +108,20 @@ void kp_jw_node(struct kp_jw *w, const struct kp_node *n, int redact,
 		for (i = 0; i < n->v.map.len; i++) {
 			const struct kp_pair *p = &n->v.map.pairs[i];
 
-			if (redact && kp_export_redacted(path, p->key, p->keylen))
+			if (redact &&
+			    kp_export_redacted(path, p->key, p->keylen))
 				continue;
 			value_prefix(w);
 			kp_buf_add_json(w->b, p->key, p->keylen);
 			kp_buf_addch(w->b, ':');
 			w->after_key = 1;
-			/* Only "borger" matters to redaction: no paths built. */
-			kp_jw_node(w, p->value, redact,
-				   *path ? "." : p->key);
+			/* Only "borger" matters to redaction: no paths built.
+			 */
+			kp_jw_node(w, p->value, redact, *path ? "." : p->key);
 		}
 		kp_jw_close(w, '}');
 		break;
-	default:
-		value_prefix(w);
-		kp_json_write(w->b, n);
+	default: value_prefix(w); kp_json_write(w->b, n);
 	}
 }
 
@@ -203,11 +202,21 @@ void kp_csv_add_field(struct kp_buf *out, const char *s, size_t len, char sep)
 		kp_buf_addch(out, '"');
 }
 
-static const char *csv_columns[] = {
-	"id", "status", "forloeb", "koordinator", "organisation",
-	"moede_dato", "opfoelgning_dato", "dage_over", "dage_til",
-	"samtykke", "maal", "indsatser", "fil", "revision", "commit"
-};
+static const char *csv_columns[] = {"id",
+				    "status",
+				    "forloeb",
+				    "koordinator",
+				    "organisation",
+				    "moede_dato",
+				    "opfoelgning_dato",
+				    "dage_over",
+				    "dage_til",
+				    "samtykke",
+				    "maal",
+				    "indsatser",
+				    "fil",
+				    "revision",
+				    "commit"};
 
 static void csv_str(struct kp_buf *out, const char *s, char sep, int last)
 {
@@ -266,14 +275,17 @@ static void csv_plan(struct kp_buf *out, const struct kp_export_opts *opts,
 		csv_str(out, NULL, sep, 0);
 	}
 	consent = kp_node_at(root, "samtykke.givet");
-	csv_str(out, consent && consent->type == KP_BOOL
-			     ? (consent->v.boolean ? "ja" : "nej") : NULL, sep, 0);
+	csv_str(out,
+		consent && consent->type == KP_BOOL
+		    ? (consent->v.boolean ? "ja" : "nej")
+		    : NULL,
+		sep, 0);
 	goals = kp_map_get(root, "maal");
 	if (goals && goals->type == KP_SEQ) {
 		ngoals = goals->v.seq.len;
 		for (g = 0; g < ngoals; g++) {
 			const struct kp_node *a =
-				kp_map_get(goals->v.seq.items[g], "indsatser");
+			    kp_map_get(goals->v.seq.items[g], "indsatser");
 
 			if (a && a->type == KP_SEQ)
 				nact += a->v.seq.len;
@@ -304,11 +316,8 @@ void kp_export_begin(struct kp_buf *out, const struct kp_export_opts *opts)
 	size_t i, n = sizeof(csv_columns) / sizeof(csv_columns[0]);
 
 	switch (opts->format) {
-	case KP_EXPORT_JSON:
-		kp_buf_addch(out, '[');
-		break;
-	case KP_EXPORT_JSONL:
-		break;
+	case KP_EXPORT_JSON: kp_buf_addch(out, '['); break;
+	case KP_EXPORT_JSONL: break;
 	case KP_EXPORT_CSV:
 		if (opts->excel)
 			kp_buf_addstr(out, "\xef\xbb\xbf");
@@ -337,9 +346,7 @@ void kp_export_plan(struct kp_buf *out, const struct kp_export_opts *opts,
 		json_plan(out, plan, src, opts->redact);
 		kp_buf_addch(out, '\n');
 		break;
-	case KP_EXPORT_CSV:
-		csv_plan(out, opts, plan, src);
-		break;
+	case KP_EXPORT_CSV: csv_plan(out, opts, plan, src); break;
 	case KP_EXPORT_FHIR:
 		kp_fhir_plan(out, plan, src, opts->redact, index == 0);
 		break;
@@ -350,14 +357,9 @@ void kp_export_end(struct kp_buf *out, const struct kp_export_opts *opts,
 		   size_t count)
 {
 	switch (opts->format) {
-	case KP_EXPORT_JSON:
-		kp_buf_addstr(out, count ? "\n]\n" : "]\n");
-		break;
+	case KP_EXPORT_JSON: kp_buf_addstr(out, count ? "\n]\n" : "]\n"); break;
 	case KP_EXPORT_JSONL:
-	case KP_EXPORT_CSV:
-		break;
-	case KP_EXPORT_FHIR:
-		kp_buf_addstr(out, "]}\n");
-		break;
+	case KP_EXPORT_CSV: break;
+	case KP_EXPORT_FHIR: kp_buf_addstr(out, "]}\n"); break;
 	}
 }

@@ -17,13 +17,13 @@ struct kp_jw {
 	struct kp_buf *b;
 	int depth;
 	int after_key;
-	unsigned char used[KP_JW_DEPTH];	/* a value at this level already */
+	unsigned char used[KP_JW_DEPTH]; /* a value at this level already */
 };
 
 void kp_jw_init(struct kp_jw *w, struct kp_buf *b);
 void kp_jw_key(struct kp_jw *w, const char *key);
-void kp_jw_open(struct kp_jw *w, char c);	/* '{' or '[' */
-void kp_jw_close(struct kp_jw *w, char c);	/* '}' or ']' */
+void kp_jw_open(struct kp_jw *w, char c);  /* '{' or '[' */
+void kp_jw_close(struct kp_jw *w, char c); /* '}' or ']' */
 void kp_jw_str(struct kp_jw *w, const char *s);
 void kp_jw_strn(struct kp_jw *w, const char *s, size_t len);
 void kp_jw_bool(struct kp_jw *w, int v);

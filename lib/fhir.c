@@ -41,8 +41,8 @@ void kp_uuid_for(char out[37], const char *name)
 		b[i] = (unsigned char)(h1 >> (56 - 8 * i));
 		b[8 + i] = (unsigned char)(h2 >> (56 - 8 * i));
 	}
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x80);	/* version 8 */
-	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);	/* RFC 9562 variant */
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x80); /* version 8 */
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 9562 variant */
 	for (i = 0; i < 16; i++) {
 		if (i == 4 || i == 6 || i == 8 || i == 10)
 			out[o++] = '-';
@@ -58,8 +58,8 @@ struct fhir {
 	const struct kp_node *root;
 	const struct kp_source *src;
 	int redact;
-	const char *status;	/* kladde, aktiv, afsluttet, or "" */
-	const char *pid;	/* the plan id, or its file */
+	const char *status; /* kladde, aktiv, afsluttet, or "" */
+	const char *pid;    /* the plan id, or its file */
 	char patient[37], team[37], consent[37], careplan[37];
 };
 
@@ -139,8 +139,7 @@ static void ext_code(struct kp_jw *w, const char *name, const char *s)
 	kp_jw_close(w, '}');
 }
 
-static void ext_bool(struct kp_jw *w, const char *name,
-		     const struct kp_node *n)
+static void ext_bool(struct kp_jw *w, const char *name, const struct kp_node *n)
 {
 	if (!n || n->type != KP_BOOL)
 		return;
@@ -336,8 +335,9 @@ static void care_team(struct fhir *f)
 	size_t i;
 
 	begin_entry(f, f->team, "CareTeam");
-	key_str(w, "status", map_status(f->status, "proposed", "active",
-					"inactive", "entered-in-error"));
+	key_str(w, "status",
+		map_status(f->status, "proposed", "active", "inactive",
+			   "entered-in-error"));
 	kp_buf_addf(&name, "Koordinerende indsatsplan %s", f->pid);
 	key_str(w, "name", name.buf);
 	reference(w, "subject", f->patient);
@@ -389,14 +389,18 @@ static void consent(struct fhir *f)
 	    kp_map_get(s, "paaroerende")->type == KP_BOOL) {
 		kp_jw_key(w, "extension");
 		kp_jw_open(w, '[');
-		ext_bool(w, "samtykke-paaroerende", kp_map_get(s, "paaroerende"));
+		ext_bool(w, "samtykke-paaroerende",
+			 kp_map_get(s, "paaroerende"));
 		kp_jw_close(w, ']');
 	}
-	key_str(w, "status", !given || given->type != KP_BOOL ? "proposed"
-			     : given->v.boolean ? "active" : "rejected");
+	key_str(w, "status",
+		!given || given->type != KP_BOOL ? "proposed"
+		: given->v.boolean		 ? "active"
+						 : "rejected");
 	kp_jw_key(w, "scope");
-	kp_buf_addstr(w->b, "{\"coding\":[{\"system\":\"http://terminology.hl7.org/"
-			    "CodeSystem/consentscope\",\"code\":\"patient-privacy\"}]}");
+	kp_buf_addstr(
+	    w->b, "{\"coding\":[{\"system\":\"http://terminology.hl7.org/"
+		  "CodeSystem/consentscope\",\"code\":\"patient-privacy\"}]}");
 	w->after_key = 0;
 	kp_jw_key(w, "category");
 	kp_buf_addstr(w->b, "[{\"coding\":[{\"system\":\"http://loinc.org\","
@@ -451,13 +455,14 @@ static void plan_extensions(struct fhir *f)
 		kp_jw_close(w, '}');
 	}
 	ext_code(w, "forloeb", str_at(f->root, "forloeb"));
-	ext_bool(w, "godkendt-af-borger", kp_map_get(f->root, "godkendt_af_borger"));
+	ext_bool(w, "godkendt-af-borger",
+		 kp_map_get(f->root, "godkendt_af_borger"));
 	for (i = 0; ch && ch->type == KP_SEQ && i < ch->v.seq.len; i++)
 		ext_str(w, "udfordring", kp_node_str(ch->v.seq.items[i]));
 	for (i = 0; pl && pl->type == KP_SEQ && i < pl->v.seq.len; i++) {
 		const struct kp_node *p = pl->v.seq.items[i];
-		static const char *const keys[] = { "type", "status", "maal",
-						    "indsats" };
+		static const char *const keys[] = {"type", "status", "maal",
+						   "indsats"};
 		size_t k;
 
 		if (p->type != KP_MAP)
@@ -490,7 +495,8 @@ static void activity(struct fhir *f, const struct kp_node *act,
 		     const char *goal_uuid)
 {
 	struct kp_jw *w = &f->w;
-	const char *frist = str_at(act, "frist"), *plan = str_at(act, "tidsplan");
+	const char *frist = str_at(act, "frist"),
+		   *plan = str_at(act, "tidsplan");
 	const char *crit = str_at(act, "succeskriterier");
 	const char *order = str_at(act, "forloeb");
 	const char *who = str_at(act, "ansvarlig");
@@ -519,8 +525,9 @@ static void activity(struct fhir *f, const struct kp_node *act,
 	}
 	kp_jw_close(w, '}');
 	kp_jw_close(w, ']');
-	key_str(w, "status", map_status(f->status, "not-started", "in-progress",
-					"completed", "unknown"));
+	key_str(w, "status",
+		map_status(f->status, "not-started", "in-progress", "completed",
+			   "unknown"));
 	if (frist) {
 		kp_jw_key(w, "scheduledPeriod");
 		kp_jw_open(w, '{');
@@ -572,8 +579,9 @@ static void care_plan(struct fhir *f)
 		kp_jw_close(w, '}');
 		kp_jw_close(w, ']');
 	}
-	key_str(w, "status", map_status(f->status, "draft", "active",
-					"completed", "unknown"));
+	key_str(
+	    w, "status",
+	    map_status(f->status, "draft", "active", "completed", "unknown"));
 	key_str(w, "intent", "plan");
 	key_str(w, "title", "Koordinerende indsatsplan");
 	reference(w, "subject", f->patient);
@@ -585,14 +593,18 @@ static void care_plan(struct fhir *f)
 	}
 	if (coord && str_at(coord, "navn")) {
 		kp_buf_addstr(&author, str_at(coord, "navn"));
-		if (str_at(coord, "stilling") || str_at(coord, "organisation")) {
+		if (str_at(coord, "stilling") ||
+		    str_at(coord, "organisation")) {
 			kp_buf_addstr(&author, " (");
 			if (str_at(coord, "stilling"))
-				kp_buf_addstr(&author, str_at(coord, "stilling"));
-			if (str_at(coord, "stilling") && str_at(coord, "organisation"))
+				kp_buf_addstr(&author,
+					      str_at(coord, "stilling"));
+			if (str_at(coord, "stilling") &&
+			    str_at(coord, "organisation"))
 				kp_buf_addstr(&author, ", ");
 			if (str_at(coord, "organisation"))
-				kp_buf_addstr(&author, str_at(coord, "organisation"));
+				kp_buf_addstr(&author,
+					      str_at(coord, "organisation"));
 			kp_buf_addch(&author, ')');
 		}
 		display_ref(w, "author", author.buf);
@@ -642,12 +654,14 @@ static void care_plan(struct fhir *f)
 	kp_jw_key(w, "activity");
 	kp_jw_open(w, '[');
 	for (i = 0; g && g->type == KP_SEQ && i < g->v.seq.len; i++) {
-		const struct kp_node *acts = kp_map_get(g->v.seq.items[i], "indsatser");
+		const struct kp_node *acts =
+		    kp_map_get(g->v.seq.items[i], "indsatser");
 		char uuid[37], what[32];
 
 		snprintf(what, sizeof(what), "Goal/%zu", i + 1);
 		uuid_of(uuid, f, what);
-		for (a = 0; acts && acts->type == KP_SEQ && a < acts->v.seq.len; a++)
+		for (a = 0; acts && acts->type == KP_SEQ && a < acts->v.seq.len;
+		     a++)
 			if (acts->v.seq.items[a]->type == KP_MAP)
 				activity(f, acts->v.seq.items[a], uuid);
 	}
@@ -656,9 +670,9 @@ static void care_plan(struct fhir *f)
 		kp_jw_key(w, "detail");
 		kp_jw_open(w, '{');
 		key_str(w, "kind", "Appointment");
-		key_str(w, "status", map_status(f->status, "not-started",
-						"scheduled", "unknown",
-						"unknown"));
+		key_str(w, "status",
+			map_status(f->status, "not-started", "scheduled",
+				   "unknown", "unknown"));
 		kp_jw_key(w, "scheduledPeriod");
 		kp_jw_open(w, '{');
 		key_str(w, "start", fu);
@@ -698,7 +712,8 @@ void kp_fhir_plan(struct kp_buf *out, const struct kp_plan *plan,
 	f.redact = redact;
 	st = kp_node_str(kp_map_get(plan->root, "status"));
 	f.status = st ? st : "";
-	f.pid = str_at(plan->root, "id") ? str_at(plan->root, "id") : plan->path;
+	f.pid =
+	    str_at(plan->root, "id") ? str_at(plan->root, "id") : plan->path;
 	uuid_of(f.patient, &f, "Patient");
 	uuid_of(f.team, &f, "CareTeam");
 	uuid_of(f.consent, &f, "Consent");

@@ -23,11 +23,8 @@ void kp_ics_add_text(struct kp_buf *out, const char *s, size_t len)
 			kp_buf_addch(out, '\\');
 			kp_buf_addch(out, c);
 			break;
-		case '\n':
-			kp_buf_add(out, "\\n", 2);
-			break;
-		case '\r':
-			break;
+		case '\n': kp_buf_add(out, "\\n", 2); break;
+		case '\r': break;
 		default:
 			/* Other controls are not allowed in TEXT (3.1). */
 			if ((unsigned char)c < 0x20 || c == 0x7f)

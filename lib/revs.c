@@ -12,9 +12,9 @@
 #include "banned.h"
 
 struct rev {
-	char *path;		/* NULL: an empty slot */
+	char *path; /* NULL: an empty slot */
 	unsigned revision;
-	int present;		/* in HEAD's tree */
+	int present; /* in HEAD's tree */
 	git_oid commit, blob;
 	long long time;
 	int offset;
@@ -22,7 +22,7 @@ struct rev {
 
 struct kp_revmap {
 	struct rev *v;
-	size_t len, cap;	/* cap is a power of two */
+	size_t len, cap; /* cap is a power of two */
 };
 
 static struct rev *slot(struct kp_revmap *m, const char *path, int create)
@@ -39,7 +39,8 @@ static struct rev *slot(struct kp_revmap *m, const char *path, int create)
 			if (!old[j].path)
 				continue;
 			mask = m->cap - 1;
-			i = kp_hash64(0, old[j].path, strlen(old[j].path)) & mask;
+			i = kp_hash64(0, old[j].path, strlen(old[j].path)) &
+			    mask;
 			while (m->v[i].path)
 				i = (i + 1) & mask;
 			m->v[i] = old[j];
@@ -139,12 +140,14 @@ int kp_revmap_build(struct kp_revmap **out, const char *workdir,
 		    (git_commit_parentcount(c) > 0 &&
 		     (git_commit_parent(&parent, c, 0) < 0 ||
 		      git_commit_tree(&ptree, parent) < 0)) ||
-		    git_diff_tree_to_tree(&diff, repo, ptree, tree, &dopts) < 0) {
+		    git_diff_tree_to_tree(&diff, repo, ptree, tree, &dopts) <
+			0) {
 			error = git_fail(err, "cannot read a commit");
 		} else {
 			w.m = m;
 			w.c = c;
-			if (git_diff_foreach(diff, on_delta, NULL, NULL, NULL, &w) < 0)
+			if (git_diff_foreach(diff, on_delta, NULL, NULL, NULL,
+					     &w) < 0)
 				error = git_fail(err, "cannot read a commit");
 		}
 		git_diff_free(diff);
@@ -161,7 +164,7 @@ done:
 	git_revwalk_free(walk);
 	git_repository_free(repo);
 	if (error)
-		kp_revmap_free(m);	/* and its git_libgit2_init() */
+		kp_revmap_free(m); /* and its git_libgit2_init() */
 	else
 		*out = m;
 	return error;
