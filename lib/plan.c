@@ -2,12 +2,10 @@
  * plan.c: a plan file is YAML frontmatter between two '---' lines, then a
  * CommonMark body.  This splits the two, loads the frontmatter with
  * kp_yaml_parse(KP_YAML_PLAN) and, when asked, parses the body with
- * libcmark.
+ * libcmark through kp_md_parse(), which bounds its time.
  */
 #include <stdlib.h>
 #include <string.h>
-
-#include <cmark.h>
 
 #include "kiplan.h"
 #include "loader.h"
@@ -82,14 +80,12 @@ static int split_and_load(struct kp_plan *plan, const char *name,
 	plan->body = p;
 	plan->body_len = (size_t)(end - p);
 	plan->body_line = line + 1;
-	if (flags & KP_LOAD_BODY) {
-		plan->body_doc = cmark_parse_document(
-		    plan->body, plan->body_len, CMARK_OPT_DEFAULT);
-		if (!plan->body_doc)
-			return kp_error_set(err, KP_EPARSE, name,
-					    plan->body_line, 1,
-					    "cannot parse the body");
-	}
+	/*
+	 * Through the renderer's bounded parser: libcmark 0.30.2 alone is
+	 * quadratic on some inputs (CVE-2023-22486), minutes for 1 MiB.
+	 */
+	if (flags & KP_LOAD_BODY)
+		plan->body_doc = kp_md_parse(plan->body, plan->body_len);
 	return 0;
 }
 
@@ -141,7 +137,7 @@ void kp_plan_free(struct kp_plan *plan)
 	if (!plan)
 		return;
 	if (plan->body_doc)
-		cmark_node_free(plan->body_doc);
+		kp_md_free(plan->body_doc);
 	kp_doc_free(plan->doc);
 	kp_buf_release(&plan->text);
 	free(plan->path);
