@@ -106,6 +106,7 @@ $(BUILD)/tests/fuzz-replay: $(BUILD)/tests/fuzz/fuzz_plan.o \
 # libFuzzer target for the loader and validator (clang only).
 fuzz: deps
 	@$(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)-fuzz \
+		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link" \
 		SANITIZE=address,undefined $(BUILD)-fuzz/libkiplan.a
 	clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 \
 		-fsanitize=fuzzer,address,undefined -Ilib $(PKG_CFLAGS) \

@@ -11,6 +11,9 @@ export KIPLAN
 # Tests never depend on the user's git identity or configuration.
 export GIT_CONFIG_NOSYSTEM=1
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+# fontconfig and pango keep one-time caches for the life of the process;
+# only their frames are suppressed, never kiplan's own.
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 total_pass=0
