@@ -567,7 +567,9 @@ int kp_repo_next_id(char out[13], struct kp_repo *repo, int year,
 				     "no plan id left in %d", year);
 		goto done;
 	}
-	snprintf(out, 13, "ki-%04d-%04d", year, max + 1);
+	/* Both are in 1..9999 here; the modulus tells the compiler so. */
+	snprintf(out, 13, "ki-%04u-%04u", (unsigned)year % 10000u,
+		 (unsigned)(max + 1) % 10000u);
 done:
 	git_object_free(obj);
 	git_tree_free(tree);
