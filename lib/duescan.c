@@ -428,9 +428,13 @@ static int value(struct scan *s, const char *q, int indent, int keep,
 	case '`':
 	case ',':
 	case '?':
-	case '-':
 	case ':':
 	case '\t': return -1;
+	case '-':
+		/* "-12" is a plain scalar; "- x" here is not YAML. */
+		if (q + 1 == eol || q[1] < '0' || q[1] > '9')
+			return -1;
+		break;
 	}
 	/* A plain scalar: up to a comment, without ": " inside. */
 	for (e = q; e < eol; e++) {

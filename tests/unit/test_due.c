@@ -362,9 +362,11 @@ void test_due__scan_order(void)
 					     "a/y.txt", ".h/x.md", "A.md" };
 	struct kp_buf b = KP_BUF_INIT, p = KP_BUF_INIT;
 	const char *roots[1];
+	char cwd[4096];
 	size_t i;
 	FILE *f;
 
+	OK(getcwd(cwd, sizeof(cwd)) != NULL);
 	OK(mkdtemp(dir) != NULL);
 	OK(chdir(dir) == 0);
 	mkdir("a", 0700);
@@ -382,8 +384,112 @@ void test_due__scan_order(void)
 		unlink(files[i]);
 	rmdir("a");
 	rmdir(".h");
-	OK(chdir("/") == 0);
+	OK(chdir(cwd) == 0);
 	rmdir(dir);
 	kp_buf_release(&b);
 	kp_buf_release(&p);
+}
+
+/* Node for node, with lines and columns: the fast reader and the loader. */
+static int same_tree(const struct kp_node *a, const struct kp_node *b)
+{
+	size_t i;
+
+	if (a->type != b->type || a->line != b->line || a->col != b->col)
+		return 0;
+	switch (a->type) {
+	case KP_STR:
+		return a->v.str.len == b->v.str.len &&
+		       memcmp(a->v.str.ptr, b->v.str.ptr, a->v.str.len) == 0;
+	case KP_INT:
+		return a->v.integer == b->v.integer;
+	case KP_BOOL:
+		return a->v.boolean == b->v.boolean;
+	case KP_SEQ:
+		if (a->v.seq.len != b->v.seq.len)
+			return 0;
+		for (i = 0; i < a->v.seq.len; i++)
+			if (!same_tree(a->v.seq.items[i], b->v.seq.items[i]))
+				return 0;
+		return 1;
+	case KP_MAP:
+		if (a->v.map.len != b->v.map.len)
+			return 0;
+		for (i = 0; i < a->v.map.len; i++) {
+			const struct kp_pair *p = &a->v.map.pairs[i];
+			const struct kp_pair *q = &b->v.map.pairs[i];
+
+			if (strcmp(p->key, q->key) != 0 || p->line != q->line ||
+			    p->col != q->col || !same_tree(p->value, q->value))
+				return 0;
+		}
+		return 1;
+	default:
+		return 1;
+	}
+}
+
+/* 1 when the fast reader accepted text; then it must equal the loader. */
+static int fast_agrees(const char *name, const char *text, size_t len)
+{
+	struct kp_error err = KP_ERROR_INIT;
+	struct kp_plan *f = NULL, *s = NULL;
+	int accepted = kp_plan_fast(&f, name, text, len);
+
+	if (accepted) {
+		if (kp_plan_parse(&s, name, text, len, 0, &err) < 0)
+			harness_fail(__FILE__, __LINE__,
+				     "%s: fast reader accepts, loader: %s", name,
+				     err.msg);
+		else if (!same_tree(f->root, s->root) ||
+			 f->body_len != s->body_len ||
+			 f->body_line != s->body_line ||
+			 memcmp(f->body, s->body, f->body_len) != 0)
+			harness_fail(__FILE__, __LINE__,
+				     "%s: fast reader and loader differ", name);
+	}
+	kp_plan_free(f);
+	kp_plan_free(s);
+	return accepted;
+}
+
+static int agree_file(const char *path, const struct kp_error *problem,
+		      void *payload)
+{
+	struct kp_buf b = KP_BUF_INIT;
+	struct kp_error err = KP_ERROR_INIT;
+	int *n = payload;
+
+	if (!problem && kp_buf_read_file(&b, path, KP_PLAN_MAX, &err) == 0)
+		*n += fast_agrees(path, b.buf, b.len);
+	kp_buf_release(&b);
+	return 0;
+}
+
+void test_due__fast_reader_equals_loader(void)
+{
+	static const char *const docs[] = {
+		"---\nkiplan: 1\nid: ki-2014-0001\nstatus: aktiv\n---\nBody\n",
+		"---\n# c\nid: x   # c\nn: -12\nm: +7\nz: 0\nb: True\nv: ~\ne:\n"
+		"q: 'a # b'\nd: \"x: y\"\n---\n",
+		"---\na: |\n  one\n\n  two\n    more\n\n\nb: 1\n---\n",
+		"---\na: >\n  one\n  two\n\n  three\n    spaced\n  four\nb: |-\n"
+		"  x\n\n---\n",
+		"---\nl:\n- a\n- b: 1\n  c: 2\n-   d: 3\nm:\n  - x\n---\n",
+		"---\nmaal:\n  - titel: A\n    indsatser:\n      - opgave: >-\n"
+		"          Lang\n          tekst\n        frist: 2014-06-02\n"
+		"        ansvarlig:\n---\n",
+		"---\na:\n\n  # comment\n  b: 1\n...\nBody after dots\n",
+	};
+	size_t i;
+	int n = 0;
+	const char *roots[] = { "examples", "tests/cases" };
+
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++)
+		if (!fast_agrees("doc.md", docs[i], strlen(docs[i])))
+			harness_fail(__FILE__, __LINE__,
+				     "document %zu: the fast reader gave up", i);
+	/* Every plan in the project, where the tests run. */
+	kp_scan(roots, 2, agree_file, &n);
+	OK(n > 50);
 }
