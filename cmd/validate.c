@@ -4,6 +4,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -23,24 +24,47 @@ static const char usage_str[] =
 	"Exit status: 0 no errors, 1 a plan has errors, 2 usage, 3 a file\n"
 	"could not be read.\n";
 
+/*
+ * Plans are checked in batches: the walk fills BATCH slots, the slots are
+ * checked on every CPU (each writes only its own slot), and then their
+ * output is written in the walk's order, so the output never depends on
+ * the threads.  Memory is that of one batch, however many plans.
+ */
+#define BATCH 512
+
+struct slot {
+	char *path;
+	struct kp_error problem;	/* the walk could not read an entry */
+	int have_problem;
+	int unreadable, counted, invalid;
+	size_t errors, warnings;
+	struct kp_buf out;		/* formatted findings */
+};
+
 struct run {
 	const struct kp_schema *schema;
 	int json;
 	int strict;
+	int jobs;
+	unsigned load_flags;
 	size_t files, invalid, errors, warnings;
 	int unreadable;
 	int first;		/* no JSON element written yet */
-	struct kp_buf out;	/* one finding at a time */
+	struct slot slots[BATCH];
+	size_t n;
 };
 
-static void emit(struct run *r, const char *file, unsigned line, unsigned col,
-		 enum kp_severity sev, const char *code, const char *msg)
+static void emit(const struct run *r, struct slot *s, unsigned line,
+		 unsigned col, enum kp_severity sev, const char *code,
+		 const char *msg)
 {
-	struct kp_buf *b = &r->out;
+	struct kp_buf *b = &s->out;
+	const char *file = s->path;
 
-	kp_buf_reset(b);
 	if (r->json) {
-		kp_buf_addstr(b, r->first ? "[\n  " : ",\n  ");
+		/* The separator before the first is the writer's. */
+		if (b->len)
+			kp_buf_addstr(b, ",\n  ");
 		kp_buf_addstr(b, "{\"file\":");
 		kp_buf_add_json(b, file, strlen(file));
 		kp_buf_addf(b, ",\"line\":%u,\"column\":%u,\"severity\":\"%s\",\"code\":",
@@ -56,62 +80,103 @@ static void emit(struct run *r, const char *file, unsigned line, unsigned col,
 		kp_buf_add_escaped(b, msg, strlen(msg));
 		kp_buf_addch(b, '\n');
 	}
-	r->first = 0;
-	fwrite(b->buf, 1, b->len, stdout);
 }
 
-static void check_file(struct run *r, const char *path)
+static void check_slot(const struct run *r, struct slot *s)
 {
-	struct kp_error err = KP_ERROR_INIT;
 	struct kp_findings f = KP_FINDINGS_INIT;
 	struct kp_plan *plan = NULL;
 	size_t i, errors = 0;
 	int error;
 
-	error = kp_plan_load(&plan, path, KP_LOAD_BODY, &err);
+	if (s->have_problem)
+		return;
+	error = kp_plan_load(&plan, s->path, r->load_flags, &s->problem);
 	if (error == KP_EIO) {
-		cmd_report(&err);
-		r->unreadable = 1;
+		s->have_problem = 1;
 		return;
 	}
-	r->files++;
+	s->counted = 1;
 	if (error < 0) {
 		/* A plan that cannot be parsed is an invalid plan. */
-		emit(r, path, err.line ? err.line : 1, err.col ? err.col : 1,
-		     KP_ERROR, kp_error_name(error), err.msg);
-		r->errors++;
-		r->invalid++;
+		emit(r, s, s->problem.line ? s->problem.line : 1,
+		     s->problem.col ? s->problem.col : 1, KP_ERROR,
+		     kp_error_name(error), s->problem.msg);
+		s->errors++;
+		s->invalid = 1;
 		return;
 	}
 	kp_validate(plan, r->schema, &f);
 	for (i = 0; i < f.len; i++) {
 		const struct kp_finding *x = &f.v[i];
 
-		emit(r, path, x->line, x->col, x->sev, x->code, x->msg);
+		emit(r, s, x->line, x->col, x->sev, x->code, x->msg);
 		if (x->sev == KP_ERROR || r->strict)
 			errors++;
 		if (x->sev == KP_ERROR)
-			r->errors++;
+			s->errors++;
 		else
-			r->warnings++;
+			s->warnings++;
 	}
-	if (errors)
-		r->invalid++;
+	s->invalid = errors > 0;
 	kp_findings_release(&f);
 	kp_plan_free(plan);
+}
+
+static void check_range(void *payload, size_t from, size_t to, int worker)
+{
+	struct run *r = payload;
+	size_t i;
+
+	(void)worker;
+	for (i = from; i < to; i++)
+		check_slot(r, &r->slots[i]);
+}
+
+static void flush(struct run *r)
+{
+	size_t i;
+
+	kp_parallel(r->n, r->n >= 16 ? r->jobs : 1, check_range, r);
+	for (i = 0; i < r->n; i++) {
+		struct slot *s = &r->slots[i];
+
+		if (s->have_problem) {
+			fflush(stdout);
+			cmd_report(&s->problem);
+			r->unreadable = 1;
+		}
+		if (s->out.len) {
+			if (r->json)
+				fputs(r->first ? "[\n  " : ",\n  ", stdout);
+			fwrite(s->out.buf, 1, s->out.len, stdout);
+			r->first = 0;
+		}
+		r->files += (size_t)s->counted;
+		r->invalid += (size_t)s->invalid;
+		r->errors += s->errors;
+		r->warnings += s->warnings;
+		kp_buf_release(&s->out);
+		free(s->path);
+	}
+	r->n = 0;
 }
 
 static int scan_one(const char *path, const struct kp_error *problem,
 		    void *payload)
 {
 	struct run *r = payload;
+	struct slot *s = &r->slots[r->n++];
 
+	memset(s, 0, sizeof(*s));
+	s->path = kp_xstrdup(path);
+	kp_buf_init(&s->out);
 	if (problem) {
-		cmd_report(problem);
-		r->unreadable = 1;
-	} else {
-		check_file(r, path);
+		s->problem = *problem;
+		s->have_problem = 1;
 	}
+	if (r->n == BATCH)
+		flush(r);
 	return 0;
 }
 
@@ -124,7 +189,7 @@ int cmd_validate(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct run r = { NULL, 0, 0, 0, 0, 0, 0, 0, 1, KP_BUF_INIT };
+	static struct run r;
 	struct kp_error err = KP_ERROR_INIT;
 	struct kp_schema *schema = NULL;
 	const char *schema_path = NULL;
@@ -169,7 +234,14 @@ int cmd_validate(int argc, char **argv)
 		}
 		r.schema = schema;
 	}
+	r.first = 1;
+	r.jobs = kp_jobs_default();
+	/* $KIPLAN_FULL_LOAD: libyaml for every plan, as due and export. */
+	r.load_flags = KP_LOAD_BODY;
+	if (!getenv("KIPLAN_FULL_LOAD") || !*getenv("KIPLAN_FULL_LOAD"))
+		r.load_flags |= KP_LOAD_FAST;
 	kp_scan((const char *const *)argv, (size_t)argc, scan_one, &r);
+	flush(&r);
 	if (r.json)
 		fputs(r.first ? "[]\n" : "\n]\n", stdout);
 	fprintf(stderr, "%zu %s checked: %zu %s, %zu %s; %zu invalid\n",
@@ -179,7 +251,6 @@ int cmd_validate(int argc, char **argv)
 		r.invalid);
 	rc = r.unreadable ? KP_EXIT_ERROR
 	     : r.invalid ? KP_EXIT_FINDINGS : KP_EXIT_OK;
-	kp_buf_release(&r.out);
 	kp_schema_free(schema);
 	return rc;
 }

@@ -294,7 +294,13 @@ struct kp_plan {
 };
 
 enum {
-	KP_LOAD_BODY = 1 << 0	/* also parse the body with libcmark */
+	KP_LOAD_BODY = 1 << 0,	/* also parse the body with libcmark */
+	/*
+	 * Try kp_plan_fast() first: the same plan, node for node, for the
+	 * block-style YAML kiplan writes, at a fraction of libyaml's cost;
+	 * anything else (and every error) goes to the full loader.
+	 */
+	KP_LOAD_FAST = 1 << 1
 };
 
 /*
@@ -478,6 +484,26 @@ void kp_rules_check(const struct kp_plan *plan, struct kp_findings *out);
  */
 size_t kp_validate(const struct kp_plan *plan, const struct kp_schema *schema,
 		   struct kp_findings *out);
+
+/* ------------------------------------------------------------------ */
+/* Threads (lib/parallel.c)                                            */
+/* ------------------------------------------------------------------ */
+
+#define KP_JOBS_MAX 8
+
+/* The number of online CPUs, from 1 to KP_JOBS_MAX. */
+int kp_jobs_default(void);
+
+/*
+ * Call fn(payload, from, to, worker) over [0, n) cut into at most jobs
+ * contiguous ranges, one per thread (the calling thread runs the first;
+ * worker is 0..jobs-1), and return when all are done.  fn must touch only
+ * what belongs to its range and its worker.  If a thread cannot be
+ * started, its range runs on the calling thread.
+ */
+void kp_parallel(size_t n, int jobs,
+		 void (*fn)(void *payload, size_t from, size_t to, int worker),
+		 void *payload);
 
 /* ------------------------------------------------------------------ */
 /* Plan repositories and revisions (lib/repo.c)                        */

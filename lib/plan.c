@@ -101,6 +101,12 @@ int kp_plan_parse(struct kp_plan **out, const char *name, const char *data,
 		    err, KP_ELIMIT, name, 0, 0,
 		    "file is larger than the limit of %zu bytes",
 		    (size_t)KP_PLAN_MAX);
+	if ((flags & KP_LOAD_FAST) && kp_plan_fast(&plan, name, data, len) == 1) {
+		if (flags & KP_LOAD_BODY)
+			plan->body_doc = kp_md_parse(plan->body, plan->body_len);
+		*out = plan;
+		return 0;
+	}
 	/* The body too: no control character may reach a terminal. */
 	if ((error = kp_text_check(data, len, 1, name, err)) < 0)
 		return error;
