@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,11 +38,10 @@ static const char usage_str[] =
 
 #define FLUSH_AT 65536
 #define BATCH 1024
-#define JOBS_MAX 8
 
 /*
- * Plans are exported in batches: the walk fills a batch of paths, up to
- * --jobs threads each read, validate and write their share of it into
+ * Plans are exported in batches: the walk fills a batch of paths, the
+ * CPUs read, validate and write their shares of it (kp_parallel) into
  * the plans' own buffers, and the batch is then written out in the
  * walk's order.  Memory is one batch, whatever the number of plans.
  */
@@ -68,6 +66,7 @@ struct run {
 	int full; /* $KIPLAN_FULL_LOAD: no fast reader */
 	FILE *out;
 	struct kp_buf buf;
+	struct kp_buf data[KP_JOBS_MAX]; /* each worker's file buffer */
 	struct slot slots[BATCH];
 	size_t n;
 	size_t count;
@@ -75,11 +74,6 @@ struct run {
 	int failed;  /* a file could not be read or written */
 };
 
-struct worker {
-	struct run *r;
-	size_t from, to;
-	struct kp_buf data;
-};
 
 static void drain(struct run *r, int all)
 {
@@ -143,8 +137,8 @@ static void export_slot(const struct run *r, struct slot *s,
 		return;
 	}
 	/* The fast reader when it is sure, else the full loader. */
-	if ((r->full || !kp_plan_fast(&plan, s->path, data->buf, data->len)) &&
-	    kp_plan_parse(&plan, s->path, data->buf, data->len, 0, &err) < 0) {
+	if (kp_plan_parse(&plan, s->path, data->buf, data->len,
+			  r->full ? 0 : KP_LOAD_FAST, &err) < 0) {
 		/* Not a plan at all: nothing to export; it counts as invalid.
 		 */
 		add_error(&s->err, &err);
@@ -169,14 +163,13 @@ static void export_slot(const struct run *r, struct slot *s,
 	kp_plan_free(plan);
 }
 
-static void *work(void *arg)
+static void export_range(void *payload, size_t from, size_t to, int worker)
 {
-	struct worker *w = arg;
+	struct run *r = payload;
 	size_t i;
 
-	for (i = w->from; i < w->to; i++)
-		export_slot(w->r, &w->r->slots[i], &w->data);
-	return NULL;
+	for (i = from; i < to; i++)
+		export_slot(r, &r->slots[i], &r->data[worker]);
 }
 
 /* The plan's path relative to the repository's working directory. */
@@ -192,31 +185,11 @@ static char *relative(const struct run *r, const char *path)
 
 static void flush(struct run *r)
 {
-	struct worker w[JOBS_MAX];
-	pthread_t tid[JOBS_MAX];
-	int created[JOBS_MAX] = {0};
-	int t, jobs = r->n >= 16 ? r->jobs : 1;
-	size_t i, per = (r->n + (size_t)jobs - 1) / (size_t)jobs;
+	size_t i;
 
 	for (i = 0; r->revs && i < r->n; i++)
 		r->slots[i].rel = relative(r, r->slots[i].path);
-	for (t = 0; t < jobs; t++) {
-		w[t].r = r;
-		w[t].from = (size_t)t * per < r->n ? (size_t)t * per : r->n;
-		w[t].to = w[t].from + per > r->n ? r->n : w[t].from + per;
-		kp_buf_init(&w[t].data);
-	}
-	for (t = 1; t < jobs; t++)
-		created[t] = pthread_create(&tid[t], NULL, work, &w[t]) == 0;
-	work(&w[0]);
-	for (t = 1; t < jobs; t++)
-		if (created[t])
-			pthread_join(tid[t], NULL);
-		else
-			work(&w[t]);
-	for (t = 0; t < jobs; t++)
-		kp_buf_release(&w[t].data);
-
+	kp_parallel(r->n, r->n >= 16 ? r->jobs : 1, export_range, r);
 	for (i = 0; i < r->n; i++) {
 		struct slot *s = &r->slots[i];
 
@@ -259,13 +232,6 @@ static int on_file(const char *path, const struct kp_error *problem,
 	return 0;
 }
 
-static int default_jobs(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-	return n < 1 ? 1 : n > JOBS_MAX ? JOBS_MAX : (int)n;
-}
-
 int cmd_export(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -290,7 +256,9 @@ int cmd_export(int argc, char **argv)
 		kp_buf_init(&r.slots[c].out);
 		kp_buf_init(&r.slots[c].err);
 	}
-	r.jobs = default_jobs();
+	r.jobs = kp_jobs_default();
+	for (c = 0; c < KP_JOBS_MAX; c++)
+		kp_buf_init(&r.data[c]);
 	r.full = getenv("KIPLAN_FULL_LOAD") && *getenv("KIPLAN_FULL_LOAD");
 	r.opts.format = KP_EXPORT_JSON;
 	r.out = stdout;
@@ -420,6 +388,8 @@ done:
 		unlink(tmpname.buf);
 	}
 	kp_buf_release(&r.buf);
+	for (c = 0; c < KP_JOBS_MAX; c++)
+		kp_buf_release(&r.data[c]);
 	kp_buf_release(&tmpname);
 	kp_revmap_free(r.revs);
 	kp_schema_free(schema);
