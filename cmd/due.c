@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +49,6 @@ static const char usage_str[] =
 enum format { FMT_TEXT, FMT_TSV, FMT_JSON, FMT_ICS };
 
 #define BATCH 1024
-#define JOBS_MAX 8
 
 struct slot {
 	char *path;
@@ -65,6 +63,12 @@ struct slot {
 	struct kp_findings problems;
 };
 
+/* What each worker of a batch owns (kp_parallel's worker index). */
+struct worker {
+	struct kp_buf data;   /* reused between plans */
+	struct kp_doc *arena; /* the strings of its plans' items */
+};
+
 struct run {
 	struct kp_due_opts opts;
 	struct kp_due_cache *cache;
@@ -72,16 +76,12 @@ struct run {
 	struct slot slots[BATCH];
 	size_t n;
 	int jobs;
+	struct worker w[KP_JOBS_MAX];
 	int full;   /* $KIPLAN_FULL_LOAD: no fast path */
 	int failed; /* a plan could not be read or understood */
 };
 
-struct worker {
-	struct run *r;
-	size_t from, to;
-	struct kp_buf data;   /* reused between plans */
-	struct kp_doc *arena; /* the strings of its plans' items */
-};
+
 
 static void parse_slot(struct slot *s, int draft_days, int full,
 		       struct kp_buf *data)
@@ -114,21 +114,21 @@ static void parse_slot(struct slot *s, int draft_days, int full,
 	kp_plan_free(plan);
 }
 
-static void *work(void *arg)
+static void parse_range(void *payload, size_t from, size_t to, int worker)
 {
-	struct worker *w = arg;
+	struct run *r = payload;
+	struct worker *w = &r->w[worker];
 	size_t i;
 
-	for (i = w->from; i < w->to; i++) {
-		struct slot *s = &w->r->slots[i];
+	for (i = from; i < to; i++) {
+		struct slot *s = &r->slots[i];
 
 		if (s->hit)
 			continue;
 		/* One arena per thread and batch, not one per plan. */
 		s->items.arena = w->arena;
-		parse_slot(s, w->r->opts.draft_days, w->r->full, &w->data);
+		parse_slot(s, r->opts.draft_days, r->full, &w->data);
 	}
-	return NULL;
 }
 
 /* The identity of the plan's file, from st or from stat(). */
@@ -171,10 +171,7 @@ static void report_problems(struct run *r, const struct slot *s)
 
 static void flush(struct run *r)
 {
-	struct worker w[JOBS_MAX];
-	pthread_t tid[JOBS_MAX];
-	size_t i, misses = 0, per;
-	int created[JOBS_MAX] = {0};
+	size_t i, misses = 0;
 	struct kp_doc *hits;
 	int t, jobs;
 
@@ -196,25 +193,13 @@ static void flush(struct run *r)
 		misses = r->n;
 	/* A thread pays only with enough plans to parse. */
 	jobs = misses >= 64 ? r->jobs : 1;
-	per = (r->n + (size_t)jobs - 1) / (size_t)jobs;
 	for (t = 0; t < jobs; t++) {
-		w[t].r = r;
-		w[t].from = (size_t)t * per;
-		w[t].to = w[t].from + per > r->n ? r->n : w[t].from + per;
-		kp_buf_init(&w[t].data);
-		w[t].arena = kp_doc_new();
+		kp_buf_init(&r->w[t].data);
+		r->w[t].arena = kp_doc_new();
 	}
-	for (t = 1; t < jobs; t++)
-		created[t] = pthread_create(&tid[t], NULL, work, &w[t]) == 0;
-	work(&w[0]);
-	/* A range that no thread took is done here. */
-	for (t = 1; t < jobs; t++)
-		if (created[t])
-			pthread_join(tid[t], NULL);
-		else
-			work(&w[t]);
+	kp_parallel(r->n, jobs, parse_range, r);
 	for (t = 0; t < jobs; t++)
-		kp_buf_release(&w[t].data);
+		kp_buf_release(&r->w[t].data);
 
 	for (i = 0; i < r->n; i++) {
 		struct slot *s = &r->slots[i];
@@ -238,7 +223,7 @@ static void flush(struct run *r)
 	}
 	r->n = 0;
 	for (t = 0; t < jobs; t++)
-		kp_doc_free(w[t].arena);
+		kp_doc_free(r->w[t].arena);
 	kp_doc_free(hits);
 }
 
@@ -281,13 +266,6 @@ static int parse_days(long *out, const char *s)
 		return -1;
 	*out = v;
 	return 0;
-}
-
-static int default_jobs(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-	return n < 1 ? 1 : n > JOBS_MAX ? JOBS_MAX : (int)n;
 }
 
 /* A hash of what shapes the cached items and which plans are walked. */
@@ -336,7 +314,7 @@ int cmd_due(int argc, char **argv)
 	r = kp_xcalloc(1, sizeof(*r));
 	r->opts.within = 14;
 	r->opts.draft_days = -1;
-	r->jobs = default_jobs();
+	r->jobs = kp_jobs_default();
 	r->full = getenv("KIPLAN_FULL_LOAD") && *getenv("KIPLAN_FULL_LOAD");
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
@@ -395,9 +373,9 @@ int cmd_due(int argc, char **argv)
 		case 'n': no_cache = 1; break;
 		case 'j':
 			if (parse_days(&days, optarg) < 0 || days < 1 ||
-			    days > JOBS_MAX) {
+			    days > KP_JOBS_MAX) {
 				cmd_warn("--jobs: expected 1 to %d, not '%s'",
-					 JOBS_MAX, optarg);
+					 KP_JOBS_MAX, optarg);
 				goto usage;
 			}
 			r->jobs = (int)days;
