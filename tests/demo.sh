@@ -31,9 +31,9 @@ say kiplan export --format csv examples/
 repo=$out/planer
 say kiplan init "$repo"
 "$KIPLAN" init "$repo"
-say kiplan -C "$repo" new --navn "Jens Hansen" --cpr 010174-1235 --koordinator-navn "Anne Larsen"
+say kiplan -C "$repo" new --navn "Jens Hansen" --cpr 010174-1230 --koordinator-navn "Anne Larsen"
 KIPLAN_AUTHOR=${KIPLAN_AUTHOR:-"Anne Larsen <anne.larsen@example.dk>"} \
-	"$KIPLAN" -C "$repo" new --navn "Jens Hansen" --cpr 010174-1235 \
+	"$KIPLAN" -C "$repo" new --navn "Jens Hansen" --cpr 010174-1230 \
 	--koordinator-navn "Anne Larsen"
 say kiplan -C "$repo" log ki-*.md
 (cd "$repo" && "$KIPLAN" log ki-*.md)
