@@ -131,9 +131,9 @@ char *kp_buf_detach(struct kp_buf *b, size_t *len)
 	return s;
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+size_t kp_utf8_len(const char *str, size_t n)
 {
+	const unsigned char *s = (const unsigned char *)str;
 	unsigned c = s[0];
 	size_t len, i;
 	unsigned long cp;
@@ -188,7 +188,7 @@ void kp_buf_add_escaped(struct kp_buf *b, const char *s, size_t len)
 		} else if (c < 0x80) {
 			kp_buf_addch(b, (int)c);
 			i++;
-		} else if ((n = utf8_len(p + i, len - i)) == 0) {
+		} else if ((n = kp_utf8_len(s + i, len - i)) == 0) {
 			kp_buf_addf(b, "\\x%02x", c);
 			i++;
 		} else if (n == 2 && c == 0xc2 && p[i + 1] < 0xa0) {

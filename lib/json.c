@@ -148,38 +148,6 @@ static void add_utf8(struct kp_buf *b, unsigned long cp)
 	kp_buf_add(b, s, n);
 }
 
-/* Length of a valid UTF-8 sequence at p (not ASCII), or 0. */
-static size_t utf8_seq(const unsigned char *p, size_t n)
-{
-	unsigned c = p[0];
-	unsigned long cp;
-	size_t len, i;
-
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
-
 /* Read a string literal into r->tmp; the cursor is on the opening quote. */
 static int read_string(struct reader *r)
 {
@@ -208,8 +176,7 @@ static int read_string(struct reader *r)
 			return fail(r, "%s",
 				    "control character in string (escape it)");
 		if (c >= 0x80) {
-			n = utf8_seq((const unsigned char *)r->p,
-				     (size_t)(r->end - r->p));
+			n = kp_utf8_len(r->p, (size_t)(r->end - r->p));
 			if (!n)
 				return fail(r, "%s", "invalid UTF-8");
 			kp_buf_add(&r->tmp, r->p, n);

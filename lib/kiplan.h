@@ -123,6 +123,13 @@ char *kp_buf_detach(struct kp_buf *b, size_t *len);
  */
 void kp_buf_add_escaped(struct kp_buf *b, const char *s, size_t len);
 
+/*
+ * The length (1 to 4) of the valid UTF-8 sequence at s, of at most n > 0
+ * bytes, or 0 when it is not valid UTF-8 (overlong forms, surrogates and
+ * code points above U+10FFFF are not).  An ASCII byte, NUL included, is 1.
+ */
+size_t kp_utf8_len(const char *s, size_t n);
+
 /* Append s as a JSON string literal, with quotes. */
 void kp_buf_add_json(struct kp_buf *b, const char *s, size_t len);
 

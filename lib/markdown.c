@@ -61,35 +61,6 @@ int kp_md_url_safe(const char *url)
 	return 0;
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return s[0] ? 1 : 0;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
-
 static cmark_node *text_node(const char *s, size_t len)
 {
 	struct kp_buf b = KP_BUF_INIT;
@@ -98,7 +69,8 @@ static cmark_node *text_node(const char *s, size_t len)
 	size_t i = 0, k;
 
 	while (i < len) {
-		k = utf8_seq(p + i, len - i);
+		/* NUL and invalid UTF-8 become U+FFFD. */
+		k = p[i] ? kp_utf8_len(s + i, len - i) : 0;
 		if (k) {
 			kp_buf_add(&b, s + i, k);
 			i += k;

@@ -29,37 +29,6 @@
 /* Bytes: UTF-8 and control characters                                 */
 /* ------------------------------------------------------------------ */
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t left)
-{
-	unsigned c = s[0];
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		return left >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (c >= 0xe0 && c <= 0xef) {
-		if (left < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-			return 0;
-		if (c == 0xe0 && s[1] < 0xa0)
-			return 0; /* overlong */
-		if (c == 0xed && s[1] >= 0xa0)
-			return 0; /* a surrogate */
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		if (left < 4 || (s[1] & 0xc0) != 0x80 ||
-		    (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
-			return 0;
-		if (c == 0xf0 && s[1] < 0x90)
-			return 0; /* overlong */
-		if (c == 0xf4 && s[1] >= 0x90)
-			return 0; /* above U+10FFFF */
-		return 4;
-	}
-	return 0;
-}
-
 static size_t bom_len(const char *data, size_t len)
 {
 	return len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
@@ -91,7 +60,7 @@ static size_t walk(const char *data, size_t len, size_t offset, int check,
 		}
 		if (check && ((s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f))
 			break;
-		n = utf8_len(s + i, len - i);
+		n = kp_utf8_len((const char *)s + i, len - i);
 		if (n == 0) {
 			if (check)
 				break;
@@ -127,7 +96,7 @@ int kp_text_check(const char *data, size_t len, unsigned first_line,
 		return kp_error_set(err, KP_EPARSE, name, line, col,
 				    "control character U+%04X is not allowed",
 				    s[i]);
-	if (s[i] == 0xc2 && utf8_len(s + i, len - i) == 2)
+	if (s[i] == 0xc2 && kp_utf8_len((const char *)s + i, len - i) == 2)
 		return kp_error_set(err, KP_EPARSE, name, line, col,
 				    "control character U+%04X is not allowed",
 				    s[i + 1]);
