@@ -26,7 +26,7 @@ TIME=/usr/bin/time
 mkdir -p "$BENCH_DIR"
 export XDG_CACHE_HOME="$BENCH_DIR/cache" KIPLAN_TODAY="$TODAY"
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT INT TERM
+trap 'rm -f "$out" "$out.err"' EXIT INT TERM
 
 # best CMD...: the best wall time of $runs runs (nanosecond clock), with
 # its CPU time and peak RSS from /usr/bin/time; prints "secs cpu rss_kb".
@@ -34,7 +34,15 @@ best() {
 	b=
 	for _ in $(seq "$runs"); do
 		t0=$(date +%s%N)
-		"$TIME" -f '%U %S %M' -o "$out" "$@" >/dev/null 2>&1 || true
+		rc=0
+		"$TIME" -f '%U %S %M' -o "$out" "$@" >/dev/null 2>"$out.err" || rc=$?
+		# 1 is an answer (overdue, invalid); anything else is a failure.
+		if [ "$rc" -gt 1 ]; then
+			echo "run.sh: '$*' failed with exit $rc:" >&2
+			cat "$out.err" >&2
+			kill -TERM $$	# we are in $(...): stop the script
+			exit 1
+		fi
 		t1=$(date +%s%N)
 		r="$(echo "$t0 $t1" | awk '{printf "%.3f", ($2 - $1) / 1e9}') $(tail -n 1 "$out")"
 		if [ -z "$b" ] || [ "$(echo "$r $b" | awk '{print ($1 < $5)}')" = 1 ]; then
