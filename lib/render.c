@@ -3,6 +3,7 @@
  * building of a plan into it (Bilag 1's five parts, in order).
  */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "kiplan.h"
@@ -1089,5 +1090,8 @@ int kp_render(struct kp_buf *out, const char *format,
 	else
 		error = kp_render_pdf(out, doc, err);
 	kp_rdoc_free(doc);
+	/* The writers know the model, not the file: name it here. */
+	if (error < 0 && err && !err->file[0] && plan->path)
+		snprintf(err->file, sizeof(err->file), "%s", plan->path);
 	return error;
 }
