@@ -364,6 +364,37 @@ static void add_esc(struct kp_buf *out, const char *s)
 	kp_buf_add_escaped(out, s, strlen(s));
 }
 
+/*
+ * For people: the first line of s, at most SHORT_MAX characters, cut at a
+ * word where one is near, with an ellipsis.  TSV, JSON and ICS hold the
+ * whole text.
+ */
+#define SHORT_MAX 60
+
+static void add_short(struct kp_buf *out, const char *s)
+{
+	size_t i, chars = 0, cut = 0, space = 0;
+
+	for (i = 0; s[i] && s[i] != '\n'; i++) {
+		if (((unsigned char)s[i] & 0xc0) == 0x80)
+			continue;
+		if (chars == SHORT_MAX)
+			break;
+		if (s[i] == ' ')
+			space = i;
+		chars++;
+	}
+	if (!s[i]) {
+		add_esc(out, s);
+		return;
+	}
+	cut = space > i / 2 ? space : i;
+	while (cut && s[cut - 1] == ' ')
+		cut--;
+	kp_buf_add_escaped(out, s, cut);
+	kp_buf_addstr(out, "\xe2\x80\xa6");
+}
+
 static void when(struct kp_buf *out, long overdue)
 {
 	size_t start = out->len;
@@ -415,10 +446,10 @@ void kp_due_write_text(struct kp_buf *out, const struct kp_due_list *list,
 			add_esc(out, it->citizen);
 		}
 		kp_buf_addstr(out, "  ");
-		add_esc(out, it->text);
+		add_short(out, it->text);
 		if (*it->responsible) {
 			kp_buf_addstr(out, "  [");
-			add_esc(out, it->responsible);
+			add_short(out, it->responsible);
 			kp_buf_addch(out, ']');
 		}
 		kp_buf_addch(out, '\n');
