@@ -115,7 +115,9 @@ static void text_concept(struct kp_jw *w, const char *key, const char *text)
 	kp_jw_close(w, '}');
 }
 
-static void ext_str(struct kp_jw *w, const char *name, const char *s)
+/* An extension with a string-like value: valueString, valueCode. */
+static void ext_text(struct kp_jw *w, const char *name, const char *value_key,
+		     const char *s)
 {
 	if (!s || !*s)
 		return;
@@ -123,20 +125,18 @@ static void ext_str(struct kp_jw *w, const char *name, const char *s)
 	kp_jw_key(w, "url");
 	kp_buf_addf(w->b, "\"" EXT "%s\"", name);
 	w->after_key = 0;
-	key_str(w, "valueString", s);
+	key_str(w, value_key, s);
 	kp_jw_close(w, '}');
+}
+
+static void ext_str(struct kp_jw *w, const char *name, const char *s)
+{
+	ext_text(w, name, "valueString", s);
 }
 
 static void ext_code(struct kp_jw *w, const char *name, const char *s)
 {
-	if (!s || !*s)
-		return;
-	kp_jw_open(w, '{');
-	kp_jw_key(w, "url");
-	kp_buf_addf(w->b, "\"" EXT "%s\"", name);
-	w->after_key = 0;
-	key_str(w, "valueCode", s);
-	kp_jw_close(w, '}');
+	ext_text(w, name, "valueCode", s);
 }
 
 static void ext_bool(struct kp_jw *w, const char *name, const struct kp_node *n)
