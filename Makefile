@@ -37,9 +37,12 @@ PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread -lm
 
 ALL_CFLAGS = $(KP_CFLAGS) $(PKG_CFLAGS) -Ilib $(CFLAGS) $(CPPFLAGS)
+# Every object records the headers it includes (-MMD); -MP keeps a
+# deleted header from breaking the build.
+DEPFLAGS = -MMD -MP
 ALL_LDFLAGS = $(KP_LDFLAGS) $(LDFLAGS)
 
-LIB_SRC  := $(sort $(wildcard lib/*.c))
+LIB_SRC  := $(sort $(wildcard lib/*/*.c))
 CMD_SRC  := $(sort $(wildcard cmd/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schema_builtin.o
@@ -57,10 +60,9 @@ TEST_BINS := $(BUILD)/tests/unit-tests $(BUILD)/tests/jsonschema-suite \
 
 all: $(KIPLAN) $(TEST_BINS)
 
-$(BUILD)/%.o: %.c lib/kiplan.h $(wildcard lib/*.h) $(wildcard cmd/*.h) \
-		$(wildcard tests/unit/*.h)
+$(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 # The schema is compiled into the binary: kiplan needs no installed file.
 $(BUILD)/gen/schema_builtin.c: schema/kiplan-1.schema.yaml schema/embed.sh
@@ -68,7 +70,7 @@ $(BUILD)/gen/schema_builtin.c: schema/kiplan-1.schema.yaml schema/embed.sh
 	sh schema/embed.sh kp_schema_text $< > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/gen/schema_builtin.o: $(BUILD)/gen/schema_builtin.c
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(LIBKIPLAN): $(LIB_OBJ)
 	rm -f $@
@@ -130,7 +132,7 @@ demo-run: $(KIPLAN)
 	@sh tests/demo.sh $(KIPLAN)
 
 lint: $(KIPLAN)
-	clang-format --dry-run -Werror lib/*.c lib/*.h cmd/*.c cmd/*.h
+	clang-format --dry-run -Werror lib/*.h lib/*/*.[ch] cmd/*.[ch]
 	cppcheck -q --error-exitcode=1 --std=c11 --inline-suppr -Ilib lib cmd
 	$(CC) $(KP_CFLAGS) -Werror $(PKG_CFLAGS) -fsyntax-only -x c lib/kiplan.h
 	for m in $(MAN); do mandoc -Tlint -Wwarning $$m || exit 1; done
@@ -154,3 +156,7 @@ uninstall:
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-fuzz
+
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) \
+	$(BUILD)/tests/suite/jsonschema_suite.d $(BUILD)/tests/suite/yaml_suite.d \
+	$(BUILD)/tests/fuzz/fuzz_plan.d $(BUILD)/tests/fuzz/driver.d

@@ -10,7 +10,7 @@
 
 #include "harness.h"
 #include "kiplan.h"
-#include "pdf.h"
+#include "render/pdf.h"
 
 /* The PDF written to a temporary file; its name in path[]. */
 struct pdfout {

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "kiplan.h"
-#include "export.h"
+#include "jsonw.h"
 #include "banned.h"
 
 /* ------------------------------------------------------------------ */

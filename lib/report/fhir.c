@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "kiplan.h"
-#include "export.h"
+#include "jsonw.h"
 #include "banned.h"
 
 #define EXT "https://kiplan.example/fhir/StructureDefinition/"
