@@ -6,13 +6,14 @@
 #define KP_CMD_H
 
 #include "kiplan.h"
+#include "i18n.h"
 
 /* Exit status, documented in kiplan(1), EXIT STATUS. */
 enum {
-	KP_EXIT_OK = 0,		/* success; nothing to report */
-	KP_EXIT_FINDINGS = 1,	/* a plan has errors (or: something is overdue) */
-	KP_EXIT_USAGE = 2,	/* bad options or arguments */
-	KP_EXIT_ERROR = 3	/* system, I/O, YAML or git failure */
+	KP_EXIT_OK = 0,	      /* success; nothing to report */
+	KP_EXIT_FINDINGS = 1, /* a plan has errors (or: something is overdue) */
+	KP_EXIT_USAGE = 2,    /* bad options or arguments */
+	KP_EXIT_ERROR = 3     /* system, I/O, YAML or git failure */
 };
 
 int cmd_validate(int argc, char **argv);

@@ -21,30 +21,32 @@
 #include "banned.h"
 
 static const char usage_str[] =
-    "usage: kiplan due [--today DATE] [--within DAYS] [--overdue]\n"
-    "                  [--coordinator NAME] [--by ansvarlig|koordinator]\n"
-    "                  [--format text|tsv|json|ics] [--draft-days DAYS]\n"
-    "                  [--redact] [--no-cache] [--jobs N] [PATH...]\n"
-    "\n"
-    "List follow-up meetings, deadlines of actions and drafts' first\n"
-    "meetings that are overdue or fall due within DAYS (default 14).\n"
-    "Without PATH, the plans of the plan repository.\n"
-    "\n"
-    "  --today DATE        count from DATE (YYYY-MM-DD), not today\n"
-    "  --within DAYS       list what falls due in DAYS days (default 14)\n"
-    "  --overdue           list only what is overdue\n"
-    "  --coordinator NAME  only the plans of this coordinator\n"
-    "  --by WHO            one worklist per responsible party or coordinator\n"
-    "  --format FORMAT     text (default), tsv, json or ics (iCalendar)\n"
-    "  --draft-days DAYS   a draft's first meeting is due DAYS days after\n"
-    "                      its consent (default: the repository's\n"
-    "                      due.kladde-dage; off when unset)\n"
-    "  --redact            leave out the citizens' names\n"
-    "  --no-cache          neither read nor write the cache\n"
-    "  --jobs N            parse with N threads (default: CPUs, at most 8)\n"
-    "\n"
-    "Exit status: 0 nothing overdue, 1 something overdue, 2 usage,\n"
-    "3 a plan could not be read (and nothing is overdue).\n";
+	"usage: kiplan due [--today DATE] [--within DAYS] [--overdue]\n"
+	"                  [--coordinator NAME] [--by ansvarlig|koordinator]\n"
+	"                  [--format text|tsv|json|ics] [--draft-days DAYS]\n"
+	"                  [--redact] [--no-cache] [--jobs N] [PATH...]\n"
+	"\n"
+	"List follow-up meetings, deadlines of actions and drafts' first\n"
+	"meetings that are overdue or fall due within DAYS (default 14).\n"
+	"Without PATH, the plans of the plan repository.\n"
+	"\n"
+	"  --today DATE        count from DATE (YYYY-MM-DD), not today\n"
+	"  --within DAYS       list what falls due in DAYS days (default 14)\n"
+	"  --overdue           list only what is overdue\n"
+	"  --coordinator NAME  only the plans of this coordinator\n"
+	"  --by WHO            one worklist per responsible party or "
+	"coordinator\n"
+	"  --format FORMAT     text (default), tsv, json or ics (iCalendar)\n"
+	"  --draft-days DAYS   a draft's first meeting is due DAYS days after\n"
+	"                      its consent (default: the repository's\n"
+	"                      due.kladde-dage; off when unset)\n"
+	"  --redact            leave out the citizens' names\n"
+	"  --no-cache          neither read nor write the cache\n"
+	"  --jobs N            parse with N threads (default: CPUs, at most "
+	"8)\n"
+	"\n"
+	"Exit status: 0 nothing overdue, 1 something overdue, 2 usage,\n"
+	"3 a plan could not be read (and nothing is overdue).\n";
 
 enum format { FMT_TEXT, FMT_TSV, FMT_JSON, FMT_ICS };
 
@@ -80,8 +82,6 @@ struct run {
 	int full;   /* $KIPLAN_FULL_LOAD: no fast path */
 	int failed; /* a plan could not be read or understood */
 };
-
-
 
 static void parse_slot(struct slot *s, int draft_days, int full,
 		       struct kp_buf *data)
@@ -286,18 +286,19 @@ static unsigned long long cache_key(int draft_days, char **paths, int n)
 int cmd_due(int argc, char **argv)
 {
 	static const struct option lo[] = {
-	    {"help", no_argument, NULL, 'h'},
-	    {"today", required_argument, NULL, 't'},
-	    {"within", required_argument, NULL, 'w'},
-	    {"overdue", no_argument, NULL, 'o'},
-	    {"coordinator", required_argument, NULL, 'c'},
-	    {"by", required_argument, NULL, 'b'},
-	    {"format", required_argument, NULL, 'f'},
-	    {"draft-days", required_argument, NULL, 'd'},
-	    {"redact", no_argument, NULL, 'r'},
-	    {"no-cache", no_argument, NULL, 'n'},
-	    {"jobs", required_argument, NULL, 'j'},
-	    {NULL, 0, NULL, 0}};
+		{ "help", no_argument, NULL, 'h' },
+		{ "today", required_argument, NULL, 't' },
+		{ "within", required_argument, NULL, 'w' },
+		{ "overdue", no_argument, NULL, 'o' },
+		{ "coordinator", required_argument, NULL, 'c' },
+		{ "by", required_argument, NULL, 'b' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "draft-days", required_argument, NULL, 'd' },
+		{ "redact", no_argument, NULL, 'r' },
+		{ "no-cache", no_argument, NULL, 'n' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
 	struct kp_error err = KP_ERROR_INIT;
 	struct kp_buf out = KP_BUF_INIT;
 	const char *today_arg = NULL;
@@ -362,9 +363,9 @@ int cmd_due(int argc, char **argv)
 			break;
 		case 'd':
 			if (parse_days(&draft_days, optarg) < 0) {
-				cmd_warn(
-				    "--draft-days: not a number of days: '%s'",
-				    optarg);
+				cmd_warn("--draft-days: not a number of days: "
+					 "'%s'",
+					 optarg);
 				goto usage;
 			}
 			have_draft_days = 1;
@@ -439,7 +440,7 @@ int cmd_due(int argc, char **argv)
 	}
 	if (!no_cache) {
 		unsigned long long key =
-		    cache_key(r->opts.draft_days, argv, argc);
+			cache_key(r->opts.draft_days, argv, argc);
 
 		cache_path = kp_due_cache_path(argc ? NULL : gitdir, key);
 		/* An unusable cache only makes kiplan slower. */
@@ -471,8 +472,8 @@ int cmd_due(int argc, char **argv)
 		break;
 	case FMT_ICS:
 		stamp = today_arg || getenv("KIPLAN_TODAY")
-			    ? (long long)kp_date_days(r->opts.today) * 86400
-			    : (long long)time(NULL);
+				? (long long)kp_date_days(r->opts.today) * 86400
+				: (long long)time(NULL);
 		kp_due_write_ics(&out, &r->kept, &r->opts, stamp, redact);
 		break;
 	}

@@ -19,22 +19,27 @@
 #include "banned.h"
 
 static const char usage_str[] =
-    "usage: kiplan export [--format json|jsonl|csv|fhir] [--excel] [--redact]\n"
-    "                     [--valid-only] [--today DATE] [-o FILE] [PATH...]\n"
-    "\n"
-    "Export plans: json (an array), jsonl (one plan per line), csv (one\n"
-    "row per plan) or fhir (a FHIR R4 Bundle).  Without PATH, the plans of\n"
-    "the plan repository.\n"
-    "\n"
-    "  --format FORMAT  json (default), jsonl, csv or fhir\n"
-    "  --excel          CSV for Danish Excel: ';', a byte order mark, CRLF\n"
-    "  --redact         leave out CPR numbers and telephone numbers\n"
-    "  --valid-only     leave out plans with errors (still listed on stderr)\n"
-    "  --today DATE     count overdue days from DATE (YYYY-MM-DD)\n"
-    "  -o FILE          write to FILE (atomically) instead of stdout\n"
-    "\n"
-    "Exit status: 0 ok, 1 a plan has errors, 2 usage, 3 a file could not\n"
-    "be read or written.\n";
+	"usage: kiplan export [--format json|jsonl|csv|fhir] [--excel] "
+	"[--redact]\n"
+	"                     [--valid-only] [--today DATE] [-o FILE] "
+	"[PATH...]\n"
+	"\n"
+	"Export plans: json (an array), jsonl (one plan per line), csv (one\n"
+	"row per plan) or fhir (a FHIR R4 Bundle).  Without PATH, the plans "
+	"of\n"
+	"the plan repository.\n"
+	"\n"
+	"  --format FORMAT  json (default), jsonl, csv or fhir\n"
+	"  --excel          CSV for Danish Excel: ';', a byte order mark, "
+	"CRLF\n"
+	"  --redact         leave out CPR numbers and telephone numbers\n"
+	"  --valid-only     leave out plans with errors (still listed on "
+	"stderr)\n"
+	"  --today DATE     count overdue days from DATE (YYYY-MM-DD)\n"
+	"  -o FILE          write to FILE (atomically) instead of stdout\n"
+	"\n"
+	"Exit status: 0 ok, 1 a plan has errors, 2 usage, 3 a file could not\n"
+	"be read or written.\n";
 
 #define FLUSH_AT 65536
 #define BATCH 1024
@@ -73,7 +78,6 @@ struct run {
 	int invalid; /* a plan had errors */
 	int failed;  /* a file could not be read or written */
 };
-
 
 static void drain(struct run *r, int all)
 {
@@ -235,13 +239,14 @@ static int on_file(const char *path, const struct kp_error *problem,
 int cmd_export(int argc, char **argv)
 {
 	static const struct option lo[] = {
-	    {"help", no_argument, NULL, 'h'},
-	    {"format", required_argument, NULL, 'f'},
-	    {"excel", no_argument, NULL, 'x'},
-	    {"redact", no_argument, NULL, 'r'},
-	    {"valid-only", no_argument, NULL, 'v'},
-	    {"today", required_argument, NULL, 't'},
-	    {NULL, 0, NULL, 0}};
+		{ "help", no_argument, NULL, 'h' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "excel", no_argument, NULL, 'x' },
+		{ "redact", no_argument, NULL, 'r' },
+		{ "valid-only", no_argument, NULL, 'v' },
+		{ "today", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 }
+	};
 	struct kp_error err = KP_ERROR_INIT;
 	struct kp_schema *schema = NULL;
 	struct kp_repo *repo = NULL;

@@ -12,7 +12,8 @@ static const char usage_str[] =
 	"usage: kiplan init [--schema FILE] [DIR]\n"
 	"\n"
 	"Create a plan repository in DIR (default: the current directory): a\n"
-	"git repository, private (0700), whose first commit records the schema\n"
+	"git repository, private (0700), whose first commit records the "
+	"schema\n"
 	"in use (.kiplan/schema.yaml), the settings (.kiplan/config) and a\n"
 	".gitignore for outbox/.  On a plan repository nothing is changed.\n"
 	"\n"
@@ -21,11 +22,10 @@ static const char usage_str[] =
 
 int cmd_init(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "schema", required_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const struct option lo[] = { { "help", no_argument, NULL, 'h' },
+					    { "schema", required_argument, NULL,
+					      's' },
+					    { NULL, 0, NULL, 0 } };
 	struct kp_error err = KP_ERROR_INIT;
 	struct kp_buf text = KP_BUF_INIT;
 	struct kp_schema *schema = NULL;
@@ -35,15 +35,9 @@ int cmd_init(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1)
 		switch (c) {
-		case 'h':
-			fputs(usage_str, stdout);
-			return KP_EXIT_OK;
-		case 's':
-			schema_path = optarg;
-			break;
-		default:
-			fputs(usage_str, stderr);
-			return KP_EXIT_USAGE;
+		case 'h': fputs(usage_str, stdout); return KP_EXIT_OK;
+		case 's': schema_path = optarg; break;
+		default: fputs(usage_str, stderr); return KP_EXIT_USAGE;
 		}
 	argc -= optind;
 	argv += optind;
@@ -63,17 +57,19 @@ int cmd_init(int argc, char **argv)
 			goto done;
 		}
 	}
-	error = kp_repo_init(&repo, &created, dir, schema_path ? text.buf : NULL,
-			     text.len, &err);
+	error = kp_repo_init(&repo, &created, dir,
+			     schema_path ? text.buf : NULL, text.len, &err);
 	if (error < 0) {
 		cmd_report(&err);
 		rc = KP_EXIT_ERROR;
 		goto done;
 	}
 	if (created)
-		printf("Created a plan repository in %s\n", kp_repo_workdir(repo));
+		printf("Created a plan repository in %s\n",
+		       kp_repo_workdir(repo));
 	else
-		printf("%s is already a plan repository\n", kp_repo_workdir(repo));
+		printf("%s is already a plan repository\n",
+		       kp_repo_workdir(repo));
 done:
 	kp_repo_free(repo);
 	kp_schema_free(schema);

@@ -6,6 +6,7 @@
  * command's name.  Each command lives in cmd/<name>.c.
  */
 #include <errno.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,35 +21,41 @@ static const struct kp_cmd {
 	const char *summary;
 } cmds[] = {
 	{ "init", cmd_init, "create a plan repository (git, private)" },
-	{ "new", cmd_new, "create a draft plan from the template of Bilag 1 and commit it" },
-	{ "validate", cmd_validate, "check plans against the schema and the guideline's rules" },
-	{ "render", cmd_render, "render a plan as HTML or PDF, as the parties receive it" },
+	{ "new", cmd_new,
+	  "create a draft plan from the template of Bilag 1 and commit it" },
+	{ "validate", cmd_validate,
+	  "check plans against the schema and the guideline's rules" },
+	{ "render", cmd_render,
+	  "render a plan as HTML or PDF, as the parties receive it" },
 	{ "send", cmd_send, "record sending a plan revision to its parties" },
 	{ "log", cmd_log, "show the audit trail of one plan" },
 	{ "show", cmd_show, "print a plan as it was at a revision (PLAN@REV)" },
-	{ "due", cmd_due, "list follow-ups and deadlines that are due (for cron)" },
+	{ "due", cmd_due,
+	  "list follow-ups and deadlines that are due (for cron)" },
 	{ "export", cmd_export, "export plans as JSON, CSV or FHIR" },
 };
 
-static const char usage_str[] =
-	"usage: kiplan [-C DIR] COMMAND [ARGS...]\n"
-	"       kiplan help COMMAND\n"
-	"       kiplan --version\n";
+static const char usage_str[] = "usage: kiplan [-C DIR] COMMAND [ARGS...]\n"
+				"       kiplan help COMMAND\n"
+				"       kiplan --version\n";
 
 static void print_commands(FILE *out)
 {
 	size_t i;
 
 	fputs(usage_str, out);
-	fputs("\nKoordinerende indsatsplaner (KI-plans) as plain-text files.\n\n"
-	      "Commands:\n", out);
+	fputs("\nKoordinerende indsatsplaner (KI-plans) as plain-text "
+	      "files.\n\n"
+	      "Commands:\n",
+	      out);
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(out, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
 	fputs("\nOptions:\n"
 	      "  -C DIR     run as if kiplan was started in DIR\n"
 	      "  -h, --help show this help\n"
 	      "  --version  show the version\n"
-	      "\nSee 'kiplan help COMMAND' and kiplan(1).\n", out);
+	      "\nSee 'kiplan help COMMAND' and kiplan(1).\n",
+	      out);
 }
 
 static const struct kp_cmd *find_cmd(const char *name)
@@ -78,14 +85,33 @@ static int run(const struct kp_cmd *cmd, int argc, char **argv)
 	return finish(cmd->fn(argc, argv));
 }
 
+/*
+ * Messages follow the user's language; nothing else does.  Only LC_CTYPE
+ * (the character set gettext converts to) and LC_MESSAGES come from the
+ * environment: LC_NUMERIC would put decimal commas into JSON, and
+ * LC_TIME and LC_COLLATE would make output depend on the machine.
+ */
+static void setup_locale(void)
+{
+	const char *dir = getenv("KIPLAN_LOCALEDIR");
+
+	setlocale(LC_CTYPE, "");
+	setlocale(LC_MESSAGES, "");
+	bindtextdomain(KP_TEXTDOMAIN, dir && *dir ? dir : KP_LOCALEDIR);
+	bind_textdomain_codeset(KP_TEXTDOMAIN, "UTF-8");
+}
+
 int main(int argc, char **argv)
 {
 	const struct kp_cmd *cmd;
 
+	setup_locale();
+
 	argc--;
 	argv++;
 	while (argc > 0 && argv[0][0] == '-') {
-		if (strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "--help") == 0) {
+		if (strcmp(argv[0], "-h") == 0 ||
+		    strcmp(argv[0], "--help") == 0) {
 			print_commands(stdout);
 			return finish(KP_EXIT_OK);
 		} else if (strcmp(argv[0], "--version") == 0) {
@@ -123,7 +149,8 @@ int main(int argc, char **argv)
 			return finish(KP_EXIT_OK);
 		}
 		if (!(cmd = find_cmd(argv[1]))) {
-			cmd_warn("'%s' is not a kiplan command; see 'kiplan help'",
+			cmd_warn("'%s' is not a kiplan command; see 'kiplan "
+				 "help'",
 				 argv[1]);
 			return KP_EXIT_USAGE;
 		}
@@ -133,7 +160,8 @@ int main(int argc, char **argv)
 		return run(cmd, 2, hargv);
 	}
 	if (!(cmd = find_cmd(argv[0]))) {
-		cmd_warn("'%s' is not a kiplan command; see 'kiplan help'", argv[0]);
+		cmd_warn("'%s' is not a kiplan command; see 'kiplan help'",
+			 argv[0]);
 		return KP_EXIT_USAGE;
 	}
 	return run(cmd, argc, argv);

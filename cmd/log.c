@@ -13,7 +13,8 @@
 static const char usage_str[] =
 	"usage: kiplan log [--format text|json] PLAN\n"
 	"\n"
-	"Show the revisions of PLAN, newest first: revision number, commit id,\n"
+	"Show the revisions of PLAN, newest first: revision number, commit "
+	"id,\n"
 	"date, author, message and recipients.  A revision sent again later\n"
 	"lists those sendings too.  JSON: an array, one object per revision.\n"
 	"\n"
@@ -25,15 +26,17 @@ static void format_time(char *out, size_t size, long long t, int offset,
 			int iso)
 {
 	long long local = t + (long long)offset * 60;
-	long long days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+	long long days =
+		local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
 	long long secs = local - days * 86400;
 	struct kp_date d = kp_date_from_days((long)days);
 	char date[11];
 	int off = offset < 0 ? -offset : offset;
 
 	kp_date_format(date, d);
-	snprintf(out, size, iso ? "%sT%02lld:%02lld:%02lld%c%02d:%02d"
-				: "%s %02lld:%02lld:%02lld %c%02d%02d",
+	snprintf(out, size,
+		 iso ? "%sT%02lld:%02lld:%02lld%c%02d:%02d"
+		     : "%s %02lld:%02lld:%02lld %c%02d%02d",
 		 date, secs / 3600, secs / 60 % 60, secs % 60,
 		 offset < 0 ? '-' : '+', off / 60, off % 60);
 }
@@ -70,8 +73,7 @@ static void message_text(struct kp_buf *out, const char *msg)
 		kp_buf_setlen(out, out->len - 1);
 }
 
-static void text_entry(struct kp_buf *b, const struct kp_revision *r,
-		       int sub)
+static void text_entry(struct kp_buf *b, const struct kp_revision *r, int sub)
 {
 	struct kp_buf m = KP_BUF_INIT;
 	const char *ind = sub ? "        " : "    ";
@@ -99,7 +101,8 @@ static void text_entry(struct kp_buf *b, const struct kp_revision *r,
 	}
 	for (i = 0; i < r->nrecipients; i++) {
 		kp_buf_addf(b, "%ssent to: ", ind);
-		kp_buf_add_escaped(b, r->recipients[i], strlen(r->recipients[i]));
+		kp_buf_add_escaped(b, r->recipients[i],
+				   strlen(r->recipients[i]));
 		kp_buf_addch(b, '\n');
 	}
 	kp_buf_release(&m);
@@ -137,11 +140,10 @@ static void json_entry(struct kp_buf *b, const struct kp_revision *r)
 
 int cmd_log(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const struct option lo[] = { { "help", no_argument, NULL, 'h' },
+					    { "format", required_argument, NULL,
+					      'f' },
+					    { NULL, 0, NULL, 0 } };
 	struct kp_error err = KP_ERROR_INIT;
 	struct kp_repo *repo = NULL;
 	struct kp_history h = KP_HISTORY_INIT;
@@ -152,9 +154,7 @@ int cmd_log(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1)
 		switch (c) {
-		case 'h':
-			fputs(usage_str, stdout);
-			return KP_EXIT_OK;
+		case 'h': fputs(usage_str, stdout); return KP_EXIT_OK;
 		case 'f':
 			if (strcmp(optarg, "json") == 0) {
 				json = 1;
@@ -167,9 +167,7 @@ int cmd_log(int argc, char **argv)
 			cmd_warn("unknown format '%s' (text or json)", optarg);
 			fputs(usage_str, stderr);
 			return KP_EXIT_USAGE;
-		default:
-			fputs(usage_str, stderr);
-			return KP_EXIT_USAGE;
+		default: fputs(usage_str, stderr); return KP_EXIT_USAGE;
 		}
 	if (optind + 1 != argc) {
 		fputs(usage_str, stderr);
@@ -177,7 +175,8 @@ int cmd_log(int argc, char **argv)
 	}
 	if ((rc = cmd_repo_open(&repo)) != KP_EXIT_OK)
 		goto done;
-	if ((error = kp_repo_plan_path(&rel, repo, argv[optind], 0, &err)) < 0 ||
+	if ((error = kp_repo_plan_path(&rel, repo, argv[optind], 0, &err)) <
+		    0 ||
 	    (error = kp_repo_history(&h, repo, rel, &err)) < 0) {
 		cmd_report(&err);
 		rc = cmd_exit_for(error);

@@ -18,13 +18,16 @@
 static const char usage_str[] =
 	"usage: kiplan new [--navn NAME] [--cpr CPR] [--adresse ADDRESS]\n"
 	"                  [--telefon PHONE] [--email EMAIL]\n"
-	"                  [--koordinator-navn NAME] [--koordinator-stilling TITLE]\n"
+	"                  [--koordinator-navn NAME] [--koordinator-stilling "
+	"TITLE]\n"
 	"                  [--koordinator-organisation ORG]\n"
-	"                  [--koordinator-telefon PHONE] [--koordinator-email EMAIL]\n"
+	"                  [--koordinator-telefon PHONE] [--koordinator-email "
+	"EMAIL]\n"
 	"                  [--moede-dato DATE] [--set KEY.PATH=VALUE]...\n"
 	"                  [--from FILE|-] [--edit] [-m MESSAGE]...\n"
 	"\n"
-	"Create a draft (status: kladde) from the template of Bilag 1 with the\n"
+	"Create a draft (status: kladde) from the template of Bilag 1 with "
+	"the\n"
 	"next free id ki-YYYY-NNNN, validate it, write <id>.md (0600), commit\n"
 	"it, and print its path.  An invalid draft is not written (exit 1).\n"
 	"\n"
@@ -55,12 +58,12 @@ static const struct {
 	{ "moede-dato", "moede.dato" },
 };
 #define NFIELD_OPTS (sizeof(field_opts) / sizeof(field_opts[0]))
-#define SET_LINE 1000000u	/* marks --set values for typing */
+#define SET_LINE 1000000u /* marks --set values for typing */
 
 struct setting {
 	char *path;
 	const char *value;
-	int typed;		/* --set: typed by the schema */
+	int typed; /* --set: typed by the schema */
 	struct kp_node *node;
 };
 
@@ -98,20 +101,21 @@ static struct kp_node *step(struct kp_doc *doc, struct kp_node *cur,
 		if (ix < cur->v.seq.len)
 			return cur->v.seq.items[ix];
 		if (ix == cur->v.seq.len) {
-			struct kp_node *n = kp_node_new(doc, seq_next ? KP_SEQ
-								 : KP_MAP, 0, 0);
+			struct kp_node *n = kp_node_new(
+				doc, seq_next ? KP_SEQ : KP_MAP, 0, 0);
 
 			kp_node_append(doc, cur, n);
 			return n;
 		}
 	}
 	cmd_warn("cannot set '%s': '%s' is not a field there (list items are "
-		 "numbered from 0, in order)", path, seg);
+		 "numbered from 0, in order)",
+		 path, seg);
 	return NULL;
 }
 
-static int set_path(struct kp_doc *doc, struct kp_node *root,
-		    const char *path, struct kp_node *val)
+static int set_path(struct kp_doc *doc, struct kp_node *root, const char *path,
+		    struct kp_node *val)
 {
 	char *copy = kp_xstrdup(path), *seg = copy, *dot;
 	struct kp_node *cur = root;
@@ -151,7 +155,8 @@ static int set_path(struct kp_doc *doc, struct kp_node *root,
 			cur->v.seq.items[ix] = val;
 		rc = 0;
 	} else {
-		cmd_warn("cannot set '%s': '%s' is not a field there", path, seg);
+		cmd_warn("cannot set '%s': '%s' is not a field there", path,
+			 seg);
 	}
 done:
 	free(copy);
@@ -205,7 +210,8 @@ static void type_settings(struct kp_doc *doc, struct kp_node *root,
 
 		if (strcmp(p->key, "kiplan") && strcmp(p->key, "id") &&
 		    strcmp(p->key, "status"))
-			kp_node_put(doc, inst, p->key, p->keylen, 0, 0, p->value);
+			kp_node_put(doc, inst, p->key, p->keylen, 0, 0,
+				    p->value);
 	}
 	kp_schema_validate(schema, inst, &f);
 	for (i = 0; i < n; i++) {
@@ -216,8 +222,8 @@ static void type_settings(struct kp_doc *doc, struct kp_node *root,
 		for (j = 0; j < f.len; j++)
 			if (f.v[j].line == nd->line) {
 				nd->type = KP_STR;
-				nd->v.str.ptr = kp_doc_strndup(doc, s[i].value,
-							       strlen(s[i].value));
+				nd->v.str.ptr = kp_doc_strndup(
+					doc, s[i].value, strlen(s[i].value));
 				nd->v.str.len = strlen(s[i].value);
 				break;
 			}
@@ -371,18 +377,10 @@ int cmd_new(int argc, char **argv)
 	body = kp_xcalloc((size_t)argc + 1, sizeof(*body));
 	while ((c = getopt_long(argc, argv, "hm:", lo, NULL)) != -1) {
 		switch (c) {
-		case 'h':
-			fputs(usage_str, stdout);
-			goto done;
-		case 'm':
-			body[nbody++] = optarg;
-			continue;
-		case 'f':
-			from_path = optarg;
-			continue;
-		case 'e':
-			edit = 1;
-			continue;
+		case 'h': fputs(usage_str, stdout); goto done;
+		case 'm': body[nbody++] = optarg; continue;
+		case 'f': from_path = optarg; continue;
+		case 'e': edit = 1; continue;
 		case 's': {
 			const char *eq = strchr(optarg, '=');
 
@@ -393,15 +391,16 @@ int cmd_new(int argc, char **argv)
 				rc = KP_EXIT_USAGE;
 				goto done;
 			}
-			sets[nsets].path = kp_xstrndup(optarg,
-						       (size_t)(eq - optarg));
+			sets[nsets].path =
+				kp_xstrndup(optarg, (size_t)(eq - optarg));
 			sets[nsets].value = eq + 1;
 			sets[nsets++].typed = 1;
 			continue;
 		}
 		default:
 			if (c >= 256 && c < 256 + (int)NFIELD_OPTS) {
-				sets[nsets].path = kp_xstrdup(field_opts[c - 256].path);
+				sets[nsets].path =
+					kp_xstrdup(field_opts[c - 256].path);
 				sets[nsets++].value = optarg;
 				continue;
 			}
@@ -437,15 +436,17 @@ int cmd_new(int argc, char **argv)
 		}
 		fr = kp_doc_root(from);
 		for (i = 0; i < fr->v.map.len; i++)
-			kp_node_put(fields, root, fr->v.map.pairs[i].key,
-				    fr->v.map.pairs[i].keylen,
-				    fr->v.map.pairs[i].line, fr->v.map.pairs[i].col,
-				    kp_node_copy(fields, fr->v.map.pairs[i].value));
+			kp_node_put(
+				fields, root, fr->v.map.pairs[i].key,
+				fr->v.map.pairs[i].keylen,
+				fr->v.map.pairs[i].line, fr->v.map.pairs[i].col,
+				kp_node_copy(fields, fr->v.map.pairs[i].value));
 	}
 	for (i = 0; i < nsets; i++) {
 		struct setting *s = &sets[i];
 
-		s->node = s->typed ? typed_node(fields, s->value, SET_LINE + (unsigned)i)
+		s->node = s->typed ? typed_node(fields, s->value,
+						SET_LINE + (unsigned)i)
 				   : kp_node_new_str(fields, s->value,
 						     strlen(s->value),
 						     SET_LINE + (unsigned)i, 1);
@@ -488,7 +489,8 @@ int cmd_new(int argc, char **argv)
 	if (edit) {
 		/* The draft waits in .git while it is edited; its id stays
 		 * reserved (kp_repo_next_id looks there). */
-		kp_buf_addf(&editpath, "%s/.git/kiplan-edit", kp_repo_workdir(repo));
+		kp_buf_addf(&editpath, "%s/.git/kiplan-edit",
+			    kp_repo_workdir(repo));
 		if (mkdir(editpath.buf, 0700) < 0 && errno != EEXIST) {
 			cmd_warn("cannot create %s: %s", editpath.buf,
 				 strerror(errno));
@@ -518,7 +520,8 @@ int cmd_new(int argc, char **argv)
 			goto done;
 		}
 		if (!draft_valid(rel, &text, schema, &rc)) {
-			cmd_warn("%s: not valid; nothing committed; your text is kept in %s",
+			cmd_warn("%s: not valid; nothing committed; your text "
+				 "is kept in %s",
 				 rel, editpath.buf);
 			goto done;
 		}
@@ -539,8 +542,8 @@ int cmd_new(int argc, char **argv)
 	{
 		struct kp_buf m = KP_BUF_INIT;
 
-		error = kp_repo_message(&m, msg.buf, body, nbody, id, 1, NULL, 0,
-					&err);
+		error = kp_repo_message(&m, msg.buf, body, nbody, id, 1, NULL,
+					0, &err);
 		kp_buf_release(&msg);
 		msg = m;
 	}

@@ -11,21 +11,22 @@
 #include "banned.h"
 
 static const char usage_str[] =
-    "usage: kiplan render [--format html|pdf] [-o FILE] [--redact] [--force]\n"
-    "                     [--schema FILE] PLAN[@REV]\n"
-    "\n"
-    "Render a plan, or one of its revisions, as the guideline's form.\n"
-    "\n"
-    "  --format html|pdf    output format (default: from -o, else html)\n"
-    "  -o, --output FILE    write to FILE (atomically) instead of stdout\n"
-    "  --redact             hide the CPR number's last four digits and\n"
-    "                       the telephone numbers\n"
-    "  --force              render a plan that has errors, marked invalid\n"
-    "  --schema FILE        labels from FILE instead of the repository's\n"
-    "                       or the built-in schema\n"
-    "  -h, --help           show this help\n"
-    "\n"
-    "Exit status: 0 rendered, 1 the plan has errors, 2 usage, 3 failure.\n";
+	"usage: kiplan render [--format html|pdf] [-o FILE] [--redact] "
+	"[--force]\n"
+	"                     [--schema FILE] PLAN[@REV]\n"
+	"\n"
+	"Render a plan, or one of its revisions, as the guideline's form.\n"
+	"\n"
+	"  --format html|pdf    output format (default: from -o, else html)\n"
+	"  -o, --output FILE    write to FILE (atomically) instead of stdout\n"
+	"  --redact             hide the CPR number's last four digits and\n"
+	"                       the telephone numbers\n"
+	"  --force              render a plan that has errors, marked invalid\n"
+	"  --schema FILE        labels from FILE instead of the repository's\n"
+	"                       or the built-in schema\n"
+	"  -h, --help           show this help\n"
+	"\n"
+	"Exit status: 0 rendered, 1 the plan has errors, 2 usage, 3 failure.\n";
 
 static const char *format_of(const char *path)
 {
@@ -82,13 +83,14 @@ static void report_findings(const char *name, const struct kp_findings *f)
 int cmd_render(int argc, char **argv)
 {
 	static const struct option lo[] = {
-	    {"help", no_argument, NULL, 'h'},
-	    {"format", required_argument, NULL, 'f'},
-	    {"output", required_argument, NULL, 'o'},
-	    {"redact", no_argument, NULL, 'r'},
-	    {"force", no_argument, NULL, 'F'},
-	    {"schema", required_argument, NULL, 's'},
-	    {NULL, 0, NULL, 0}};
+		{ "help", no_argument, NULL, 'h' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "redact", no_argument, NULL, 'r' },
+		{ "force", no_argument, NULL, 'F' },
+		{ "schema", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 }
+	};
 	struct kp_error err = KP_ERROR_INIT;
 	struct kp_findings f = KP_FINDINGS_INIT;
 	struct kp_render_opts opts;

@@ -15,7 +15,8 @@ int cmd_repo_open(struct kp_repo **out)
 
 	if (error == KP_ENOTFOUND) {
 		cmd_report(&err);
-		cmd_warn("not in a plan repository; create one with 'kiplan init', "
+		cmd_warn("not in a plan repository; create one with 'kiplan "
+			 "init', "
 			 "or use -C DIR or KIPLAN_DIR");
 		return KP_EXIT_ERROR;
 	}

@@ -19,9 +19,11 @@ static const char usage_str[] =
 	"usage: kiplan send [--to RECIPIENT]... [-m MESSAGE]... [--strict]\n"
 	"                   [--no-outbox] PLAN\n"
 	"\n"
-	"Validate PLAN (not a draft) and commit it as a new revision (or, when it is\n"
+	"Validate PLAN (not a draft) and commit it as a new revision (or, when "
+	"it is\n"
 	"unchanged since its last revision, record the sending of that\n"
-	"revision) with one Sendt-til trailer per recipient.  Refused (exit 1,\n"
+	"revision) with one Sendt-til trailer per recipient.  Refused (exit "
+	"1,\n"
 	"no commit): a plan with errors, without consent or with consent\n"
 	"withdrawn, and a relative as recipient without samtykke.paaroerende.\n"
 	"The rendered revision goes to outbox/<id>-r<N>.html and .pdf.\n"
@@ -73,11 +75,14 @@ static int add_citizen(struct rlist *l, const struct kp_node *root)
 		cmd_warn("the plan names no citizen (borger.navn)");
 		return -1;
 	}
-	for (i = 0; !email && dl && dl->type == KP_SEQ && i < dl->v.seq.len; i++) {
-		const char *r = kp_node_str(kp_map_get(dl->v.seq.items[i], "rolle"));
+	for (i = 0; !email && dl && dl->type == KP_SEQ && i < dl->v.seq.len;
+	     i++) {
+		const char *r =
+			kp_node_str(kp_map_get(dl->v.seq.items[i], "rolle"));
 
 		if (r && strcmp(r, "borger") == 0)
-			email = kp_node_str(kp_map_get(dl->v.seq.items[i], "email"));
+			email = kp_node_str(
+				kp_map_get(dl->v.seq.items[i], "email"));
 	}
 	add(l, name, email, "borger", 1);
 	return 0;
@@ -118,8 +123,10 @@ static int resolve(struct rlist *l, const struct kp_node *root,
 		struct kp_buf b = KP_BUF_INIT;
 
 		kp_buf_add_escaped(&b, want, strlen(want));
-		cmd_warn("'%s' is not a participant of the plan (give a name or "
-			 "e-mail from deltagere, 'borger' or 'alle')", b.buf);
+		cmd_warn(
+			"'%s' is not a participant of the plan (give a name or "
+			"e-mail from deltagere, 'borger' or 'alle')",
+			b.buf);
 		kp_buf_release(&b);
 		return -1;
 	}
@@ -151,7 +158,8 @@ static int write_outbox(struct kp_repo *repo, const struct kp_plan *plan,
 		kp_buf_reset(&path);
 		kp_buf_addf(&path, "%s/outbox/%s-r%u.%s", kp_repo_workdir(repo),
 			    id, src->revision, formats[i]);
-		if ((error = kp_render(&out, formats[i], plan, &opts, &err)) < 0 ||
+		if ((error = kp_render(&out, formats[i], plan, &opts, &err)) <
+			    0 ||
 		    (error = kp_write_file_atomic(path.buf, out.buf, out.len,
 						  0600, &err)) < 0) {
 			cmd_report(&err);
@@ -197,21 +205,11 @@ int cmd_send(int argc, char **argv)
 	body = kp_xcalloc((size_t)argc + 1, sizeof(*body));
 	while ((c = getopt_long(argc, argv, "hm:", lo, NULL)) != -1)
 		switch (c) {
-		case 'h':
-			fputs(usage_str, stdout);
-			goto done;
-		case 't':
-			to[nto++] = optarg;
-			break;
-		case 'm':
-			body[nbody++] = optarg;
-			break;
-		case 's':
-			strict = 1;
-			break;
-		case 'n':
-			outbox = 0;
-			break;
+		case 'h': fputs(usage_str, stdout); goto done;
+		case 't': to[nto++] = optarg; break;
+		case 'm': body[nbody++] = optarg; break;
+		case 's': strict = 1; break;
+		case 'n': outbox = 0; break;
 		default:
 			fputs(usage_str, stderr);
 			rc = KP_EXIT_USAGE;
@@ -226,12 +224,15 @@ int cmd_send(int argc, char **argv)
 		to[nto++] = "alle";
 	if ((rc = cmd_repo_open(&repo)) != KP_EXIT_OK)
 		goto done;
-	if ((error = kp_repo_plan_path(&rel, repo, argv[optind], 1, &err)) < 0 ||
+	if ((error = kp_repo_plan_path(&rel, repo, argv[optind], 1, &err)) <
+		    0 ||
 	    (error = kp_repo_schema(&schema, repo, &err)) < 0 ||
 	    (error = kp_repo_read(&text, repo, rel, &err)) < 0 ||
-	    (error = kp_plan_parse(&plan, rel, text.buf, text.len, 0, &err)) < 0) {
+	    (error = kp_plan_parse(&plan, rel, text.buf, text.len, 0, &err)) <
+		    0) {
 		cmd_report(&err);
-		rc = error == KP_EPARSE ? KP_EXIT_FINDINGS : cmd_exit_for(error);
+		rc = error == KP_EPARSE ? KP_EXIT_FINDINGS
+					: cmd_exit_for(error);
 		goto done;
 	}
 
@@ -246,25 +247,31 @@ int cmd_send(int argc, char **argv)
 	}
 	st = kp_plan_str(plan, "status");
 	if (st && strcmp(st, "kladde") == 0) {
-		cmd_warn("%s: a draft (status: kladde) is not sent; the plan is "
-			 "sent when the meeting has agreed it (status: aktiv)", rel);
+		cmd_warn(
+			"%s: a draft (status: kladde) is not sent; the plan is "
+			"sent when the meeting has agreed it (status: aktiv)",
+			rel);
 		rc = KP_EXIT_FINDINGS;
 		goto done;
 	}
 	consent = kp_map_get(plan->root, "samtykke");
 	if (!kp_node_true(kp_map_get(consent, "givet"))) {
-		cmd_warn("%s: the citizen has not given consent (samtykke.givet); "
-			 "not sent", rel);
+		cmd_warn("%s: the citizen has not given consent "
+			 "(samtykke.givet); "
+			 "not sent",
+			 rel);
 		rc = KP_EXIT_FINDINGS;
 		goto done;
 	}
 	if (kp_map_get(consent, "tilbagekaldt")) {
 		cmd_warn("%s: the citizen has withdrawn consent "
-			 "(samtykke.tilbagekaldt); not sent", rel);
+			 "(samtykke.tilbagekaldt); not sent",
+			 rel);
 		rc = KP_EXIT_FINDINGS;
 		goto done;
 	}
-	snprintf(id, sizeof(id), "%s", kp_plan_str(plan, "id") ? kp_plan_str(plan, "id") : "");
+	snprintf(id, sizeof(id), "%s",
+		 kp_plan_str(plan, "id") ? kp_plan_str(plan, "id") : "");
 
 	/* The recipients. */
 	rl = kp_xcalloc(1, sizeof(*rl));
@@ -277,12 +284,16 @@ int cmd_send(int argc, char **argv)
 	for (i = 0; i < rl->len; i++) {
 		struct kp_buf b = KP_BUF_INIT;
 
-		if (rl->v[i].rolle && strcmp(rl->v[i].rolle, "paaroerende") == 0 &&
+		if (rl->v[i].rolle &&
+		    strcmp(rl->v[i].rolle, "paaroerende") == 0 &&
 		    !kp_node_true(kp_map_get(consent, "paaroerende"))) {
-			kp_buf_add_escaped(&b, rl->v[i].name, strlen(rl->v[i].name));
-			cmd_warn("%s: %s is a relative, and the citizen has not "
-				 "consented to involve relatives "
-				 "(samtykke.paaroerende); not sent", rel, b.buf);
+			kp_buf_add_escaped(&b, rl->v[i].name,
+					   strlen(rl->v[i].name));
+			cmd_warn(
+				"%s: %s is a relative, and the citizen has not "
+				"consented to involve relatives "
+				"(samtykke.paaroerende); not sent",
+				rel, b.buf);
 			kp_buf_release(&b);
 			rc = KP_EXIT_FINDINGS;
 			goto done;
@@ -309,7 +320,8 @@ int cmd_send(int argc, char **argv)
 		}
 	changed = 1;
 	if (last) {
-		if ((error = kp_repo_blob(&old, repo, last->commit, rel, &err)) < 0)
+		if ((error = kp_repo_blob(&old, repo, last->commit, rel,
+					  &err)) < 0)
 			goto fail;
 		changed = old.len != text.len ||
 			  memcmp(old.buf, text.buf, text.len) != 0;
@@ -341,16 +353,19 @@ int cmd_send(int argc, char **argv)
 		if (changed) {
 			struct kp_history h2 = KP_HISTORY_INIT;
 
-			if (kp_repo_history(&h2, repo, rel, &err) == 0 && h2.len) {
+			if (kp_repo_history(&h2, repo, rel, &err) == 0 &&
+			    h2.len) {
 				src.time = h2.v[h2.len - 1].time;
 				src.offset = h2.v[h2.len - 1].offset;
 			}
 			kp_history_release(&h2);
 		}
 		/* Exactly the committed text of that revision. */
-		if (kp_plan_parse(&sent, rel, text.buf, text.len, 0, &err) < 0 ||
+		if (kp_plan_parse(&sent, rel, text.buf, text.len, 0, &err) <
+			    0 ||
 		    write_outbox(repo, sent, schema, &src, id) < 0) {
-			cmd_warn("the sending is recorded, but the outbox is incomplete");
+			cmd_warn("the sending is recorded, but the outbox is "
+				 "incomplete");
 			rc = KP_EXIT_ERROR;
 		}
 	}

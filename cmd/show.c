@@ -21,10 +21,8 @@ static const char usage_str[] =
 
 int cmd_show(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const struct option lo[] = { { "help", no_argument, NULL, 'h' },
+					    { NULL, 0, NULL, 0 } };
 	struct kp_error err = KP_ERROR_INIT;
 	struct kp_repo *repo = NULL;
 	struct kp_history h = KP_HISTORY_INIT;
@@ -37,12 +35,8 @@ int cmd_show(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1)
 		switch (c) {
-		case 'h':
-			fputs(usage_str, stdout);
-			return KP_EXIT_OK;
-		default:
-			fputs(usage_str, stderr);
-			return KP_EXIT_USAGE;
+		case 'h': fputs(usage_str, stdout); return KP_EXIT_OK;
+		default: fputs(usage_str, stderr); return KP_EXIT_USAGE;
 		}
 	if (optind + 1 != argc) {
 		fputs(usage_str, stderr);
@@ -75,7 +69,8 @@ int cmd_show(int argc, char **argv)
 				break;
 			}
 		if (!r) {
-			cmd_warn("%s has no revision (it was never committed)", rel);
+			cmd_warn("%s has no revision (it was never committed)",
+				 rel);
 			rc = KP_EXIT_ERROR;
 			goto done;
 		}

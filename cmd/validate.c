@@ -11,10 +11,12 @@
 #include "banned.h"
 
 static const char usage_str[] =
-	"usage: kiplan validate [--schema FILE] [--strict] [--format text|json] PATH...\n"
+	"usage: kiplan validate [--schema FILE] [--strict] [--format "
+	"text|json] PATH...\n"
 	"\n"
 	"Check plans against the schema and the guideline's rules.  PATH is a\n"
-	"plan file, a directory (every *.md below it), or - for standard input.\n"
+	"plan file, a directory (every *.md below it), or - for standard "
+	"input.\n"
 	"\n"
 	"  --schema FILE        use FILE instead of the built-in schema\n"
 	"  --strict             warnings count as errors\n"
@@ -34,11 +36,11 @@ static const char usage_str[] =
 
 struct slot {
 	char *path;
-	struct kp_error problem;	/* the walk could not read an entry */
+	struct kp_error problem; /* the walk could not read an entry */
 	int have_problem;
 	int unreadable, counted, invalid;
 	size_t errors, warnings;
-	struct kp_buf out;		/* formatted findings */
+	struct kp_buf out; /* formatted findings */
 };
 
 struct run {
@@ -49,7 +51,7 @@ struct run {
 	unsigned load_flags;
 	size_t files, invalid, errors, warnings;
 	int unreadable;
-	int first;		/* no JSON element written yet */
+	int first; /* no JSON element written yet */
 	struct slot slots[BATCH];
 	size_t n;
 };
@@ -67,7 +69,9 @@ static void emit(const struct run *r, struct slot *s, unsigned line,
 			kp_buf_addstr(b, ",\n  ");
 		kp_buf_addstr(b, "{\"file\":");
 		kp_buf_add_json(b, file, strlen(file));
-		kp_buf_addf(b, ",\"line\":%u,\"column\":%u,\"severity\":\"%s\",\"code\":",
+		kp_buf_addf(b,
+			    ",\"line\":%u,\"column\":%u,\"severity\":\"%s\","
+			    "\"code\":",
 			    line, col, kp_severity_name(sev));
 		kp_buf_add_json(b, code, strlen(code));
 		kp_buf_addstr(b, ",\"message\":");
@@ -197,15 +201,9 @@ int cmd_validate(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
-		case 'h':
-			fputs(usage_str, stdout);
-			return KP_EXIT_OK;
-		case 'S':
-			schema_path = optarg;
-			break;
-		case 's':
-			r.strict = 1;
-			break;
+		case 'h': fputs(usage_str, stdout); return KP_EXIT_OK;
+		case 'S': schema_path = optarg; break;
+		case 's': r.strict = 1; break;
 		case 'f':
 			if (strcmp(optarg, "json") == 0) {
 				r.json = 1;
@@ -215,9 +213,7 @@ int cmd_validate(int argc, char **argv)
 				return KP_EXIT_USAGE;
 			}
 			break;
-		default:
-			fputs(usage_str, stderr);
-			return KP_EXIT_USAGE;
+		default: fputs(usage_str, stderr); return KP_EXIT_USAGE;
 		}
 	}
 	argc -= optind;
@@ -245,12 +241,12 @@ int cmd_validate(int argc, char **argv)
 	if (r.json)
 		fputs(r.first ? "[]\n" : "\n]\n", stdout);
 	fprintf(stderr, "%zu %s checked: %zu %s, %zu %s; %zu invalid\n",
-		r.files, r.files == 1 ? "plan" : "plans",
-		r.errors, r.errors == 1 ? "error" : "errors",
-		r.warnings, r.warnings == 1 ? "warning" : "warnings",
-		r.invalid);
+		r.files, r.files == 1 ? "plan" : "plans", r.errors,
+		r.errors == 1 ? "error" : "errors", r.warnings,
+		r.warnings == 1 ? "warning" : "warnings", r.invalid);
 	rc = r.unreadable ? KP_EXIT_ERROR
-	     : r.invalid ? KP_EXIT_FINDINGS : KP_EXIT_OK;
+	     : r.invalid  ? KP_EXIT_FINDINGS
+			  : KP_EXIT_OK;
 	kp_schema_free(schema);
 	return rc;
 }

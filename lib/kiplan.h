@@ -37,17 +37,17 @@
 
 enum {
 	KP_OK = 0,
-	KP_EIO = -1,		/* a file could not be read or written */
-	KP_EPARSE = -2,		/* the file is not a well-formed plan */
-	KP_ELIMIT = -3,		/* a documented limit was exceeded */
-	KP_ESCHEMA = -4,	/* a schema could not be compiled */
-	KP_EGIT = -5,		/* a libgit2 operation failed */
-	KP_EUSAGE = -6,		/* a caller passed something meaningless */
-	KP_ENOTFOUND = -7,	/* a thing looked up does not exist */
-	KP_EINVALID = -8,	/* a plan has error findings */
-	KP_EEXISTS = -9,	/* a thing to be created exists already */
-	KP_ELOCKED = -10,	/* a lock could not be taken */
-	KP_ERENDER = -11	/* rendering failed */
+	KP_EIO = -1,	   /* a file could not be read or written */
+	KP_EPARSE = -2,	   /* the file is not a well-formed plan */
+	KP_ELIMIT = -3,	   /* a documented limit was exceeded */
+	KP_ESCHEMA = -4,   /* a schema could not be compiled */
+	KP_EGIT = -5,	   /* a libgit2 operation failed */
+	KP_EUSAGE = -6,	   /* a caller passed something meaningless */
+	KP_ENOTFOUND = -7, /* a thing looked up does not exist */
+	KP_EINVALID = -8,  /* a plan has error findings */
+	KP_EEXISTS = -9,   /* a thing to be created exists already */
+	KP_ELOCKED = -10,  /* a lock could not be taken */
+	KP_ERENDER = -11   /* rendering failed */
 };
 
 /*
@@ -57,10 +57,12 @@ enum {
 struct kp_error {
 	int code;
 	char file[256];
-	unsigned line, col;	/* 1-based; 0 when unknown */
+	unsigned line, col; /* 1-based; 0 when unknown */
 	char msg[256];
 };
+/* clang-format off */
 #define KP_ERROR_INIT { 0, "", 0, 0, "" }
+/* clang-format on */
 
 /* Fill err (which may be NULL) and return code. */
 int kp_error_set(struct kp_error *err, int code, const char *file,
@@ -86,6 +88,8 @@ void *kp_xcalloc(size_t nmemb, size_t size);
 void *kp_xrealloc(void *ptr, size_t size);
 char *kp_xstrdup(const char *s);
 char *kp_xstrndup(const char *s, size_t n);
+/* Print "kiplan: out of memory" and abort(): for other allocators. */
+void kp_oom(void) __attribute__((noreturn));
 
 /* ------------------------------------------------------------------ */
 /* Growable buffers (after git's strbuf)                               */
@@ -100,7 +104,9 @@ struct kp_buf {
 	size_t len, alloc;
 };
 extern char kp_buf_empty[];
+/* clang-format off */
 #define KP_BUF_INIT { kp_buf_empty, 0, 0 }
+/* clang-format on */
 
 void kp_buf_init(struct kp_buf *b);
 void kp_buf_grow(struct kp_buf *b, size_t extra);
@@ -163,22 +169,14 @@ int kp_write_file_atomic(const char *path, const void *data, size_t len,
  * (including dates) is a string.  Strings are NUL-terminated, but may hold
  * NUL bytes when they come from JSON: use len.
  */
-enum kp_type {
-	KP_NULL,
-	KP_BOOL,
-	KP_INT,
-	KP_FLOAT,
-	KP_STR,
-	KP_SEQ,
-	KP_MAP
-};
+enum kp_type { KP_NULL, KP_BOOL, KP_INT, KP_FLOAT, KP_STR, KP_SEQ, KP_MAP };
 
 struct kp_node;
 
 struct kp_pair {
-	const char *key;	/* NUL-terminated */
+	const char *key; /* NUL-terminated */
 	size_t keylen;
-	unsigned line, col;	/* where the key stands */
+	unsigned line, col; /* where the key stands */
 	struct kp_node *value;
 };
 
@@ -220,8 +218,8 @@ char *kp_doc_strndup(struct kp_doc *doc, const char *s, size_t len);
 /* Node constructors; the result belongs to doc. */
 struct kp_node *kp_node_new(struct kp_doc *doc, enum kp_type type,
 			    unsigned line, unsigned col);
-struct kp_node *kp_node_new_str(struct kp_doc *doc, const char *s,
-				size_t len, unsigned line, unsigned col);
+struct kp_node *kp_node_new_str(struct kp_doc *doc, const char *s, size_t len,
+				unsigned line, unsigned col);
 /* Append to a KP_SEQ or KP_MAP (amortised O(1)). */
 void kp_node_append(struct kp_doc *doc, struct kp_node *seq,
 		    struct kp_node *item);
@@ -232,8 +230,7 @@ void kp_node_put(struct kp_doc *doc, struct kp_node *map, const char *key,
 /* The value of key in map, or NULL (also when map is not a KP_MAP). */
 struct kp_node *kp_map_get(const struct kp_node *map, const char *key);
 /* The pair of key in map, or NULL. */
-const struct kp_pair *kp_map_pair(const struct kp_node *map,
-				  const char *key);
+const struct kp_pair *kp_map_pair(const struct kp_node *map, const char *key);
 /*
  * Follow a dotted path of keys ("borger.navn", "samtykke.givet") from
  * node; NULL when any step is missing or not a mapping.
@@ -279,7 +276,7 @@ int kp_json_parse(struct kp_doc **out, const char *data, size_t len,
  */
 enum {
 	KP_YAML_PLAN = 1 << 0,
-	KP_YAML_STREAM = 1 << 1	/* root is a KP_SEQ of all documents */
+	KP_YAML_STREAM = 1 << 1 /* root is a KP_SEQ of all documents */
 };
 int kp_yaml_parse(struct kp_doc **out, const char *data, size_t len,
 		  unsigned first_line, unsigned flags, const char *name,
@@ -290,18 +287,18 @@ int kp_yaml_parse(struct kp_doc **out, const char *data, size_t len,
 /* ------------------------------------------------------------------ */
 
 struct kp_plan {
-	char *path;		/* the name given to kp_plan_load() */
-	struct kp_buf text;	/* the whole file, BOM and CRs removed */
-	struct kp_doc *doc;	/* the frontmatter */
-	struct kp_node *root;	/* its root mapping; never NULL when loaded */
-	unsigned body_line;	/* file line on which the body starts */
-	const char *body;	/* points into text */
+	char *path;	      /* the name given to kp_plan_load() */
+	struct kp_buf text;   /* the whole file, BOM and CRs removed */
+	struct kp_doc *doc;   /* the frontmatter */
+	struct kp_node *root; /* its root mapping; never NULL when loaded */
+	unsigned body_line;   /* file line on which the body starts */
+	const char *body;     /* points into text */
 	size_t body_len;
-	void *body_doc;		/* cmark_node *, with KP_LOAD_BODY */
+	void *body_doc; /* cmark_node *, with KP_LOAD_BODY */
 };
 
 enum {
-	KP_LOAD_BODY = 1 << 0,	/* also parse the body with libcmark */
+	KP_LOAD_BODY = 1 << 0, /* also parse the body with libcmark */
 	/*
 	 * Try kp_plan_fast() first: the same plan, node for node, for the
 	 * block-style YAML kiplan writes, at a fraction of libyaml's cost;
@@ -331,24 +328,23 @@ const char *kp_plan_str(const struct kp_plan *plan, const char *path);
 /* Findings                                                            */
 /* ------------------------------------------------------------------ */
 
-enum kp_severity {
-	KP_WARNING = 1,
-	KP_ERROR = 2
-};
+enum kp_severity { KP_WARNING = 1, KP_ERROR = 2 };
 
 /* A finding is data, not a failure: what validation found in a plan. */
 struct kp_finding {
-	const char *code;	/* static: "schema", "samtykke", ... */
+	const char *code; /* static: "schema", "samtykke", ... */
 	enum kp_severity sev;
 	unsigned line, col;
-	char *msg;		/* owned */
+	char *msg; /* owned */
 };
 
 struct kp_findings {
 	struct kp_finding *v;
 	size_t len, alloc;
 };
+/* clang-format off */
 #define KP_FINDINGS_INIT { NULL, 0, 0 }
+/* clang-format on */
 
 void kp_findings_add(struct kp_findings *f, const char *code,
 		     enum kp_severity sev, unsigned line, unsigned col,
@@ -395,9 +391,9 @@ int kp_today(struct kp_date *out, struct kp_error *err);
 
 enum kp_cpr_status {
 	KP_CPR_OK = 0,
-	KP_CPR_FORMAT,		/* not DDMMYY-SSSS */
-	KP_CPR_DATE,		/* no such birth date */
-	KP_CPR_MOD11		/* fails the modulus-11 check (a warning) */
+	KP_CPR_FORMAT, /* not DDMMYY-SSSS */
+	KP_CPR_DATE,   /* no such birth date */
+	KP_CPR_MOD11   /* fails the modulus-11 check (a warning) */
 };
 
 /*
@@ -472,9 +468,9 @@ size_t kp_schema_properties(const struct kp_schema *schema, const char *path,
 /* ------------------------------------------------------------------ */
 
 struct kp_rule {
-	const char *code;	/* stable: "grundlag", "samtykke", ... */
-	const char *section;	/* the guideline's section: "Bilag 1" */
-	const char *summary;	/* one line, English */
+	const char *code;    /* stable: "grundlag", "samtykke", ... */
+	const char *section; /* the guideline's section: "Bilag 1" */
+	const char *summary; /* one line, English */
 	void (*check)(const struct kp_plan *plan, struct kp_findings *out);
 };
 
@@ -526,10 +522,10 @@ void kp_parallel(size_t n, int jobs,
  */
 struct kp_source {
 	int in_repo;
-	unsigned revision;	/* 0: never committed */
-	char commit[41];	/* hex; "" when none */
-	long long time;		/* seconds since the epoch */
-	int offset;		/* minutes east of UTC */
+	unsigned revision; /* 0: never committed */
+	char commit[41];   /* hex; "" when none */
+	long long time;	   /* seconds since the epoch */
+	int offset;	   /* minutes east of UTC */
 	int modified;
 };
 
@@ -539,8 +535,8 @@ struct kp_source {
  * it came from.  A plain PLAN outside any repository is loaded as by
  * kp_plan_load().  src may be NULL.
  */
-int kp_plan_open(struct kp_plan **out, struct kp_source *src,
-		 const char *spec, unsigned flags, struct kp_error *err);
+int kp_plan_open(struct kp_plan **out, struct kp_source *src, const char *spec,
+		 unsigned flags, struct kp_error *err);
 
 /* --- repo: declarations of lib/repo.c go here --- */
 
@@ -562,8 +558,7 @@ struct kp_repo;
  * its parents.  KP_ENOTFOUND when there is none, or when the git
  * repository found has no .kiplan directory.
  */
-int kp_repo_open(struct kp_repo **out, const char *path,
-		 struct kp_error *err);
+int kp_repo_open(struct kp_repo **out, const char *path, struct kp_error *err);
 
 /*
  * Create a plan repository in dir (created 0700 if missing), with a first
@@ -635,24 +630,26 @@ int kp_repo_next_id(char out[13], struct kp_repo *repo, int year,
  * trailers: the revision in force was sent again.
  */
 struct kp_revision {
-	unsigned number;	/* the revision (in force, for a sending) */
-	int sending;		/* 1: a sending record, not a new text */
+	unsigned number; /* the revision (in force, for a sending) */
+	int sending;	 /* 1: a sending record, not a new text */
 	char commit[41];
-	char blob[41];		/* the file's blob at this commit */
-	long long time;		/* committer time */
-	int offset;		/* minutes east of UTC */
-	char *author;		/* "Name <email>"; owned */
-	char *message;		/* the whole message; owned */
-	char **recipients;	/* the Sendt-til trailers; owned */
+	char blob[41];	   /* the file's blob at this commit */
+	long long time;	   /* committer time */
+	int offset;	   /* minutes east of UTC */
+	char *author;	   /* "Name <email>"; owned */
+	char *message;	   /* the whole message; owned */
+	char **recipients; /* the Sendt-til trailers; owned */
 	size_t nrecipients;
 };
 
 struct kp_history {
-	struct kp_revision *v;	/* oldest first */
+	struct kp_revision *v; /* oldest first */
 	size_t len, alloc;
-	unsigned revisions;	/* the number of revisions */
+	unsigned revisions; /* the number of revisions */
 };
+/* clang-format off */
 #define KP_HISTORY_INIT { NULL, 0, 0, 0 }
+/* clang-format on */
 
 /* The history of the file rel (relative to the working directory). */
 int kp_repo_history(struct kp_history *out, struct kp_repo *repo,
@@ -685,9 +682,8 @@ int kp_repo_blob(struct kp_buf *out, struct kp_repo *repo, const char *commit,
  */
 int kp_repo_message(struct kp_buf *out, const char *summary,
 		    const char *const *body, size_t nbody, const char *id,
-		    unsigned revision,
-		    const char *const *recipients, size_t nrecipients,
-		    struct kp_error *err);
+		    unsigned revision, const char *const *recipients,
+		    size_t nrecipients, struct kp_error *err);
 
 /*
  * Commit the one file rel with the content data (len bytes) on top of
@@ -733,52 +729,52 @@ int kp_template_draft(struct kp_buf *out, const char *id,
  * Texts are UTF-8 CommonMark unless KP_CELL_PLAIN is set.
  */
 enum {
-	KP_CELL_HEADER = 1 << 0,	/* a header cell (th, scope col/row) */
-	KP_CELL_PLAIN = 1 << 1,		/* literal text, not CommonMark */
-	KP_CELL_EMPH = 1 << 2,		/* guidance text: italic, muted */
-	KP_CELL_LABEL = 1 << 3		/* a row label (th scope=row) */
+	KP_CELL_HEADER = 1 << 0, /* a header cell (th, scope col/row) */
+	KP_CELL_PLAIN = 1 << 1,	 /* literal text, not CommonMark */
+	KP_CELL_EMPH = 1 << 2,	 /* guidance text: italic, muted */
+	KP_CELL_LABEL = 1 << 3	 /* a row label (th scope=row) */
 };
 
 struct kp_cell {
-	char *text;		/* owned; NULL (never set) or "" when empty */
+	char *text; /* owned; NULL (never set) or "" when empty */
 	unsigned flags;
-	unsigned colspan;	/* 1 or more */
-	unsigned rowspan;	/* 1 or more; rows it spans are kept together */
-	int skip;		/* covered by a span from the left or above */
+	unsigned colspan; /* 1 or more */
+	unsigned rowspan; /* 1 or more; rows it spans are kept together */
+	int skip;	  /* covered by a span from the left or above */
 };
 
 enum kp_block_type {
-	KP_BLOCK_HEADING,	/* level 1..3, text plain */
-	KP_BLOCK_TEXT,		/* a paragraph or more of CommonMark */
+	KP_BLOCK_HEADING, /* level 1..3, text plain */
+	KP_BLOCK_TEXT,	  /* a paragraph or more of CommonMark */
 	KP_BLOCK_TABLE
 };
 
 struct kp_block {
 	enum kp_block_type type;
-	int level;		/* headings */
-	char *text;		/* headings and text; owned */
-	unsigned flags;		/* KP_CELL_* for text blocks */
+	int level;	/* headings */
+	char *text;	/* headings and text; owned */
+	unsigned flags; /* KP_CELL_* for text blocks */
 	size_t ncols, nrows;
-	size_t header_rows;	/* repeated at the top of each page */
-	double *widths;		/* ncols relative column widths; owned */
-	struct kp_cell *cells;	/* nrows * ncols, row-major; owned */
+	size_t header_rows;    /* repeated at the top of each page */
+	double *widths;	       /* ncols relative column widths; owned */
+	struct kp_cell *cells; /* nrows * ncols, row-major; owned */
 };
 
 struct kp_rdoc {
-	char *title;		/* "Koordinerende indsatsplan ki-2014-0001 – Navn" */
+	char *title; /* "Koordinerende indsatsplan ki-2014-0001 – Navn" */
 	char *subject;
-	char *author;		/* the coordinator */
-	char *header;		/* running header: citizen's name and plan id */
-	char *stamp;		/* revision stamp, one line */
-	int draft;		/* not sent: "Udkast – ikke afsendt" */
-	int invalid;		/* rendered with --force: marked on every page */
-	long long created;	/* seconds since the epoch, for metadata */
+	char *author;	   /* the coordinator */
+	char *header;	   /* running header: citizen's name and plan id */
+	char *stamp;	   /* revision stamp, one line */
+	int draft;	   /* not sent: "Udkast – ikke afsendt" */
+	int invalid;	   /* rendered with --force: marked on every page */
+	long long created; /* seconds since the epoch, for metadata */
 	struct kp_block *blocks;
 	size_t nblocks, alloc;
 };
 
 struct kp_render_opts {
-	const struct kp_schema *schema;	/* labels; NULL: the built-in one */
+	const struct kp_schema *schema; /* labels; NULL: the built-in one */
 	const struct kp_source *src;	/* revision stamp; NULL: not sent */
 	int redact;			/* hide CPR's last four and phones */
 	int invalid;			/* the plan has errors (--force) */
@@ -801,7 +797,8 @@ struct kp_render_opts {
  * --force although it has errors.
  */
 #define KP_RENDER_DRAFT "Udkast \u2013 ikke afsendt"
-#define KP_RENDER_INVALID "UGYLDIG PLAN \u2013 planen har fejl og m\u00e5 " \
+#define KP_RENDER_INVALID                                                      \
+	"UGYLDIG PLAN \u2013 planen har fejl og m\u00e5 "                      \
 	"ikke sendes"
 
 int kp_render_model(struct kp_rdoc **out, const struct kp_plan *plan,
@@ -834,8 +831,9 @@ void kp_rdoc_table_widths(struct kp_block *table, const double *widths);
 /*
  * Set the cell at row, col (0-based) to a copy of text with flags and
  * spans; the table grows to hold row + rowspan rows (new cells: text
- * NULL, spans 1), and the cells the span covers are marked skip.  KP_EUSAGE (table unchanged) when the span
- * leaves the table or overlaps a cell already set or covered.
+ * NULL, spans 1), and the cells the span covers are marked skip.  KP_EUSAGE
+ * (table unchanged) when the span leaves the table or overlaps a cell already
+ * set or covered.
  */
 int kp_rdoc_cell_set(struct kp_block *table, size_t row, size_t col,
 		     const char *text, unsigned flags, unsigned colspan,
@@ -934,18 +932,18 @@ int kp_scan_stat(const char *const *paths, size_t npaths,
  * sets).  Closed plans are never due.
  */
 enum kp_due_kind {
-	KP_DUE_OPFOELGNING,	/* "opfoelgning" */
-	KP_DUE_FRIST,		/* "frist" */
-	KP_DUE_MOEDE		/* "moede": a draft's first meeting */
+	KP_DUE_OPFOELGNING, /* "opfoelgning" */
+	KP_DUE_FRIST,	    /* "frist" */
+	KP_DUE_MOEDE	    /* "moede": a draft's first meeting */
 };
 
 struct kp_due_item {
 	enum kp_due_kind kind;
-	struct kp_date date;	/* MOEDE: the consent date until selected */
-	unsigned n;		/* FRIST: the action's number, 1-based */
-	unsigned line;		/* line of the date the item comes from */
-	int inferred;		/* OPFOELGNING: from moede.dato + 6 months */
-	long overdue;		/* days past date (negative: days left) */
+	struct kp_date date; /* MOEDE: the consent date until selected */
+	unsigned n;	     /* FRIST: the action's number, 1-based */
+	unsigned line;	     /* line of the date the item comes from */
+	int inferred;	     /* OPFOELGNING: from moede.dato + 6 months */
+	long overdue;	     /* days past date (negative: days left) */
 	/* Strings belong to the list; "" when the plan does not say. */
 	const char *id, *file, *citizen, *coordinator, *responsible, *text;
 };
@@ -953,9 +951,11 @@ struct kp_due_item {
 struct kp_due_list {
 	struct kp_due_item *v;
 	size_t len, alloc;
-	struct kp_doc *arena;	/* holds the strings */
+	struct kp_doc *arena; /* holds the strings */
 };
+/* clang-format off */
 #define KP_DUE_LIST_INIT { NULL, 0, 0, NULL }
+/* clang-format on */
 
 const char *kp_due_kind_name(enum kp_due_kind kind);
 
@@ -995,9 +995,9 @@ void kp_due_release(struct kp_due_list *list);
 
 struct kp_due_opts {
 	struct kp_date today;
-	long within;		/* days ahead to list; overdue is always listed */
-	int overdue_only;	/* only items past their date */
-	int draft_days;		/* -1: drafts are not due */
+	long within;	  /* days ahead to list; overdue is always listed */
+	int overdue_only; /* only items past their date */
+	int draft_days;	  /* -1: drafts are not due */
 	const char *coordinator; /* only this coordinator's plans (NULL: all) */
 	enum { KP_DUE_BY_NONE, KP_DUE_BY_ANSVARLIG, KP_DUE_BY_KOORDINATOR } by;
 	/*
@@ -1103,17 +1103,17 @@ unsigned long long kp_hash64(unsigned long long h, const void *data,
  * goes, so memory does not grow with the number of plans.
  */
 enum kp_export_format {
-	KP_EXPORT_JSON,		/* an array of objects, one per plan */
-	KP_EXPORT_JSONL,	/* one object per line */
-	KP_EXPORT_CSV,		/* RFC 4180, one row per plan */
-	KP_EXPORT_FHIR		/* a FHIR R4 Bundle of type collection */
+	KP_EXPORT_JSON,	 /* an array of objects, one per plan */
+	KP_EXPORT_JSONL, /* one object per line */
+	KP_EXPORT_CSV,	 /* RFC 4180, one row per plan */
+	KP_EXPORT_FHIR	 /* a FHIR R4 Bundle of type collection */
 };
 
 struct kp_export_opts {
 	enum kp_export_format format;
-	int excel;		/* CSV: ';', a UTF-8 BOM and CRLF */
-	int redact;		/* leave out CPR numbers and telephone numbers */
-	struct kp_date today;	/* for the CSV's overdue days */
+	int excel;	      /* CSV: ';', a UTF-8 BOM and CRLF */
+	int redact;	      /* leave out CPR numbers and telephone numbers */
+	struct kp_date today; /* for the CSV's overdue days */
 };
 
 void kp_export_begin(struct kp_buf *out, const struct kp_export_opts *opts);

@@ -6,7 +6,8 @@ set -eu
 
 PKGS="pkg-config libyaml-dev libcmark-dev libgit2-dev libpcre2-dev
 libcairo2-dev libpango1.0-dev fonts-dejavu-core
-git poppler-utils python3 python3-icalendar python3-yaml mandoc"
+git poppler-utils python3 python3-icalendar python3-yaml mandoc
+gettext locales clang-format cppcheck"
 
 missing=
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -22,7 +23,22 @@ else
 		{ echo "install-deps: not a Debian system; install the equivalents of:" $PKGS >&2; exit 1; }
 	exit 0
 fi
-[ -z "$missing" ] && exit 0
+# The Danish locale that LANG=da_DK.UTF-8 names, for the tests in Danish.
+has_da() { locale -a 2>/dev/null | grep -qix 'da_DK\.utf-\?8'; }
+gen_da() {
+	has_da && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "install-deps: the locale da_DK.UTF-8 is missing; as root:" \
+			"localedef -i da_DK -f UTF-8 da_DK.UTF-8" >&2
+		return 1
+	fi
+	echo "install-deps: generating the locale da_DK.UTF-8" >&2
+	localedef -i da_DK -f UTF-8 da_DK.UTF-8
+}
+if [ -z "$missing" ]; then
+	gen_da
+	exit
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps: missing packages:$missing" >&2
@@ -34,3 +50,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >&2
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >&2
+gen_da

@@ -8,6 +8,12 @@ SHARED=${SHARED:-../shared}
 export BUILD SHARED
 KIPLAN=$(cd "$BUILD" && pwd)/kiplan
 export KIPLAN
+# The catalogues of this build, not of an installed kiplan.
+KIPLAN_LOCALEDIR=$(cd "$BUILD" && pwd)/locale
+export KIPLAN_LOCALEDIR
+# English unless a test asks for Danish.
+export LC_ALL=C.UTF-8
+unset LANGUAGE LANG
 # Tests never depend on the user's git identity or configuration.
 export GIT_CONFIG_NOSYSTEM=1
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
@@ -45,6 +51,8 @@ run() {
 	total_fail=$((total_fail + f))
 }
 
+run catalogue sh tests/po-check.sh
+run layers sh tests/layers.sh
 run unit "$BUILD/tests/unit-tests"
 run cases sh tests/run-cases.sh
 run jsonschema-suite tests/run-jsonschema-suite "$SHARED/testsuites/json-schema/draft2020-12"

@@ -28,10 +28,8 @@ void kp_buf_grow(struct kp_buf *b, size_t extra)
 {
 	size_t want;
 
-	if (extra >= SIZE_MAX - b->len - 1) {
-		fputs("kiplan: out of memory\n", stderr);
-		abort();
-	}
+	if (extra >= SIZE_MAX - b->len - 1)
+		kp_oom();
 	want = b->len + extra + 1;
 	if (want <= b->alloc)
 		return;
@@ -74,8 +72,8 @@ void kp_buf_vaddf(struct kp_buf *b, const char *fmt, va_list ap)
 	int n;
 
 	va_copy(cp, ap);
-	n = vsnprintf(b->buf + b->len, b->alloc ? b->alloc - b->len : 0,
-		      fmt, cp);
+	n = vsnprintf(b->buf + b->len, b->alloc ? b->alloc - b->len : 0, fmt,
+		      cp);
 	va_end(cp);
 	if (n < 0)
 		return;
@@ -255,9 +253,10 @@ int kp_buf_read_file(struct kp_buf *b, const char *path, size_t max,
 			goto done;
 		}
 		if (S_ISREG(st.st_mode) && (size_t)st.st_size > max) {
-			error = kp_error_set(err, KP_ELIMIT, path, 0, 0,
-					     "file is larger than the limit of %zu bytes",
-					     max);
+			error = kp_error_set(
+				err, KP_ELIMIT, path, 0, 0,
+				"file is larger than the limit of %zu bytes",
+				max);
 			goto done;
 		}
 		if (S_ISREG(st.st_mode))
@@ -272,7 +271,8 @@ int kp_buf_read_file(struct kp_buf *b, const char *path, size_t max,
 			if (errno == EINTR)
 				continue;
 			error = kp_error_set(err, KP_EIO, path, 0, 0,
-					     "cannot read: %s", strerror(errno));
+					     "cannot read: %s",
+					     strerror(errno));
 			goto done;
 		}
 		if (n == 0)
@@ -280,9 +280,10 @@ int kp_buf_read_file(struct kp_buf *b, const char *path, size_t max,
 		b->len += (size_t)n;
 		b->buf[b->len] = '\0';
 		if (b->len - start > max) {
-			error = kp_error_set(err, KP_ELIMIT, path, 0, 0,
-					     "file is larger than the limit of %zu bytes",
-					     max);
+			error = kp_error_set(
+				err, KP_ELIMIT, path, 0, 0,
+				"file is larger than the limit of %zu bytes",
+				max);
 			goto done;
 		}
 	}

@@ -17,7 +17,8 @@ static int leap(int y)
 
 static int month_days(int y, int m)
 {
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int days[] = { 31, 28, 31, 30, 31, 30,
+				    31, 31, 30, 31, 30, 31 };
 
 	return m == 2 && leap(y) ? 29 : days[m - 1];
 }
@@ -45,9 +46,9 @@ int kp_date_parse(struct kp_date *out, const char *s, size_t len)
 {
 	struct kp_date d;
 
-	if (len != 10 || s[4] != '-' || s[7] != '-' ||
-	    digits(s, 4, &d.y) < 0 || digits(s + 5, 2, &d.m) < 0 ||
-	    digits(s + 8, 2, &d.d) < 0 || !kp_date_valid(d.y, d.m, d.d))
+	if (len != 10 || s[4] != '-' || s[7] != '-' || digits(s, 4, &d.y) < 0 ||
+	    digits(s + 5, 2, &d.m) < 0 || digits(s + 8, 2, &d.d) < 0 ||
+	    !kp_date_valid(d.y, d.m, d.d))
 		return -1;
 	*out = d;
 	return 0;
@@ -59,7 +60,8 @@ long kp_date_days(struct kp_date date)
 	long y = date.y - (date.m <= 2);
 	long era = (y >= 0 ? y : y - 399) / 400;
 	long yoe = y - era * 400;
-	long doy = (153 * (date.m + (date.m > 2 ? -3 : 9)) + 2) / 5 + date.d - 1;
+	long doy =
+		(153 * (date.m + (date.m > 2 ? -3 : 9)) + 2) / 5 + date.d - 1;
 	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 
 	return era * 146097 + doe - 719468;
@@ -131,14 +133,16 @@ int kp_today(struct kp_date *out, struct kp_error *err)
 	if (env && *env) {
 		if (kp_date_parse(out, env, strlen(env)) < 0)
 			return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
-					    "KIPLAN_TODAY is not a date (YYYY-MM-DD): '%.20s'",
+					    "KIPLAN_TODAY is not a date "
+					    "(YYYY-MM-DD): '%.20s'",
 					    env);
 		return 0;
 	}
 	now = time(NULL);
 	if (!localtime_r(&now, &tm))
 		return kp_error_set(err, KP_EIO, NULL, 0, 0,
-				    "cannot read the clock: %s", strerror(errno));
+				    "cannot read the clock: %s",
+				    strerror(errno));
 	out->y = tm.tm_year + 1900;
 	out->m = tm.tm_mon + 1;
 	out->d = tm.tm_mday;

@@ -9,8 +9,9 @@
 #include "kiplan.h"
 #include "banned.h"
 
-static void oom(void)
+void kp_oom(void)
 {
+	/* Untranslated: gettext itself may need memory. */
 	fputs("kiplan: out of memory\n", stderr);
 	abort();
 }
@@ -20,7 +21,7 @@ void *kp_xmalloc(size_t size)
 	void *p = malloc(size ? size : 1);
 
 	if (!p)
-		oom();
+		kp_oom();
 	return p;
 }
 
@@ -29,7 +30,7 @@ void *kp_xcalloc(size_t nmemb, size_t size)
 	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
 
 	if (!p)
-		oom();
+		kp_oom();
 	return p;
 }
 
@@ -38,7 +39,7 @@ void *kp_xrealloc(void *ptr, size_t size)
 	void *p = realloc(ptr, size ? size : 1);
 
 	if (!p)
-		oom();
+		kp_oom();
 	return p;
 }
 

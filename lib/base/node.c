@@ -102,8 +102,8 @@ struct kp_node *kp_node_new(struct kp_doc *doc, enum kp_type type,
 	return n;
 }
 
-struct kp_node *kp_node_new_str(struct kp_doc *doc, const char *s,
-				size_t len, unsigned line, unsigned col)
+struct kp_node *kp_node_new_str(struct kp_doc *doc, const char *s, size_t len,
+				unsigned line, unsigned col)
 {
 	struct kp_node *n = kp_node_new(doc, KP_STR, line, col);
 
@@ -128,7 +128,8 @@ void kp_node_append(struct kp_doc *doc, struct kp_node *seq,
 
 	if (n == 0 || (n >= 4 && is_pow2(n))) {
 		size_t cap = n ? n * 2 : 4;
-		struct kp_node **items = kp_doc_alloc(doc, cap * sizeof(*items));
+		struct kp_node **items =
+			kp_doc_alloc(doc, cap * sizeof(*items));
 
 		if (n)
 			memcpy(items, seq->v.seq.items, n * sizeof(*items));
@@ -247,10 +248,8 @@ int kp_node_equal(const struct kp_node *a, const struct kp_node *b)
 	if (a->type != b->type)
 		return 0;
 	switch (a->type) {
-	case KP_NULL:
-		return 1;
-	case KP_BOOL:
-		return !a->v.boolean == !b->v.boolean;
+	case KP_NULL: return 1;
+	case KP_BOOL: return !a->v.boolean == !b->v.boolean;
 	case KP_STR:
 		return a->v.str.len == b->v.str.len &&
 		       memcmp(a->v.str.ptr, b->v.str.ptr, a->v.str.len) == 0;
@@ -258,7 +257,8 @@ int kp_node_equal(const struct kp_node *a, const struct kp_node *b)
 		if (a->v.seq.len != b->v.seq.len)
 			return 0;
 		for (i = 0; i < a->v.seq.len; i++)
-			if (!kp_node_equal(a->v.seq.items[i], b->v.seq.items[i]))
+			if (!kp_node_equal(a->v.seq.items[i],
+					   b->v.seq.items[i]))
 				return 0;
 		return 1;
 	case KP_MAP:
@@ -272,8 +272,7 @@ int kp_node_equal(const struct kp_node *a, const struct kp_node *b)
 				return 0;
 		}
 		return 1;
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -300,8 +299,7 @@ struct kp_node *kp_node_copy(struct kp_doc *doc, const struct kp_node *node)
 				    kp_node_copy(doc, p->value));
 		}
 		break;
-	default:
-		n->v = node->v;
+	default: n->v = node->v;
 	}
 	return n;
 }
@@ -311,26 +309,23 @@ void kp_json_write(struct kp_buf *out, const struct kp_node *node)
 	size_t i;
 
 	switch (node->type) {
-	case KP_NULL:
-		kp_buf_addstr(out, "null");
-		break;
+	case KP_NULL: kp_buf_addstr(out, "null"); break;
 	case KP_BOOL:
 		kp_buf_addstr(out, node->v.boolean ? "true" : "false");
 		break;
-	case KP_INT:
-		kp_buf_addf(out, "%lld", node->v.integer);
-		break;
+	case KP_INT: kp_buf_addf(out, "%lld", node->v.integer); break;
 	case KP_FLOAT:
 		if (isfinite(node->v.real)) {
 			char tmp[32];
 
-			/* The shortest of %.15g..%.17g that reads back the same. */
+			/* The shortest of %.15g..%.17g that reads back the
+			 * same. */
 			snprintf(tmp, sizeof(tmp), "%.15g", node->v.real);
 			if (strtod(tmp, NULL) != node->v.real)
-				snprintf(tmp, sizeof(tmp), "%.17g", node->v.real);
+				snprintf(tmp, sizeof(tmp), "%.17g",
+					 node->v.real);
 			kp_buf_addstr(out, tmp);
-		}
-		else
+		} else
 			kp_buf_addstr(out, "null");
 		break;
 	case KP_STR:

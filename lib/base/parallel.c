@@ -37,7 +37,7 @@ void kp_parallel(size_t n, int jobs,
 		 void (*fn)(void *payload, size_t from, size_t to, int worker),
 		 void *payload)
 {
-	struct range r[KP_JOBS_MAX];
+	struct range r[KP_JOBS_MAX] = { { NULL, NULL, 0, 0, 0 } };
 	pthread_t tid[KP_JOBS_MAX];
 	int created[KP_JOBS_MAX] = { 0 };
 	size_t per;
@@ -58,7 +58,8 @@ void kp_parallel(size_t n, int jobs,
 		r[t].worker = t;
 	}
 	for (t = 1; t < jobs; t++)
-		created[t] = pthread_create(&tid[t], NULL, run_range, &r[t]) == 0;
+		created[t] =
+			pthread_create(&tid[t], NULL, run_range, &r[t]) == 0;
 	run_range(&r[0]);
 	/* A range that no thread could take is done here. */
 	for (t = 1; t < jobs; t++)

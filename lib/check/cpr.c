@@ -55,7 +55,7 @@ static int century(int digit7, int yy)
 
 static int mod11_ok(const char *s)
 {
-	static const int weights[10] = {4, 3, 2, 7, 6, 5, 4, 3, 2, 1};
+	static const int weights[10] = { 4, 3, 2, 7, 6, 5, 4, 3, 2, 1 };
 	int i, k = 0, sum = 0;
 
 	for (i = 0; i < 11; i++) {

@@ -9,58 +9,56 @@
 #include "banned.h"
 
 /* ECMA-262 white space and line terminators beyond ASCII. */
-#define ECMA_SPACE \
-	"\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}" \
+#define ECMA_SPACE                                                             \
+	"\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}"       \
 	"\\x{205f}\\x{3000}\\x{feff}"
 
 /* General_Category values of ECMA-262 (long names and aliases). */
 static const struct {
 	const char *name, *pcre;
-} categories[] = {
-	{ "Cased_Letter", "L&" },
-	{ "Close_Punctuation", "Pe" },
-	{ "Combining_Mark", "M" },
-	{ "Connector_Punctuation", "Pc" },
-	{ "Control", "Cc" },
-	{ "Currency_Symbol", "Sc" },
-	{ "Dash_Punctuation", "Pd" },
-	{ "Decimal_Number", "Nd" },
-	{ "Enclosing_Mark", "Me" },
-	{ "Final_Punctuation", "Pf" },
-	{ "Format", "Cf" },
-	{ "Initial_Punctuation", "Pi" },
-	{ "LC", "L&" },
-	{ "Letter", "L" },
-	{ "Letter_Number", "Nl" },
-	{ "Line_Separator", "Zl" },
-	{ "Lowercase_Letter", "Ll" },
-	{ "Mark", "M" },
-	{ "Math_Symbol", "Sm" },
-	{ "Modifier_Letter", "Lm" },
-	{ "Modifier_Symbol", "Sk" },
-	{ "Nonspacing_Mark", "Mn" },
-	{ "Number", "N" },
-	{ "Open_Punctuation", "Ps" },
-	{ "Other", "C" },
-	{ "Other_Letter", "Lo" },
-	{ "Other_Number", "No" },
-	{ "Other_Punctuation", "Po" },
-	{ "Other_Symbol", "So" },
-	{ "Paragraph_Separator", "Zp" },
-	{ "Private_Use", "Co" },
-	{ "Punctuation", "P" },
-	{ "Separator", "Z" },
-	{ "Space_Separator", "Zs" },
-	{ "Spacing_Mark", "Mc" },
-	{ "Surrogate", "Cs" },
-	{ "Symbol", "S" },
-	{ "Titlecase_Letter", "Lt" },
-	{ "Unassigned", "Cn" },
-	{ "Uppercase_Letter", "Lu" },
-	{ "cntrl", "Cc" },
-	{ "digit", "Nd" },
-	{ "punct", "P" }
-};
+} categories[] = { { "Cased_Letter", "L&" },
+		   { "Close_Punctuation", "Pe" },
+		   { "Combining_Mark", "M" },
+		   { "Connector_Punctuation", "Pc" },
+		   { "Control", "Cc" },
+		   { "Currency_Symbol", "Sc" },
+		   { "Dash_Punctuation", "Pd" },
+		   { "Decimal_Number", "Nd" },
+		   { "Enclosing_Mark", "Me" },
+		   { "Final_Punctuation", "Pf" },
+		   { "Format", "Cf" },
+		   { "Initial_Punctuation", "Pi" },
+		   { "LC", "L&" },
+		   { "Letter", "L" },
+		   { "Letter_Number", "Nl" },
+		   { "Line_Separator", "Zl" },
+		   { "Lowercase_Letter", "Ll" },
+		   { "Mark", "M" },
+		   { "Math_Symbol", "Sm" },
+		   { "Modifier_Letter", "Lm" },
+		   { "Modifier_Symbol", "Sk" },
+		   { "Nonspacing_Mark", "Mn" },
+		   { "Number", "N" },
+		   { "Open_Punctuation", "Ps" },
+		   { "Other", "C" },
+		   { "Other_Letter", "Lo" },
+		   { "Other_Number", "No" },
+		   { "Other_Punctuation", "Po" },
+		   { "Other_Symbol", "So" },
+		   { "Paragraph_Separator", "Zp" },
+		   { "Private_Use", "Co" },
+		   { "Punctuation", "P" },
+		   { "Separator", "Z" },
+		   { "Space_Separator", "Zs" },
+		   { "Spacing_Mark", "Mc" },
+		   { "Surrogate", "Cs" },
+		   { "Symbol", "S" },
+		   { "Titlecase_Letter", "Lt" },
+		   { "Unassigned", "Cn" },
+		   { "Uppercase_Letter", "Lu" },
+		   { "cntrl", "Cc" },
+		   { "digit", "Nd" },
+		   { "punct", "P" } };
 
 static int name_is(const char *s, size_t len, const char *name)
 {
@@ -68,8 +66,7 @@ static int name_is(const char *s, size_t len, const char *name)
 }
 
 /* \p{...} or \P{...}: s points at the name, len bytes, up to the '}'. */
-static void property(struct kp_buf *out, int negate, const char *s,
-		     size_t len)
+static void property(struct kp_buf *out, int negate, const char *s, size_t len)
 {
 	const char *eq = memchr(s, '=', len);
 	const char *value = s;
@@ -168,8 +165,8 @@ void kp_regex_translate(struct kp_buf *out, const char *src, size_t len)
 
 			if ((e == 'p' || e == 'P') && i + 2 < len &&
 			    src[i + 2] == '{') {
-				const char *close = memchr(src + i + 3, '}',
-							   len - i - 3);
+				const char *close =
+					memchr(src + i + 3, '}', len - i - 3);
 
 				if (close) {
 					property(out, e == 'P', src + i + 3,
@@ -177,14 +174,16 @@ void kp_regex_translate(struct kp_buf *out, const char *src, size_t len)
 					i = (size_t)(close - src) + 1;
 					continue;
 				}
-			} else if (e == 'u' && i + 2 < len && src[i + 2] == '{') {
-				const char *close = memchr(src + i + 3, '}',
-							   len - i - 3);
+			} else if (e == 'u' && i + 2 < len &&
+				   src[i + 2] == '{') {
+				const char *close =
+					memchr(src + i + 3, '}', len - i - 3);
 
 				if (close) {
 					kp_buf_addstr(out, "\\x{");
-					kp_buf_add(out, src + i + 3,
-						   (size_t)(close - src - i - 3));
+					kp_buf_add(
+						out, src + i + 3,
+						(size_t)(close - src - i - 3));
 					kp_buf_addch(out, '}');
 					i = (size_t)(close - src) + 1;
 					continue;
@@ -205,7 +204,8 @@ void kp_regex_translate(struct kp_buf *out, const char *src, size_t len)
 				continue;
 			} else if (e == 's') {
 				kp_buf_addstr(out, in_class ? "\\s" ECMA_SPACE
-							    : "[\\s" ECMA_SPACE "]");
+							    : "[\\s" ECMA_SPACE
+							      "]");
 				i += 2;
 				continue;
 			} else if (e == 'S' && !in_class) {

@@ -125,7 +125,7 @@ static void missing_at(const struct ctx *c, const char *parent, const char *key,
 		       unsigned *line, unsigned *col)
 {
 	const struct kp_node *map =
-	    parent ? kp_map_get(c->root, parent) : c->root;
+		parent ? kp_map_get(c->root, parent) : c->root;
 	const struct kp_pair *p = kp_map_pair(map, key);
 
 	if (!p && parent)
@@ -156,10 +156,10 @@ static void check_grundlag(const struct kp_plan *plan, struct kp_findings *out)
 			return;
 		missing_at(&c, NULL, "grundlag", &line, &col);
 		kp_findings_add(
-		    out, "grundlag", KP_ERROR, line, col,
-		    "grundlag: the basis of the plan is required: "
-		    "grundlag.psykiatri or grundlag.rusmiddelbehandling "
-		    "must be true (guideline Bilag 1)");
+			out, "grundlag", KP_ERROR, line, col,
+			"grundlag: the basis of the plan is required: "
+			"grundlag.psykiatri or grundlag.rusmiddelbehandling "
+			"must be true (guideline Bilag 1)");
 		return;
 	}
 	if (g->value->type != KP_MAP)
@@ -211,14 +211,15 @@ static void check_samtykke(const struct kp_plan *plan, struct kp_findings *out)
 	tk = kp_map_get(s, "tilbagekaldt");
 	if (c.level == CLOSED || node_date(tk, &d) < 0)
 		return;
-	kp_findings_add(
-	    out, "samtykke", c.level == DRAFT ? KP_WARNING : KP_ERROR, tk->line,
-	    tk->col,
-	    "samtykke.tilbagekaldt: consent was withdrawn; %s "
-	    "(guideline §5)",
-	    c.level == DRAFT
-		? "the plan cannot go ahead without new consent"
-		: "close the plan (status: afsluttet) or record new consent");
+	kp_findings_add(out, "samtykke",
+			c.level == DRAFT ? KP_WARNING : KP_ERROR, tk->line,
+			tk->col,
+			"samtykke.tilbagekaldt: consent was withdrawn; %s "
+			"(guideline §5)",
+			c.level == DRAFT
+				? "the plan cannot go ahead without new consent"
+				: "close the plan (status: afsluttet) or "
+				  "record new consent");
 }
 
 static void check_paaroerende(const struct kp_plan *plan,
@@ -240,17 +241,17 @@ static void check_paaroerende(const struct kp_plan *plan,
 		return;
 	for (i = 0; i < dl->v.seq.len; i++) {
 		const struct kp_node *rolle =
-		    kp_map_get(dl->v.seq.items[i], "rolle");
+			kp_map_get(dl->v.seq.items[i], "rolle");
 		const char *r = kp_node_str(rolle);
 
 		if (!r || strcmp(r, "paaroerende") != 0)
 			continue;
 		kp_findings_add(
-		    out, "paaroerende", KP_ERROR, rolle->line, rolle->col,
-		    "deltagere[%zu].rolle: a relative takes part, but "
-		    "samtykke.paaroerende is not true: the citizen must "
-		    "consent to involving relatives (guideline §6.2.1)",
-		    i);
+			out, "paaroerende", KP_ERROR, rolle->line, rolle->col,
+			"deltagere[%zu].rolle: a relative takes part, but "
+			"samtykke.paaroerende is not true: the citizen must "
+			"consent to involving relatives (guideline §6.2.1)",
+			i);
 	}
 }
 
@@ -301,10 +302,10 @@ static void check_opfoelgning(const struct kp_plan *plan,
 			return;
 		missing_at(&c, "moede", "dato", &line, &col);
 		kp_findings_add(
-		    out, "opfoelgning", KP_ERROR, line, col,
-		    "moede.dato: the date of the coordination meeting "
-		    "is required beyond a draft (guideline Bilag 1 "
-		    "part 1)");
+			out, "opfoelgning", KP_ERROR, line, col,
+			"moede.dato: the date of the coordination meeting "
+			"is required beyond a draft (guideline Bilag 1 "
+			"part 1)");
 		return;
 	}
 	if (node_date(mn, &m) < 0)
@@ -335,11 +336,11 @@ static void check_opfoelgning(const struct kp_plan *plan,
 	if (kp_date_cmp(f, limit) > 0) {
 		kp_date_format(ls, limit);
 		kp_findings_add(
-		    out, "opfoelgning", sev, fn->line, fn->col,
-		    "opfoelgning.dato: the follow-up (%s) is more than "
-		    "6 months after the meeting (moede.dato %s); at "
-		    "the latest %s (guideline §6.2.5, Bilag 1 part 5)",
-		    fs, ms, ls);
+			out, "opfoelgning", sev, fn->line, fn->col,
+			"opfoelgning.dato: the follow-up (%s) is more than "
+			"6 months after the meeting (moede.dato %s); at "
+			"the latest %s (guideline §6.2.5, Bilag 1 part 5)",
+			fs, ms, ls);
 	}
 }
 
@@ -380,7 +381,7 @@ static void check_ansvarlig(const struct kp_plan *plan, struct kp_findings *out)
 		return;
 	for (i = 0; i < maal->v.seq.len; i++) {
 		const struct kp_node *ind =
-		    kp_map_get(maal->v.seq.items[i], "indsatser");
+			kp_map_get(maal->v.seq.items[i], "indsatser");
 
 		if (!ind || ind->type != KP_SEQ)
 			continue;
@@ -425,9 +426,9 @@ static void check_udfordringer(const struct kp_plan *plan,
 		missing_at(&c, NULL, "udfordringer", &line, &col);
 	}
 	kp_findings_add(
-	    out, "udfordringer", KP_ERROR, line, col,
-	    "udfordringer: a plan beyond a draft names at least one "
-	    "primary or acute challenge (guideline Bilag 1 part 3)");
+		out, "udfordringer", KP_ERROR, line, col,
+		"udfordringer: a plan beyond a draft names at least one "
+		"primary or acute challenge (guideline Bilag 1 part 3)");
 }
 
 static void check_cpr(const struct kp_plan *plan, struct kp_findings *out)
@@ -452,19 +453,19 @@ static void check_cpr(const struct kp_plan *plan, struct kp_findings *out)
 		break;
 	case KP_CPR_DATE:
 		kp_findings_add(
-		    out, "cpr", KP_ERROR, n->line, n->col,
-		    "borger.cpr: %s does not begin with a real date "
-		    "of birth (DDMMYY; day + 60 for a replacement "
-		    "number)",
-		    masked);
+			out, "cpr", KP_ERROR, n->line, n->col,
+			"borger.cpr: %s does not begin with a real date "
+			"of birth (DDMMYY; day + 60 for a replacement "
+			"number)",
+			masked);
 		break;
 	case KP_CPR_MOD11:
 		kp_findings_add(
-		    out, "cpr", KP_WARNING, n->line, n->col,
-		    "borger.cpr: %s fails the modulus-11 check; "
-		    "numbers issued since 2007 may, but check for a "
-		    "typing error",
-		    masked);
+			out, "cpr", KP_WARNING, n->line, n->col,
+			"borger.cpr: %s fails the modulus-11 check; "
+			"numbers issued since 2007 may, but check for a "
+			"typing error",
+			masked);
 		break;
 	}
 }
@@ -490,7 +491,7 @@ static int under_15(struct kp_date birth, struct kp_date date)
 static void check_samtykke_alder(const struct kp_plan *plan,
 				 struct kp_findings *out)
 {
-	static const char *const by_parents[] = {"foraeldre", "vaerge"};
+	static const char *const by_parents[] = { "foraeldre", "vaerge" };
 	const struct kp_node *cpr, *s, *dn, *by;
 	struct kp_date birth, date;
 	enum kp_cpr_status st;
@@ -538,46 +539,50 @@ static void check_samtykke_alder(const struct kp_plan *plan,
 	}
 	kp_date_format(ds, date);
 	kp_findings_add(
-	    out, "samtykke_alder", c.level == DRAFT ? KP_WARNING : KP_ERROR,
-	    line, col,
-	    "samtykke.givet_af: the citizen is under 15 on %s (%s); "
-	    "consent must be given by the parents "
-	    "(givet_af: foraeldre or vaerge) "
-	    "(Region Syddanmark 2024, Samtykke)",
-	    ds, from);
+		out, "samtykke_alder", c.level == DRAFT ? KP_WARNING : KP_ERROR,
+		line, col,
+		"samtykke.givet_af: the citizen is under 15 on %s (%s); "
+		"consent must be given by the parents "
+		"(givet_af: foraeldre or vaerge) "
+		"(Region Syddanmark 2024, Samtykke)",
+		ds, from);
 }
 
 /* ------------------------------------------------------------------ */
 
 static const struct kp_rule rules[] = {
-    {"grundlag", "Bilag 1",
-     "at least one of grundlag.psykiatri and grundlag.rusmiddelbehandling is "
-     "true",
-     check_grundlag},
-    {"samtykke", "§5",
-     "no plan beyond a draft without consent (samtykke.givet), nor an active "
-     "one after it is withdrawn",
-     check_samtykke},
-    {"paaroerende", "§6.2.1",
-     "a relative among the participants needs samtykke.paaroerende: true",
-     check_paaroerende},
-    {"godkendt", "§5, Bilag 1",
-     "a plan beyond a draft is approved by the citizen (godkendt_af_borger)",
-     check_godkendt},
-    {"opfoelgning", "§6.2.5, Bilag 1 part 5",
-     "the follow-up is after the meeting and at most 6 months after it",
-     check_opfoelgning},
-    {"ansvarlig", "§6.2.4",
-     "every action has a responsible party and success criteria",
-     check_ansvarlig},
-    {"udfordringer", "Bilag 1 part 3",
-     "a plan beyond a draft names at least one challenge", check_udfordringer},
-    {"cpr", "Bilag 1 part 1",
-     "borger.cpr is DDMMYY-SSSS with a real date; modulus 11 is a warning",
-     check_cpr},
-    {"samtykke_alder", "Region Syddanmark 2024, Samtykke",
-     "a citizen under 15 at the consent date has consent from the parents",
-     check_samtykke_alder},
+	{ "grundlag", "Bilag 1",
+	  "at least one of grundlag.psykiatri and grundlag.rusmiddelbehandling "
+	  "is "
+	  "true",
+	  check_grundlag },
+	{ "samtykke", "§5",
+	  "no plan beyond a draft without consent (samtykke.givet), nor an "
+	  "active "
+	  "one after it is withdrawn",
+	  check_samtykke },
+	{ "paaroerende", "§6.2.1",
+	  "a relative among the participants needs samtykke.paaroerende: true",
+	  check_paaroerende },
+	{ "godkendt", "§5, Bilag 1",
+	  "a plan beyond a draft is approved by the citizen "
+	  "(godkendt_af_borger)",
+	  check_godkendt },
+	{ "opfoelgning", "§6.2.5, Bilag 1 part 5",
+	  "the follow-up is after the meeting and at most 6 months after it",
+	  check_opfoelgning },
+	{ "ansvarlig", "§6.2.4",
+	  "every action has a responsible party and success criteria",
+	  check_ansvarlig },
+	{ "udfordringer", "Bilag 1 part 3",
+	  "a plan beyond a draft names at least one challenge",
+	  check_udfordringer },
+	{ "cpr", "Bilag 1 part 1",
+	  "borger.cpr is DDMMYY-SSSS with a real date; modulus 11 is a warning",
+	  check_cpr },
+	{ "samtykke_alder", "Region Syddanmark 2024, Samtykke",
+	  "a citizen under 15 at the consent date has consent from the parents",
+	  check_samtykke_alder },
 };
 
 const struct kp_rule *kp_rules(size_t *n)

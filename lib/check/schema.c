@@ -45,7 +45,7 @@ extern const size_t kp_schema_text_len;
 /* PCRE2 backtracking budget per match, so no pattern can hang us. */
 #define MATCH_LIMIT 100000
 #define MATCH_DEPTH_LIMIT 5000
-#define MATCH_HEAP_LIMIT 8192	/* KiB */
+#define MATCH_HEAP_LIMIT 8192 /* KiB */
 /* Values quoted in messages are cut to about this many bytes. */
 #define QUOTE_MAX 60
 
@@ -71,7 +71,7 @@ struct prop {
 };
 
 struct pat {
-	const char *src;	/* for messages */
+	const char *src; /* for messages */
 	size_t len;
 	pcre2_code *re;
 	struct sch *s;
@@ -94,16 +94,16 @@ struct sch {
 	unsigned line, col;
 	const char *title, *description;
 	unsigned types;		/* 0: no type keyword */
-	struct kp_node *enum_v;	/* a KP_SEQ */
+	struct kp_node *enum_v; /* a KP_SEQ */
 	struct kp_node *const_v;
 	struct kp_node *minimum, *maximum, *exmin, *exmax, *multiple;
 	long long min_len, max_len, min_items, max_items;
-	long long min_props, max_props;	/* -1: not given */
+	long long min_props, max_props; /* -1: not given */
 	int unique;
 	int format;
 	struct pat *pattern;
 	struct prop *props;
-	struct prop **sorted;	/* props by name, for bsearch */
+	struct prop **sorted; /* props by name, for bsearch */
 	size_t nprops;
 	struct pat *pprops;
 	size_t npprops;
@@ -131,15 +131,15 @@ struct kp_schema {
 /* A document that $ref may point into. */
 struct cdoc {
 	const struct kp_node *root;
-	const char *id;		/* its root $id, or NULL */
+	const char *id; /* its root $id, or NULL */
 	size_t idlen;
-	struct kp_doc *owned;	/* the built-in schema, loaded on demand */
+	struct kp_doc *owned; /* the built-in schema, loaded on demand */
 };
 
 struct pending {
 	struct sch *s;
 	int doc;
-	const struct kp_node *ref;	/* the $ref string */
+	const struct kp_node *ref; /* the $ref string */
 	unsigned line, col;
 };
 
@@ -160,7 +160,6 @@ struct compiler {
 	size_t nmemo, cap;
 	struct kp_buf tmp;
 };
-
 
 /* The first C0 control character or DEL in s, or -1. */
 static int first_control(const char *s, size_t len)
@@ -286,11 +285,10 @@ static int type_bit(const char *s)
 	static const struct {
 		const char *name;
 		int bit;
-	} types[] = {
-		{ "null", T_NULL }, { "boolean", T_BOOL },
-		{ "integer", T_INT }, { "number", T_NUM },
-		{ "string", T_STR }, { "array", T_ARR }, { "object", T_OBJ }
-	};
+	} types[] = { { "null", T_NULL },   { "boolean", T_BOOL },
+		      { "integer", T_INT }, { "number", T_NUM },
+		      { "string", T_STR },  { "array", T_ARR },
+		      { "object", T_OBJ } };
 	size_t i;
 
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
@@ -326,8 +324,8 @@ static int compile_pattern(struct compiler *c, struct pat *out,
 	}
 	if (schema->ncodes == schema->acodes) {
 		schema->acodes = schema->acodes ? schema->acodes * 2 : 8;
-		schema->codes = kp_xrealloc(schema->codes, schema->acodes *
-					    sizeof(*schema->codes));
+		schema->codes = kp_xrealloc(
+			schema->codes, schema->acodes * sizeof(*schema->codes));
 	}
 	schema->codes[schema->ncodes++] = re;
 	schema->has_regex = 1;
@@ -357,18 +355,17 @@ static int compile_strs(struct compiler *c, struct strs *out,
 
 		if (s->type != KP_STR)
 			return cerr(c, s->line, s->col,
-				    "'%s' must be an array of strings",
-				    kw->key, kw->keylen);
-		out->v[i] = arena_strdup(c->schema, s->v.str.ptr,
-					 s->v.str.len);
+				    "'%s' must be an array of strings", kw->key,
+				    kw->keylen);
+		out->v[i] = arena_strdup(c->schema, s->v.str.ptr, s->v.str.len);
 		out->len[i] = s->v.str.len;
 	}
 	return 0;
 }
 
 static int compile_list(struct compiler *c, int doc, const struct kp_node *v,
-			const struct kp_pair *kw, int depth,
-			struct sch ***out, size_t *n)
+			const struct kp_pair *kw, int depth, struct sch ***out,
+			size_t *n)
 {
 	size_t i;
 	int error;
@@ -523,8 +520,8 @@ static int compile_deps(struct compiler *c, struct sch *s,
 
 	if (v->type != KP_MAP)
 		return cerr(c, kw->line, kw->col,
-			    "'%s' must be an object of string arrays",
-			    kw->key, kw->keylen);
+			    "'%s' must be an object of string arrays", kw->key,
+			    kw->keylen);
 	s->ndeps = v->v.map.len;
 	s->deps = arena_calloc(c->schema, s->ndeps, sizeof(*s->deps));
 	for (i = 0; i < s->ndeps; i++) {
@@ -532,8 +529,8 @@ static int compile_deps(struct compiler *c, struct sch *s,
 
 		s->deps[i].name = arena_strdup(c->schema, p->key, p->keylen);
 		s->deps[i].len = p->keylen;
-		if ((error = compile_strs(c, &s->deps[i].req, p->value,
-					  kw)) < 0)
+		if ((error = compile_strs(c, &s->deps[i].req, p->value, kw)) <
+		    0)
 			return error;
 	}
 	return 0;
@@ -560,12 +557,14 @@ static int compile_keyword(struct compiler *c, int doc, struct sch *s,
 			return 0;
 		}
 		if (v->type != KP_SEQ || !v->v.seq.len)
-			return cerr(c, kw->line, kw->col,
-				    "'%s' must be a type name or an array of them",
-				    k, kw->keylen);
+			return cerr(
+				c, kw->line, kw->col,
+				"'%s' must be a type name or an array of them",
+				k, kw->keylen);
 		for (i = 0; i < v->v.seq.len; i++) {
 			const struct kp_node *t = v->v.seq.items[i];
-			int bit = t->type == KP_STR ? type_bit(t->v.str.ptr) : 0;
+			int bit =
+				t->type == KP_STR ? type_bit(t->v.str.ptr) : 0;
 
 			if (!bit)
 				return cerr(c, t->line, t->col,
@@ -675,7 +674,8 @@ static int compile_keyword(struct compiler *c, int doc, struct sch *s,
 			s->format = FMT_EMAIL;
 		else
 			return cerr(c, v->line, v->col,
-				    "unsupported format '%s' (supported: date, email)",
+				    "unsupported format '%s' (supported: date, "
+				    "email)",
 				    v->v.str.ptr, v->v.str.len);
 		return 0;
 	}
@@ -730,10 +730,10 @@ static int compile_node(struct compiler *c, int doc, const struct kp_node *n,
 		return 0;
 	}
 	if (!is_schema_node(n))
-		return kp_error_set(c->err, KP_ESCHEMA, c->name, n->line,
-				    n->col,
-				    "a schema must be an object or a boolean, not %s",
-				    kp_type_name(n->type));
+		return kp_error_set(
+			c->err, KP_ESCHEMA, c->name, n->line, n->col,
+			"a schema must be an object or a boolean, not %s",
+			kp_type_name(n->type));
 	if (depth > COMPILE_DEPTH_MAX)
 		return kp_error_set(c->err, KP_ESCHEMA, c->name, n->line,
 				    n->col, "schema nested too deeply");
@@ -800,13 +800,14 @@ static const struct kp_node *follow_pointer(const struct kp_node *root,
 	while (i < dec.len) {
 		size_t j;
 
-		i++;	/* the '/' */
+		i++; /* the '/' */
 		kp_buf_reset(&tok);
 		for (j = i; j < dec.len && dec.buf[j] != '/'; j++) {
 			if (dec.buf[j] == '~') {
 				if (j + 1 < dec.len && dec.buf[j + 1] == '0')
 					kp_buf_addch(&tok, '~');
-				else if (j + 1 < dec.len && dec.buf[j + 1] == '1')
+				else if (j + 1 < dec.len &&
+					 dec.buf[j + 1] == '1')
 					kp_buf_addch(&tok, '/');
 				else
 					goto fail;
@@ -870,8 +871,7 @@ static void set_doc_id(struct cdoc *d)
  * The document that a $ref's base (before '#') names; KP_ENOTFOUND when
  * none, another negative code (err set) when the built-in one is broken.
  */
-static int ref_doc(struct compiler *c, int from, const char *base,
-		   size_t len)
+static int ref_doc(struct compiler *c, int from, const char *base, size_t len)
 {
 	int i;
 
@@ -886,9 +886,9 @@ static int ref_doc(struct compiler *c, int from, const char *base,
 		struct kp_doc *doc = NULL;
 		struct cdoc *d = &c->docs[c->ndocs];
 
-		int error = kp_yaml_parse(&doc, kp_schema_text,
-					  kp_schema_text_len, 1, 0,
-					  BUILTIN_NAME, c->err);
+		int error =
+			kp_yaml_parse(&doc, kp_schema_text, kp_schema_text_len,
+				      1, 0, BUILTIN_NAME, c->err);
 
 		if (error < 0 || !kp_doc_root(doc)) {
 			kp_doc_free(doc);
@@ -924,11 +924,14 @@ static int resolve_refs(struct compiler *c)
 			return doc;
 		if (doc < 0)
 			return cerr(c, p.line, p.col,
-				    "cannot resolve $ref '%s' (only references within the document and to " BUILTIN_URN " are supported)",
+				    "cannot resolve $ref '%s' (only references "
+				    "within the document and to " BUILTIN_URN
+				    " are supported)",
 				    ref, len);
 		if (hash && hash + 1 < ref + len && hash[1] != '/')
 			return cerr(c, p.line, p.col,
-				    "cannot resolve $ref '%s' (anchors are not supported)",
+				    "cannot resolve $ref '%s' (anchors are not "
+				    "supported)",
 				    ref, len);
 		target = hash ? follow_pointer(c->docs[doc].root, hash + 1,
 					       len - blen - 1)
@@ -1033,8 +1036,8 @@ int kp_schema_builtin(struct kp_schema **out, struct kp_error *err)
 	int error;
 
 	*out = NULL;
-	if ((error = kp_yaml_parse(&doc, kp_schema_text, kp_schema_text_len,
-				   1, 0, BUILTIN_NAME, err)) < 0)
+	if ((error = kp_yaml_parse(&doc, kp_schema_text, kp_schema_text_len, 1,
+				   0, BUILTIN_NAME, err)) < 0)
 		return error;
 	error = kp_schema_compile(out, kp_doc_root(doc), BUILTIN_NAME, err);
 	kp_doc_free(doc);
@@ -1073,8 +1076,8 @@ static int valid_domain(const char *s, size_t len)
 
 		if (!is_alpha(s[i]) && !is_digit(s[i]))
 			return 0;
-		while (i < len && (is_alpha(s[i]) || is_digit(s[i]) ||
-				   s[i] == '-'))
+		while (i < len &&
+		       (is_alpha(s[i]) || is_digit(s[i]) || s[i] == '-'))
 			i++;
 		if (s[i - 1] == '-' || i - start > 63)
 			return 0;
@@ -1215,7 +1218,7 @@ static int valid_email(const char *s, size_t len)
 
 struct vctx {
 	const struct kp_schema *schema;
-	struct kp_findings *out;	/* NULL: only the verdict counts */
+	struct kp_findings *out; /* NULL: only the verdict counts */
 	struct kp_buf path;
 	pcre2_match_data *md;
 	pcre2_match_context *mc;
@@ -1224,8 +1227,8 @@ struct vctx {
 	int aborted, abort_reported;
 };
 
-static int eval(struct vctx *v, const struct sch *s,
-		const struct kp_node *inst, unsigned char *mark);
+static int eval(struct vctx *v, const struct sch *s, const struct kp_node *inst,
+		unsigned char *mark);
 
 static void path_key(struct vctx *v, const char *key, size_t len)
 {
@@ -1257,14 +1260,9 @@ static void add_value(struct kp_buf *b, const struct kp_node *n)
 		add_quoted(b, n->v.str.ptr, n->v.str.len);
 		kp_buf_addch(b, '\'');
 		break;
-	case KP_SEQ:
-		kp_buf_addstr(b, "an array");
-		break;
-	case KP_MAP:
-		kp_buf_addstr(b, "an object");
-		break;
-	default:
-		kp_json_write(b, n);
+	case KP_SEQ: kp_buf_addstr(b, "an array"); break;
+	case KP_MAP: kp_buf_addstr(b, "an object"); break;
+	default: kp_json_write(b, n);
 	}
 }
 
@@ -1314,11 +1312,10 @@ static void add_types(struct kp_buf *b, unsigned types)
 	static const struct {
 		unsigned bit;
 		const char *name;
-	} order[] = {
-		{ T_STR, "string" }, { T_INT, "integer" }, { T_NUM, "number" },
-		{ T_BOOL, "boolean" }, { T_ARR, "array" }, { T_OBJ, "object" },
-		{ T_NULL, "null" }
-	};
+	} order[] = { { T_STR, "string" }, { T_INT, "integer" },
+		      { T_NUM, "number" }, { T_BOOL, "boolean" },
+		      { T_ARR, "array" },  { T_OBJ, "object" },
+		      { T_NULL, "null" } };
 	unsigned i, n = 0, total = 0;
 
 	for (i = 0; i < 7; i++)
@@ -1352,8 +1349,9 @@ static int num_cmp(const struct kp_node *a, const struct kp_node *b)
 	long double x, y;
 
 	if (a->type == KP_INT && b->type == KP_INT)
-		return a->v.integer < b->v.integer ? -1
-		       : a->v.integer > b->v.integer;
+		return a->v.integer < b->v.integer
+			       ? -1
+			       : a->v.integer > b->v.integer;
 	x = a->type == KP_INT ? (long double)a->v.integer
 			      : (long double)a->v.real;
 	y = b->type == KP_INT ? (long double)b->v.integer
@@ -1401,10 +1399,8 @@ static int regex_match(struct vctx *v, const struct pat *p, const char *s,
 	if (!v->md) {
 		v->md = pcre2_match_data_create(1, NULL);
 		v->mc = pcre2_match_context_create(NULL);
-		if (!v->md || !v->mc) {
-			fputs("kiplan: out of memory\n", stderr);
-			abort();
-		}
+		if (!v->md || !v->mc)
+			kp_oom();
 		pcre2_set_match_limit(v->mc, MATCH_LIMIT);
 		pcre2_set_depth_limit(v->mc, MATCH_DEPTH_LIMIT);
 		pcre2_set_heap_limit(v->mc, MATCH_HEAP_LIMIT);
@@ -1444,16 +1440,14 @@ static uint64_t node_hash(const struct kp_node *n)
 	size_t i;
 
 	switch (n->type) {
-	case KP_NULL:
-		return 0x1234;
-	case KP_BOOL:
-		return n->v.boolean ? 0x5678 : 0x9abc;
+	case KP_NULL: return 0x1234;
+	case KP_BOOL: return n->v.boolean ? 0x5678 : 0x9abc;
 	case KP_INT:
 	case KP_FLOAT: {
 		double d = n->type == KP_INT ? (double)n->v.integer : n->v.real;
 
 		if (d == 0)
-			d = 0;	/* -0.0 */
+			d = 0; /* -0.0 */
 		memcpy(&h, &d, sizeof(h));
 		return mix(h ^ 0x77);
 	}
@@ -1504,7 +1498,8 @@ static int check_unique(struct vctx *v, const struct kp_node *inst)
 		size_t k;
 
 		hashes[i] = node_hash(item);
-		for (k = hashes[i] & (cap - 1); slots[k]; k = (k + 1) & (cap - 1)) {
+		for (k = hashes[i] & (cap - 1); slots[k];
+		     k = (k + 1) & (cap - 1)) {
 			size_t j = slots[k] - 1;
 
 			if (hashes[j] == hashes[i] &&
@@ -1514,8 +1509,10 @@ static int check_unique(struct vctx *v, const struct kp_node *inst)
 				ok = 0;
 				if (!v->out)
 					goto done;
-				kp_buf_addf(&m, "items %zu and %zu are equal "
-					    "(items must be unique)", j, i);
+				kp_buf_addf(&m,
+					    "items %zu and %zu are equal "
+					    "(items must be unique)",
+					    j, i);
 				report(v, item->line, item->col, &m);
 				kp_buf_release(&m);
 				break;
@@ -1551,8 +1548,7 @@ static size_t decode_cps(const char *s, size_t len, unsigned *cp, size_t max)
 
 #define DIST_MAX 32
 
-static size_t distance(const char *a, size_t alen, const char *b,
-		       size_t blen)
+static size_t distance(const char *a, size_t alen, const char *b, size_t blen)
 {
 	unsigned x[DIST_MAX], y[DIST_MAX];
 	size_t d[DIST_MAX + 1][DIST_MAX + 1];
@@ -1644,8 +1640,8 @@ static void unknown_key(struct vctx *v, const struct sch *s,
 		suggest_from(&sg, s, 0);
 	} else {
 		for (i = 0; i < s->nprops; i++) {
-			size_t d = distance(p->key, p->keylen,
-					    s->props[i].name, s->props[i].len);
+			size_t d = distance(p->key, p->keylen, s->props[i].name,
+					    s->props[i].len);
 
 			if (d < sg.dist) {
 				sg.dist = d;
@@ -1675,8 +1671,7 @@ static const struct prop *find_prop(const struct sch *s, const char *key,
 		return NULL;
 	want.name = key;
 	want.len = len;
-	hit = bsearch(&wp, s->sorted, s->nprops, sizeof(*s->sorted),
-		      prop_cmp);
+	hit = bsearch(&wp, s->sorted, s->nprops, sizeof(*s->sorted), prop_cmp);
 	return hit ? *hit : NULL;
 }
 
@@ -1736,14 +1731,14 @@ static void not_one_of(struct kp_buf *m, const struct kp_node *inst,
 		const struct kp_node *one = NULL;
 		size_t n;
 
-		if (!values) {
+		if (!values && alts) {
 			vals = alts[i]->enum_v;
 			one = alts[i]->const_v;
 		}
 		n = vals ? vals->v.seq.len : 0;
 		for (j = 0; j < n + (one != NULL); j++) {
-			const struct kp_node *x = j < n ? vals->v.seq.items[j]
-							 : one;
+			const struct kp_node *x =
+				j < n ? vals->v.seq.items[j] : one;
 
 			if (shown == 12) {
 				kp_buf_addstr(m, ", ...");
@@ -1835,7 +1830,8 @@ static int eval_string(struct vctx *v, const struct sch *s,
 				kp_buf_addstr(&m, "must not be empty");
 			else {
 				add_value(&m, inst);
-				kp_buf_addf(&m, " is shorter than %lld characters",
+				kp_buf_addf(&m,
+					    " is shorter than %lld characters",
 					    s->min_len);
 			}
 			report(v, inst->line, inst->col, &m);
@@ -1865,11 +1861,15 @@ static int eval_string(struct vctx *v, const struct sch *s,
 				regex_limit_message(&m, s->pattern);
 			} else if (first_control(str, len) == '\n') {
 				/* The usual cause, said in words, not regex. */
-				kp_buf_addstr(&m, " holds a line break, which this field does not allow");
+				kp_buf_addstr(&m, " holds a line break, which "
+						  "this field does not allow");
 			} else if (first_control(str, len) >= 0) {
-				kp_buf_addstr(&m, " holds a control character, which this field does not allow");
+				kp_buf_addstr(
+					&m, " holds a control character, which "
+					    "this field does not allow");
 			} else {
-				kp_buf_addstr(&m, " does not match the pattern '");
+				kp_buf_addstr(&m,
+					      " does not match the pattern '");
 				add_quoted(&m, s->pattern->src,
 					   s->pattern->len);
 				kp_buf_addch(&m, '\'');
@@ -1996,7 +1996,8 @@ static int eval_array(struct vctx *v, const struct sch *s,
 	}
 	for (i = 0; i < n; i++) {
 		const struct kp_node *item = inst->v.seq.items[i];
-		const struct sch *sub = i < s->nprefix ? s->prefix[i] : s->items;
+		const struct sch *sub =
+			i < s->nprefix ? s->prefix[i] : s->items;
 
 		if (!sub)
 			continue;
@@ -2075,7 +2076,8 @@ static int eval_object(struct vctx *v, const struct sch *s,
 			continue;
 		for (k = 0; k < d->req.n; k++) {
 			for (j = 0; j < n; j++)
-				if (inst->v.map.pairs[j].keylen == d->req.len[k] &&
+				if (inst->v.map.pairs[j].keylen ==
+					    d->req.len[k] &&
 				    !memcmp(inst->v.map.pairs[j].key,
 					    d->req.v[k], d->req.len[k]))
 					break;
@@ -2153,7 +2155,7 @@ done:
 
 /* allOf, anyOf, oneOf, not, if/then/else and $ref. */
 static int eval_inplace(struct vctx *v, const struct sch *s,
-		       const struct kp_node *inst, unsigned char *loc)
+			const struct kp_node *inst, unsigned char *loc)
 {
 	size_t n = inst->type == KP_MAP ? inst->v.map.len : 0, i;
 	unsigned char *tmp = loc ? kp_xmalloc(n ? n : 1) : NULL;
@@ -2188,8 +2190,9 @@ static int eval_inplace(struct vctx *v, const struct sch *s,
 			ok = 0;
 			if (!v->out)
 				goto done;
-			explain_alternatives(v, (const struct sch *const *)s->any_of,
-					     s->nany, inst);
+			explain_alternatives(
+				v, (const struct sch *const *)s->any_of,
+				s->nany, inst);
 		}
 	}
 	if (s->none) {
@@ -2214,7 +2217,8 @@ static int eval_inplace(struct vctx *v, const struct sch *s,
 				struct kp_buf m = KP_BUF_INIT;
 
 				add_value(&m, inst);
-				kp_buf_addstr(&m, " matches more than one of the allowed forms");
+				kp_buf_addstr(&m, " matches more than one of "
+						  "the allowed forms");
 				report(v, inst->line, inst->col, &m);
 				kp_buf_release(&m);
 			} else {
@@ -2268,8 +2272,8 @@ static void abort_message(struct vctx *v, const struct kp_node *inst)
 	kp_buf_release(&m);
 }
 
-static int eval(struct vctx *v, const struct sch *s,
-		const struct kp_node *inst, unsigned char *mark)
+static int eval(struct vctx *v, const struct sch *s, const struct kp_node *inst,
+		unsigned char *mark)
 {
 	struct kp_buf m = KP_BUF_INIT;
 	unsigned char *loc = NULL;
@@ -2327,7 +2331,8 @@ static int eval(struct vctx *v, const struct sch *s,
 				goto done;
 			kp_buf_reset(&m);
 			if (i == 0) {
-				kp_buf_addstr(&m, "no value is allowed (empty enum)");
+				kp_buf_addstr(
+					&m, "no value is allowed (empty enum)");
 			} else {
 				not_one_of(&m, inst, NULL, 0, s->enum_v);
 			}
@@ -2352,8 +2357,7 @@ static int eval(struct vctx *v, const struct sch *s,
 		if (!eval_object(v, s, inst, loc))
 			ok = 0;
 		break;
-	default:
-		break;
+	default: break;
 	}
 	if (!ok && !v->out)
 		goto done;
@@ -2470,8 +2474,7 @@ static void drop_repeats(struct kp_findings *out, size_t first)
 }
 
 void kp_schema_validate(const struct kp_schema *schema,
-			const struct kp_node *instance,
-			struct kp_findings *out)
+			const struct kp_node *instance, struct kp_findings *out)
 {
 	size_t first = out->len;
 

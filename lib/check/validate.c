@@ -140,9 +140,9 @@ size_t kp_validate(const struct kp_plan *plan, const struct kp_schema *schema,
 		/* A build defect, but never a silently accepted plan. */
 		if (!schema)
 			kp_findings_add(
-			    out, "schema", KP_ERROR, 1, 1,
-			    "the built-in schema does not compile: %s",
-			    builtin_err.msg);
+				out, "schema", KP_ERROR, 1, 1,
+				"the built-in schema does not compile: %s",
+				builtin_err.msg);
 	}
 	if (schema && plan->root) {
 		kp_schema_validate(schema, plan->root, out);

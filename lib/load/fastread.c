@@ -150,9 +150,9 @@ static int word_in(const char *s, size_t n, const char *const *words)
 	return 0;
 }
 
-static const char *const nulls[] = {"null", "Null", "NULL", "~", NULL};
-static const char *const trues[] = {"true", "True", "TRUE", NULL};
-static const char *const falses[] = {"false", "False", "FALSE", NULL};
+static const char *const nulls[] = { "null", "Null", "NULL", "~", NULL };
+static const char *const trues[] = { "true", "True", "TRUE", NULL };
+static const char *const falses[] = { "false", "False", "FALSE", NULL };
 
 /*
  * A plain scalar's node, typed by the core schema; NULL when the loader
@@ -413,8 +413,9 @@ static int value(struct scan *s, const char *q, int indent, int keep,
 		if (!blank_or_comment(e, eol))
 			return -1;
 		if (keep)
-			*out = kp_node_new_str(
-			    s->doc, q + 1, (size_t)(v - q - 1), s->line, col);
+			*out = kp_node_new_str(s->doc, q + 1,
+					       (size_t)(v - q - 1), s->line,
+					       col);
 		return 0;
 	case '[':
 	case '{':

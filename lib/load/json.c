@@ -206,10 +206,13 @@ static int read_string(struct reader *r)
 				    r->p[7] != 'u' || hex4(r->p + 8, &lo) < 0 ||
 				    lo < 0xdc00 || lo > 0xdfff)
 					return fail(r, "%s",
-						    "lone high surrogate in \\u escape");
-				add_utf8(&r->tmp, 0x10000 +
-					 (((unsigned long)u - 0xd800) << 10) +
-					 (lo - 0xdc00));
+						    "lone high surrogate in "
+						    "\\u escape");
+				add_utf8(&r->tmp,
+					 0x10000 +
+						 (((unsigned long)u - 0xd800)
+						  << 10) +
+						 (lo - 0xdc00));
 				advance(r, 12);
 				continue;
 			}

@@ -30,7 +30,7 @@
 
 int kp_md_url_safe(const char *url)
 {
-	static const char *const ok[] = {"http", "https", "mailto"};
+	static const char *const ok[] = { "http", "https", "mailto" };
 	char scheme[16];
 	size_t n = 0, i;
 	const unsigned char *p;
@@ -101,7 +101,7 @@ static cmark_node *plain_paragraph(const char *s, size_t len)
 		cmark_node_append_child(para, text_node(s, (size_t)(nl - s)));
 		if (nl < end)
 			cmark_node_append_child(
-			    para, cmark_node_new(CMARK_NODE_LINEBREAK));
+				para, cmark_node_new(CMARK_NODE_LINEBREAK));
 		s = nl < end ? nl + 1 : end;
 	}
 	return para;
@@ -193,8 +193,9 @@ static void block_done(struct chunker *k, const char *end, const char *next,
 			parse_into(k->doc, k->block, (size_t)(end - k->block));
 		else
 			cmark_node_append_child(
-			    k->doc, plain_paragraph(k->block,
-						    (size_t)(end - k->block)));
+				k->doc,
+				plain_paragraph(k->block,
+						(size_t)(end - k->block)));
 		k->group = next;
 	} else if ((size_t)(end - k->group) > KP_MD_CHUNK) {
 		parse_into(k->doc, k->group, (size_t)(k->block - k->group));
@@ -210,7 +211,7 @@ static void block_done(struct chunker *k, const char *end, const char *next,
  */
 static void parse_chunked(cmark_node *doc, const char *s, size_t len)
 {
-	struct chunker k = {doc, s, s, 0};
+	struct chunker k = { doc, s, s, 0 };
 	const char *end = s + len, *line = s, *nl, *info;
 	size_t open = 0, n;
 	char och = 0, ch;
@@ -228,7 +229,7 @@ static void parse_chunked(cmark_node *doc, const char *s, size_t len)
 		} else if ((n = fence(line, nl, &ch)) &&
 			   (info = line + strspn(line, " ") + n,
 			    ch == '~' ||
-				!memchr(info, '`', (size_t)(nl - info)))) {
+				    !memchr(info, '`', (size_t)(nl - info)))) {
 			if (line > k.block)
 				block_done(&k, line, line, 0);
 			open = n;

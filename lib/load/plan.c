@@ -68,8 +68,8 @@ static int split_and_load(struct kp_plan *plan, const char *name,
 	}
 	if (p >= end)
 		return kp_error_set(
-		    err, KP_EPARSE, name, 1, 1,
-		    "unclosed frontmatter: no closing '---' line");
+			err, KP_EPARSE, name, 1, 1,
+			"unclosed frontmatter: no closing '---' line");
 	if ((error = kp_yaml_parse(&plan->doc, yaml, (size_t)(p - yaml), 2,
 				   KP_YAML_PLAN, name, err)) < 0)
 		return error;
@@ -98,12 +98,14 @@ int kp_plan_parse(struct kp_plan **out, const char *name, const char *data,
 	*out = NULL;
 	if (len > KP_PLAN_MAX)
 		return kp_error_set(
-		    err, KP_ELIMIT, name, 0, 0,
-		    "file is larger than the limit of %zu bytes",
-		    (size_t)KP_PLAN_MAX);
-	if ((flags & KP_LOAD_FAST) && kp_plan_fast(&plan, name, data, len) == 1) {
+			err, KP_ELIMIT, name, 0, 0,
+			"file is larger than the limit of %zu bytes",
+			(size_t)KP_PLAN_MAX);
+	if ((flags & KP_LOAD_FAST) &&
+	    kp_plan_fast(&plan, name, data, len) == 1) {
 		if (flags & KP_LOAD_BODY)
-			plan->body_doc = kp_md_parse(plan->body, plan->body_len);
+			plan->body_doc =
+				kp_md_parse(plan->body, plan->body_len);
 		*out = plan;
 		return 0;
 	}

@@ -111,7 +111,7 @@ static int scan(struct walk *w, const char *const *paths, size_t npaths)
 	for (i = 0; i < npaths && error >= 0; i++) {
 		struct stat st;
 		int have =
-		    strcmp(paths[i], "-") != 0 && stat(paths[i], &st) == 0;
+			strcmp(paths[i], "-") != 0 && stat(paths[i], &st) == 0;
 
 		if (have && S_ISDIR(st.st_mode)) {
 			kp_buf_reset(&w->path);

@@ -275,11 +275,12 @@ static int is_int_text(const char *s, size_t len)
 /* Resolve a plain scalar; n is a KP_STR node holding the text. */
 static void resolve_core(struct kp_node *n)
 {
-	static const char *const nulls[] = {"null", "Null", "NULL", "~", NULL};
-	static const char *const trues[] = {"true", "True", "TRUE", NULL};
-	static const char *const falses[] = {"false", "False", "FALSE", NULL};
-	static const char *const infs[] = {".inf", ".Inf", ".INF", NULL};
-	static const char *const nans[] = {".nan", ".NaN", ".NAN", NULL};
+	static const char *const nulls[] = { "null", "Null", "NULL", "~",
+					     NULL };
+	static const char *const trues[] = { "true", "True", "TRUE", NULL };
+	static const char *const falses[] = { "false", "False", "FALSE", NULL };
+	static const char *const infs[] = { ".inf", ".Inf", ".INF", NULL };
+	static const char *const nans[] = { ".nan", ".NaN", ".NAN", NULL };
 	const char *s = n->v.str.ptr;
 	size_t len = n->v.str.len;
 
@@ -498,14 +499,14 @@ static size_t anchor_define(struct loader *ld, const char *name)
 		for (i = 0; i < oldsize; i++)
 			if (old[i])
 				*anchor_slot(ld, ld->anchors[old[i] - 1].name) =
-				    old[i];
+					old[i];
 		free(old);
 	}
 	if (ld->nanchors == ld->anchors_alloc) {
 		ld->anchors_alloc =
-		    ld->anchors_alloc ? ld->anchors_alloc * 2 : 16;
+			ld->anchors_alloc ? ld->anchors_alloc * 2 : 16;
 		ld->anchors = kp_xrealloc(
-		    ld->anchors, ld->anchors_alloc * sizeof(*ld->anchors));
+			ld->anchors, ld->anchors_alloc * sizeof(*ld->anchors));
 	}
 	a = &ld->anchors[ld->nanchors++];
 	memset(a, 0, sizeof(*a));
@@ -543,8 +544,8 @@ static void sort_keys(const struct kp_pair *pairs, size_t *idx, size_t *tmp,
 	sort_keys(pairs, idx + mid, tmp, n - mid);
 	while (i < mid && j < n)
 		tmp[k++] = key_cmp(&pairs[idx[j]], &pairs[idx[i]]) < 0
-			       ? idx[j++]
-			       : idx[i++];
+				   ? idx[j++]
+				   : idx[i++];
 	while (i < mid)
 		tmp[k++] = idx[i++];
 	while (j < n)
@@ -624,9 +625,10 @@ static int add_value(struct loader *ld, struct kp_node *node, size_t size,
 		}
 		if (plan_mode(ld) && node->type != KP_MAP)
 			return kp_error_set(
-			    ld->err, KP_EPARSE, ld->name, node->line, node->col,
-			    "the frontmatter must be a mapping, not %s",
-			    shape_name(node));
+				ld->err, KP_EPARSE, ld->name, node->line,
+				node->col,
+				"the frontmatter must be a mapping, not %s",
+				shape_name(node));
 		ld->root = node;
 		return 0;
 	}
@@ -759,8 +761,8 @@ static int on_scalar(struct loader *ld, const yaml_event_t *ev)
 		if (plan_mode(ld) && plain && len == 2 &&
 		    memcmp(s, "<<", 2) == 0)
 			return fail(
-			    ld, KP_EPARSE, ev->start_mark,
-			    "merge keys ('<<') are not allowed in a plan");
+				ld, KP_EPARSE, ev->start_mark,
+				"merge keys ('<<') are not allowed in a plan");
 		/* Keys stay strings: a plain 1: is the key "1". */
 		set_key(ld, s, len, ev->start_mark);
 		if (!ev->data.scalar.anchor)
@@ -791,8 +793,8 @@ static int on_start(struct loader *ld, const yaml_event_t *ev, int is_map)
 {
 	const yaml_char_t *anchor = is_map ? ev->data.mapping_start.anchor
 					   : ev->data.sequence_start.anchor;
-	const yaml_char_t *tag =
-	    is_map ? ev->data.mapping_start.tag : ev->data.sequence_start.tag;
+	const yaml_char_t *tag = is_map ? ev->data.mapping_start.tag
+					: ev->data.sequence_start.tag;
 	struct frame *f;
 	int error;
 
@@ -872,18 +874,18 @@ static struct kp_node *copy_tree(struct kp_doc *doc, const struct kp_node *node)
 
 	n->v = node->v;
 	if (node->type == KP_SEQ && (len = node->v.seq.len) > 0) {
-		n->v.seq.items =
-		    kp_doc_alloc(doc, capacity(len) * sizeof(*n->v.seq.items));
+		n->v.seq.items = kp_doc_alloc(
+			doc, capacity(len) * sizeof(*n->v.seq.items));
 		for (i = 0; i < len; i++)
 			n->v.seq.items[i] =
-			    copy_tree(doc, node->v.seq.items[i]);
+				copy_tree(doc, node->v.seq.items[i]);
 	} else if (node->type == KP_MAP && (len = node->v.map.len) > 0) {
-		n->v.map.pairs =
-		    kp_doc_alloc(doc, capacity(len) * sizeof(*n->v.map.pairs));
+		n->v.map.pairs = kp_doc_alloc(
+			doc, capacity(len) * sizeof(*n->v.map.pairs));
 		for (i = 0; i < len; i++) {
 			n->v.map.pairs[i] = node->v.map.pairs[i];
 			n->v.map.pairs[i].value =
-			    copy_tree(doc, node->v.map.pairs[i].value);
+				copy_tree(doc, node->v.map.pairs[i].value);
 		}
 	}
 	return n;
@@ -919,10 +921,10 @@ static int on_alias(struct loader *ld, const yaml_event_t *ev)
 				     a->node->type == KP_MAP ? "mapping"
 							     : "sequence");
 		} else if (1 + a->rawlen / 16 > ld->budget - ld->nodes) {
-			error = fail(
-			    ld, KP_ELIMIT, ev->start_mark,
-			    "alias expansion exceeds the limit of %zu nodes",
-			    ld->budget);
+			error = fail(ld, KP_ELIMIT, ev->start_mark,
+				     "alias expansion exceeds the limit of %zu "
+				     "nodes",
+				     ld->budget);
 		} else {
 			/* A key is copied: charge its length. */
 			ld->nodes += 1 + a->rawlen / 16;

@@ -17,42 +17,42 @@
 #include "banned.h"
 
 static const char css[] =
-    "html{font-family:\"DejaVu Sans\",\"Liberation Sans\",Arial,"
-    "sans-serif;font-size:10.5pt;line-height:1.35;color:#111}\n"
-    "body{max-width:50em;margin:1.5em auto;padding:0 1em}\n"
-    "h1{font-size:1.6em;margin:.6em 0 .4em}\n"
-    "h2{font-size:1.2em;margin:1.4em 0 .3em;break-after:avoid}\n"
-    "h3,h4,h5,h6{font-size:1em;margin:.6em 0 .2em}\n"
-    "p{margin:.3em 0}\n"
-    "ul,ol{margin:.3em 0;padding-left:1.6em}\n"
-    "table{border-collapse:collapse;width:100%;margin:.4em 0 .8em;"
-    "table-layout:fixed}\n"
-    "th,td{border:1px solid #555;padding:.3em .45em;text-align:left;"
-    "vertical-align:top;overflow-wrap:break-word;hyphens:auto}\n"
-    "th{font-weight:bold}\n"
-    "th.label{background:#eef1f4;font-weight:normal}\n"
-    "th.label strong,th.label p:first-child{font-weight:bold}\n"
-    "thead th,th.head{background:#dde3e9}\n"
-    "th em,.guide{color:#444}\nth em{font-weight:normal}\n"
-    ".guide{font-style:italic;margin:.3em 0 .5em}\n"
-    "pre{white-space:pre-wrap;font-size:.9em}\n"
-    "hr{border:0;border-top:1px solid #777;margin:.4em 0}\n"
-    ".meta{font-size:.85em;color:#333;border-bottom:1px solid #999;"
-    "padding-bottom:.3em;display:flex;justify-content:space-between;"
-    "gap:1em}\n"
-    ".draft{color:#8a4b00;font-weight:bold}\n"
-    ".invalid{color:#fff;background:#b00020;font-weight:bold;"
-    "padding:.3em .5em;margin:.5em 0}\n"
-    "footer{font-size:.85em;color:#333;border-top:1px solid #999;"
-    "margin-top:2em;padding-top:.3em}\n"
-    "@media print{\n"
-    "html{font-size:9.5pt}\n"
-    "body{max-width:none;margin:0;padding:0}\n"
-    ".meta,footer{display:none}\n"
-    "thead{display:table-header-group}\n"
-    "h1,h2,h3{break-after:avoid}\n"
-    "a{color:inherit;text-decoration:none}\n"
-    "}\n";
+	"html{font-family:\"DejaVu Sans\",\"Liberation Sans\",Arial,"
+	"sans-serif;font-size:10.5pt;line-height:1.35;color:#111}\n"
+	"body{max-width:50em;margin:1.5em auto;padding:0 1em}\n"
+	"h1{font-size:1.6em;margin:.6em 0 .4em}\n"
+	"h2{font-size:1.2em;margin:1.4em 0 .3em;break-after:avoid}\n"
+	"h3,h4,h5,h6{font-size:1em;margin:.6em 0 .2em}\n"
+	"p{margin:.3em 0}\n"
+	"ul,ol{margin:.3em 0;padding-left:1.6em}\n"
+	"table{border-collapse:collapse;width:100%;margin:.4em 0 .8em;"
+	"table-layout:fixed}\n"
+	"th,td{border:1px solid #555;padding:.3em .45em;text-align:left;"
+	"vertical-align:top;overflow-wrap:break-word;hyphens:auto}\n"
+	"th{font-weight:bold}\n"
+	"th.label{background:#eef1f4;font-weight:normal}\n"
+	"th.label strong,th.label p:first-child{font-weight:bold}\n"
+	"thead th,th.head{background:#dde3e9}\n"
+	"th em,.guide{color:#444}\nth em{font-weight:normal}\n"
+	".guide{font-style:italic;margin:.3em 0 .5em}\n"
+	"pre{white-space:pre-wrap;font-size:.9em}\n"
+	"hr{border:0;border-top:1px solid #777;margin:.4em 0}\n"
+	".meta{font-size:.85em;color:#333;border-bottom:1px solid #999;"
+	"padding-bottom:.3em;display:flex;justify-content:space-between;"
+	"gap:1em}\n"
+	".draft{color:#8a4b00;font-weight:bold}\n"
+	".invalid{color:#fff;background:#b00020;font-weight:bold;"
+	"padding:.3em .5em;margin:.5em 0}\n"
+	"footer{font-size:.85em;color:#333;border-top:1px solid #999;"
+	"margin-top:2em;padding-top:.3em}\n"
+	"@media print{\n"
+	"html{font-size:9.5pt}\n"
+	"body{max-width:none;margin:0;padding:0}\n"
+	".meta,footer{display:none}\n"
+	"thead{display:table-header-group}\n"
+	"h1,h2,h3{break-after:avoid}\n"
+	"a{color:inherit;text-decoration:none}\n"
+	"}\n";
 
 static void esc(struct kp_buf *b, const char *s)
 {
@@ -236,11 +236,11 @@ static void write_table(struct kp_buf *b, const struct kp_block *t)
 			} else if (c->flags & KP_CELL_HEADER) {
 				tag = "th";
 				kp_buf_addstr(
-				    b,
-				    c->colspan > 1
-					? "<th scope=\"colgroup\" "
-					  "class=\"head\""
-					: "<th scope=\"col\" class=\"head\"");
+					b, c->colspan > 1
+						   ? "<th scope=\"colgroup\" "
+						     "class=\"head\""
+						   : "<th scope=\"col\" "
+						     "class=\"head\"");
 			} else {
 				tag = "td";
 				kp_buf_addstr(b, "<td");
@@ -277,8 +277,8 @@ static void write_block(struct kp_buf *b, const struct kp_block *blk)
 		break;
 	case KP_BLOCK_TEXT:
 		kp_buf_addstr(b, blk->flags & KP_CELL_EMPH
-				     ? "<div class=\"guide\">"
-				     : "<div>");
+					 ? "<div class=\"guide\">"
+					 : "<div>");
 		if (blk->flags & KP_CELL_PLAIN) {
 			kp_buf_addstr(b, "<p>");
 			plain(b, blk->text);
@@ -326,14 +326,14 @@ int kp_render_html(struct kp_buf *out, const struct kp_rdoc *doc,
 		return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
 				    "no document to write");
 	kp_buf_addstr(
-	    out, "<!DOCTYPE html>\n<html lang=\"da\">\n<head>\n"
-		 "<meta charset=\"utf-8\">\n"
-		 "<meta http-equiv=\"Content-Security-Policy\" "
-		 "content=\"default-src 'none'; style-src 'unsafe-inline'; "
-		 "base-uri 'none'; form-action 'none'\">\n"
-		 "<meta name=\"referrer\" content=\"no-referrer\">\n"
-		 "<meta name=\"viewport\" content=\"width=device-width, "
-		 "initial-scale=1\">\n<title>");
+		out, "<!DOCTYPE html>\n<html lang=\"da\">\n<head>\n"
+		     "<meta charset=\"utf-8\">\n"
+		     "<meta http-equiv=\"Content-Security-Policy\" "
+		     "content=\"default-src 'none'; style-src 'unsafe-inline'; "
+		     "base-uri 'none'; form-action 'none'\">\n"
+		     "<meta name=\"referrer\" content=\"no-referrer\">\n"
+		     "<meta name=\"viewport\" content=\"width=device-width, "
+		     "initial-scale=1\">\n<title>");
 	esc(out, doc->title);
 	kp_buf_addstr(out, "</title>\n");
 	if (doc->author && *doc->author) {

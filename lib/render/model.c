@@ -54,8 +54,8 @@ static struct kp_block *add_block(struct kp_rdoc *doc, enum kp_block_type type)
 
 	if (doc->nblocks == doc->alloc) {
 		doc->alloc = doc->alloc ? doc->alloc * 2 : 16;
-		doc->blocks =
-		    kp_xrealloc(doc->blocks, doc->alloc * sizeof(*doc->blocks));
+		doc->blocks = kp_xrealloc(doc->blocks,
+					  doc->alloc * sizeof(*doc->blocks));
 	}
 	b = &doc->blocks[doc->nblocks++];
 	memset(b, 0, sizeof(*b));
@@ -174,9 +174,10 @@ struct ctx {
 	int redact;
 };
 
-static const char *const month_names[] = {
-    "januar", "februar", "marts",     "april",	 "maj",	     "juni",
-    "juli",   "august",	 "september", "oktober", "november", "december"};
+static const char *const month_names[] = { "januar",  "februar",  "marts",
+					   "april",   "maj",	  "juni",
+					   "juli",    "august",	  "september",
+					   "oktober", "november", "december" };
 
 /* "1. maj 2014"; an ISO date that is not a real date is kept as it is. */
 static void add_date(struct kp_buf *b, const char *iso)
@@ -342,25 +343,25 @@ static void add_person(const struct ctx *c, struct kp_buf *b,
 
 static const struct {
 	const char *value, *label;
-} roles[] = {{"psykiatri", "Behandlingspsykiatrien"},
-	     {"rusmiddel", "Stof- og alkoholbehandlingen"},
-	     {"kommune", "Kommunen"},
-	     {"egen_laege", "Egen læge"},
-	     {"jobcenter", "Jobcenter"},
-	     {"bostoette", "Bostøtte"},
-	     {"paaroerende", "Pårørende"},
-	     {"bisidder", "Bisidder"},
-	     {"borger", "Borgeren"},
-	     {"andet", "Anden part"},
-	     {"parallel", "Parallel (samtidig)"},
-	     {"sekventiel", "Sekventiel (på hinanden følgende)"},
-	     {"fysisk", "Fysisk fremmøde"},
-	     {"telefon", "Telefonmøde"},
-	     {"video", "Videomøde"},
-	     {"foraeldre", "Forældremyndighedens indehavere"},
-	     {"vaerge", "Værge"},
-	     {"koordineret", "Koordineret forløb"},
-	     {"integreret", "Integreret forløb"}};
+} roles[] = { { "psykiatri", "Behandlingspsykiatrien" },
+	      { "rusmiddel", "Stof- og alkoholbehandlingen" },
+	      { "kommune", "Kommunen" },
+	      { "egen_laege", "Egen læge" },
+	      { "jobcenter", "Jobcenter" },
+	      { "bostoette", "Bostøtte" },
+	      { "paaroerende", "Pårørende" },
+	      { "bisidder", "Bisidder" },
+	      { "borger", "Borgeren" },
+	      { "andet", "Anden part" },
+	      { "parallel", "Parallel (samtidig)" },
+	      { "sekventiel", "Sekventiel (på hinanden følgende)" },
+	      { "fysisk", "Fysisk fremmøde" },
+	      { "telefon", "Telefonmøde" },
+	      { "video", "Videomøde" },
+	      { "foraeldre", "Forældremyndighedens indehavere" },
+	      { "vaerge", "Værge" },
+	      { "koordineret", "Koordineret forløb" },
+	      { "integreret", "Integreret forløb" } };
 
 /* The Danish label of an enumerated value; the value itself if unknown. */
 static const char *value_label(const char *v)
@@ -388,20 +389,21 @@ static size_t row2(const struct ctx *c, struct kp_block *t, size_t row,
 
 static void part1(struct ctx *c)
 {
-	static const char *const boxes[] = {"psykiatri", "rusmiddelbehandling",
-					    "behov_psykiatri",
-					    "behov_rusmiddelbehandling"};
+	static const char *const boxes[] = { "psykiatri", "rusmiddelbehandling",
+					     "behov_psykiatri",
+					     "behov_rusmiddelbehandling" };
 	static const char *const box_text[] = {
-	    "Borgeren er patient i den ambulante psykiatri, har en "
-	    "psykiatrisk diagnose eller er i udredning herfor.",
-	    "Borgeren er i stof- og/eller alkoholbehandling eller er "
-	    "henvist hertil.",
-	    "Borgeren vurderes at have behov for psykiatrisk behandling, "
-	    "men er aktuelt ikke patient eller under udredning.",
-	    "Borgeren vurderes at have behov for stof- og/eller "
-	    "alkoholbehandling, men er aktuelt ikke i behandling eller "
-	    "henvist hertil."};
-	static const double w[] = {1.0, 2.7};
+		"Borgeren er patient i den ambulante psykiatri, har en "
+		"psykiatrisk diagnose eller er i udredning herfor.",
+		"Borgeren er i stof- og/eller alkoholbehandling eller er "
+		"henvist hertil.",
+		"Borgeren vurderes at have behov for psykiatrisk behandling, "
+		"men er aktuelt ikke patient eller under udredning.",
+		"Borgeren vurderes at have behov for stof- og/eller "
+		"alkoholbehandling, men er aktuelt ikke i behandling eller "
+		"henvist hertil."
+	};
+	static const double w[] = { 1.0, 2.7 };
 	struct kp_buf v = KP_BUF_INIT, l = KP_BUF_INIT;
 	struct kp_block *t;
 	const struct kp_node *n, *parts;
@@ -533,10 +535,10 @@ static void part1(struct ctx *c)
 		row = row2(c, t, row, label(c, "moede/form", "Mødeform"), &v);
 	}
 	add_yes_no(&v, kp_map_get(c->plan->root, "godkendt_af_borger"));
-	row2(
-	    c, t, row,
-	    label(c, "godkendt_af_borger", "Indsatsplan er godkendt af borger"),
-	    &v);
+	row2(c, t, row,
+	     label(c, "godkendt_af_borger",
+		   "Indsatsplan er godkendt af borger"),
+	     &v);
 
 	kp_rdoc_text(c->doc,
 		     "Hvis borgeren ikke er i psykiatrisk behandling, "
@@ -557,23 +559,24 @@ static void part1(struct ctx *c)
 static const struct {
 	const char *type, *label;
 } plan_types[] = {
-    {"stofmisbrug", "Behandlingsplan(er) for stofmisbrug (Serviceloven "
-		    "§ 141, sundhedsloven § 142)"},
-    {"alkohol", "Behandlingsplan for alkoholafhængighed"},
-    {"psykiatrisk_behandlingsplan", "Psykiatrisk behandlingsplan "
-				    "(Psykiatriloven § 3 stk. 3)"},
-    {"udskrivningsaftale", "Udskrivningsaftale (Psykiatriloven (§13 a))"},
-    {"koordinationsplan", "Koordinationsplan (Psykiatriloven § 13b)"},
-    {"social_handleplan", "Social handleplan (Serviceloven §141)"},
-    {"uddannelse_job", "Uddannelsesplan eller jobplan"},
-    {"andet", "Andet"}};
+	{ "stofmisbrug", "Behandlingsplan(er) for stofmisbrug (Serviceloven "
+			 "§ 141, sundhedsloven § 142)" },
+	{ "alkohol", "Behandlingsplan for alkoholafhængighed" },
+	{ "psykiatrisk_behandlingsplan", "Psykiatrisk behandlingsplan "
+					 "(Psykiatriloven § 3 stk. 3)" },
+	{ "udskrivningsaftale", "Udskrivningsaftale (Psykiatriloven (§13 a))" },
+	{ "koordinationsplan", "Koordinationsplan (Psykiatriloven § 13b)" },
+	{ "social_handleplan", "Social handleplan (Serviceloven §141)" },
+	{ "uddannelse_job", "Uddannelsesplan eller jobplan" },
+	{ "andet", "Andet" }
+};
 
 /* The status/mål/indsats row group of one existing plan (or none). */
 static size_t plan_group(const struct ctx *c, struct kp_block *t, size_t row,
 			 const char *type_label, const struct kp_node *p)
 {
-	static const char *const keys[] = {"status", "maal", "indsats"};
-	static const char *const fallback[] = {"Status", "Mål", "Indsats"};
+	static const char *const keys[] = { "status", "maal", "indsats" };
+	static const char *const fallback[] = { "Status", "Mål", "Indsats" };
 	struct kp_buf b = KP_BUF_INIT;
 	const char *s;
 	char path[32];
@@ -598,7 +601,7 @@ static size_t plan_group(const struct ctx *c, struct kp_block *t, size_t row,
 
 static void part2(struct ctx *c)
 {
-	static const double w[] = {1.5, 0.62, 3.0};
+	static const double w[] = { 1.5, 0.62, 3.0 };
 	const struct kp_node *planer = kp_map_get(c->plan->root, "planer");
 	const struct kp_node *p;
 	struct kp_block *t;
@@ -647,7 +650,7 @@ static void part2(struct ctx *c)
 
 static void part3(struct ctx *c)
 {
-	static const double w[] = {0.3, 5.0};
+	static const double w[] = { 0.3, 5.0 };
 	const struct kp_node *u = kp_map_get(c->plan->root, "udfordringer");
 	struct kp_buf b = KP_BUF_INIT;
 	struct kp_block *t;
@@ -704,8 +707,8 @@ static void action_header(const struct ctx *c, struct kp_block *t, size_t row)
 	add_literal(&b, label(c, "maal/[]/indsatser/[]/succeskriterier",
 			      "Succeskriterier"));
 	cell(c, t, row, 1, &b, KP_CELL_HEADER, 1, 1);
-	add_literal(
-	    &b, label(c, "maal/[]/indsatser/[]/ansvarlig", "Rollefordeling"));
+	add_literal(&b, label(c, "maal/[]/indsatser/[]/ansvarlig",
+			      "Rollefordeling"));
 	kp_buf_addstr(&b, "\\\n*Hvem har ansvaret for indsatsen, herunder "
 			  "borgerens ansvar?*");
 	cell(c, t, row, 2, &b, KP_CELL_HEADER, 1, 1);
@@ -719,13 +722,13 @@ static void action_header(const struct ctx *c, struct kp_block *t, size_t row)
 
 static void part4(struct ctx *c)
 {
-	static const double w[] = {1.0, 1.0, 1.15, 1.0};
+	static const double w[] = { 1.0, 1.0, 1.15, 1.0 };
 	const struct kp_node *maal = kp_map_get(c->plan->root, "maal");
 	const struct kp_node *m, *acts, *a;
 	struct kp_buf b = KP_BUF_INIT;
 	struct kp_block *t;
 	size_t i, k, row,
-	    n = maal && maal->type == KP_SEQ ? maal->v.seq.len : 0;
+		n = maal && maal->type == KP_SEQ ? maal->v.seq.len : 0;
 	size_t nacts;
 	const char *s;
 
@@ -741,9 +744,9 @@ static void part4(struct ctx *c)
 			kp_buf_addstr(&b, s);
 		else
 			kp_buf_addstr(
-			    &b, "*[Beskriv mål – fx deltagelse i "
-				"stofmisbrugsbehandling eller "
-				"fastholdelse i psykiatrisk behandling]*");
+				&b, "*[Beskriv mål – fx deltagelse i "
+				    "stofmisbrugsbehandling eller "
+				    "fastholdelse i psykiatrisk behandling]*");
 		cell(c, t, 0, 0, &b, KP_CELL_HEADER, 4, 1);
 		action_header(c, t, 1);
 		row = 2;
@@ -766,9 +769,10 @@ static void part4(struct ctx *c)
 				kp_buf_addstr(&b, s);
 			if ((s = kp_node_str(kp_map_get(a, "frist")))) {
 				kp_buf_addstr(&b, b.len ? "\n\n**" : "**");
-				add_literal(
-				    &b, label(c, "maal/[]/indsatser/[]/frist",
-					      "Frist"));
+				add_literal(&b,
+					    label(c,
+						  "maal/[]/indsatser/[]/frist",
+						  "Frist"));
 				kp_buf_addstr(&b, ":** ");
 				add_date(&b, s);
 			}
@@ -780,21 +784,21 @@ static void part4(struct ctx *c)
 		}
 	}
 	kp_rdoc_text(
-	    c->doc,
-	    "Husk at borgeren skal inddrages i forhold til "
-	    "fælles mål og prioritering. Inddragelsen kan enten ske "
-	    "gennem deltagelse i mødet, gennem forudgående samtale "
-	    "eller lign. Den konkrete inddragelse afpasses borgerens "
-	    "ønsker, behov og præferencer. Det kan aftales med "
-	    "borgeren, hvordan behandlere skal reagere i tilfælde, hvor "
-	    "borgeren udebliver fra en aftalt behandling.",
-	    KP_CELL_EMPH | KP_CELL_PLAIN);
+		c->doc,
+		"Husk at borgeren skal inddrages i forhold til "
+		"fælles mål og prioritering. Inddragelsen kan enten ske "
+		"gennem deltagelse i mødet, gennem forudgående samtale "
+		"eller lign. Den konkrete inddragelse afpasses borgerens "
+		"ønsker, behov og præferencer. Det kan aftales med "
+		"borgeren, hvordan behandlere skal reagere i tilfælde, hvor "
+		"borgeren udebliver fra en aftalt behandling.",
+		KP_CELL_EMPH | KP_CELL_PLAIN);
 	kp_buf_release(&b);
 }
 
 static void part5(struct ctx *c)
 {
-	static const double w[] = {1.0, 2.7};
+	static const double w[] = { 1.0, 2.7 };
 	struct kp_buf v = KP_BUF_INIT, l = KP_BUF_INIT;
 	struct kp_block *t;
 	const char *s;
@@ -839,21 +843,21 @@ static void part5(struct ctx *c)
 }
 
 /* The top-level fields that the five parts above show. */
-static const char *const shown_fields[] = {"kiplan",
-					   "id",
-					   "status",
-					   "forloeb",
-					   "borger",
-					   "grundlag",
-					   "samtykke",
-					   "koordinator",
-					   "deltagere",
-					   "moede",
-					   "godkendt_af_borger",
-					   "planer",
-					   "udfordringer",
-					   "maal",
-					   "opfoelgning"};
+static const char *const shown_fields[] = { "kiplan",
+					    "id",
+					    "status",
+					    "forloeb",
+					    "borger",
+					    "grundlag",
+					    "samtykke",
+					    "koordinator",
+					    "deltagere",
+					    "moede",
+					    "godkendt_af_borger",
+					    "planer",
+					    "udfordringer",
+					    "maal",
+					    "opfoelgning" };
 
 struct extra {
 	const char **names;
@@ -935,8 +939,8 @@ static void generic_rows(const struct ctx *c, struct kp_block *t, size_t *row,
 
 static void extra_fields(struct ctx *c)
 {
-	static const double w[] = {1.0, 2.7};
-	struct extra e = {NULL, 0, 0};
+	static const double w[] = { 1.0, 2.7 };
+	struct extra e = { NULL, 0, 0 };
 	struct kp_buf path = KP_BUF_INIT, lab = KP_BUF_INIT;
 	const struct kp_node *n;
 	struct kp_block *t = NULL;

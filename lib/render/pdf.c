@@ -65,9 +65,10 @@
 #define FONT_HEADER "DejaVu Sans Bold 9"
 #define FONT_MARK "DejaVu Sans Bold 9.5"
 
-static const char *const heading_fonts[] = {
-    "DejaVu Sans Bold 15", "DejaVu Sans Bold 11.5", "DejaVu Sans Bold 9.5"};
-static const double heading_gap[] = {18.0, 14.0, 10.0};
+static const char *const heading_fonts[] = { "DejaVu Sans Bold 15",
+					     "DejaVu Sans Bold 11.5",
+					     "DejaVu Sans Bold 9.5" };
+static const double heading_gap[] = { 18.0, 14.0, 10.0 };
 
 /* Colours: grey levels and the red of the draft and invalid marks. */
 #define INK 0.08
@@ -233,7 +234,7 @@ static void list_enter(struct md_walk *w, cmark_node *node)
 
 static void item_enter(struct md_walk *w)
 {
-	static const char *const bullets[] = {"•", "◦", "▪"};
+	static const char *const bullets[] = { "•", "◦", "▪" };
 	struct md_list *l;
 	struct kp_buf b = KP_BUF_INIT;
 
@@ -632,8 +633,8 @@ static PangoLayout *make_layout(struct pdf *p, const char *markup,
 	}
 	if (p->nlayouts == p->alayouts) {
 		p->alayouts = p->alayouts ? 2 * p->alayouts : 64;
-		p->layouts =
-		    kp_xrealloc(p->layouts, p->alayouts * sizeof(*p->layouts));
+		p->layouts = kp_xrealloc(p->layouts,
+					 p->alayouts * sizeof(*p->layouts));
 	}
 	p->layouts[p->nlayouts++] = l;
 	return l;
@@ -663,7 +664,7 @@ static void flow_add_layout(struct pdf *p, struct flow *f, PangoLayout *l,
 			ln->gap = gap;
 			if (mark) {
 				ln->mark =
-				    pango_layout_get_line_readonly(mark, 0);
+					pango_layout_get_line_readonly(mark, 0);
 				ln->mx = mx;
 			}
 		}
@@ -748,13 +749,13 @@ static void add_para(struct para *pa, const char *m)
 			} else {
 				if (pa->nopen == pa->aopen) {
 					pa->aopen =
-					    pa->aopen ? 2 * pa->aopen : 8;
+						pa->aopen ? 2 * pa->aopen : 8;
 					pa->open = kp_xrealloc(
-					    pa->open,
-					    pa->aopen * sizeof(*pa->open));
+						pa->open,
+						pa->aopen * sizeof(*pa->open));
 					pa->openlen = kp_xrealloc(
-					    pa->openlen,
-					    pa->aopen * sizeof(size_t));
+						pa->openlen,
+						pa->aopen * sizeof(size_t));
 				}
 				pa->open[pa->nopen] = m;
 				pa->openlen[pa->nopen++] = n;
@@ -918,9 +919,9 @@ static double line_height(struct pdf *p)
 static double label_lead(struct pdf *p)
 {
 	int text =
-	    pango_layout_get_baseline(make_layout(p, "Ag", FONT_TEXT, 0));
+		pango_layout_get_baseline(make_layout(p, "Ag", FONT_TEXT, 0));
 	int label =
-	    pango_layout_get_baseline(make_layout(p, "Ag", FONT_LABEL, 0));
+		pango_layout_get_baseline(make_layout(p, "Ag", FONT_LABEL, 0));
 
 	return text > label ? UN(text - label) : 0;
 }
@@ -1055,7 +1056,7 @@ static void table_build(struct pdf *p, struct table *t,
 				tc->lead = p->lead;
 			build_flow(p, &tc->f, kc->text, kc->flags,
 				   t->colx[c + tc->cs] - t->colx[c] -
-				       2 * PAD_X);
+					   2 * PAD_X);
 		}
 	}
 	t->first[t->nrows] = t->ncells;
@@ -1166,8 +1167,8 @@ static void table_put(struct pdf *p, struct table *t, size_t s, size_t e,
 			continue;
 		from = c->row > s ? c->row : s;
 		top = t->top[from];
-		bot =
-		    c->row + c->rs - 1 < cut ? t->top[c->row + c->rs] : bottom;
+		bot = c->row + c->rs - 1 < cut ? t->top[c->row + c->rs]
+					       : bottom;
 		if (c->flags & KP_CELL_HEADER)
 			put_fill(p, x, y0 + top, w, bot - top, FILL_HEADER);
 		else if (c->flags & KP_CELL_LABEL)
@@ -1226,7 +1227,7 @@ static void put_table(struct pdf *p, struct table *t)
 		e = group_end(t, t->hdr);
 		hgt = table_heights(t, t->hdr, e, t->hdr, 1);
 		if (t->hh + (hgt <= BODY_H - t->hh ? hgt : MIN_SPLIT) >
-			room(p) &&
+			    room(p) &&
 		    !p->fresh)
 			new_page(p);
 	}
@@ -1354,8 +1355,8 @@ static void add_mark(struct pdf *p, const char *text, int level, double y)
  */
 static void add_outline(cairo_surface_t *s, const struct pdf *p)
 {
-	int parent[4] = {CAIRO_PDF_OUTLINE_ROOT, CAIRO_PDF_OUTLINE_ROOT,
-			 CAIRO_PDF_OUTLINE_ROOT, CAIRO_PDF_OUTLINE_ROOT};
+	int parent[4] = { CAIRO_PDF_OUTLINE_ROOT, CAIRO_PDF_OUTLINE_ROOT,
+			  CAIRO_PDF_OUTLINE_ROOT, CAIRO_PDF_OUTLINE_ROOT };
 	struct kp_buf dest = KP_BUF_INIT;
 	size_t i;
 	int lv, id, k;
@@ -1370,8 +1371,8 @@ static void add_outline(cairo_surface_t *s, const struct pdf *p)
 			    MARGIN_X, m->y);
 		name = g_utf8_make_valid(m->text, -1);
 		id = cairo_pdf_surface_add_outline(
-		    s, parent[lv - 1], name, dest.buf,
-		    lv == 1 ? CAIRO_PDF_OUTLINE_FLAG_OPEN : 0);
+			s, parent[lv - 1], name, dest.buf,
+			lv == 1 ? CAIRO_PDF_OUTLINE_FLAG_OPEN : 0);
 		g_free(name);
 		for (k = lv; k < 4; k++)
 			parent[k] = id;

@@ -42,10 +42,9 @@ struct kp_pdf_paras {
 	struct kp_pdf_para *v;
 	size_t len, alloc;
 };
-#define KP_PDF_PARAS_INIT                                                      \
-	{                                                                      \
-		NULL, 0, 0                                                     \
-	}
+/* clang-format off */
+#define KP_PDF_PARAS_INIT { NULL, 0, 0 }
+/* clang-format on */
 
 /*
  * Convert CommonMark text into paragraphs.  Emphasis, strong emphasis,

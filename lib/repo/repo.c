@@ -24,8 +24,8 @@
 
 struct kp_repo {
 	git_repository *git;
-	char *workdir;		/* absolute, real, no trailing slash */
-	char *gitdir;		/* with a trailing slash */
+	char *workdir; /* absolute, real, no trailing slash */
+	char *gitdir;  /* with a trailing slash */
 	int lock_fd;
 };
 
@@ -77,8 +77,7 @@ static int is_dir_nofollow(const char *path)
 }
 
 /* Wrap an open git repository; takes git over. */
-static int wrap(struct kp_repo **out, git_repository *git,
-		struct kp_error *err)
+static int wrap(struct kp_repo **out, git_repository *git, struct kp_error *err)
 {
 	struct kp_repo *repo;
 	const char *wd = git_repository_workdir(git);
@@ -89,7 +88,8 @@ static int wrap(struct kp_repo **out, git_repository *git,
 	if (!wd || git_repository_is_bare(git)) {
 		git_repository_free(git);
 		return kp_error_set(err, KP_ENOTFOUND, git_repository_path(git),
-				    0, 0, "a bare repository cannot hold plans");
+				    0, 0,
+				    "a bare repository cannot hold plans");
 	}
 	if (!realpath(wd, real)) {
 		int e = errno;
@@ -109,8 +109,7 @@ static int wrap(struct kp_repo **out, git_repository *git,
 	return 0;
 }
 
-int kp_repo_open(struct kp_repo **out, const char *path,
-		 struct kp_error *err)
+int kp_repo_open(struct kp_repo **out, const char *path, struct kp_error *err)
 {
 	git_repository *git = NULL;
 	struct kp_repo *repo = NULL;
@@ -124,9 +123,10 @@ int kp_repo_open(struct kp_repo **out, const char *path,
 		path = env && *env ? env : ".";
 	rc = git_repository_open_ext(&git, path, 0, NULL);
 	if (rc == GIT_ENOTFOUND) {
-		error = kp_error_set(err, KP_ENOTFOUND, NULL, 0, 0,
-				     "no plan repository in '%s' or any parent directory",
-				     path);
+		error = kp_error_set(
+			err, KP_ENOTFOUND, NULL, 0, 0,
+			"no plan repository in '%s' or any parent directory",
+			path);
 		goto done;
 	}
 	if (rc < 0) {
@@ -138,7 +138,8 @@ int kp_repo_open(struct kp_repo **out, const char *path,
 	kdir = join(repo->workdir, ".kiplan");
 	if (!is_dir_nofollow(kdir)) {
 		error = kp_error_set(err, KP_ENOTFOUND, repo->workdir, 0, 0,
-				     "a git repository, but not a plan repository (no .kiplan)");
+				     "a git repository, but not a plan "
+				     "repository (no .kiplan)");
 		goto done;
 	}
 	*out = repo;
@@ -223,7 +224,8 @@ int kp_repo_schema(struct kp_schema **out, struct kp_repo *repo,
 	if ((error = kp_repo_read(&text, repo, ".kiplan/schema.yaml", err)) < 0)
 		goto done;
 	builtin = kp_schema_builtin_text(&blen);
-	if (builtin && blen == text.len && memcmp(builtin, text.buf, blen) == 0) {
+	if (builtin && blen == text.len &&
+	    memcmp(builtin, text.buf, blen) == 0) {
 		error = kp_schema_builtin(out, err);
 		goto done;
 	}
@@ -268,7 +270,8 @@ int kp_repo_lock(struct kp_repo *repo, struct kp_error *err)
 		struct stat a, b;
 		struct timespec ts;
 
-		fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+			  0600);
 		if (fd < 0) {
 			error = kp_error_set(err, KP_EIO, path, 0, 0,
 					     "cannot open the lock: %s",
@@ -291,14 +294,16 @@ int kp_repo_lock(struct kp_repo *repo, struct kp_error *err)
 		}
 		if (errno != EACCES && errno != EAGAIN && errno != EINTR) {
 			error = kp_error_set(err, KP_EIO, path, 0, 0,
-					     "cannot lock: %s", strerror(errno));
+					     "cannot lock: %s",
+					     strerror(errno));
 			goto done;
 		}
 		close(fd);
 		fd = -1;
 		if (now_ms() > deadline) {
-			error = kp_error_set(err, KP_ELOCKED, path, 0, 0,
-					     "another kiplan holds the repository lock");
+			error = kp_error_set(
+				err, KP_ELOCKED, path, 0, 0,
+				"another kiplan holds the repository lock");
 			goto done;
 		}
 		ts.tv_sec = 0;
@@ -390,8 +395,9 @@ int kp_repo_plan_path(char **out, struct kp_repo *repo, const char *arg,
 				     "not a plan file name");
 		goto done;
 	}
-	dir = slash == path.buf ? kp_xstrdup("/")
-				: kp_xstrndup(path.buf, (size_t)(slash - path.buf));
+	dir = slash == path.buf
+		      ? kp_xstrdup("/")
+		      : kp_xstrndup(path.buf, (size_t)(slash - path.buf));
 	if (!realpath(dir, real)) {
 		error = kp_error_set(err, must_exist ? KP_ENOTFOUND : KP_EUSAGE,
 				     arg, 0, 0, "%s", strerror(errno));
@@ -408,8 +414,7 @@ int kp_repo_plan_path(char **out, struct kp_repo *repo, const char *arg,
 		kp_buf_addf(&rel, "%s/", real + wlen + 1);
 	kp_buf_addstr(&rel, base);
 	if (strcmp(rel.buf, ".git") == 0 || strncmp(rel.buf, ".git/", 5) == 0) {
-		error = kp_error_set(err, KP_EUSAGE, arg, 0, 0,
-				     "inside .git");
+		error = kp_error_set(err, KP_EUSAGE, arg, 0, 0, "inside .git");
 		goto done;
 	}
 	kp_buf_reset(&path);
@@ -447,7 +452,8 @@ int kp_repo_read(struct kp_buf *out, struct kp_repo *repo, const char *rel,
 
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		error = kp_error_set(err, errno == ENOENT ? KP_ENOTFOUND : KP_EIO,
+		error = kp_error_set(err,
+				     errno == ENOENT ? KP_ENOTFOUND : KP_EIO,
 				     rel, 0, 0, "cannot open: %s",
 				     errno == ELOOP ? "a symbolic link; refused"
 						    : strerror(errno));
@@ -459,9 +465,10 @@ int kp_repo_read(struct kp_buf *out, struct kp_repo *repo, const char *rel,
 		goto done;
 	}
 	if ((size_t)st.st_size > KP_PLAN_MAX) {
-		error = kp_error_set(err, KP_ELIMIT, rel, 0, 0,
-				     "file is larger than the limit of %d bytes",
-				     KP_PLAN_MAX);
+		error = kp_error_set(
+			err, KP_ELIMIT, rel, 0, 0,
+			"file is larger than the limit of %d bytes",
+			KP_PLAN_MAX);
 		goto done;
 	}
 	for (;;) {
@@ -473,16 +480,18 @@ int kp_repo_read(struct kp_buf *out, struct kp_repo *repo, const char *rel,
 			continue;
 		if (n < 0) {
 			error = kp_error_set(err, KP_EIO, rel, 0, 0,
-					     "cannot read: %s", strerror(errno));
+					     "cannot read: %s",
+					     strerror(errno));
 			goto done;
 		}
 		if (n == 0)
 			break;
 		kp_buf_setlen(out, out->len + (size_t)n);
 		if (out->len > KP_PLAN_MAX) {
-			error = kp_error_set(err, KP_ELIMIT, rel, 0, 0,
-					     "file is larger than the limit of %d bytes",
-					     KP_PLAN_MAX);
+			error = kp_error_set(
+				err, KP_ELIMIT, rel, 0, 0,
+				"file is larger than the limit of %d bytes",
+				KP_PLAN_MAX);
 			goto done;
 		}
 	}
@@ -591,22 +600,24 @@ static int bad_text(const char *s)
 
 int kp_repo_message(struct kp_buf *out, const char *summary,
 		    const char *const *body, size_t nbody, const char *id,
-		    unsigned revision,
-		    const char *const *recipients, size_t nrecipients,
-		    struct kp_error *err)
+		    unsigned revision, const char *const *recipients,
+		    size_t nrecipients, struct kp_error *err)
 {
 	size_t i;
 
 	if (!*summary || bad_text(summary))
-		return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
-				    "the commit summary holds a control character");
+		return kp_error_set(
+			err, KP_EUSAGE, NULL, 0, 0,
+			"the commit summary holds a control character");
 	if (bad_text(id) || !looks_like_id(id))
 		return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
 				    "'%s' is not a plan id (ki-YYYY-NNNN)", id);
 	for (i = 0; i < nbody; i++)
 		if (bad_text(body[i]))
-			return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
-					    "the message holds a newline or control character; give one line per -m");
+			return kp_error_set(
+				err, KP_EUSAGE, NULL, 0, 0,
+				"the message holds a newline or control "
+				"character; give one line per -m");
 	for (i = 0; i < nrecipients; i++) {
 		const char *r = recipients[i], *lt = strchr(r, '<');
 
@@ -615,7 +626,8 @@ int kp_repo_message(struct kp_buf *out, const char *summary,
 			    strchr(lt, '>')[1] != '\0')) ||
 		    (!lt && strchr(r, '>')))
 			return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
-					    "recipient %zu is not 'Name <email>' on one line",
+					    "recipient %zu is not 'Name "
+					    "<email>' on one line",
 					    i + 1);
 	}
 	kp_buf_addstr(out, summary);
@@ -713,8 +725,9 @@ static int signature(git_signature **out, git_repository *git,
 
 		if (bad_text(env) || !lt || !gt || gt < lt || gt[1] != '\0' ||
 		    strchr(lt + 1, '<') || lt == env) {
-			error = kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
-					     "KIPLAN_AUTHOR is not 'Name <email>'");
+			error = kp_error_set(
+				err, KP_EUSAGE, NULL, 0, 0,
+				"KIPLAN_AUTHOR is not 'Name <email>'");
 			goto done;
 		}
 		n = (size_t)(lt - env);
@@ -724,13 +737,16 @@ static int signature(git_signature **out, git_repository *git,
 		email = kp_xstrndup(lt + 1, (size_t)(gt - lt - 1));
 	} else {
 		if (git_signature_default(&def, git) < 0) {
-			error = kp_error_set(err, KP_EGIT, NULL, 0, 0,
-					     "no author: set user.name and user.email with git config, or KIPLAN_AUTHOR='Name <email>'");
+			error = kp_error_set(
+				err, KP_EGIT, NULL, 0, 0,
+				"no author: set user.name and user.email with "
+				"git config, or KIPLAN_AUTHOR='Name <email>'");
 			goto done;
 		}
 		if (bad_text(def->name) || bad_text(def->email)) {
 			error = kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
-					     "user.name or user.email holds a control character");
+					     "user.name or user.email holds a "
+					     "control character");
 			goto done;
 		}
 		name = kp_xstrdup(def->name);
@@ -802,8 +818,9 @@ static int commit_files(char out[41], struct kp_repo *repo, size_t n,
 		goto done;
 	}
 	if (git_reference_type(head) != GIT_REFERENCE_SYMBOLIC) {
-		error = kp_error_set(err, KP_EGIT, NULL, 0, 0,
-				     "HEAD is detached; check out a branch first");
+		error = kp_error_set(
+			err, KP_EGIT, NULL, 0, 0,
+			"HEAD is detached; check out a branch first");
 		goto done;
 	}
 	branch = git_reference_symbolic_target(head);
@@ -822,8 +839,8 @@ static int commit_files(char out[41], struct kp_repo *repo, size_t n,
 		blobs = kp_xcalloc(n, sizeof(*blobs));
 		upd = kp_xcalloc(n, sizeof(*upd));
 		for (i = 0; i < n; i++) {
-			if (git_blob_create_from_buffer(&blobs[i], git, datas[i],
-							lens[i]) < 0) {
+			if (git_blob_create_from_buffer(
+				    &blobs[i], git, datas[i], lens[i]) < 0) {
 				error = git_fail(err, "cannot write a blob");
 				goto done;
 			}
@@ -839,8 +856,9 @@ static int commit_files(char out[41], struct kp_repo *repo, size_t n,
 	} else if (base) {
 		tree_id = *git_tree_id(base);
 	} else {
-		error = kp_error_set(err, KP_EGIT, NULL, 0, 0,
-				     "nothing to record: the repository has no commit");
+		error = kp_error_set(
+			err, KP_EGIT, NULL, 0, 0,
+			"nothing to record: the repository has no commit");
 		goto done;
 	}
 	if (git_tree_lookup(&tree, git, &tree_id) < 0) {
@@ -859,15 +877,18 @@ static int commit_files(char out[41], struct kp_repo *repo, size_t n,
 	kp_test_crash("commit-objects");
 	nl = strchr(message, '\n');
 	kp_buf_addf(&reflog, "commit%s: ", parent ? "" : " (initial)");
-	kp_buf_add(&reflog, message, nl ? (size_t)(nl - message) : strlen(message));
+	kp_buf_add(&reflog, message,
+		   nl ? (size_t)(nl - message) : strlen(message));
 	if (parent)
 		rc = git_reference_create_matching(&ref, git, branch, &id, 1,
 						   &parent_id, reflog.buf);
 	else
-		rc = git_reference_create(&ref, git, branch, &id, 0, reflog.buf);
+		rc = git_reference_create(&ref, git, branch, &id, 0,
+					  reflog.buf);
 	if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS) {
 		error = kp_error_set(err, KP_ELOCKED, NULL, 0, 0,
-				     "%s moved while kiplan committed; nothing was changed, try again",
+				     "%s moved while kiplan committed; nothing "
+				     "was changed, try again",
 				     branch);
 		goto done;
 	}
@@ -895,14 +916,14 @@ static int commit_files(char out[41], struct kp_repo *repo, size_t n,
 		free(ipath);
 	}
 	goto done;
-index_fail:
-	{
-		const git_error *e = git_error_last();
+index_fail : {
+	const git_error *e = git_error_last();
 
-		error = kp_error_set(err, KP_EGIT, NULL, 0, 0,
-				     "committed %.12s, but could not update the index: %s",
-				     out, e && e->message ? e->message : "unknown error");
-	}
+	error = kp_error_set(
+		err, KP_EGIT, NULL, 0, 0,
+		"committed %.12s, but could not update the index: %s", out,
+		e && e->message ? e->message : "unknown error");
+}
 done:
 	kp_buf_release(&reflog);
 	git_index_free(idx);
@@ -925,8 +946,8 @@ int kp_repo_commit(char out[41], struct kp_repo *repo, const char *rel,
 {
 	out[0] = '\0';
 	if (!data)
-		return commit_files(out, repo, 0, NULL, NULL, NULL, rel, message,
-				    err);
+		return commit_files(out, repo, 0, NULL, NULL, NULL, rel,
+				    message, err);
 	return commit_files(out, repo, 1, &rel, &data, &len, NULL, message,
 			    err);
 }
@@ -945,7 +966,9 @@ static const char config_text[] =
 	"[kiplan]\n"
 	"\tformat = 1\n"
 	"[due]\n"
-	"\t# Antal dage fra oprettelsen af en kladde, til koordinationsm\xc3\xb8" "det\n"
+	"\t# Antal dage fra oprettelsen af en kladde, til "
+	"koordinationsm\xc3\xb8"
+	"det\n"
 	"\t# skal v\xc3\xa6re holdt (fristen aftales i sundhedsaftalen).\n"
 	"\tkladde-dage = 30\n";
 
@@ -970,7 +993,8 @@ static int only_holds(const char *dir, const char *const *allowed)
 	if (!d)
 		return 0;
 	while (ok && (de = readdir(d))) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
 			continue;
 		ok = 0;
 		for (i = 0; allowed && allowed[i]; i++)
@@ -1000,8 +1024,8 @@ int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 	*created = 0;
 	lib_init();
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		error = kp_error_set(err, KP_EIO, dir, 0, 0, "cannot create: %s",
-				     strerror(errno));
+		error = kp_error_set(err, KP_EIO, dir, 0, 0,
+				     "cannot create: %s", strerror(errno));
 		goto done;
 	}
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
@@ -1022,19 +1046,22 @@ int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 			goto done;
 		}
 		/* A kiplan init killed before its first commit may resume. */
-		if (!git_repository_head_unborn(git) || !only_holds(dir, ours)) {
-			error = kp_error_set(err, KP_EEXISTS, dir, 0, 0,
-					     "a git repository, but not a plan repository");
+		if (!git_repository_head_unborn(git) ||
+		    !only_holds(dir, ours)) {
+			error = kp_error_set(
+				err, KP_EEXISTS, dir, 0, 0,
+				"a git repository, but not a plan repository");
 			goto done;
 		}
 	} else {
 		if (!only_holds(dir, NULL)) {
-			error = kp_error_set(err, KP_EEXISTS, dir, 0, 0,
-					     "not empty, and not a plan repository");
+			error = kp_error_set(
+				err, KP_EEXISTS, dir, 0, 0,
+				"not empty, and not a plan repository");
 			goto done;
 		}
-		git_repository_init_options_init(&opts,
-						 GIT_REPOSITORY_INIT_OPTIONS_VERSION);
+		git_repository_init_options_init(
+			&opts, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
 		opts.flags = GIT_REPOSITORY_INIT_NO_REINIT |
 			     GIT_REPOSITORY_INIT_MKPATH;
 		opts.mode = GIT_REPOSITORY_INIT_SHARED_UMASK;
@@ -1055,8 +1082,8 @@ int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 	git = NULL;
 	kdir = join(repo->workdir, ".kiplan");
 	if (mkdir(kdir, 0700) < 0 && errno != EEXIST) {
-		error = kp_error_set(err, KP_EIO, kdir, 0, 0, "cannot create: %s",
-				     strerror(errno));
+		error = kp_error_set(err, KP_EIO, kdir, 0, 0,
+				     "cannot create: %s", strerror(errno));
 		goto done;
 	}
 	if (!schema_text)
@@ -1077,11 +1104,12 @@ int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 						  err)) < 0)
 			goto done;
 	}
-	if ((error = commit_files(commit, repo, 3, paths, datas, lens, NULL,
-				  "Opret arkiv for koordinerende indsatsplaner\n\n"
-				  "Skemaet for planerne ligger i .kiplan/schema.yaml,\n"
-				  "indstillingerne i .kiplan/config.\n",
-				  err)) < 0)
+	if ((error = commit_files(
+		     commit, repo, 3, paths, datas, lens, NULL,
+		     "Opret arkiv for koordinerende indsatsplaner\n\n"
+		     "Skemaet for planerne ligger i .kiplan/schema.yaml,\n"
+		     "indstillingerne i .kiplan/config.\n",
+		     err)) < 0)
 		goto done;
 	*created = 1;
 	*out = repo;
@@ -1160,9 +1188,9 @@ static int fill_entry(struct kp_revision *r, git_commit *c, const git_oid *blob,
 			    strcmp(tr.trailers[i].value, id) == 0)
 				planid = 1;
 			if (strcmp(tr.trailers[i].key, "Sendt-til") == 0) {
-				r->recipients = kp_xrealloc(r->recipients,
-							    (r->nrecipients + 1) *
-							    sizeof(char *));
+				r->recipients = kp_xrealloc(
+					r->recipients,
+					(r->nrecipients + 1) * sizeof(char *));
 				r->recipients[r->nrecipients++] =
 					kp_xstrdup(tr.trailers[i].value);
 			}
@@ -1230,8 +1258,8 @@ int kp_repo_history(struct kp_history *out, struct kp_repo *repo,
 
 			if (out->len == out->alloc) {
 				out->alloc = out->alloc ? 2 * out->alloc : 16;
-				out->v = kp_xrealloc(out->v,
-						     out->alloc * sizeof(*out->v));
+				out->v = kp_xrealloc(
+					out->v, out->alloc * sizeof(*out->v));
 			}
 			r = &out->v[out->len++];
 			fill_entry(r, c, &blob, id, &sending);
@@ -1243,9 +1271,11 @@ int kp_repo_history(struct kp_history *out, struct kp_repo *repo,
 			fill_entry(&r, c, &blob, id, &sending);
 			if (sending) {
 				if (out->len == out->alloc) {
-					out->alloc = out->alloc ? 2 * out->alloc : 16;
-					out->v = kp_xrealloc(out->v, out->alloc *
-							     sizeof(*out->v));
+					out->alloc = out->alloc ? 2 * out->alloc
+								: 16;
+					out->v = kp_xrealloc(
+						out->v,
+						out->alloc * sizeof(*out->v));
 				}
 				r.number = out->revisions;
 				r.sending = 1;
@@ -1313,8 +1343,10 @@ int kp_repo_resolve(const struct kp_revision **out, struct kp_repo *repo,
 		for (i = 0; i < h->len; i++) {
 			const struct kp_revision *r = &h->v[i];
 			long long local = r->time + (long long)r->offset * 60;
-			long rday = (long)(local >= 0 ? local / 86400
-						      : -((-local + 86399) / 86400));
+			long rday =
+				(long)(local >= 0
+					       ? local / 86400
+					       : -((-local + 86399) / 86400));
 
 			if (!r->sending && rday <= day)
 				*out = r;
@@ -1330,7 +1362,8 @@ int kp_repo_resolve(const struct kp_revision **out, struct kp_repo *repo,
 					    "no revision %s: the plan has %u",
 					    rev, h->revisions);
 		return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
-				    "'%s' is not a revision: give a number, a date YYYY-MM-DD or a commit id",
+				    "'%s' is not a revision: give a number, a "
+				    "date YYYY-MM-DD or a commit id",
 				    rev);
 	}
 	if (git_oid_fromstrn(&oid, rev, len) < 0) {
@@ -1345,9 +1378,11 @@ int kp_repo_resolve(const struct kp_revision **out, struct kp_repo *repo,
 		goto done;
 	}
 	if (rc < 0) {
-		error = kp_error_set(err, KP_ENOTFOUND, NULL, 0, 0,
-				     all_digits ? "no revision %s, and no such commit"
-						: "no commit '%s'", rev);
+		error = kp_error_set(
+			err, KP_ENOTFOUND, NULL, 0, 0,
+			all_digits ? "no revision %s, and no such commit"
+				   : "no commit '%s'",
+			rev);
 		goto done;
 	}
 	target = *git_object_id(obj);
@@ -1395,12 +1430,14 @@ int kp_repo_blob(struct kp_buf *out, struct kp_repo *repo, const char *commit,
 		goto done;
 	}
 	if ((size_t)git_blob_rawsize(blob) > KP_PLAN_MAX) {
-		error = kp_error_set(err, KP_ELIMIT, rel, 0, 0,
-				     "file is larger than the limit of %d bytes",
-				     KP_PLAN_MAX);
+		error = kp_error_set(
+			err, KP_ELIMIT, rel, 0, 0,
+			"file is larger than the limit of %d bytes",
+			KP_PLAN_MAX);
 		goto done;
 	}
-	kp_buf_add(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+	kp_buf_add(out, git_blob_rawcontent(blob),
+		   (size_t)git_blob_rawsize(blob));
 done:
 	git_blob_free(blob);
 	git_tree_entry_free(e);
@@ -1413,8 +1450,8 @@ done:
 /* PLAN@REV                                                            */
 /* ------------------------------------------------------------------ */
 
-int kp_plan_open(struct kp_plan **out, struct kp_source *src,
-		 const char *spec, unsigned flags, struct kp_error *err)
+int kp_plan_open(struct kp_plan **out, struct kp_source *src, const char *spec,
+		 unsigned flags, struct kp_error *err)
 {
 	struct kp_source tmp;
 	struct kp_repo *repo = NULL;
@@ -1455,7 +1492,8 @@ int kp_plan_open(struct kp_plan **out, struct kp_source *src,
 	if (error == KP_ENOTFOUND) {
 		if (rev) {
 			error = kp_error_set(err, KP_ENOTFOUND, path, 0, 0,
-					     "not in a plan repository, so it has no revision '%s'",
+					     "not in a plan repository, so it "
+					     "has no revision '%s'",
 					     rev);
 			goto done;
 		}
@@ -1465,7 +1503,8 @@ int kp_plan_open(struct kp_plan **out, struct kp_source *src,
 	if (error < 0)
 		goto done;
 	src->in_repo = 1;
-	if ((error = kp_repo_plan_path(&rel, repo, path, rev == NULL, err)) < 0 ||
+	if ((error = kp_repo_plan_path(&rel, repo, path, rev == NULL, err)) <
+		    0 ||
 	    (error = kp_repo_history(&h, repo, rel, err)) < 0)
 		goto done;
 	if (rev) {
@@ -1476,7 +1515,8 @@ int kp_plan_open(struct kp_plan **out, struct kp_source *src,
 			kp_error_set(err, error, path, 0, 0, "%s", e.msg);
 			goto done;
 		}
-		if ((error = kp_repo_blob(&text, repo, r->commit, rel, err)) < 0)
+		if ((error = kp_repo_blob(&text, repo, r->commit, rel, err)) <
+		    0)
 			goto done;
 	} else {
 		if ((error = kp_repo_read(&text, repo, rel, err)) < 0)
@@ -1490,8 +1530,9 @@ int kp_plan_open(struct kp_plan **out, struct kp_source *src,
 			if ((error = kp_repo_blob(&old, repo, r->commit, rel,
 						  err)) < 0)
 				goto done;
-			src->modified = old.len != text.len ||
-					memcmp(old.buf, text.buf, text.len) != 0;
+			src->modified =
+				old.len != text.len ||
+				memcmp(old.buf, text.buf, text.len) != 0;
 		} else {
 			src->modified = 1;
 		}

@@ -141,7 +141,7 @@ int kp_revmap_build(struct kp_revmap **out, const char *workdir,
 		     (git_commit_parent(&parent, c, 0) < 0 ||
 		      git_commit_tree(&ptree, parent) < 0)) ||
 		    git_diff_tree_to_tree(&diff, repo, ptree, tree, &dopts) <
-			0) {
+			    0) {
 			error = git_fail(err, "cannot read a commit");
 		} else {
 			w.m = m;

@@ -38,7 +38,7 @@
 #include "kiplan.h"
 #include "banned.h"
 
-static const char magic[8] = {'K', 'P', 'D', 'U', 'E', 0, 1, 0};
+static const char magic[8] = { 'K', 'P', 'D', 'U', 'E', 0, 1, 0 };
 
 #define RECORD_MAX (4u * 1024 * 1024)
 #define RACY_NS 2000000000LL
@@ -190,8 +190,8 @@ static void materialise(struct kp_due_cache *c)
 		in = open(c->path, O_RDONLY | O_CLOEXEC);
 		while (in >= 0 && done < c->good_end) {
 			size_t want = c->good_end - done < sizeof(buf)
-					  ? c->good_end - done
-					  : sizeof(buf);
+					      ? c->good_end - done
+					      : sizeof(buf);
 			ssize_t n = pread(in, buf, want, (off_t)done);
 
 			if (n <= 0 ||
@@ -472,9 +472,9 @@ int kp_due_cache_commit(struct kp_due_cache *c, struct kp_error *err)
 	 * rebuilt, so it is not worth the wait.
 	 */
 	if (c->write_failed || rename(c->tmpname.buf, c->path) < 0) {
-		error =
-		    kp_error_set(err, KP_EIO, c->path, 0, 0,
-				 "cannot write the cache: %s", strerror(errno));
+		error = kp_error_set(err, KP_EIO, c->path, 0, 0,
+				     "cannot write the cache: %s",
+				     strerror(errno));
 		unlink(c->tmpname.buf);
 	}
 	kp_buf_reset(&c->tmpname);

@@ -132,7 +132,7 @@ static void actions(struct kp_due_list *out, struct kp_due_item *base,
 		return;
 	for (g = 0; g < goals->v.seq.len; g++) {
 		const struct kp_node *acts =
-		    kp_map_get(goals->v.seq.items[g], "indsatser");
+			kp_map_get(goals->v.seq.items[g], "indsatser");
 
 		if (!acts || acts->type != KP_SEQ)
 			continue;
@@ -141,7 +141,7 @@ static void actions(struct kp_due_list *out, struct kp_due_item *base,
 			const struct kp_node *frist = kp_map_get(act, "frist");
 			struct kp_due_item it = *base;
 			const char *task =
-			    kp_node_str(kp_map_get(act, "opgave"));
+				kp_node_str(kp_map_get(act, "opgave"));
 
 			n++;
 			if (node_date(&it.date, frist,
@@ -157,7 +157,7 @@ static void actions(struct kp_due_list *out, struct kp_due_item *base,
 			it.n = n;
 			it.line = frist->line;
 			it.responsible =
-			    str_or_empty(kp_map_get(act, "ansvarlig"));
+				str_or_empty(kp_map_get(act, "ansvarlig"));
 			it.text = text.buf;
 			kp_due_add(out, &it);
 			(*count)++;
@@ -203,7 +203,7 @@ size_t kp_due_extract(struct kp_due_list *out, const struct kp_node *root,
 
 	if (strcmp(st, "kladde") == 0) {
 		const struct kp_node *consent =
-		    kp_node_at(root, "samtykke.dato");
+			kp_node_at(root, "samtykke.dato");
 		struct kp_due_item it = base;
 		int r;
 
@@ -249,17 +249,18 @@ size_t kp_due_extract(struct kp_due_list *out, const struct kp_node *root,
 			it.line = meeting->line;
 			it.inferred = 1;
 			kp_date_format(ds, md);
-			kp_buf_addf(
-			    &text,
-			    "Opfølgningsmøde (senest 6 mdr. efter mødet %s)",
-			    ds);
+			kp_buf_addf(&text,
+				    "Opfølgningsmøde (senest 6 mdr. efter "
+				    "mødet %s)",
+				    ds);
 		} else if (r == 0 && have_md == 0 && problems) {
 			kp_findings_add(
-			    problems, "due", KP_ERROR, status->line,
-			    status->col,
-			    "an active plan with neither opfoelgning.dato nor "
-			    "moede.dato: cannot tell when its follow-up is "
-			    "due");
+				problems, "due", KP_ERROR, status->line,
+				status->col,
+				"an active plan with neither opfoelgning.dato "
+				"nor "
+				"moede.dato: cannot tell when its follow-up is "
+				"due");
 		}
 		if (text.len) {
 			it.kind = KP_DUE_OPFOELGNING;
@@ -529,9 +530,9 @@ void kp_due_write_json(struct kp_buf *out, const struct kp_due_list *list,
 		kp_buf_addstr(out, ",\"file\":");
 		kp_buf_add_json(out, it->file, strlen(it->file));
 		kp_buf_addf(
-		    out,
-		    ",\"kind\":\"%s\",\"date\":\"%s\",\"overdue_days\":%ld",
-		    kp_due_kind_name(it->kind), ds, it->overdue);
+			out,
+			",\"kind\":\"%s\",\"date\":\"%s\",\"overdue_days\":%ld",
+			kp_due_kind_name(it->kind), ds, it->overdue);
 		kp_buf_addstr(out, ",\"coordinator\":");
 		json_str_or_null(out, it->coordinator);
 		kp_buf_addstr(out, ",\"responsible\":");

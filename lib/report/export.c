@@ -202,21 +202,21 @@ void kp_csv_add_field(struct kp_buf *out, const char *s, size_t len, char sep)
 		kp_buf_addch(out, '"');
 }
 
-static const char *csv_columns[] = {"id",
-				    "status",
-				    "forloeb",
-				    "koordinator",
-				    "organisation",
-				    "moede_dato",
-				    "opfoelgning_dato",
-				    "dage_over",
-				    "dage_til",
-				    "samtykke",
-				    "maal",
-				    "indsatser",
-				    "fil",
-				    "revision",
-				    "commit"};
+static const char *csv_columns[] = { "id",
+				     "status",
+				     "forloeb",
+				     "koordinator",
+				     "organisation",
+				     "moede_dato",
+				     "opfoelgning_dato",
+				     "dage_over",
+				     "dage_til",
+				     "samtykke",
+				     "maal",
+				     "indsatser",
+				     "fil",
+				     "revision",
+				     "commit" };
 
 static void csv_str(struct kp_buf *out, const char *s, char sep, int last)
 {
@@ -277,15 +277,15 @@ static void csv_plan(struct kp_buf *out, const struct kp_export_opts *opts,
 	consent = kp_node_at(root, "samtykke.givet");
 	csv_str(out,
 		consent && consent->type == KP_BOOL
-		    ? (consent->v.boolean ? "ja" : "nej")
-		    : NULL,
+			? (consent->v.boolean ? "ja" : "nej")
+			: NULL,
 		sep, 0);
 	goals = kp_map_get(root, "maal");
 	if (goals && goals->type == KP_SEQ) {
 		ngoals = goals->v.seq.len;
 		for (g = 0; g < ngoals; g++) {
 			const struct kp_node *a =
-			    kp_map_get(goals->v.seq.items[g], "indsatser");
+				kp_map_get(goals->v.seq.items[g], "indsatser");
 
 			if (a && a->type == KP_SEQ)
 				nact += a->v.seq.len;

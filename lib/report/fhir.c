@@ -399,8 +399,9 @@ static void consent(struct fhir *f)
 						 : "rejected");
 	kp_jw_key(w, "scope");
 	kp_buf_addstr(
-	    w->b, "{\"coding\":[{\"system\":\"http://terminology.hl7.org/"
-		  "CodeSystem/consentscope\",\"code\":\"patient-privacy\"}]}");
+		w->b,
+		"{\"coding\":[{\"system\":\"http://terminology.hl7.org/"
+		"CodeSystem/consentscope\",\"code\":\"patient-privacy\"}]}");
 	w->after_key = 0;
 	kp_jw_key(w, "category");
 	kp_buf_addstr(w->b, "[{\"coding\":[{\"system\":\"http://loinc.org\","
@@ -461,8 +462,8 @@ static void plan_extensions(struct fhir *f)
 		ext_str(w, "udfordring", kp_node_str(ch->v.seq.items[i]));
 	for (i = 0; pl && pl->type == KP_SEQ && i < pl->v.seq.len; i++) {
 		const struct kp_node *p = pl->v.seq.items[i];
-		static const char *const keys[] = {"type", "status", "maal",
-						   "indsats"};
+		static const char *const keys[] = { "type", "status", "maal",
+						    "indsats" };
 		size_t k;
 
 		if (p->type != KP_MAP)
@@ -579,9 +580,9 @@ static void care_plan(struct fhir *f)
 		kp_jw_close(w, '}');
 		kp_jw_close(w, ']');
 	}
-	key_str(
-	    w, "status",
-	    map_status(f->status, "draft", "active", "completed", "unknown"));
+	key_str(w, "status",
+		map_status(f->status, "draft", "active", "completed",
+			   "unknown"));
 	key_str(w, "intent", "plan");
 	key_str(w, "title", "Koordinerende indsatsplan");
 	reference(w, "subject", f->patient);
@@ -655,7 +656,7 @@ static void care_plan(struct fhir *f)
 	kp_jw_open(w, '[');
 	for (i = 0; g && g->type == KP_SEQ && i < g->v.seq.len; i++) {
 		const struct kp_node *acts =
-		    kp_map_get(g->v.seq.items[i], "indsatser");
+			kp_map_get(g->v.seq.items[i], "indsatser");
 		char uuid[37], what[32];
 
 		snprintf(what, sizeof(what), "Goal/%zu", i + 1);
@@ -712,8 +713,8 @@ void kp_fhir_plan(struct kp_buf *out, const struct kp_plan *plan,
 	f.redact = redact;
 	st = kp_node_str(kp_map_get(plan->root, "status"));
 	f.status = st ? st : "";
-	f.pid =
-	    str_at(plan->root, "id") ? str_at(plan->root, "id") : plan->path;
+	f.pid = str_at(plan->root, "id") ? str_at(plan->root, "id")
+					 : plan->path;
 	uuid_of(f.patient, &f, "Patient");
 	uuid_of(f.team, &f, "CareTeam");
 	uuid_of(f.consent, &f, "Consent");
