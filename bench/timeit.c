@@ -10,13 +10,17 @@
  * run in KiB (getrusage's ru_maxrss for the children, the number that
  * /usr/bin/time -f %M prints).
  *
- *     timeit [-n RUNS] [-w WARMUP] [-x CODES] CMD [ARG...]
+ *     timeit [-n RUNS] [-w WARMUP] [-x CODES] [-e] CMD [ARG...]
  *
  * -n RUNS     timed runs (default 5)
  * -w WARMUP   untimed runs first, to warm the page cache (default 1)
  * -x CODES    the exit statuses that count as an answer, comma-separated
  *             (default 0); any other status or a signal stops timeit,
  *             which prints the command's error output and exits 3.
+ * -e          allow error output; without -e a command that writes to
+ *             its error output has failed, even with an allowed status
+ *             (kiplan due exits 1 for an overdue item even when a plan
+ *             could not be read).
  *
  * The command's input and output are /dev/null; its error output is kept
  * in a temporary file, to show if it fails.  C11 and POSIX 2008 only;
@@ -36,6 +40,7 @@
 extern char **environ;
 
 static const char *codes = "0";
+static int quiet = 1; /* error output is a failure */
 
 static void die(const char *what)
 {
@@ -118,7 +123,18 @@ static double run(char **argv, int err, posix_spawn_file_actions_t *fa)
 		failed(argv, err, "was killed by signal", WTERMSIG(status));
 	if (!WIFEXITED(status) || !allowed(WEXITSTATUS(status)))
 		failed(argv, err, "exited with status", WEXITSTATUS(status));
+	if (quiet && lseek(err, 0, SEEK_END) > 0)
+		failed(argv, err, "wrote to its error output; status",
+		       WEXITSTATUS(status));
 	return t1 - t0;
+}
+
+static int usage(void)
+{
+	fputs("usage: timeit [-n RUNS] [-w WARMUP] [-x CODES] [-e] CMD "
+	      "[ARG...]\n",
+	      stderr);
+	return 2;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -150,22 +166,17 @@ int main(int argc, char **argv)
 	struct rusage ru;
 	int opt, err;
 
-	while ((opt = getopt(argc, argv, "+n:w:x:")) != -1) {
+	while ((opt = getopt(argc, argv, "+n:w:x:e")) != -1) {
 		switch (opt) {
 		case 'n': runs = number(optarg, 1); break;
 		case 'w': warm = number(optarg, 0); break;
 		case 'x': codes = optarg; break;
-		default:
-			fprintf(stderr, "usage: timeit [-n RUNS] [-w WARMUP] "
-					"[-x CODES] CMD [ARG...]\n");
-			return 2;
+		case 'e': quiet = 0; break;
+		default: return usage();
 		}
 	}
-	if (optind >= argc) {
-		fprintf(stderr, "usage: timeit [-n RUNS] [-w WARMUP] "
-				"[-x CODES] CMD [ARG...]\n");
-		return 2;
-	}
+	if (optind >= argc)
+		return usage();
 	argv += optind;
 	if ((err = mkstemp(tmpl)) < 0)
 		die(tmpl);
