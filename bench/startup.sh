@@ -99,6 +99,6 @@ for p in "$tmp/true" "$GIT" "$KIPLAN"; do
 	"$GIT") name=git ;;
 	*) name=kiplan ;;
 	esac
-	set -- $(ldstat "$p" --version)
-	echo "| $name | $(libs "$p") | $1 | $2 |"
+	st=$(ldstat "$p" --version)
+	echo "| $name | $(libs "$p") | ${st% *} | ${st#* } |"
 done
