@@ -14,9 +14,11 @@
 # default 3; 1 from 100,000 plans, where one run takes most of a minute;
 # 0 leaves Python out), TODAY (default 2026-01-01).
 #
-# Every command runs once untimed first (the page cache is warm), then
-# RUNS times under bench/timeit, which stops the script if kiplan exits
-# with an unexpected status or writes anything to its error output.
+# The commands take turns: a round runs each once, under bench/timeit,
+# which stops the script if kiplan exits with an unexpected status or
+# writes anything to its error output (validate's summary aside); the
+# first round is untimed (the page cache is warm), then RUNS rounds are
+# timed.  The Python yardstick runs after the rounds.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
@@ -33,6 +35,19 @@ FLOOR=$ROOT/build/bench/floor
 TIMEIT=$ROOT/build/bench/timeit
 mkdir -p "$BENCH_DIR"
 export XDG_CACHE_HOME="$BENCH_DIR/cache" KIPLAN_TODAY="$TODAY"
+res=$(mktemp -d)
+trap 'rm -rf "$res"' EXIT INT TERM
+
+# summary FILE: bench/timeit's lines of single runs, one line as timeit
+# prints for many: median, mean, min and max wall, mean CPU, peak RSS.
+summary() {
+	sort -n "$1" | awk '{ t[NR] = $1; s += $1; c += $5; if ($6 > m) m = $6 }
+	END {
+		med = NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
+		printf "%.6f %.6f %.6f %.6f %.6f %d\n",
+			med, s / NR, t[1], t[NR], c / NR, m
+	}'
+}
 
 # row N TOOL "median mean min max cpu rss" FLOOR_S CAT_S
 row() {
@@ -65,20 +80,37 @@ for n in "$@"; do
 		exit 1
 	fi
 
-	fl=$("$TIMEIT" -n "$RUNS" -- "$FLOOR" "$dir")
-	ct=$("$TIMEIT" -n "$RUNS" -- sh -c "find '$dir' -name '*.md' -print0 | xargs -0 cat")
-	fs=${fl%% *}
-	cs=${ct%% *}
-	# due exits 1 when something is overdue.
-	due1=$("$TIMEIT" -n "$RUNS" -x 0,1 -- "$KIPLAN" due --no-cache --jobs 1 "$dir")
-	due2=$("$TIMEIT" -n "$RUNS" -x 0,1 -- "$KIPLAN" due --no-cache "$dir")
-	dues=$("$TIMEIT" -n "$RUNS" -- "$KIPLAN" due --no-cache --today 2013-06-01 "$dir")
+	# The commands take turns, round after round, so that whatever else
+	# the machine does falls on all of them alike; round 0 is untimed.
 	"$TIMEIT" -n 1 -w 0 -x 0,1 -- "$KIPLAN" due "$dir" >/dev/null	# fill the cache
 	sleep 3								# older than the racy window
-	duec=$("$TIMEIT" -n "$RUNS" -x 0,1 -- "$KIPLAN" due "$dir")
-	# validate writes its summary to the error output; 0 is a clean pass.
-	val=$("$TIMEIT" -n "$RUNS" -e -- "$KIPLAN" validate "$dir")
-	exp=$("$TIMEIT" -n "$RUNS" -- "$KIPLAN" export --format jsonl "$dir")
+	rm -f "$res"/*
+	r=0
+	while [ "$r" -le "$RUNS" ]; do
+		o=/dev/null
+		[ "$r" -eq 0 ] || o=$res/
+		"$TIMEIT" -n 1 -w 0 -- "$FLOOR" "$dir" >>"${o}fl"
+		"$TIMEIT" -n 1 -w 0 -- sh -c "find '$dir' -name '*.md' -print0 | xargs -0 cat" >>"${o}ct"
+		# due exits 1 when something is overdue.
+		"$TIMEIT" -n 1 -w 0 -x 0,1 -- "$KIPLAN" due --no-cache --jobs 1 "$dir" >>"${o}due1"
+		"$TIMEIT" -n 1 -w 0 -x 0,1 -- "$KIPLAN" due --no-cache "$dir" >>"${o}due2"
+		"$TIMEIT" -n 1 -w 0 -- "$KIPLAN" due --no-cache --today 2013-06-01 "$dir" >>"${o}dues"
+		"$TIMEIT" -n 1 -w 0 -x 0,1 -- "$KIPLAN" due "$dir" >>"${o}duec"
+		# validate writes its summary to the error output; 0 is a clean pass.
+		"$TIMEIT" -n 1 -w 0 -e -- "$KIPLAN" validate "$dir" >>"${o}val"
+		"$TIMEIT" -n 1 -w 0 -- "$KIPLAN" export --format jsonl "$dir" >>"${o}exp"
+		r=$((r + 1))
+	done
+	fl=$(summary "$res/fl")
+	ct=$(summary "$res/ct")
+	due1=$(summary "$res/due1")
+	due2=$(summary "$res/due2")
+	dues=$(summary "$res/dues")
+	duec=$(summary "$res/duec")
+	val=$(summary "$res/val")
+	exp=$(summary "$res/exp")
+	fs=${fl%% *}
+	cs=${ct%% *}
 	row "$n" "floor" "$fl" "$fs" "$cs"
 	row "$n" "cat" "$ct" "$fs" "$cs"
 	row "$n" "kiplan due, 1 thread" "$due1" "$fs" "$cs"
