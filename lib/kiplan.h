@@ -136,6 +136,20 @@ void kp_buf_add_escaped(struct kp_buf *b, const char *s, size_t len);
  */
 size_t kp_utf8_len(const char *s, size_t n);
 
+/*
+ * The optimal string alignment distance between a and b, in code points
+ * (insertions, deletions, substitutions and swaps of neighbours); texts
+ * longer than 32 code points are compared by their first 32, and longer
+ * than 128 bytes are not compared ((size_t)-1).
+ */
+size_t kp_text_distance(const char *a, size_t alen, const char *b, size_t blen);
+/*
+ * The choice closest to word, for a "did you mean": within one edit of a
+ * short word, a third of a longer one, or one that word begins; NULL
+ * when none is close.  Borrowed from choices.
+ */
+const char *kp_suggest(const char *word, const char *const *choices, size_t n);
+
 /* Append s as a JSON string literal, with quotes. */
 void kp_buf_add_json(struct kp_buf *b, const char *s, size_t len);
 
@@ -153,6 +167,26 @@ int kp_buf_read_file(struct kp_buf *b, const char *path, size_t max,
  */
 int kp_write_file_atomic(const char *path, const void *data, size_t len,
 			 unsigned mode, struct kp_error *err);
+
+/*
+ * The same, streamed: open a private temporary file beside path (mode
+ * applied), write to it, then commit (fsync, rename over path, fsync the
+ * directory) or abort (remove it).  On any failure of commit the
+ * temporary file is gone and err says why; path is either as it was or
+ * wholly new.
+ */
+struct kp_outfile {
+	int fd;
+	char *tmp, *path;
+};
+int kp_outfile_open(struct kp_outfile *f, const char *path, unsigned mode,
+		    struct kp_error *err);
+int kp_outfile_write(struct kp_outfile *f, const void *data, size_t len,
+		     struct kp_error *err);
+int kp_outfile_commit(struct kp_outfile *f, struct kp_error *err);
+void kp_outfile_abort(struct kp_outfile *f);
+/* fsync() the directory that holds path; -1 (errno) on failure. */
+int kp_sync_dir_of(const char *path);
 
 /* ------------------------------------------------------------------ */
 /* The data tree                                                       */
@@ -356,6 +390,36 @@ size_t kp_findings_count(const struct kp_findings *f, enum kp_severity sev);
 void kp_findings_release(struct kp_findings *f);
 const char *kp_severity_name(enum kp_severity sev);
 
+/* Append err (a file that could not be parsed) as an error finding whose
+ * code is kp_error_name(err->code). */
+void kp_finding_from_error(struct kp_findings *f, const struct kp_error *err);
+
+/*
+ * The one form of a finding, for every command.  Text:
+ * "FILE:LINE:COL: SEVERITY: CODE: MESSAGE", without a newline, every
+ * control character escaped (kp_buf_add_escaped), so that a file name or
+ * value can never drive a terminal.  The prefix up to CODE is the same in
+ * every language (editors parse it); the message is translated.  JSON: an
+ * object with file, line, column, severity, code and message.
+ */
+void kp_finding_text(struct kp_buf *out, const char *file,
+		     const struct kp_finding *f);
+void kp_finding_json(struct kp_buf *out, const char *file,
+		     const struct kp_finding *f);
+
+/*
+ * What a command that reads many plans says about one of them, in the
+ * walk's order: either error (the file could not be read) or findings
+ * (what was found, possibly nothing; a plan that does not parse has one
+ * error finding).
+ */
+struct kp_file_report {
+	const char *path;
+	const struct kp_error *error;
+	const struct kp_findings *findings;
+};
+typedef void (*kp_report_fn)(const struct kp_file_report *r, void *payload);
+
 /* ------------------------------------------------------------------ */
 /* Dates                                                               */
 /* ------------------------------------------------------------------ */
@@ -488,6 +552,32 @@ void kp_rules_check(const struct kp_plan *plan, struct kp_findings *out);
 size_t kp_validate(const struct kp_plan *plan, const struct kp_schema *schema,
 		   struct kp_findings *out);
 
+/*
+ * Validate every plan that paths name (files, directories walked as
+ * kp_scan() does, "-"), on every CPU, and hand each result to
+ * opts->report in the walk's order.  strict: warnings make a plan
+ * invalid.  full_load: libyaml for every plan, not the fast reader.
+ */
+struct kp_validate_opts {
+	const struct kp_schema *schema; /* NULL: the built-in schema */
+	int strict;
+	int jobs; /* 0: every CPU */
+	int full_load;
+	kp_report_fn report;
+	void *payload;
+};
+
+struct kp_validate_totals {
+	size_t files;	   /* plans checked */
+	size_t errors;	   /* error findings */
+	size_t warnings;   /* warning findings */
+	size_t invalid;	   /* plans with errors (or warnings, strict) */
+	size_t unreadable; /* files that could not be read */
+};
+
+int kp_validate_paths(struct kp_validate_totals *out, const char *const *paths,
+		      size_t npaths, const struct kp_validate_opts *opts);
+
 /* ------------------------------------------------------------------ */
 /* Threads (lib/parallel.c)                                            */
 /* ------------------------------------------------------------------ */
@@ -575,6 +665,12 @@ void kp_repo_free(struct kp_repo *repo);
 
 /* The working directory, absolute, without a trailing slash. Borrowed. */
 const char *kp_repo_workdir(const struct kp_repo *repo);
+/*
+ * The git directory, as libgit2 finds it (in a worktree, the worktree's
+ * own, under the main repository's .git/worktrees/), with a trailing
+ * slash.  Borrowed.
+ */
+const char *kp_repo_gitdir(const struct kp_repo *repo);
 
 /*
  * A setting of .kiplan/config, a git-config file ("due.kladde-dage").
@@ -1024,6 +1120,37 @@ size_t kp_due_keep(struct kp_due_list *out, const struct kp_due_item *items,
 size_t kp_due_sort(struct kp_due_list *list, const struct kp_due_opts *opts);
 
 /*
+ * What falls due in every plan that paths name, on every CPU, kept as
+ * run->due selects (kp_due_keep()), in the walk's order: sort the list
+ * afterwards.  run->report hears of a file only when it could not be
+ * read or has a problem (a plan that is fine is never reported, so that
+ * cron stays quiet).  With use_cache, the due-item cache answers for the
+ * plans that have not changed: in the repository's git directory when
+ * repo_plans (the walk is the repository's own plans), else in
+ * $XDG_CACHE_HOME.  Returns 0, or a negative code (err says why) when the
+ * cache could not be written; the list is complete either way.
+ */
+struct kp_due_run {
+	struct kp_due_opts due;
+	struct kp_repo *repo; /* NULL outside a plan repository */
+	int repo_plans;
+	int use_cache;
+	int jobs; /* 0: every CPU */
+	int full_load;
+	kp_report_fn report;
+	void *payload;
+};
+
+struct kp_due_totals {
+	size_t files;  /* plans read */
+	size_t failed; /* files that could not be read or understood */
+};
+
+int kp_due_paths(struct kp_due_list *out, struct kp_due_totals *totals,
+		 const char *const *paths, size_t npaths,
+		 const struct kp_due_run *run, struct kp_error *err);
+
+/*
  * Output of a sorted list.  Each writer appends to out; the caller
  * writes out as it goes.  redact leaves out the citizen's name.
  * text: for people; tsv: a header line and one line per item; json: an
@@ -1126,6 +1253,37 @@ void kp_export_plan(struct kp_buf *out, const struct kp_export_opts *opts,
 		    size_t index);
 void kp_export_end(struct kp_buf *out, const struct kp_export_opts *opts,
 		   size_t count);
+
+/*
+ * Export every plan that paths name, on every CPU, in the walk's order,
+ * handing the output to run->write in pieces as it grows (write returns
+ * -1 on failure, after which nothing more is written).  Invalid plans and
+ * files that cannot be read go to run->report; with valid_only, invalid
+ * plans are left out.  With revs, the repository's revisions are added.
+ * Returns 0, or KP_EIO when the writer failed.
+ */
+struct kp_export_run {
+	struct kp_export_opts opts;
+	const struct kp_schema *schema; /* NULL: the built-in one */
+	struct kp_repo *repo;		/* NULL outside a plan repository */
+	struct kp_revmap *revs;		/* NULL: no revisions */
+	int valid_only;
+	int jobs; /* 0: every CPU */
+	int full_load;
+	int (*write)(const char *data, size_t len, void *payload);
+	kp_report_fn report;
+	void *payload;
+};
+
+struct kp_export_totals {
+	size_t exported; /* plans written */
+	size_t invalid;	 /* plans with errors (written or not) */
+	size_t failed;	 /* files that could not be read */
+	int write_failed;
+};
+
+int kp_export_paths(struct kp_export_totals *totals, const char *const *paths,
+		    size_t npaths, const struct kp_export_run *run);
 
 /*
  * Append a CSV field (RFC 4180: quoted when it holds the separator, a

@@ -170,6 +170,11 @@ const char *kp_repo_workdir(const struct kp_repo *repo)
 	return repo->workdir;
 }
 
+const char *kp_repo_gitdir(const struct kp_repo *repo)
+{
+	return repo->gitdir;
+}
+
 /* ------------------------------------------------------------------ */
 /* Settings and schema                                                 */
 /* ------------------------------------------------------------------ */
@@ -374,17 +379,25 @@ int kp_repo_plan_path(char **out, struct kp_repo *repo, const char *arg,
 		goto done;
 	}
 	if (!strchr(arg, '/')) {
-		/* A bare name: in the current directory when that is in
-		 * the repository, else at the repository's top. */
+		/*
+		 * A bare name: in the current directory when that is in
+		 * the repository and the file is there, else at the
+		 * repository's top, where kiplan new puts every plan.
+		 */
 		const char *start = repo->workdir;
+		const char *ext = looks_like_id(arg) ? ".md" : "";
 
 		if (getcwd(cwd, sizeof(cwd)) && realpath(cwd, real) &&
 		    strncmp(real, repo->workdir, wlen) == 0 &&
-		    (real[wlen] == '\0' || real[wlen] == '/'))
-			start = real;
-		kp_buf_addf(&path, "%s/%s", start, arg);
-		if (looks_like_id(arg))
-			kp_buf_addstr(&path, ".md");
+		    (real[wlen] == '\0' || real[wlen] == '/')) {
+			kp_buf_addf(&path, "%s/%s%s", real, arg, ext);
+			if (real[wlen] == '/' && lstat(path.buf, &st) < 0)
+				kp_buf_reset(&path);
+			else
+				start = NULL;
+		}
+		if (start)
+			kp_buf_addf(&path, "%s/%s%s", start, arg, ext);
 	} else {
 		kp_buf_addstr(&path, arg);
 	}

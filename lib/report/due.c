@@ -209,12 +209,11 @@ size_t kp_due_extract(struct kp_due_list *out, const struct kp_node *root,
 
 		if (draft_days < 0)
 			goto done;
+		/*
+		 * A draft without samtykke.dato is validate's to report
+		 * (rule samtykke_dato), once, not due's every morning.
+		 */
 		r = node_date(&it.date, consent, "samtykke.dato", problems);
-		if (r == 0 && problems)
-			kp_findings_add(problems, "due", KP_WARNING,
-					status->line, status->col,
-					"a draft without samtykke.dato: cannot "
-					"tell when its first meeting is due");
 		if (r <= 0)
 			goto done;
 		kp_buf_addstr(&text, "Første koordinerende møde");
