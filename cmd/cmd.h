@@ -27,11 +27,9 @@ int cmd_show(int argc, char **argv);
 /*
  * cmd/repo.c: open the plan repository of the current directory (or -C,
  * or $KIPLAN_DIR); when there is none, say so, suggest kiplan init and
- * return KP_EXIT_ERROR.  Print findings as "FILE:LINE:COL: SEV: CODE: MSG"
- * to stderr.
+ * return KP_EXIT_ERROR.
  */
 int cmd_repo_open(struct kp_repo **out);
-void cmd_repo_findings(const char *file, const struct kp_findings *f);
 int cmd_due(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 
@@ -67,6 +65,11 @@ int cmd_getopt(int argc, char **argv, const char *shortopts,
 	       const struct option *lo, const char *usage);
 int cmd_choice(const char *option, const char *value,
 	       const char *const *choices);
+/*
+ * Open path in $VISUAL, else $EDITOR, else vi (a shell command, as git
+ * runs it) and wait; -1, said on stderr, when it cannot start or fails.
+ */
+int cmd_edit_file(const char *path);
 /* $KIPLAN_FULL_LOAD is set: libyaml for every plan. */
 int cmd_full_load(void);
 

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "banned.h"
@@ -287,4 +289,39 @@ void cmd_plans_release(struct cmd_plans *p)
 	kp_schema_free(p->schema);
 	kp_repo_free(p->repo);
 	memset(p, 0, sizeof(*p));
+}
+
+int cmd_edit_file(const char *path)
+{
+	const char *ed = getenv("VISUAL");
+	struct kp_buf cmd = KP_BUF_INIT;
+	pid_t pid;
+	int status;
+
+	if (!ed || !*ed)
+		ed = getenv("EDITOR");
+	if (!ed || !*ed)
+		ed = "vi";
+	/* As git: the editor is a shell command, the file its argument. */
+	kp_buf_addf(&cmd, "%s \"$@\"", ed);
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		cmd_warn(_("cannot start the editor: %s"), strerror(errno));
+		kp_buf_release(&cmd);
+		return -1;
+	}
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", cmd.buf, ed, path, (char *)NULL);
+		_exit(127);
+	}
+	kp_buf_release(&cmd);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		cmd_warn(_("the editor '%s' failed"), ed);
+		return -1;
+	}
+	return 0;
 }

@@ -553,6 +553,62 @@ size_t kp_validate(const struct kp_plan *plan, const struct kp_schema *schema,
 		   struct kp_findings *out);
 
 /*
+ * Fields of a plan given by a person (lib/check/fields.c): dotted paths
+ * ("borger.navn", "deltagere.0.rolle"; list items numbered from 0, in
+ * order, and appended at the end) with their values, or a YAML or JSON
+ * mapping from a file ("-": standard input).  A typed value is read as
+ * YAML's core schema reads it (true, false, integers), unless the schema
+ * then finds fault with exactly that value and wants it as a string
+ * ("telefon=12345678"): kp_fields_type() decides, over base (the plan's
+ * root; NULL for a new draft).  Later settings of a path win.
+ */
+struct kp_fields;
+struct kp_fields *kp_fields_new(void);
+void kp_fields_free(struct kp_fields *f);
+int kp_fields_set(struct kp_fields *f, const char *path, const char *value,
+		  int typed, struct kp_error *err);
+/* "KEY.PATH=VALUE", typed; KP_EUSAGE without '='. */
+int kp_fields_set_arg(struct kp_fields *f, const char *arg,
+		      struct kp_error *err);
+int kp_fields_load(struct kp_fields *f, const char *path, struct kp_error *err);
+void kp_fields_type(struct kp_fields *f, const struct kp_schema *schema,
+		    const struct kp_node *base);
+/* The fields as a mapping; borrowed. */
+const struct kp_node *kp_fields_root(const struct kp_fields *f);
+
+/*
+ * Judge a plan for sending: kp_validate(), and what sending needs beyond
+ * it (code "send"): not a draft, and consent not withdrawn.  Findings
+ * are appended to out, sorted.  Returns the number of findings that
+ * refuse the sending: the errors, and with strict the warnings too.
+ */
+size_t kp_send_check(const struct kp_plan *plan, const struct kp_schema *schema,
+		     int strict, struct kp_findings *out);
+
+/*
+ * The recipients of a sending: each of want is a participant's name or
+ * e-mail (deltagere), the citizen's name, "borger" or "alle" (the
+ * citizen and every participant); each person once, in the order asked.
+ * Strings are borrowed from the plan.  KP_EUSAGE when a want names
+ * nobody, KP_EINVALID when the plan names no citizen.
+ */
+struct kp_recipient {
+	const char *name, *email, *rolle;
+	int citizen;
+};
+struct kp_recipients {
+	struct kp_recipient *v;
+	size_t len, alloc;
+};
+/* clang-format off */
+#define KP_RECIPIENTS_INIT { NULL, 0, 0 }
+/* clang-format on */
+int kp_recipients_resolve(struct kp_recipients *out, const struct kp_plan *plan,
+			  const char *const *want, size_t n,
+			  struct kp_error *err);
+void kp_recipients_release(struct kp_recipients *r);
+
+/*
  * Validate every plan that paths name (files, directories walked as
  * kp_scan() does, "-"), on every CPU, and hand each result to
  * opts->report in the walk's order.  strict: warnings make a plan
@@ -796,6 +852,65 @@ int kp_repo_message(struct kp_buf *out, const char *summary,
 int kp_repo_commit(char out[41], struct kp_repo *repo, const char *rel,
 		   const char *data, size_t len, const char *message,
 		   struct kp_error *err);
+
+/* The commit time of commit (hex), seconds since the epoch and minutes
+ * east of UTC. */
+int kp_repo_commit_time(long long *time, int *offset, struct kp_repo *repo,
+			const char *commit, struct kp_error *err);
+
+/*
+ * Send the plan whose file is rel and whose text (plan->text) has been
+ * judged by kp_send_check(): under the repository lock, commit it as a
+ * new revision, or, when it is unchanged since its last revision, record
+ * the sending of that revision (an empty commit), with the summary "Send
+ * indsatsplan ID, revision N", the body lines, and one Sendt-til trailer
+ * per recipient.  Then, with opts->outbox, render exactly that revision,
+ * stamped with its commit, into outbox/ID-rN.html and .pdf, each written
+ * under a temporary name and renamed into place only after the commit
+ * exists.  res->committed says whether the commit exists when an error is
+ * returned.
+ */
+struct kp_send_opts {
+	const struct kp_recipients *to;
+	const char *const *body; /* lines of the commit message */
+	size_t nbody;
+	const struct kp_schema *schema; /* labels of the documents */
+	int outbox;
+};
+
+struct kp_send_result {
+	char id[32];
+	unsigned revision;
+	char commit[41];
+	int changed;	 /* a new revision, not a repeated sending */
+	int committed;	 /* the commit exists */
+	char *outbox[2]; /* the HTML and the PDF written, or NULL */
+};
+
+int kp_repo_send(struct kp_send_result *res, struct kp_repo *repo,
+		 const char *rel, const struct kp_plan *plan,
+		 const struct kp_send_opts *opts, struct kp_error *err);
+void kp_send_result_release(struct kp_send_result *res);
+
+/*
+ * A new plan (lib/repo/drafts.c).  Call kp_repo_new_draft() holding the
+ * lock: it allocates the next id of year and writes the draft's text
+ * from the template with fields (a KP_MAP; "id" and "kiplan" are
+ * refused, and "status" when it is not kladde).  While a person edits
+ * it, the draft waits at kp_repo_edit_path() (in the git directory, as
+ * libgit2 finds it; *out to free()), which keeps its id reserved.
+ * kp_repo_new_commit(), holding the lock again, writes <id>.md (0600)
+ * and commits it as revision 1 ("Opret indsatsplan <id>"); an existing
+ * file is KP_EEXISTS.
+ */
+int kp_repo_new_draft(struct kp_buf *text, char id[13], struct kp_repo *repo,
+		      const struct kp_node *fields, int year,
+		      struct kp_error *err);
+int kp_repo_edit_path(char **out, struct kp_repo *repo, const char *rel,
+		      struct kp_error *err);
+int kp_repo_new_commit(char commit[41], struct kp_repo *repo, const char *id,
+		       const struct kp_buf *text, const char *const *body,
+		       size_t nbody, struct kp_error *err);
 
 /*
  * A test hook: when $KIPLAN_TEST_CRASH equals point, the process kills

@@ -1390,12 +1390,17 @@ int kp_repo_resolve(const struct kp_revision **out, struct kp_repo *repo,
 				     "commit id '%s' is ambiguous", rev);
 		goto done;
 	}
+	if (rc < 0 && all_digits) {
+		/* A number past the last revision, as @0 is before the first.
+		 */
+		error = kp_error_set(err, KP_ENOTFOUND, NULL, 0, 0,
+				     "no revision %s: the plan has %u", rev,
+				     h->revisions);
+		goto done;
+	}
 	if (rc < 0) {
-		error = kp_error_set(
-			err, KP_ENOTFOUND, NULL, 0, 0,
-			all_digits ? "no revision %s, and no such commit"
-				   : "no commit '%s'",
-			rev);
+		error = kp_error_set(err, KP_ENOTFOUND, NULL, 0, 0,
+				     "no commit '%s'", rev);
 		goto done;
 	}
 	target = *git_object_id(obj);
@@ -1571,4 +1576,19 @@ done:
 	free(rel);
 	free(dir);
 	return error;
+}
+
+int kp_repo_commit_time(long long *time, int *offset, struct kp_repo *repo,
+			const char *commit, struct kp_error *err)
+{
+	git_commit *c = NULL;
+	git_oid oid;
+
+	if (git_oid_fromstr(&oid, commit) < 0 ||
+	    git_commit_lookup(&c, repo->git, &oid) < 0)
+		return git_fail(err, "cannot read the commit");
+	*time = (long long)git_commit_time(c);
+	*offset = git_commit_time_offset(c);
+	git_commit_free(c);
+	return 0;
 }
