@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kiplan.h"
+#include "base/base.h"
 #include "banned.h"
 
 char kp_buf_empty[1];

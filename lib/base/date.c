@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "kiplan.h"
+#include "base/base.h"
 #include "banned.h"
 
 static int leap(int y)

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kiplan.h"
+#include "base/base.h"
 #include "banned.h"
 
 int kp_error_set(struct kp_error *err, int code, const char *file,

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiplan.h"
+#include "check/check.h"
 #include "banned.h"
 
 void kp_findings_add(struct kp_findings *f, const char *code,

@@ -28,7 +28,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kiplan.h"
+#include "check/check.h"
 #include "banned.h"
 
 enum level {

@@ -23,7 +23,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-#include "kiplan.h"
+#include "check/check.h"
 #include "schema.h"
 #include "banned.h"
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiplan.h"
+#include "check/check.h"
 #include "banned.h"
 
 /*

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiplan.h"
+#include "load/load.h"
 #include "banned.h"
 
 /* JSON is also read for schemas and the conformance suite: allow more. */

@@ -1,14 +1,150 @@
 /*
- * load.h: the load module, for the modules above it: plan files read
- * and parsed (YAML with libyaml, the fast reader, JSON, Markdown), the
- * walk over paths, and the batch engine that reads many plans on every
- * CPU.
+ * load.h: the load module, for the modules above it: plan files read and parsed
+ * (YAML with libyaml, the fast reader, JSON, Markdown), the walk over paths,
+ * and the batch engine that reads many plans on every CPU.
  */
 #ifndef KP_LOAD_H
 #define KP_LOAD_H
 
 #include "kiplan.h"
 #include "base/base.h"
+
+struct kp_plan {
+	char *path;	      /* the name given to kp_plan_load() */
+	struct kp_buf text;   /* the whole file, BOM and CRs removed */
+	struct kp_doc *doc;   /* the frontmatter */
+	struct kp_node *root; /* its root mapping; never NULL when loaded */
+	unsigned body_line;   /* file line on which the body starts */
+	const char *body;     /* points into text */
+	size_t body_len;
+	void *body_doc; /* cmark_node *, with KP_LOAD_BODY */
+};
+
+enum {
+	KP_LOAD_BODY = 1 << 0, /* also parse the body with libcmark */
+	/*
+	 * Try kp_plan_fast() first: the same plan, node for node, for the
+	 * block-style YAML kiplan writes, at a fraction of libyaml's cost;
+	 * anything else (and every error) goes to the full loader.
+	 */
+	KP_LOAD_FAST = 1 << 1
+};
+
+/*
+ * Parse one JSON text (RFC 8259) into a new document, every node with its
+ * line and column.  Numbers written without fraction or exponent that fit
+ * in a long long are KP_INT, all others KP_FLOAT.  name is used in errors.
+ * Refused (KP_EPARSE): duplicate keys, lone surrogates, invalid UTF-8,
+ * nesting deeper than 4 * KP_DEPTH_MAX, numbers outside double range.
+ */
+int kp_json_parse(struct kp_doc **out, const char *data, size_t len,
+		  const char *name, struct kp_error *err);
+
+/*
+ * YAML.  kp_yaml_parse() loads exactly one document with libyaml.
+ *
+ * Always refused (KP_EPARSE with file:line:col): syntax errors, invalid
+ * UTF-8, NUL and control characters other than tab, LF and CR, nesting
+ * deeper than KP_DEPTH_MAX, duplicate keys, non-scalar keys.
+ * With KP_YAML_PLAN, also refused: anchors and aliases, tags, merge keys
+ * (<<), a root that is not a mapping, more than one document.  Without it
+ * (the conformance suite), aliases are expanded within a node budget
+ * linear in the input, and tags are accepted.
+ *
+ * first_line is the file line on which data starts (the frontmatter
+ * starts on line 2 of a plan).  Every step is linear in len.
+ */
+enum {
+	KP_YAML_PLAN = 1 << 0,
+	KP_YAML_STREAM = 1 << 1 /* root is a KP_SEQ of all documents */
+};
+int kp_yaml_parse(struct kp_doc **out, const char *data, size_t len,
+		  unsigned first_line, unsigned flags, const char *name,
+		  struct kp_error *err);
+
+/*
+ * Load a plan file ("-" is standard input).  Splits the frontmatter (a
+ * UTF-8 BOM and CRLF line endings are accepted; an unclosed frontmatter is
+ * an error at line 1) and loads it with kp_yaml_parse(KP_YAML_PLAN).
+ * Refuses files larger than KP_PLAN_MAX.  On failure *out is NULL and err
+ * says where and why.
+ */
+int kp_plan_load(struct kp_plan **out, const char *path, unsigned flags,
+		 struct kp_error *err);
+
+/* Shorthands: kp_node_str(kp_node_at(plan->root, path)). */
+const char *kp_plan_str(const struct kp_plan *plan, const char *path);
+
+/*
+ * Parse CommonMark text for rendering, in time linear in len whatever
+ * the text: libcmark 0.30.2 is quadratic on some inputs (CVE-2023-22486,
+ * GHSA-66g8-4hjf-77xh), so the text is cut at blank lines (outside and
+ * around fenced code) into groups of at most KP_MD_CHUNK bytes that are
+ * parsed one by one, and a block longer than that, or holding more than
+ * KP_MD_SPECIAL of the characters whose runs cmark stacks (* _ [ ] ` < !
+ * and backslash), is kept as plain paragraphs.  The tree is made safe for
+ * every writer: raw HTML becomes literal text, images become their
+ * description (no request is ever made), and a link that
+ * kp_md_url_safe() refuses becomes its text.  Returns a cmark_node *
+ * document (free it with kp_md_free()); never NULL.  Walk it with
+ * cmark_iter, not by recursion: it may be thousands of levels deep.
+ */
+#define KP_MD_CHUNK (8 * 1024)
+#define KP_MD_SPECIAL 1000
+void *kp_md_parse(const char *text, size_t len);
+void kp_md_free(void *root);
+/*
+ * 1 when url may be a link target: http, https, mailto, or a place in
+ * the document ("#x").  Relative and empty references are not: a sent
+ * document has nothing to be relative to.
+ */
+int kp_md_url_safe(const char *url);
+
+/*
+ * Walk paths for plan files (lib/scan.c).  A directory stands for every
+ * *.md below it, recursively, names in byte order within each directory
+ * (so the order is the same on every machine), hidden entries (.git)
+ * skipped, symbolic links to directories not followed; anything else
+ * stands for itself ("-" too).  fn is called once per file, in that
+ * order, with problem NULL, or with problem set when an entry could not
+ * be read (a directory that cannot be opened); the walk then goes on.
+ * A negative return from fn stops the walk and is returned.  Memory is
+ * that of the directories on the current path, not of the whole tree.
+ */
+int kp_scan(const char *const *paths, size_t npaths,
+	    int (*fn)(const char *path, const struct kp_error *problem,
+		      void *payload),
+	    void *payload);
+/*
+ * The same walk, giving fn the file's status when the walk has it (a
+ * regular file: what lstat() or, for a path given, stat() said), else
+ * NULL, so that a caller needing it (the due cache) need not ask again.
+ */
+struct stat;
+int kp_scan_stat(const char *const *paths, size_t npaths,
+		 int (*fn)(const char *path, const struct stat *st,
+			   const struct kp_error *problem, void *payload),
+		 void *payload);
+
+/*
+ * The fast path of due (lib/duescan.c): the fields that kp_due_extract()
+ * reads, straight from the text of a plan file (len bytes) in the block
+ * style YAML that kiplan writes and people type.  Returns 1 and *out, a
+ * document of only those fields with their lines, when the whole file is
+ * in that style and would load without error; 0 (and *out NULL) when
+ * kp_plan_parse() must decide.  It never gives another answer than the
+ * full loader.
+ */
+int kp_due_fast(struct kp_doc **out, const char *data, size_t len);
+
+/*
+ * The same reader for the whole frontmatter: a plan equal to what
+ * kp_plan_parse(name, data, len, 0) gives, node for node with the same
+ * lines and columns, when the file is in that style (1); 0 when
+ * kp_plan_parse() must decide.  For export and validate at scale.
+ */
+int kp_plan_fast(struct kp_plan **out, const char *name, const char *data,
+		 size_t len);
 
 struct stat;
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiplan.h"
+#include "load/load.h"
 #include "loader.h"
 #include "banned.h"
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "kiplan.h"
+#include "load/load.h"
 #include "banned.h"
 
 /* Deeper than any plan repository; stops a loop of bind mounts. */

@@ -18,7 +18,7 @@
 
 #include <yaml.h>
 
-#include "kiplan.h"
+#include "load/load.h"
 #include "loader.h"
 #include "banned.h"
 

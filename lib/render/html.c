@@ -13,7 +13,7 @@
 
 #include <cmark.h>
 
-#include "kiplan.h"
+#include "render/render.h"
 #include "banned.h"
 
 static const char css[] =

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kiplan.h"
+#include "render/render.h"
 #include "banned.h"
 
 struct kp_rdoc *kp_rdoc_new(void)

@@ -20,7 +20,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "kiplan.h"
+#include "render/render.h"
 #include "pdf.h"
 #include "banned.h"
 

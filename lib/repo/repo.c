@@ -19,7 +19,7 @@
 
 #include <git2.h>
 
-#include "kiplan.h"
+#include "repo/repo.h"
 #include "banned.h"
 
 struct kp_repo {

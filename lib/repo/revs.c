@@ -8,7 +8,7 @@
 
 #include <git2.h>
 
-#include "kiplan.h"
+#include "repo/repo.h"
 #include "banned.h"
 
 struct rev {

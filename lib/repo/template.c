@@ -9,7 +9,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "kiplan.h"
+#include "repo/repo.h"
 #include "banned.h"
 
 /*

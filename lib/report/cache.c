@@ -35,7 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kiplan.h"
+#include "report/report.h"
 #include "banned.h"
 
 static const char magic[8] = { 'K', 'P', 'D', 'U', 'E', 0, 1, 0 };
@@ -66,20 +66,6 @@ struct kp_due_cache {
 	long long now_ns;
 	int write_failed;
 };
-
-unsigned long long kp_hash64(unsigned long long h, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	size_t i;
-
-	if (!h)
-		h = 0xcbf29ce484222325ULL;
-	for (i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
 
 char *kp_due_cache_path(const char *gitdir, unsigned long long key)
 {

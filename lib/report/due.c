@@ -9,7 +9,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "kiplan.h"
+#include "report/report.h"
 #include "banned.h"
 
 /* §6.2.5: "maksimalt går 6 mdr. mellem møderne". */
