@@ -80,9 +80,6 @@ static const double heading_gap[] = { 18.0, 14.0, 10.0 };
 #define RED_G 0.07
 #define RED_B 0.07
 
-#define MARK_DRAFT "Udkast – ikke afsendt"
-#define MARK_INVALID "Ugyldig – planen indeholder fejl"
-
 #define PT(x) ((int)((x)*PANGO_SCALE + 0.5))
 #define UN(x) ((double)(x) / PANGO_SCALE)
 
@@ -1462,17 +1459,24 @@ static void draw_chrome(struct pdf *p, cairo_t *cr, size_t n)
 	double right = MARGIN_X + CONTENT_W, left_w, y = HEAD_Y;
 	double x = right, xi;
 
-	/* Marks first, one above the other; the header gets what is left. */
+	/*
+	 * Marks first, one above the other; the header gets what is left.
+	 * Their words are kiplan.h's, the same in every format.
+	 */
 	if (doc->draft) {
-		l = make_layout(p, MARK_DRAFT, FONT_MARK, 0);
+		kp_pdf_escape(&m, KP_RENDER_DRAFT, strlen(KP_RENDER_DRAFT));
+		l = make_layout(p, m.buf, FONT_MARK, 0);
 		x = draw_mark(cr, l, right, y - 3);
 		y += 19;
 	}
 	if (doc->invalid) {
-		l = make_layout(p, MARK_INVALID, FONT_MARK, 0);
+		kp_buf_reset(&m);
+		kp_pdf_escape(&m, KP_RENDER_INVALID, strlen(KP_RENDER_INVALID));
+		l = make_layout(p, m.buf, FONT_MARK, 0);
 		xi = draw_mark(cr, l, right, y - 3);
 		x = xi < x ? xi : x;
 	}
+	kp_buf_reset(&m);
 	y = HEAD_Y;
 	left_w = x - MARGIN_X - 12;
 	if (left_w < 60)
