@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "kiplan.h"
+#include "i18n.h"
 #include "pdf.h"
 #include "banned.h"
 
@@ -1626,8 +1627,8 @@ int kp_render_pdf(struct kp_buf *out, const struct kp_rdoc *doc,
 		prepare(&p, &prs[i], &doc->blocks[i]);
 	if (p.over) {
 		error = kp_error_set(err, KP_ELIMIT, NULL, 0, 0,
-				     "the plan is too long for a PDF (more "
-				     "than %d lines of text)",
+				     _("the plan is too long for a PDF (more "
+				       "than %d lines of text)"),
 				     MAX_LINES);
 		goto done;
 	}
@@ -1654,7 +1655,8 @@ int kp_render_pdf(struct kp_buf *out, const struct kp_rdoc *doc,
 	if (st != CAIRO_STATUS_SUCCESS) {
 		kp_buf_setlen(out, start);
 		error = kp_error_set(err, KP_ERENDER, NULL, 0, 0,
-				     "cannot write the PDF: %s",
+				     /* TRANSLATORS: cairo's reason, English */
+				     _("cannot write the PDF: %s"),
 				     cairo_status_to_string(st));
 	}
 	cairo_surface_destroy(s);

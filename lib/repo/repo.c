@@ -20,6 +20,7 @@
 #include <git2.h>
 
 #include "kiplan.h"
+#include "i18n.h"
 #include "banned.h"
 
 struct kp_repo {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kiplan.h"
+#include "i18n.h"
 #include "banned.h"
 
 /*

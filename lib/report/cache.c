@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "kiplan.h"
+#include "i18n.h"
 #include "banned.h"
 
 static const char magic[8] = { 'K', 'P', 'D', 'U', 'E', 0, 1, 0 };

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "kiplan.h"
+#include "i18n.h"
 #include "banned.h"
 
 /* §6.2.5: "maksimalt går 6 mdr. mellem møderne". */
