@@ -248,7 +248,7 @@ int kp_due_cache_open(struct kp_due_cache **out, const char *path,
 		materialise(c);
 		if (c->write_failed) {
 			int e = kp_error_set(err, KP_EIO, path, 0, 0,
-					     "cannot write the cache: %s",
+					     _("cannot write the cache: %s"),
 					     strerror(errno));
 
 			kp_due_cache_free(c);
@@ -474,7 +474,7 @@ int kp_due_cache_commit(struct kp_due_cache *c, struct kp_error *err)
 	 */
 	if (c->write_failed || rename(c->tmpname.buf, c->path) < 0) {
 		error = kp_error_set(err, KP_EIO, c->path, 0, 0,
-				     "cannot write the cache: %s",
+				     _("cannot write the cache: %s"),
 				     strerror(errno));
 		unlink(c->tmpname.buf);
 	}
