@@ -613,15 +613,23 @@ enum kp_due_kind {
 	KP_DUE_MOEDE	    /* "moede": a draft's first meeting */
 };
 
+/*
+ * An item holds what falls due as data (its kind, the action's task, the
+ * meeting's date), never as words: the text writer words it in the
+ * user's language, the machine formats in Danish (kp_due_text()).
+ */
 struct kp_due_item {
 	enum kp_due_kind kind;
-	struct kp_date date; /* MOEDE: the consent date until selected */
-	unsigned n;	     /* FRIST: the action's number, 1-based */
-	unsigned line;	     /* line of the date the item comes from */
-	int inferred;	     /* OPFOELGNING: from moede.dato + 6 months */
-	long overdue;	     /* days past date (negative: days left) */
+	struct kp_date date;	/* MOEDE: the consent date until selected */
+	struct kp_date meeting; /* moede.dato, when has_meeting */
+	int has_meeting;	/* MOEDE: planned; OPFOELGNING: inferred */
+	unsigned n;		/* FRIST: the action's number, 1-based */
+	unsigned line;		/* line of the date the item comes from */
+	int inferred;		/* OPFOELGNING: from moede.dato + 6 months */
+	long overdue;		/* days past date (negative: days left) */
 	/* Strings belong to the list; "" when the plan does not say. */
-	const char *id, *file, *citizen, *coordinator, *responsible, *text;
+	const char *id, *file, *citizen, *coordinator, *responsible;
+	const char *task; /* FRIST: the action's opgave */
 };
 
 struct kp_due_list {
@@ -694,7 +702,9 @@ int kp_due_paths(struct kp_due_list *out, struct kp_due_totals *totals,
 /*
  * Output of a sorted list.  Each writer appends to out; the caller
  * writes out as it goes.  redact leaves out the citizen's name.
- * text: for people; tsv: a header line and one line per item; json: an
+ * text: for people, in the user's language (gettext), the date and when
+ * columns aligned in characters; tsv, json and ics are the same bytes in
+ * every locale.  tsv: a header line and one line per item; json: an
  * array of objects; ics: an RFC 5545 calendar (CRLF lines folded at 75
  * octets, one all-day VEVENT per item with UID <id>-<kind>-<n>@kiplan);
  * its DTSTAMP is stamp (seconds since the epoch, UTC).

@@ -89,8 +89,8 @@ for rev in 0 3 12345; do
 	eval "rc$rev=\$?"
 done
 check "show @0, @3, @12345: the same exit" '[ $rc0 -eq 3 ] && [ $rc3 -eq 3 ] && [ $rc12345 -eq 3 ]'
-check "show @3: says there is no revision 3" 'grep -q "no revision 3: the plan has 2" "$T/err.3"'
-check "show @12345: says there is no revision 12345" 'grep -q "no revision 12345: the plan has 2" "$T/err.12345"'
+check "show @3: says there is no revision 3" 'grep -q "no revision 3: the plan has only 2 revisions" "$T/err.3"'
+check "show @12345: says there is no revision 12345" 'grep -q "no revision 12345: the plan has only 2 revisions" "$T/err.12345"'
 
 # --- control characters in a file name, in every command ------------------
 D=$T/esc
