@@ -3,15 +3,15 @@
 # Nothing about kiplan's commands is written down here: the commands come
 # from `kiplan help`, the options of a command from `kiplan CMD --help`
 # (the usage lines up to the first blank line, and the lines that start
-# with two spaces and a dash), and an option's values from its argument
-# in the usage: `[--format text|json]` offers text and json, FILE offers
-# files, DIR directories.  Every command has --help.  So a new command or option completes as soon
-# as kiplan knows it.  The usage's operands say what else to offer: PLAN
-# the plan ids of the plan repository (its ki-*.md files, without .md,
-# from -C DIR, $KIPLAN_DIR or the current directory upwards, as kiplan
-# finds it), PLAN[@REV] after an @ the revision numbers that
-# `kiplan log` lists, PATH files and directories, DIR directories; and
-# `kiplan help` the commands.
+# with two spaces and a dash; every command has --help), and an option's
+# values from its argument in the usage: `[--format text|json]` offers
+# text and json, FILE files, DIR directories.  So a new command or option
+# completes as soon as kiplan knows it.  The usage's operands say what
+# else to offer: PLAN the plan ids of the plan repository (its ki-*.md
+# files, without .md, found from -C DIR, $KIPLAN_DIR or the current
+# directory upwards, as kiplan finds it), PLAN[@REV] after an @ the
+# revision numbers that `kiplan log` lists, PATH files and directories,
+# DIR directories; and `kiplan help` the commands.
 #
 # Run as a program, `bash kiplan.bash --candidates CWORD WORD...` prints
 # the candidates for WORD number CWORD (0 is kiplan), one a line, with
@@ -302,13 +302,21 @@ _kiplan()
 	COMPREPLY=()
 	case ${_kiplan_out[0]-} in
 	@files | @dirs)
-		[[ $cur == --*=* ]] && cur=${cur#*=}
+		# --output=FILE: the name after the "="; bash puts back what
+		# precedes it unless "=" is not a word break.
+		if [[ $cur == --*=* ]]; then
+			[[ $COMP_WORDBREAKS == *=* ]] || cut=${cur%%=*}=
+			cur=${cur#*=}
+		fi
 		compopt -o filenames 2>/dev/null
 		if [[ ${_kiplan_out[0]} == @files ]]; then
-			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+			mapfile -t found < <(compgen -f -- "$cur")
 		else
-			mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+			mapfile -t found < <(compgen -d -- "$cur")
 		fi
+		for w in "${found[@]}"; do
+			COMPREPLY+=("$cut$w")
+		done
 		return
 		;;
 	esac

@@ -128,6 +128,9 @@ expect "due --by" "ansvarlig koordinator" "$(comp "$R" kiplan due --by '')"
 expect "--format j" "json jsonl" "$(comp "$R" kiplan export --format j)"
 expect "render -o FILE: files" "arkiv ki-2014-0001.md ki-2014-0002.md noter.md" \
 	"$(comp "$R" kiplan render -o '' | grep -v '^\.')"
+expect "render --output=FILE" "noter.md" "$(comp "$R" kiplan render --output = no)"
+expect "render --output=FILE (no = in COMP_WORDBREAKS)" "--output=noter.md" \
+	"$(comp "$R" kiplan render --output=no --breaks ' ')"
 expect "init DIR: directories" "arkiv" "$(comp "$R" kiplan init '' | grep -v '^\.')"
 expect "an option that takes a name: nothing" "" "$(comp "$R" kiplan due --coordinator '')"
 
