@@ -11,7 +11,7 @@ PY=${PYTHON:-/usr/bin/python3}
 SHARED=${SHARED:-../shared}
 ROOT=$(pwd)
 # Below, the script works in a scratch directory.
-case $SHARED in /*) ;; *) SHARED=$ROOT/$SHARED ;; esac
+case $SHARED in /*) shared=$SHARED ;; *) shared=$ROOT/$SHARED ;; esac
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); }
@@ -105,7 +105,7 @@ for f in c/*.md; do
 done
 
 # Every document of the YAML suite as a frontmatter, alone and after a plan.
-suite=$SHARED/testsuites/yaml
+suite=$shared/testsuites/yaml
 if [ -d "$suite" ]; then
 	mkdir y
 	for d in "$suite"/*/; do
@@ -127,7 +127,7 @@ if [ -d "$suite" ]; then
 	fi
 	[ "$fail" -eq "$fails" ] && echo "yaml suite: $(ls y | wc -l) documents agree"
 else
-	echo "skipped: $suite not found (due-fast's YAML suite part)"
+	echo "skipped: $SHARED/testsuites/yaml not found (due-fast's YAML suite part)"
 fi
 
 echo "$pass passed, $fail failed"
