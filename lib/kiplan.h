@@ -371,6 +371,14 @@ int kp_date_valid(int y, int m, int d);
  * the text is not of that form or not a real date (2014-02-30).
  */
 int kp_date_parse(struct kp_date *out, const char *s, size_t len);
+/*
+ * A date as people write it by hand, day first as in Danish: "1/5-2014",
+ * "1.5.2014", "01-05-2014", "1/5 2014", "1. maj 2014", "1 okt. 2014",
+ * or year first with another separator than '-' ("2014/05/01").  The
+ * year has four digits.  0 and the date in out, or -1 when s is not of
+ * such a form or not a real date.
+ */
+int kp_date_parse_loose(struct kp_date *out, const char *s, size_t len);
 /* Days since 1970-01-01 (negative before). */
 long kp_date_days(struct kp_date date);
 struct kp_date kp_date_from_days(long days);
@@ -408,6 +416,14 @@ enum kp_cpr_status kp_cpr_check(const char *s, size_t len,
  * that is not a CPR number of 11 bytes comes out as "xxxxxx-xxxx".
  */
 void kp_cpr_mask(char out[12], const char *s, size_t len);
+/*
+ * Mask, in place, the last four digits of everything in s shaped like a
+ * CPR number: six digits, a dash or a space, four digits ("010174-xxxx"),
+ * or a run of ten digits, or of nine (a number whose leading zero was
+ * lost), that is not part of a longer word.  kp_error_set() and
+ * kp_findings_add() do it to every message.  Returns the number masked.
+ */
+size_t kp_cpr_mask_text(char *s);
 
 /* ------------------------------------------------------------------ */
 /* JSON Schema (2020-12, the subset in man/kiplan-plan.5)             */
@@ -468,9 +484,13 @@ size_t kp_schema_properties(const struct kp_schema *schema, const char *path,
 /* ------------------------------------------------------------------ */
 
 struct kp_rule {
-	const char *code;    /* stable: "grundlag", "samtykke", ... */
-	const char *section; /* the guideline's section: "Bilag 1" */
-	const char *summary; /* one line, English */
+	const char *code; /* stable: "grundlag", "samtykke", ... */
+	/*
+	 * The guideline's section ("Bilag 1") and a summary of one line, in
+	 * English, marked with N_(): translate them with _() to print.
+	 */
+	const char *section;
+	const char *summary;
 	void (*check)(const struct kp_plan *plan, struct kp_findings *out);
 };
 
