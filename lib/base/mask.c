@@ -33,17 +33,48 @@ static void mask4(char *s)
 	s[0] = s[1] = s[2] = s[3] = 'x';
 }
 
+static int is_xdigit(char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/*
+ * The length of an escape that kp_buf_add_escaped() writes (\n, \t, \r,
+ * \xHH, \uHHHH) at s, or 0: a value's line break must not hide the number after
+ * it ("Vej 1\n0101741235").
+ */
+static size_t escape_len(const char *s)
+{
+	if (s[0] != '\\')
+		return 0;
+	if (s[1] == 'n' || s[1] == 't' || s[1] == 'r' || s[1] == '\\')
+		return 2;
+	if (s[1] == 'x' && is_xdigit(s[2]) && is_xdigit(s[3]))
+		return 4;
+	if (s[1] == 'u' && is_xdigit(s[2]) && is_xdigit(s[3]) &&
+	    is_xdigit(s[4]) && is_xdigit(s[5]))
+		return 6;
+	return 0;
+}
+
 size_t kp_cpr_mask_text(char *s)
 {
 	size_t i = 0, n, hits = 0;
+	int left = 1; /* nothing before s[i] that a number would go on */
 
 	while (s[i]) {
-		if (!is_digit(s[i]) || (i > 0 && is_alnum(s[i - 1]))) {
+		if ((n = escape_len(s + i)) > 0) {
+			i += n;
+			left = 1;
+			continue;
+		}
+		if (!is_digit(s[i])) {
+			left = !is_alnum(s[i]) && s[i] != '.';
 			i++;
 			continue;
 		}
 		n = digits(s + i);
-		if (is_alnum(s[i + n]) || (i > 0 && s[i - 1] == '.') ||
+		if (!left || is_alnum(s[i + n]) ||
 		    (s[i + n] == '.' && is_digit(s[i + n + 1]))) {
 			/* part of a word, a commit id or a decimal number */
 		} else if (n == 6 && (s[i + 6] == '-' || s[i + 6] == ' ') &&
@@ -57,6 +88,7 @@ size_t kp_cpr_mask_text(char *s)
 			hits++;
 		}
 		i += n;
+		left = 0;
 	}
 	return hits;
 }

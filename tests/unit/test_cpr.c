@@ -156,6 +156,9 @@ void test_cpr__messages_never_show_a_cpr_number(void)
 	STR_EQ(mask_text("010174 1235"), "010174 xxxx");
 	STR_EQ(mask_text("a 0101741235@x.dk b"), "a 010174xxxx@x.dk b");
 	STR_EQ(mask_text("0101741235"), "010174xxxx");
+	/* after an escaped line break or control character */
+	STR_EQ(mask_text("'Vej 1\\n0101741235'"), "'Vej 1\\n010174xxxx'");
+	STR_EQ(mask_text("'\\x1f010174-1235'"), "'\\x1f010174-xxxx'");
 	STR_EQ(mask_text("two: 010174-1235, 0202741234."),
 	       "two: 010174-xxxx, 020274xxxx.");
 	/* Not a CPR number: dates, short numbers, ids, decimals. */
