@@ -6,9 +6,9 @@
  * 23 #2, 7100 Vejle" loses ", 7100 Vejle" silently.  The template that
  * kiplan new writes has comments after values too ("status: kladde   #
  * kladde | aktiv | afsluttet"), and people write them on purpose, so the
- * rule is narrow: a plain value stands before the '#' on its line, and
- * the '#' is followed at once by something other than a space ("#2"),
- * which a comment written on purpose is not.
+ * rule is narrow: a plain value that YAML reads as text stands before
+ * the '#' on its line, and the '#' is followed at once by something other
+ * than a space ("#2"), which a comment written on purpose is not.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -155,7 +155,8 @@ static void walk(struct lint *l, const struct kp_node *n, int in_flow)
 		break;
 	default:
 		check_char(l, p, n->line, n->col, KP_HINT_IN_VALUE);
-		if (!in_flow)
+		/* text: "false #x" is no pasted address */
+		if (!in_flow && n->type == KP_STR)
 			check_comment(l, p, n->line);
 		break;
 	}
