@@ -5,6 +5,7 @@
  * "xxxx", whichever field the text came from.
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "kiplan.h"
 #include "banned.h"
@@ -39,56 +40,71 @@ static int is_xdigit(char c)
 }
 
 /*
- * The length of an escape that kp_buf_add_escaped() writes (\n, \t, \r,
- * \xHH, \uHHHH) at s, or 0: a value's line break must not hide the number after
- * it ("Vej 1\n0101741235").
+ * 1 for a word of 12 or more hex digits with a letter among them: a
+ * commit id, whose digits are no CPR number.
  */
-static size_t escape_len(const char *s)
+static int commit_like(const char *s, size_t n)
 {
-	if (s[0] != '\\')
+	size_t i;
+	int letter = 0;
+
+	if (n < 12)
 		return 0;
-	if (s[1] == 'n' || s[1] == 't' || s[1] == 'r' || s[1] == '\\')
-		return 2;
-	if (s[1] == 'x' && is_xdigit(s[2]) && is_xdigit(s[3]))
-		return 4;
-	if (s[1] == 'u' && is_xdigit(s[2]) && is_xdigit(s[3]) &&
-	    is_xdigit(s[4]) && is_xdigit(s[5]))
-		return 6;
-	return 0;
+	for (i = 0; i < n; i++) {
+		if (!is_xdigit(s[i]))
+			return 0;
+		letter |= !is_digit(s[i]);
+	}
+	return letter;
 }
 
 size_t kp_cpr_mask_text(char *s)
 {
-	size_t i = 0, n, hits = 0;
-	int left = 1; /* nothing before s[i] that a number would go on */
+	size_t i = 0, j, k, n, hits = 0;
 
 	while (s[i]) {
-		if ((n = escape_len(s + i)) > 0) {
-			i += n;
-			left = 1;
-			continue;
-		}
-		if (!is_digit(s[i])) {
-			left = !is_alnum(s[i]) && s[i] != '.';
+		if (!is_alnum(s[i])) {
 			i++;
 			continue;
 		}
-		n = digits(s + i);
-		if (!left || is_alnum(s[i + n]) ||
-		    (s[i + n] == '.' && is_digit(s[i + n + 1]))) {
-			/* part of a word, a commit id or a decimal number */
-		} else if (n == 6 && (s[i + 6] == '-' || s[i + 6] == ' ') &&
-			   digits(s + i + 7) == 4 && !is_alnum(s[i + 11])) {
-			mask4(s + i + 7);
-			hits++;
-			n = 11;
-		} else if (n == 9 || n == 10) {
-			/* 9: a CPR number whose leading zero YAML dropped */
-			mask4(s + i + n - 4);
-			hits++;
+		/*
+		 * A word, s[i, j): the number may be glued to letters, as
+		 * when it was pasted into a key ("givet0101741235").
+		 */
+		for (j = i; is_alnum(s[j]); j++)
+			;
+		if (commit_like(s + i, j - i)) {
+			i = j;
+			continue;
 		}
-		i += n;
-		left = 0;
+		for (k = i; k < j; k += n) {
+			if (!is_digit(s[k])) {
+				n = 1;
+				continue;
+			}
+			n = digits(s + k);
+			if ((k == i && k > 0 && s[k - 1] == '.') ||
+			    (k + n == j && s[j] == '.' && is_digit(s[j + 1]))) {
+				/* a decimal number: 0.123456789 */
+			} else if (n == 6 && k + n == j &&
+				   (s[j] == '-' || s[j] == ' ') &&
+				   digits(s + j + 1) == 4) {
+				mask4(s + j + 1);
+				hits++;
+				j += 5; /* go on after the four */
+				n += 5;
+			} else if (n == 9 || n == 10) {
+				/* 9: a CPR number whose leading zero YAML
+				 * dropped */
+				mask4(s + k + n - 4);
+				hits++;
+			} else if (n > 10) {
+				/* numbers glued together: keep six digits */
+				memset(s + k + 6, 'x', n - 6);
+				hits++;
+			}
+		}
+		i = j;
 	}
 	return hits;
 }

@@ -161,11 +161,17 @@ void test_cpr__messages_never_show_a_cpr_number(void)
 	STR_EQ(mask_text("'\\x1f010174-1235'"), "'\\x1f010174-xxxx'");
 	STR_EQ(mask_text("two: 010174-1235, 0202741234."),
 	       "two: 010174-xxxx, 020274xxxx.");
+	/* glued to letters, as when pasted into a key, or to other digits */
+	STR_EQ(mask_text("unknown key 'givet0101741235'"),
+	       "unknown key 'givet010174xxxx'");
+	STR_EQ(mask_text("'moed0101741235e'"), "'moed010174xxxxe'");
+	STR_EQ(mask_text("'x010174-1235y'"), "'x010174-xxxxy'");
+	STR_EQ(mask_text("1017412350101741235"), "101741xxxxxxxxxxxxx");
 	/* Not a CPR number: dates, short numbers, ids, decimals. */
 	STR_EQ(mask_text("2014-05-01, 12345678, 12 34 56 78, 1048576"),
 	       "2014-05-01, 12345678, 12 34 56 78, 1048576");
-	STR_EQ(mask_text("commit fa0123456789e, ki-2014-0001, 01234567890"),
-	       "commit fa0123456789e, ki-2014-0001, 01234567890");
+	STR_EQ(mask_text("commit fa0123456789e, ki-2014-0001, abc12345"),
+	       "commit fa0123456789e, ki-2014-0001, abc12345");
 	STR_EQ(mask_text("0.123456789 and 1234567890.5"),
 	       "0.123456789 and 1234567890.5");
 }
