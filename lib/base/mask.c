@@ -5,7 +5,6 @@
  * "xxxx", whichever field the text came from.
  */
 #include <stddef.h>
-#include <string.h>
 
 #include "kiplan.h"
 #include "banned.h"
@@ -97,10 +96,6 @@ size_t kp_cpr_mask_text(char *s)
 				/* 9: a CPR number whose leading zero YAML
 				 * dropped */
 				mask4(s + k + n - 4);
-				hits++;
-			} else if (n > 10) {
-				/* numbers glued together: keep six digits */
-				memset(s + k + 6, 'x', n - 6);
 				hits++;
 			}
 		}

@@ -2156,23 +2156,22 @@ static int eval_number(struct vctx *v, const struct sch *s,
 
 	if (inst->type == KP_FLOAT && !isfinite(inst->v.real))
 		return 1;
-	number_text(&x, inst);
 	/* TRANSLATORS: (all five) a field, its value and a limit. */
 	if (s->minimum && num_cmp(inst, s->minimum) < 0) {
 		ok = 0;
 		if (!v->out)
 			goto done;
 		report(v, inst->line, inst->col,
-		       _("%s: %s is less than the minimum %s"), where(v), x.buf,
-		       number_text(&lim, s->minimum));
+		       _("%s: %s is less than the minimum %s"), where(v),
+		       number_text(&x, inst), number_text(&lim, s->minimum));
 	}
 	if (s->exmin && num_cmp(inst, s->exmin) <= 0) {
 		ok = 0;
 		if (!v->out)
 			goto done;
 		report(v, inst->line, inst->col,
-		       _("%s: %s must be greater than %s"), where(v), x.buf,
-		       number_text(&lim, s->exmin));
+		       _("%s: %s must be greater than %s"), where(v),
+		       number_text(&x, inst), number_text(&lim, s->exmin));
 	}
 	if (s->maximum && num_cmp(inst, s->maximum) > 0) {
 		ok = 0;
@@ -2180,23 +2179,23 @@ static int eval_number(struct vctx *v, const struct sch *s,
 			goto done;
 		report(v, inst->line, inst->col,
 		       _("%s: %s is greater than the maximum %s"), where(v),
-		       x.buf, number_text(&lim, s->maximum));
+		       number_text(&x, inst), number_text(&lim, s->maximum));
 	}
 	if (s->exmax && num_cmp(inst, s->exmax) >= 0) {
 		ok = 0;
 		if (!v->out)
 			goto done;
 		report(v, inst->line, inst->col,
-		       _("%s: %s must be less than %s"), where(v), x.buf,
-		       number_text(&lim, s->exmax));
+		       _("%s: %s must be less than %s"), where(v),
+		       number_text(&x, inst), number_text(&lim, s->exmax));
 	}
 	if (s->multiple && !multiple_of(inst, s->multiple)) {
 		ok = 0;
 		if (!v->out)
 			goto done;
 		report(v, inst->line, inst->col,
-		       _("%s: %s is not a multiple of %s"), where(v), x.buf,
-		       number_text(&lim, s->multiple));
+		       _("%s: %s is not a multiple of %s"), where(v),
+		       number_text(&x, inst), number_text(&lim, s->multiple));
 	}
 done:
 	kp_buf_release(&x);

@@ -166,7 +166,8 @@ void test_cpr__messages_never_show_a_cpr_number(void)
 	       "unknown key 'givet010174xxxx'");
 	STR_EQ(mask_text("'moed0101741235e'"), "'moed010174xxxxe'");
 	STR_EQ(mask_text("'x010174-1235y'"), "'x010174-xxxxy'");
-	STR_EQ(mask_text("1017412350101741235"), "101741xxxxxxxxxxxxx");
+	/* longer numbers are no CPR numbers */
+	STR_EQ(mask_text("9007199254740993"), "9007199254740993");
 	/* Not a CPR number: dates, short numbers, ids, decimals. */
 	STR_EQ(mask_text("2014-05-01, 12345678, 12 34 56 78, 1048576"),
 	       "2014-05-01, 12345678, 12 34 56 78, 1048576");
