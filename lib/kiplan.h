@@ -503,9 +503,12 @@ const struct kp_rule *kp_rules(size_t *n);
 void kp_rules_check(const struct kp_plan *plan, struct kp_findings *out);
 
 /*
- * Judge a loaded plan: schema (the built-in one when schema is NULL), the
- * id against the file name (code "id"), and the rules.  Findings are
- * appended to out, sorted.  Returns the number of error findings.
+ * Judge a loaded plan: warnings about its text (codes "kommentar" and
+ * "tegn", kiplan-plan(5)), the schema (the built-in one when schema is
+ * NULL; a CPR number without its dash gets one finding of code "cpr"
+ * instead), the id against the file name (code "id"), and the rules.
+ * Findings are appended to out, sorted; messages are translated and
+ * never show a whole CPR number.  Returns the number of error findings.
  */
 size_t kp_validate(const struct kp_plan *plan, const struct kp_schema *schema,
 		   struct kp_findings *out);
