@@ -247,6 +247,14 @@ struct kp_date {
  * the text is not of that form or not a real date (2014-02-30).
  */
 int kp_date_parse(struct kp_date *out, const char *s, size_t len);
+/*
+ * A date as people write it by hand, day first as in Danish: "1/5-2014",
+ * "1.5.2014", "01-05-2014", "1/5 2014", "1. maj 2014", "1 okt. 2014",
+ * or year first with another separator than '-' ("2014/05/01").  The
+ * year has four digits.  0 and the date in out, or -1 when s is not of
+ * such a form or not a real date.
+ */
+int kp_date_parse_loose(struct kp_date *out, const char *s, size_t len);
 /* Days since 1970-01-01 (negative before). */
 long kp_date_days(struct kp_date date);
 struct kp_date kp_date_from_days(long days);
@@ -276,9 +284,12 @@ void kp_schema_free(struct kp_schema *schema);
 /* ------------------------------------------------------------------ */
 
 /*
- * Judge a loaded plan: schema (the built-in one when schema is NULL), the
- * id against the file name (code "id"), and the rules.  Findings are
- * appended to out, sorted.  Returns the number of error findings.
+ * Judge a loaded plan: warnings about its text (codes "kommentar" and
+ * "tegn", kiplan-plan(5)), the schema (the built-in one when schema is
+ * NULL; a CPR number without its dash gets one finding of code "cpr"
+ * instead), the id against the file name (code "id"), and the rules.
+ * Findings are appended to out, sorted; messages are translated and
+ * never show a whole CPR number.  Returns the number of error findings.
  */
 size_t kp_validate(const struct kp_plan *plan, const struct kp_schema *schema,
 		   struct kp_findings *out);

@@ -22,6 +22,7 @@ int kp_error_set(struct kp_error *err, int code, const char *file,
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
+	kp_cpr_mask_text(err->msg);
 	return code;
 }
 
