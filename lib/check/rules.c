@@ -207,6 +207,19 @@ static void check_samtykke(const struct kp_plan *plan, struct kp_findings *out)
 			  "draft (guideline §5)"));
 	}
 	/*
+	 * A draft's first coordination meeting falls due counted from the
+	 * consent (kiplan due): without its date, say so here, once, rather
+	 * than in due's report every morning.
+	 */
+	if (c.level == DRAFT && kp_node_true(givet) &&
+	    is_missing(kp_map_get(s, "dato"))) {
+		missing_at(&c, "samtykke", "dato", &line, &col);
+		kp_findings_add(out, "samtykke", KP_WARNING, line, col,
+				_("samtykke.dato: the consent has no date, so "
+				  "kiplan due cannot tell when the first "
+				  "coordination meeting falls due"));
+	}
+	/*
 	 * Withdrawn consent ends the plan: a closed plan may record it, an
 	 * active one may not; a draft cannot go ahead without new consent.
 	 */

@@ -1661,59 +1661,6 @@ done:
 	return ok;
 }
 
-/* Optimal string alignment distance over code points, capped inputs. */
-static size_t decode_cps(const char *s, size_t len, unsigned *cp, size_t max)
-{
-	size_t i = 0, n = 0;
-
-	while (i < len && n < max) {
-		unsigned char ch = (unsigned char)s[i];
-		size_t k = ch >= 0xf0 ? 4 : ch >= 0xe0 ? 3 : ch >= 0xc0 ? 2 : 1;
-		unsigned v = k == 1 ? ch : ch & (0x3f >> (k - 1));
-		size_t j;
-
-		for (j = 1; j < k && i + j < len; j++)
-			v = (v << 6) | ((unsigned char)s[i + j] & 0x3f);
-		cp[n++] = v;
-		i += k;
-	}
-	return n;
-}
-
-#define DIST_MAX 32
-
-static size_t distance(const char *a, size_t alen, const char *b, size_t blen)
-{
-	unsigned x[DIST_MAX], y[DIST_MAX];
-	size_t d[DIST_MAX + 1][DIST_MAX + 1];
-	size_t n, m, i, j;
-
-	if (alen > DIST_MAX * 4 || blen > DIST_MAX * 4)
-		return (size_t)-1;
-	n = decode_cps(a, alen, x, DIST_MAX);
-	m = decode_cps(b, blen, y, DIST_MAX);
-	for (i = 0; i <= n; i++)
-		d[i][0] = i;
-	for (j = 0; j <= m; j++)
-		d[0][j] = j;
-	for (i = 1; i <= n; i++) {
-		for (j = 1; j <= m; j++) {
-			size_t cost = x[i - 1] != y[j - 1];
-			size_t best = d[i - 1][j] + 1;
-
-			if (d[i][j - 1] + 1 < best)
-				best = d[i][j - 1] + 1;
-			if (d[i - 1][j - 1] + cost < best)
-				best = d[i - 1][j - 1] + cost;
-			if (i > 1 && j > 1 && x[i - 1] == y[j - 2] &&
-			    x[i - 2] == y[j - 1] && d[i - 2][j - 2] + 1 < best)
-				best = d[i - 2][j - 2] + 1;
-			d[i][j] = best;
-		}
-	}
-	return d[n][m];
-}
-
 struct suggest {
 	const char *key;
 	size_t keylen, keycps;
@@ -1737,7 +1684,8 @@ static void suggest_from(struct suggest *sg, const struct sch *s, int depth)
 		sg->seen[sg->nseen++] = s;
 	for (i = 0; i < s->nprops; i++) {
 		const struct prop *p = &s->props[i];
-		size_t d = distance(sg->key, sg->keylen, p->name, p->len);
+		size_t d =
+			kp_text_distance(sg->key, sg->keylen, p->name, p->len);
 
 		if (d < sg->dist) {
 			sg->dist = d;
@@ -1772,8 +1720,8 @@ static void closest(struct suggest *sg, const struct sch *s, const char *key,
 		return;
 	}
 	for (i = 0; i < s->nprops; i++) {
-		size_t d =
-			distance(key, len, s->props[i].name, s->props[i].len);
+		size_t d = kp_text_distance(key, len, s->props[i].name,
+					    s->props[i].len);
 
 		if (d < sg->dist) {
 			sg->dist = d;
