@@ -27,19 +27,72 @@ int cmd_show(int argc, char **argv);
 /*
  * cmd/repo.c: open the plan repository of the current directory (or -C,
  * or $KIPLAN_DIR); when there is none, say so, suggest kiplan init and
- * return KP_EXIT_ERROR.  Print findings as "FILE:LINE:COL: SEV: CODE: MSG"
- * to stderr.
+ * return KP_EXIT_ERROR.
  */
 int cmd_repo_open(struct kp_repo **out);
-void cmd_repo_findings(const char *file, const struct kp_findings *f);
 int cmd_due(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 
 /* Print "kiplan: FILE:LINE:COL: MSG" to stderr, control characters escaped. */
 void cmd_report(const struct kp_error *err);
-/* Print "kiplan: " and a formatted message to stderr. */
+/*
+ * Print "kiplan: " and a formatted message (already translated) to
+ * stderr, as one line: control characters in it are escaped.
+ */
 void cmd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The one way a finding is printed: kp_finding_text() and a newline. */
+void cmd_print_finding(FILE *to, const char *file, const struct kp_finding *f);
+void cmd_print_findings(FILE *to, const char *file, const struct kp_findings *f,
+			int errors_only);
+/* A file report to stderr: its error, or its findings. */
+void cmd_print_file_report(const struct kp_file_report *r, int errors_only);
 /* KP_EXIT_ERROR for most errors, KP_EXIT_USAGE for KP_EUSAGE. */
 int cmd_exit_for(int error);
+
+/*
+ * Options.  usage is an N_() text: cmd_help() prints it translated to
+ * stdout and returns KP_EXIT_OK; cmd_usage() to stderr, KP_EXIT_USAGE.
+ * cmd_getopt() is getopt_long() that says itself what is wrong with an
+ * option ("unknown option '--strcit'; did you mean '--strict'?", "option
+ * '--format' needs a value") and then returns '?'.  cmd_choice() is the
+ * index of value in the NULL-terminated choices, or -1 after saying
+ * which values option takes.
+ */
+int cmd_help(const char *usage);
+int cmd_usage(const char *usage);
+struct option;
+int cmd_getopt(int argc, char **argv, const char *shortopts,
+	       const struct option *lo, const char *usage);
+int cmd_choice(const char *option, const char *value,
+	       const char *const *choices);
+/*
+ * Open path in $VISUAL, else $EDITOR, else vi (a shell command, as git
+ * runs it) and wait; -1, said on stderr, when it cannot start or fails.
+ */
+int cmd_edit_file(const char *path);
+/* $KIPLAN_FULL_LOAD is set: libyaml for every plan. */
+int cmd_full_load(void);
+
+/*
+ * The plans that validate, due and export read: the PATH arguments (a
+ * plan id or a bare name resolves in the plan repository, from any
+ * directory in it), or without any, every plan of the repository.  The
+ * repository is that of the current directory (-C, $KIPLAN_DIR), else
+ * that of the first PATH.  With want_schema, the schema is schema_path,
+ * else the repository's, else NULL (the built-in one).  Says what is wrong and
+ * returns an exit status when it fails.
+ */
+struct cmd_plans {
+	struct kp_repo *repo;	  /* NULL outside a plan repository */
+	struct kp_schema *schema; /* NULL: the built-in schema */
+	char **paths;
+	size_t n;
+};
+/* clang-format off */
+#define CMD_PLANS_INIT { NULL, NULL, NULL, 0 }
+/* clang-format on */
+int cmd_plans_open(struct cmd_plans *p, int argc, char **argv,
+		   const char *schema_path, int want_schema);
+void cmd_plans_release(struct cmd_plans *p);
 
 #endif

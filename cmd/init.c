@@ -8,7 +8,7 @@
 #include "cmd.h"
 #include "banned.h"
 
-static const char usage_str[] =
+static const char usage_str[] = N_(
 	"usage: kiplan init [--schema FILE] [DIR]\n"
 	"\n"
 	"Create a plan repository in DIR (default: the current directory): a\n"
@@ -18,7 +18,7 @@ static const char usage_str[] =
 	".gitignore for outbox/.  On a plan repository nothing is changed.\n"
 	"\n"
 	"  --schema FILE  record this schema instead of the built-in kiplan-1\n"
-	"  -h, --help     show this help\n";
+	"  -h, --help     show this help\n");
 
 int cmd_init(int argc, char **argv)
 {
@@ -33,18 +33,16 @@ int cmd_init(int argc, char **argv)
 	const char *schema_path = NULL, *dir = ".";
 	int c, created = 0, error, rc = KP_EXIT_OK;
 
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1)
+	while ((c = cmd_getopt(argc, argv, "h", lo, usage_str)) != -1)
 		switch (c) {
-		case 'h': fputs(usage_str, stdout); return KP_EXIT_OK;
+		case 'h': return cmd_help(usage_str);
 		case 's': schema_path = optarg; break;
-		default: fputs(usage_str, stderr); return KP_EXIT_USAGE;
+		default: return cmd_usage(usage_str);
 		}
 	argc -= optind;
 	argv += optind;
-	if (argc > 1) {
-		fputs(usage_str, stderr);
-		return KP_EXIT_USAGE;
-	}
+	if (argc > 1)
+		return cmd_usage(usage_str);
 	if (argc == 1)
 		dir = argv[0];
 	if (schema_path) {
@@ -65,10 +63,10 @@ int cmd_init(int argc, char **argv)
 		goto done;
 	}
 	if (created)
-		printf("Created a plan repository in %s\n",
+		printf(_("Created a plan repository in %s\n"),
 		       kp_repo_workdir(repo));
 	else
-		printf("%s is already a plan repository\n",
+		printf(_("%s is already a plan repository\n"),
 		       kp_repo_workdir(repo));
 done:
 	kp_repo_free(repo);

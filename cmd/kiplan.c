@@ -18,53 +18,66 @@
 static const struct kp_cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
-	const char *summary;
+	const char *summary; /* N_(): translated when printed */
 } cmds[] = {
-	{ "init", cmd_init, "create a plan repository (git, private)" },
+	{ "init", cmd_init, N_("create a plan repository (git, private)") },
 	{ "new", cmd_new,
-	  "create a draft plan from the template of Bilag 1 and commit it" },
+	  N_("create a draft plan from the template of Bilag 1 and commit "
+	     "it") },
 	{ "validate", cmd_validate,
-	  "check plans against the schema and the guideline's rules" },
+	  N_("check plans against the schema and the guideline's rules") },
 	{ "render", cmd_render,
-	  "render a plan as HTML or PDF, as the parties receive it" },
-	{ "send", cmd_send, "record sending a plan revision to its parties" },
-	{ "log", cmd_log, "show the audit trail of one plan" },
-	{ "show", cmd_show, "print a plan as it was at a revision (PLAN@REV)" },
+	  N_("render a plan as HTML or PDF, as the parties receive it") },
+	{ "send", cmd_send,
+	  N_("record sending a plan revision to its parties") },
+	{ "log", cmd_log, N_("show the audit trail of one plan") },
+	{ "show", cmd_show,
+	  N_("print a plan as it was at a revision (PLAN@REV)") },
 	{ "due", cmd_due,
-	  "list follow-ups and deadlines that are due (for cron)" },
-	{ "export", cmd_export, "export plans as JSON, CSV or FHIR" },
+	  N_("list follow-ups and deadlines that are due (for cron)") },
+	{ "export", cmd_export, N_("export plans as JSON, CSV or FHIR") },
 };
+#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
-static const char usage_str[] = "usage: kiplan [-C DIR] COMMAND [ARGS...]\n"
-				"       kiplan help COMMAND\n"
-				"       kiplan --version\n";
+static const char usage_str[] = N_("usage: kiplan [-C DIR] COMMAND [ARGS...]\n"
+				   "       kiplan help COMMAND\n"
+				   "       kiplan --version\n");
 
 static void print_commands(FILE *out)
 {
 	size_t i;
 
-	fputs(usage_str, out);
-	fputs("\nKoordinerende indsatsplaner (KI-plans) as plain-text "
-	      "files.\n\n"
-	      "Commands:\n",
+	fputs(_(usage_str), out);
+	fputs(_("\nKoordinerende indsatsplaner (KI-plans) as plain-text "
+		"files.\n\nCommands:\n"),
 	      out);
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		fprintf(out, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
-	fputs("\nOptions:\n"
-	      "  -C DIR     run as if kiplan was started in DIR\n"
-	      "  -h, --help show this help\n"
-	      "  --version  show the version\n"
-	      "\nSee 'kiplan help COMMAND' and kiplan(1).\n",
+	for (i = 0; i < NCMDS; i++)
+		fprintf(out, "  %-10s %s\n", cmds[i].name, _(cmds[i].summary));
+	fputs(_("\nOptions:\n"
+		"  -C DIR     run as if kiplan was started in DIR\n"
+		"  -h, --help show this help\n"
+		"  --version  show the version\n"
+		"\nSee 'kiplan help COMMAND' and kiplan(1).\n"),
 	      out);
 }
 
 static const struct kp_cmd *find_cmd(const char *name)
 {
+	const char *names[NCMDS], *best;
 	size_t i;
 
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+	for (i = 0; i < NCMDS; i++) {
 		if (strcmp(cmds[i].name, name) == 0)
 			return &cmds[i];
+		names[i] = cmds[i].name;
+	}
+	if ((best = kp_suggest(name, names, NCMDS)))
+		cmd_warn(_("'%s' is not a kiplan command; did you mean '%s'? "
+			   "See 'kiplan help'."),
+			 name, best);
+	else
+		cmd_warn(_("'%s' is not a kiplan command; see 'kiplan help'."),
+			 name);
 	return NULL;
 }
 
@@ -73,16 +86,11 @@ static int finish(int rc)
 	/* As git's run_builtin(): a full disk or closed pipe is an error. */
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		if (errno != EPIPE)
-			cmd_warn("cannot write to standard output: %s",
+			cmd_warn(_("cannot write to standard output: %s"),
 				 strerror(errno));
 		return KP_EXIT_ERROR;
 	}
 	return rc;
-}
-
-static int run(const struct kp_cmd *cmd, int argc, char **argv)
-{
-	return finish(cmd->fn(argc, argv));
 }
 
 /*
@@ -101,68 +109,74 @@ static void setup_locale(void)
 	bind_textdomain_codeset(KP_TEXTDOMAIN, "UTF-8");
 }
 
+/* The options before the command; -1 to go on, else an exit status. */
+static int global_option(int *argc, char ***argv)
+{
+	char **v = *argv;
+
+	if (strcmp(v[0], "-h") == 0 || strcmp(v[0], "--help") == 0) {
+		print_commands(stdout);
+		return finish(KP_EXIT_OK);
+	}
+	if (strcmp(v[0], "--version") == 0) {
+		printf("kiplan %s\n", KP_VERSION);
+		return finish(KP_EXIT_OK);
+	}
+	if (strcmp(v[0], "-C") != 0) {
+		cmd_warn(_("unknown option '%s'"), v[0]);
+		fputs(_(usage_str), stderr);
+		return KP_EXIT_USAGE;
+	}
+	if (*argc < 2) {
+		cmd_warn(_("option '%s' needs a value"), "-C");
+		fputs(_(usage_str), stderr);
+		return KP_EXIT_USAGE;
+	}
+	if (chdir(v[1]) < 0) {
+		cmd_warn(_("cannot change to '%s': %s"), v[1], strerror(errno));
+		return KP_EXIT_ERROR;
+	}
+	*argc -= 2;
+	*argv += 2;
+	return -1;
+}
+
+static int help(int argc, char **argv)
+{
+	static char help_opt[] = "--help";
+	const struct kp_cmd *cmd;
+	char *hargv[3];
+
+	if (argc < 2) {
+		print_commands(stdout);
+		return finish(KP_EXIT_OK);
+	}
+	if (!(cmd = find_cmd(argv[1])))
+		return KP_EXIT_USAGE;
+	hargv[0] = argv[1];
+	hargv[1] = help_opt;
+	hargv[2] = NULL;
+	return finish(cmd->fn(2, hargv));
+}
+
 int main(int argc, char **argv)
 {
 	const struct kp_cmd *cmd;
+	int rc;
 
 	setup_locale();
-
 	argc--;
 	argv++;
-	while (argc > 0 && argv[0][0] == '-') {
-		if (strcmp(argv[0], "-h") == 0 ||
-		    strcmp(argv[0], "--help") == 0) {
-			print_commands(stdout);
-			return finish(KP_EXIT_OK);
-		} else if (strcmp(argv[0], "--version") == 0) {
-			printf("kiplan %s\n", KP_VERSION);
-			return finish(KP_EXIT_OK);
-		} else if (strcmp(argv[0], "-C") == 0) {
-			if (argc < 2) {
-				cmd_warn("option '-C' needs a directory");
-				fputs(usage_str, stderr);
-				return KP_EXIT_USAGE;
-			}
-			if (chdir(argv[1]) < 0) {
-				cmd_warn("cannot change to '%s': %s", argv[1],
-					 strerror(errno));
-				return KP_EXIT_ERROR;
-			}
-			argc -= 2;
-			argv += 2;
-		} else {
-			cmd_warn("unknown option '%s'", argv[0]);
-			fputs(usage_str, stderr);
-			return KP_EXIT_USAGE;
-		}
-	}
+	while (argc > 0 && argv[0][0] == '-')
+		if ((rc = global_option(&argc, &argv)) >= 0)
+			return rc;
 	if (argc == 0) {
 		print_commands(stderr);
 		return KP_EXIT_USAGE;
 	}
-	if (strcmp(argv[0], "help") == 0) {
-		static char help_opt[] = "--help";
-		char *hargv[3];
-
-		if (argc < 2) {
-			print_commands(stdout);
-			return finish(KP_EXIT_OK);
-		}
-		if (!(cmd = find_cmd(argv[1]))) {
-			cmd_warn("'%s' is not a kiplan command; see 'kiplan "
-				 "help'",
-				 argv[1]);
-			return KP_EXIT_USAGE;
-		}
-		hargv[0] = argv[1];
-		hargv[1] = help_opt;
-		hargv[2] = NULL;
-		return run(cmd, 2, hargv);
-	}
-	if (!(cmd = find_cmd(argv[0]))) {
-		cmd_warn("'%s' is not a kiplan command; see 'kiplan help'",
-			 argv[0]);
+	if (strcmp(argv[0], "help") == 0)
+		return help(argc, argv);
+	if (!(cmd = find_cmd(argv[0])))
 		return KP_EXIT_USAGE;
-	}
-	return run(cmd, argc, argv);
+	return finish(cmd->fn(argc, argv));
 }

@@ -2,15 +2,17 @@
  * log.c: kiplan log, the audit trail of one plan: its revisions, newest
  * first, and to whom each was sent.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "banned.h"
 
-static const char usage_str[] =
+static const char usage_str[] = N_(
 	"usage: kiplan log [--format text|json] PLAN\n"
 	"\n"
 	"Show the revisions of PLAN, newest first: revision number, commit "
@@ -19,7 +21,7 @@ static const char usage_str[] =
 	"lists those sendings too.  JSON: an array, one object per revision.\n"
 	"\n"
 	"  --format text|json  the output format (default: text)\n"
-	"  -h, --help          show this help\n";
+	"  -h, --help          show this help\n");
 
 /* "YYYY-MM-DD HH:MM:SS +HHMM" (or ISO 8601 with T and +HH:MM) into out. */
 static void format_time(char *out, size_t size, long long t, int offset,
@@ -83,10 +85,14 @@ static void text_entry(struct kp_buf *b, const struct kp_revision *r, int sub)
 
 	format_time(when, sizeof(when), r->time, r->offset, 0);
 	if (sub)
-		kp_buf_addf(b, "    sending %.12s  %s  ", r->commit, when);
+		/* TRANSLATORS: a later sending of the same revision: commit
+		 * id, date, then the author */
+		kp_buf_addf(b, _("    sending %.12s  %s  "), r->commit, when);
 	else
-		kp_buf_addf(b, "revision %u  %.12s  %s  ", r->number, r->commit,
-			    when);
+		/* TRANSLATORS: revision number, commit id, date, then the
+		 * author */
+		kp_buf_addf(b, _("revision %u  %.12s  %s  "), r->number,
+			    r->commit, when);
 	kp_buf_add_escaped(b, r->author, strlen(r->author));
 	kp_buf_addch(b, '\n');
 	message_text(&m, r->message);
@@ -100,7 +106,8 @@ static void text_entry(struct kp_buf *b, const struct kp_revision *r, int sub)
 		p += len + (nl ? 1 : 0);
 	}
 	for (i = 0; i < r->nrecipients; i++) {
-		kp_buf_addf(b, "%ssent to: ", ind);
+		kp_buf_addstr(b, ind);
+		kp_buf_addstr(b, _("sent to: "));
 		kp_buf_add_escaped(b, r->recipients[i],
 				   strlen(r->recipients[i]));
 		kp_buf_addch(b, '\n');
@@ -144,6 +151,7 @@ int cmd_log(int argc, char **argv)
 					    { "format", required_argument, NULL,
 					      'f' },
 					    { NULL, 0, NULL, 0 } };
+	static const char *const formats[] = { "text", "json", NULL };
 	struct kp_error err = KP_ERROR_INIT;
 	struct kp_repo *repo = NULL;
 	struct kp_history h = KP_HISTORY_INIT;
@@ -152,27 +160,18 @@ int cmd_log(int argc, char **argv)
 	int c, json = 0, rc = KP_EXIT_OK, error, first = 1;
 	size_t i, j;
 
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1)
+	while ((c = cmd_getopt(argc, argv, "h", lo, usage_str)) != -1)
 		switch (c) {
-		case 'h': fputs(usage_str, stdout); return KP_EXIT_OK;
+		case 'h': return cmd_help(usage_str);
 		case 'f':
-			if (strcmp(optarg, "json") == 0) {
-				json = 1;
-				break;
-			}
-			if (strcmp(optarg, "text") == 0) {
-				json = 0;
-				break;
-			}
-			cmd_warn("unknown format '%s' (text or json)", optarg);
-			fputs(usage_str, stderr);
-			return KP_EXIT_USAGE;
-		default: fputs(usage_str, stderr); return KP_EXIT_USAGE;
+			if ((json = cmd_choice("--format", optarg, formats)) <
+			    0)
+				return cmd_usage(usage_str);
+			break;
+		default: return cmd_usage(usage_str);
 		}
-	if (optind + 1 != argc) {
-		fputs(usage_str, stderr);
-		return KP_EXIT_USAGE;
-	}
+	if (optind + 1 != argc)
+		return cmd_usage(usage_str);
 	if ((rc = cmd_repo_open(&repo)) != KP_EXIT_OK)
 		goto done;
 	if ((error = kp_repo_plan_path(&rel, repo, argv[optind], 0, &err)) <
@@ -183,7 +182,17 @@ int cmd_log(int argc, char **argv)
 		goto done;
 	}
 	if (!h.revisions) {
-		cmd_warn("%s has no revision (it was never committed)", rel);
+		struct kp_buf path = KP_BUF_INIT;
+
+		kp_buf_addf(&path, "%s/%s", kp_repo_workdir(repo), rel);
+		if (access(path.buf, F_OK) < 0 && errno == ENOENT)
+			cmd_warn(_("%s: no such plan, now or in the history"),
+				 rel);
+		else
+			cmd_warn(_("%s has no revision (it was never "
+				   "committed)"),
+				 rel);
+		kp_buf_release(&path);
 		rc = KP_EXIT_ERROR;
 		goto done;
 	}

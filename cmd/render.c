@@ -6,11 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "banned.h"
 
-static const char usage_str[] =
+static const char usage_str[] = N_(
 	"usage: kiplan render [--format html|pdf] [-o FILE] [--redact] "
 	"[--force]\n"
 	"                     [--schema FILE] PLAN[@REV]\n"
@@ -26,7 +27,8 @@ static const char usage_str[] =
 	"                       or the built-in schema\n"
 	"  -h, --help           show this help\n"
 	"\n"
-	"Exit status: 0 rendered, 1 the plan has errors, 2 usage, 3 failure.\n";
+	"Exit status: 0 rendered, 1 the plan has errors, 2 usage, 3 "
+	"failure.\n");
 
 static const char *format_of(const char *path)
 {
@@ -41,7 +43,10 @@ static const char *format_of(const char *path)
 	return NULL;
 }
 
-/* The schema of the repository that holds the plan, if any. */
+/*
+ * The schema of the plan repository: that of the current directory (-C,
+ * $KIPLAN_DIR), else that of the directory of the plan's path.
+ */
 static int repo_schema(struct kp_schema **out, const char *spec,
 		       struct kp_error *err)
 {
@@ -56,7 +61,9 @@ static int repo_schema(struct kp_schema **out, const char *spec,
 		slash[1] = '\0';
 	else
 		dir[0] = '\0';
-	error = kp_repo_open(&repo, *dir ? dir : ".", err);
+	error = kp_repo_open(&repo, *dir ? dir : NULL, err);
+	if (error == KP_ENOTFOUND && *dir)
+		error = kp_repo_open(&repo, NULL, err);
 	if (error == 0)
 		error = kp_repo_schema(out, repo, err);
 	kp_repo_free(repo);
@@ -64,23 +71,12 @@ static int repo_schema(struct kp_schema **out, const char *spec,
 	return error;
 }
 
-static void report_findings(const char *name, const struct kp_findings *f)
-{
-	struct kp_buf b = KP_BUF_INIT;
-	size_t i;
+struct args {
+	const char *format, *output, *schema_path, *plan;
+	int redact, force, help;
+};
 
-	for (i = 0; i < f->len; i++) {
-		kp_buf_reset(&b);
-		kp_buf_add_escaped(&b, name, strlen(name));
-		kp_buf_addf(&b, ":%u:%u: %s: %s: ", f->v[i].line, f->v[i].col,
-			    kp_severity_name(f->v[i].sev), f->v[i].code);
-		kp_buf_add_escaped(&b, f->v[i].msg, strlen(f->v[i].msg));
-		fprintf(stderr, "%s\n", b.buf);
-	}
-	kp_buf_release(&b);
-}
-
-int cmd_render(int argc, char **argv)
+static int parse(struct args *a, int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -91,6 +87,60 @@ int cmd_render(int argc, char **argv)
 		{ "schema", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 }
 	};
+	static const char *const formats[] = { "html", "pdf", NULL };
+	int c;
+
+	while ((c = cmd_getopt(argc, argv, "ho:", lo, usage_str)) != -1)
+		switch (c) {
+		case 'h': a->help = 1; return cmd_help(usage_str);
+		case 'f':
+			if ((c = cmd_choice("--format", optarg, formats)) < 0)
+				return cmd_usage(usage_str);
+			a->format = formats[c];
+			break;
+		case 'o': a->output = optarg; break;
+		case 'r': a->redact = 1; break;
+		case 'F': a->force = 1; break;
+		case 's': a->schema_path = optarg; break;
+		default: return cmd_usage(usage_str);
+		}
+	if (optind + 1 != argc)
+		return cmd_usage(usage_str);
+	a->plan = argv[optind];
+	if (!a->format && a->output && !(a->format = format_of(a->output))) {
+		cmd_warn(_("cannot tell the format from '%s'; use --format"),
+			 a->output);
+		return KP_EXIT_USAGE;
+	}
+	if (!a->format)
+		a->format = "html";
+	if (!a->output && strcmp(a->format, "pdf") == 0 &&
+	    isatty(STDOUT_FILENO)) {
+		cmd_warn(_("a PDF is not written to a terminal; use -o FILE, "
+			   "or redirect the output"));
+		return KP_EXIT_USAGE;
+	}
+	return KP_EXIT_OK;
+}
+
+static int write_out(const struct args *a, const struct kp_buf *out)
+{
+	struct kp_error err = KP_ERROR_INIT;
+
+	if (a->output) {
+		if (kp_write_file_atomic(a->output, out->buf, out->len, 0600,
+					 &err) < 0) {
+			cmd_report(&err);
+			return KP_EXIT_ERROR;
+		}
+	} else if (fwrite(out->buf, 1, out->len, stdout) != out->len) {
+		return KP_EXIT_ERROR;
+	}
+	return KP_EXIT_OK;
+}
+
+int cmd_render(int argc, char **argv)
+{
 	struct kp_error err = KP_ERROR_INIT;
 	struct kp_findings f = KP_FINDINGS_INIT;
 	struct kp_render_opts opts;
@@ -98,84 +148,51 @@ int cmd_render(int argc, char **argv)
 	struct kp_schema *schema = NULL;
 	struct kp_plan *plan = NULL;
 	struct kp_buf out = KP_BUF_INIT;
-	const char *format = NULL, *output = NULL, *schema_path = NULL;
-	int c, redact = 0, force = 0, rc = KP_EXIT_OK, error;
+	struct args a;
+	int rc, error = 0;
 	size_t errors;
 
-	while ((c = getopt_long(argc, argv, "ho:", lo, NULL)) != -1)
-		switch (c) {
-		case 'h': fputs(usage_str, stdout); return KP_EXIT_OK;
-		case 'f': format = optarg; break;
-		case 'o': output = optarg; break;
-		case 'r': redact = 1; break;
-		case 'F': force = 1; break;
-		case 's': schema_path = optarg; break;
-		default: fputs(usage_str, stderr); return KP_EXIT_USAGE;
-		}
-	argc -= optind;
-	argv += optind;
-	if (argc != 1) {
-		fputs(usage_str, stderr);
-		return KP_EXIT_USAGE;
-	}
-	if (format && strcmp(format, "html") != 0 &&
-	    strcmp(format, "pdf") != 0) {
-		cmd_warn("unknown format '%s' (html or pdf)", format);
-		return KP_EXIT_USAGE;
-	}
-	if (!format && output && !(format = format_of(output))) {
-		cmd_warn("cannot tell the format from '%s'; use --format",
-			 output);
-		return KP_EXIT_USAGE;
-	}
-	if (!format)
-		format = "html";
-
+	memset(&a, 0, sizeof(a));
+	if ((rc = parse(&a, argc, argv)) != KP_EXIT_OK || a.help)
+		return rc;
 	memset(&src, 0, sizeof(src));
-	if ((error = kp_plan_open(&plan, &src, argv[0], 0, &err)) < 0) {
+	if ((error = kp_plan_open(&plan, &src, a.plan, 0, &err)) < 0) {
 		cmd_report(&err);
 		rc = cmd_exit_for(error);
 		goto done;
 	}
-	if (schema_path)
-		error = kp_schema_load(&schema, schema_path, &err);
+	if (a.schema_path)
+		error = kp_schema_load(&schema, a.schema_path, &err);
 	else if (src.in_repo)
-		error = repo_schema(&schema, argv[0], &err);
+		error = repo_schema(&schema, a.plan, &err);
 	if (error < 0) {
 		cmd_report(&err);
 		rc = KP_EXIT_ERROR;
 		goto done;
 	}
-
 	errors = kp_validate(plan, schema, &f);
-	if (errors && !force) {
-		report_findings(argv[0], &f);
-		cmd_warn("%s: the plan has %zu error%s; not rendered "
-			 "(--force renders it marked invalid)",
-			 argv[0], errors, errors == 1 ? "" : "s");
+	if (errors && !a.force) {
+		cmd_print_findings(stderr, a.plan, &f, 0);
+		cmd_warn(Q_("%s: the plan has %zu error; not rendered "
+			    "(--force renders it marked invalid)",
+			    "%s: the plan has %zu errors; not rendered "
+			    "(--force renders it marked invalid)",
+			    errors),
+			 a.plan, errors);
 		rc = KP_EXIT_FINDINGS;
 		goto done;
 	}
-
 	memset(&opts, 0, sizeof(opts));
 	opts.schema = schema;
 	opts.src = &src;
-	opts.redact = redact;
+	opts.redact = a.redact;
 	opts.invalid = errors > 0;
-	if ((error = kp_render(&out, format, plan, &opts, &err)) < 0) {
+	if ((error = kp_render(&out, a.format, plan, &opts, &err)) < 0) {
 		cmd_report(&err);
 		rc = cmd_exit_for(error);
 		goto done;
 	}
-	if (output) {
-		if ((error = kp_write_file_atomic(output, out.buf, out.len,
-						  0600, &err)) < 0) {
-			cmd_report(&err);
-			rc = KP_EXIT_ERROR;
-		}
-	} else if (fwrite(out.buf, 1, out.len, stdout) != out.len) {
-		rc = KP_EXIT_ERROR;
-	}
+	rc = write_out(&a, &out);
 done:
 	kp_findings_release(&f);
 	kp_schema_free(schema);

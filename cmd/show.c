@@ -9,7 +9,7 @@
 #include "cmd.h"
 #include "banned.h"
 
-static const char usage_str[] =
+static const char usage_str[] = N_(
 	"usage: kiplan show PLAN[@REV]\n"
 	"\n"
 	"Print PLAN as it was at revision REV: a revision number (@1 is the\n"
@@ -17,7 +17,7 @@ static const char usage_str[] =
 	"a date YYYY-MM-DD (the revision in force that day).  Without @REV:\n"
 	"the last revision.\n"
 	"\n"
-	"  -h, --help  show this help\n";
+	"  -h, --help  show this help\n");
 
 int cmd_show(int argc, char **argv)
 {
@@ -33,15 +33,13 @@ int cmd_show(int argc, char **argv)
 	int c, rc = KP_EXIT_OK, error;
 	size_t i;
 
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1)
+	while ((c = cmd_getopt(argc, argv, "h", lo, usage_str)) != -1)
 		switch (c) {
-		case 'h': fputs(usage_str, stdout); return KP_EXIT_OK;
-		default: fputs(usage_str, stderr); return KP_EXIT_USAGE;
+		case 'h': return cmd_help(usage_str);
+		default: return cmd_usage(usage_str);
 		}
-	if (optind + 1 != argc) {
-		fputs(usage_str, stderr);
-		return KP_EXIT_USAGE;
-	}
+	if (optind + 1 != argc)
+		return cmd_usage(usage_str);
 	at = strrchr(argv[optind], '@');
 	if (at) {
 		plan = kp_xstrndup(argv[optind], (size_t)(at - argv[optind]));
@@ -69,7 +67,8 @@ int cmd_show(int argc, char **argv)
 				break;
 			}
 		if (!r) {
-			cmd_warn("%s has no revision (it was never committed)",
+			cmd_warn(_("%s has no revision (it was never "
+				   "committed)"),
 				 rel);
 			rc = KP_EXIT_ERROR;
 			goto done;

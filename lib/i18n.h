@@ -22,7 +22,7 @@
 #define KP_TEXTDOMAIN "kiplan"
 
 #define _(s) dgettext(KP_TEXTDOMAIN, s)
-#define N_(s) (s)
+#define N_(s) s
 #define Q_(s, p, n) dngettext(KP_TEXTDOMAIN, s, p, (unsigned long)(n))
 
 #endif

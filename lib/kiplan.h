@@ -19,6 +19,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
+struct kp_node;
+struct kp_doc;
+struct kp_plan;
+
 #define KP_VERSION "0.1.0"
 
 /* The format version that this library reads and writes (key `kiplan`). */
@@ -56,9 +60,9 @@ enum {
  */
 struct kp_error {
 	int code;
-	char file[256];
+	char file[512];	    /* a longer name ends in "…" */
 	unsigned line, col; /* 1-based; 0 when unknown */
-	char msg[256];
+	char msg[512];	    /* a longer message ends in "…" */
 };
 /* clang-format off */
 #define KP_ERROR_INIT { 0, "", 0, 0, "" }
@@ -68,9 +72,6 @@ struct kp_error {
 int kp_error_set(struct kp_error *err, int code, const char *file,
 		 unsigned line, unsigned col, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
-
-/* A short lower-case name for an error code: "io", "parse", "limit"... */
-const char *kp_error_name(int code);
 
 /*
  * Format err as "FILE:LINE:COL: MSG" (parts that are unknown are left
@@ -88,8 +89,6 @@ void *kp_xcalloc(size_t nmemb, size_t size);
 void *kp_xrealloc(void *ptr, size_t size);
 char *kp_xstrdup(const char *s);
 char *kp_xstrndup(const char *s, size_t n);
-/* Print "kiplan: out of memory" and abort(): for other allocators. */
-void kp_oom(void) __attribute__((noreturn));
 
 /* ------------------------------------------------------------------ */
 /* Growable buffers (after git's strbuf)                               */
@@ -130,11 +129,11 @@ char *kp_buf_detach(struct kp_buf *b, size_t *len);
 void kp_buf_add_escaped(struct kp_buf *b, const char *s, size_t len);
 
 /*
- * The length (1 to 4) of the valid UTF-8 sequence at s, of at most n > 0
- * bytes, or 0 when it is not valid UTF-8 (overlong forms, surrogates and
- * code points above U+10FFFF are not).  An ASCII byte, NUL included, is 1.
+ * The choice closest to word, for a "did you mean": within one edit of a
+ * short word, a third of a longer one, or one that word begins; NULL
+ * when none is close.  Borrowed from choices.
  */
-size_t kp_utf8_len(const char *s, size_t n);
+const char *kp_suggest(const char *word, const char *const *choices, size_t n);
 
 /* Append s as a JSON string literal, with quotes. */
 void kp_buf_add_json(struct kp_buf *b, const char *s, size_t len);
@@ -154,175 +153,32 @@ int kp_buf_read_file(struct kp_buf *b, const char *path, size_t max,
 int kp_write_file_atomic(const char *path, const void *data, size_t len,
 			 unsigned mode, struct kp_error *err);
 
-/* ------------------------------------------------------------------ */
-/* The data tree                                                       */
-/* ------------------------------------------------------------------ */
-
 /*
- * YAML and JSON documents load into one small tree of mappings, sequences
- * and scalars.  Every node carries its 1-based line and column in the
- * file.  All nodes and strings of one tree live in the arena of their
- * struct kp_doc, and go when it is freed.
- *
- * Scalars follow the YAML 1.2 core schema: null, true/false, integers
- * (KP_INT, or KP_FLOAT when they overflow), floats, and everything else
- * (including dates) is a string.  Strings are NUL-terminated, but may hold
- * NUL bytes when they come from JSON: use len.
+ * The same, streamed: open a private temporary file beside path (mode
+ * applied), write to it, then commit (fsync, rename over path, fsync the
+ * directory) or abort (remove it).  On any failure of commit the
+ * temporary file is gone and err says why; path is either as it was or
+ * wholly new.
  */
-enum kp_type { KP_NULL, KP_BOOL, KP_INT, KP_FLOAT, KP_STR, KP_SEQ, KP_MAP };
-
-struct kp_node;
-
-struct kp_pair {
-	const char *key; /* NUL-terminated */
-	size_t keylen;
-	unsigned line, col; /* where the key stands */
-	struct kp_node *value;
+struct kp_outfile {
+	int fd;
+	char *tmp, *path;
 };
-
-struct kp_node {
-	enum kp_type type;
-	unsigned line, col;
-	union {
-		int boolean;
-		long long integer;
-		double real;
-		struct {
-			const char *ptr;
-			size_t len;
-		} str;
-		struct {
-			struct kp_node **items;
-			size_t len;
-		} seq;
-		struct {
-			struct kp_pair *pairs;
-			size_t len;
-		} map;
-	} v;
-};
-
-struct kp_doc;
-
-/* A new, empty document (root NULL) with its own arena. */
-struct kp_doc *kp_doc_new(void);
-void kp_doc_free(struct kp_doc *doc);
-/* Borrowed; NULL for an empty document. */
-struct kp_node *kp_doc_root(const struct kp_doc *doc);
-void kp_doc_set_root(struct kp_doc *doc, struct kp_node *root);
-
-/* Arena allocation tied to doc; freed with it.  Never NULL. */
-void *kp_doc_alloc(struct kp_doc *doc, size_t size);
-char *kp_doc_strndup(struct kp_doc *doc, const char *s, size_t len);
-
-/* Node constructors; the result belongs to doc. */
-struct kp_node *kp_node_new(struct kp_doc *doc, enum kp_type type,
-			    unsigned line, unsigned col);
-struct kp_node *kp_node_new_str(struct kp_doc *doc, const char *s, size_t len,
-				unsigned line, unsigned col);
-/* Append to a KP_SEQ or KP_MAP (amortised O(1)). */
-void kp_node_append(struct kp_doc *doc, struct kp_node *seq,
-		    struct kp_node *item);
-void kp_node_put(struct kp_doc *doc, struct kp_node *map, const char *key,
-		 size_t keylen, unsigned line, unsigned col,
-		 struct kp_node *value);
-
-/* The value of key in map, or NULL (also when map is not a KP_MAP). */
-struct kp_node *kp_map_get(const struct kp_node *map, const char *key);
-/* The pair of key in map, or NULL. */
-const struct kp_pair *kp_map_pair(const struct kp_node *map, const char *key);
-/*
- * Follow a dotted path of keys ("borger.navn", "samtykke.givet") from
- * node; NULL when any step is missing or not a mapping.
- */
-struct kp_node *kp_node_at(const struct kp_node *node, const char *path);
-/* The string of a KP_STR node, or NULL for NULL or another type. */
-const char *kp_node_str(const struct kp_node *node);
-/* 1 for a KP_BOOL true node, else 0. */
-int kp_node_true(const struct kp_node *node);
-/* "null", "boolean", "integer", "number", "string", "array", "object" */
-const char *kp_type_name(enum kp_type type);
-/* Equality by value, as JSON Schema defines it (1 == 1.0). */
-int kp_node_equal(const struct kp_node *a, const struct kp_node *b);
-/* A deep copy of node into doc. */
-struct kp_node *kp_node_copy(struct kp_doc *doc, const struct kp_node *node);
-
-/* Append node as compact JSON. */
-void kp_json_write(struct kp_buf *out, const struct kp_node *node);
-
-/*
- * Parse one JSON text (RFC 8259) into a new document, every node with its
- * line and column.  Numbers written without fraction or exponent that fit
- * in a long long are KP_INT, all others KP_FLOAT.  name is used in errors.
- * Refused (KP_EPARSE): duplicate keys, lone surrogates, invalid UTF-8,
- * nesting deeper than 4 * KP_DEPTH_MAX, numbers outside double range.
- */
-int kp_json_parse(struct kp_doc **out, const char *data, size_t len,
-		  const char *name, struct kp_error *err);
-
-/*
- * YAML.  kp_yaml_parse() loads exactly one document with libyaml.
- *
- * Always refused (KP_EPARSE with file:line:col): syntax errors, invalid
- * UTF-8, NUL and control characters other than tab, LF and CR, nesting
- * deeper than KP_DEPTH_MAX, duplicate keys, non-scalar keys.
- * With KP_YAML_PLAN, also refused: anchors and aliases, tags, merge keys
- * (<<), a root that is not a mapping, more than one document.  Without it
- * (the conformance suite), aliases are expanded within a node budget
- * linear in the input, and tags are accepted.
- *
- * first_line is the file line on which data starts (the frontmatter
- * starts on line 2 of a plan).  Every step is linear in len.
- */
-enum {
-	KP_YAML_PLAN = 1 << 0,
-	KP_YAML_STREAM = 1 << 1 /* root is a KP_SEQ of all documents */
-};
-int kp_yaml_parse(struct kp_doc **out, const char *data, size_t len,
-		  unsigned first_line, unsigned flags, const char *name,
-		  struct kp_error *err);
+int kp_outfile_open(struct kp_outfile *f, const char *path, unsigned mode,
+		    struct kp_error *err);
+int kp_outfile_write(struct kp_outfile *f, const void *data, size_t len,
+		     struct kp_error *err);
+int kp_outfile_commit(struct kp_outfile *f, struct kp_error *err);
+void kp_outfile_abort(struct kp_outfile *f);
 
 /* ------------------------------------------------------------------ */
 /* Plans                                                               */
 /* ------------------------------------------------------------------ */
 
-struct kp_plan {
-	char *path;	      /* the name given to kp_plan_load() */
-	struct kp_buf text;   /* the whole file, BOM and CRs removed */
-	struct kp_doc *doc;   /* the frontmatter */
-	struct kp_node *root; /* its root mapping; never NULL when loaded */
-	unsigned body_line;   /* file line on which the body starts */
-	const char *body;     /* points into text */
-	size_t body_len;
-	void *body_doc; /* cmark_node *, with KP_LOAD_BODY */
-};
-
-enum {
-	KP_LOAD_BODY = 1 << 0, /* also parse the body with libcmark */
-	/*
-	 * Try kp_plan_fast() first: the same plan, node for node, for the
-	 * block-style YAML kiplan writes, at a fraction of libyaml's cost;
-	 * anything else (and every error) goes to the full loader.
-	 */
-	KP_LOAD_FAST = 1 << 1
-};
-
-/*
- * Load a plan file ("-" is standard input).  Splits the frontmatter (a
- * UTF-8 BOM and CRLF line endings are accepted; an unclosed frontmatter is
- * an error at line 1) and loads it with kp_yaml_parse(KP_YAML_PLAN).
- * Refuses files larger than KP_PLAN_MAX.  On failure *out is NULL and err
- * says where and why.
- */
-int kp_plan_load(struct kp_plan **out, const char *path, unsigned flags,
-		 struct kp_error *err);
 /* The same, from memory; name stands for the file in messages. */
 int kp_plan_parse(struct kp_plan **out, const char *name, const char *data,
 		  size_t len, unsigned flags, struct kp_error *err);
 void kp_plan_free(struct kp_plan *plan);
-
-/* Shorthands: kp_node_str(kp_node_at(plan->root, path)). */
-const char *kp_plan_str(const struct kp_plan *plan, const char *path);
 
 /* ------------------------------------------------------------------ */
 /* Findings                                                            */
@@ -346,15 +202,37 @@ struct kp_findings {
 #define KP_FINDINGS_INIT { NULL, 0, 0 }
 /* clang-format on */
 
-void kp_findings_add(struct kp_findings *f, const char *code,
-		     enum kp_severity sev, unsigned line, unsigned col,
-		     const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
 /* Sort by line, then column, keeping the order of equal positions. */
 void kp_findings_sort(struct kp_findings *f);
 size_t kp_findings_count(const struct kp_findings *f, enum kp_severity sev);
 void kp_findings_release(struct kp_findings *f);
 const char *kp_severity_name(enum kp_severity sev);
+
+/*
+ * The one form of a finding, for every command.  Text:
+ * "FILE:LINE:COL: SEVERITY: CODE: MESSAGE", without a newline, every
+ * control character escaped (kp_buf_add_escaped), so that a file name or
+ * value can never drive a terminal.  The prefix up to CODE is the same in
+ * every language (editors parse it); the message is translated.  JSON: an
+ * object with file, line, column, severity, code and message.
+ */
+void kp_finding_text(struct kp_buf *out, const char *file,
+		     const struct kp_finding *f);
+void kp_finding_json(struct kp_buf *out, const char *file,
+		     const struct kp_finding *f);
+
+/*
+ * What a command that reads many plans says about one of them, in the
+ * walk's order: either error (the file could not be read) or findings
+ * (what was found, possibly nothing; a plan that does not parse has one
+ * error finding).
+ */
+struct kp_file_report {
+	const char *path;
+	const struct kp_error *error;
+	const struct kp_findings *findings;
+};
+typedef void (*kp_report_fn)(const struct kp_file_report *r, void *payload);
 
 /* ------------------------------------------------------------------ */
 /* Dates                                                               */
@@ -364,19 +242,22 @@ struct kp_date {
 	int y, m, d;
 };
 
-/* 1 when y-m-d is a real calendar date (proleptic Gregorian), else 0. */
-int kp_date_valid(int y, int m, int d);
 /*
  * Parse exactly "YYYY-MM-DD" (len bytes) into out; 0 on success, -1 when
  * the text is not of that form or not a real date (2014-02-30).
  */
 int kp_date_parse(struct kp_date *out, const char *s, size_t len);
+/*
+ * A date as people write it by hand, day first as in Danish: "1/5-2014",
+ * "1.5.2014", "01-05-2014", "1/5 2014", "1. maj 2014", "1 okt. 2014",
+ * or year first with another separator than '-' ("2014/05/01").  The
+ * year has four digits.  0 and the date in out, or -1 when s is not of
+ * such a form or not a real date.
+ */
+int kp_date_parse_loose(struct kp_date *out, const char *s, size_t len);
 /* Days since 1970-01-01 (negative before). */
 long kp_date_days(struct kp_date date);
 struct kp_date kp_date_from_days(long days);
-/* Add calendar months; the day is clamped to the end of the month. */
-struct kp_date kp_date_add_months(struct kp_date date, int months);
-int kp_date_cmp(struct kp_date a, struct kp_date b);
 /* "YYYY-MM-DD" into out[11]. */
 void kp_date_format(char out[11], struct kp_date date);
 /*
@@ -386,127 +267,120 @@ void kp_date_format(char out[11], struct kp_date date);
 int kp_today(struct kp_date *out, struct kp_error *err);
 
 /* ------------------------------------------------------------------ */
-/* CPR numbers                                                         */
-/* ------------------------------------------------------------------ */
-
-enum kp_cpr_status {
-	KP_CPR_OK = 0,
-	KP_CPR_FORMAT, /* not DDMMYY-SSSS */
-	KP_CPR_DATE,   /* no such birth date */
-	KP_CPR_MOD11   /* fails the modulus-11 check (a warning) */
-};
-
-/*
- * Check a CPR number written DDMMYY-SSSS.  The century comes from the
- * 7th digit; replacement numbers (day + 60) are recognised.  On KP_CPR_OK
- * and KP_CPR_MOD11, *birth (if not NULL) is the date of birth.
- */
-enum kp_cpr_status kp_cpr_check(const char *s, size_t len,
-				struct kp_date *birth);
-/*
- * Mask the last four digits: "010174-1235" -> "010174-xxxx".  Anything
- * that is not a CPR number of 11 bytes comes out as "xxxxxx-xxxx".
- */
-void kp_cpr_mask(char out[12], const char *s, size_t len);
-
-/* ------------------------------------------------------------------ */
 /* JSON Schema (2020-12, the subset in man/kiplan-plan.5)             */
 /* ------------------------------------------------------------------ */
 
 struct kp_schema;
 
-/*
- * Compile a schema document.  Refuses (KP_ESCHEMA, with the line and
- * column of the keyword) any keyword outside the supported subset, a $ref
- * that does not resolve inside the document, and an invalid pattern.
- * The schema keeps no pointer into doc: doc may be freed afterwards.
- */
-int kp_schema_compile(struct kp_schema **out, const struct kp_node *doc,
-		      const char *name, struct kp_error *err);
 /* Load and compile a schema file, YAML or JSON. */
 int kp_schema_load(struct kp_schema **out, const char *path,
 		   struct kp_error *err);
-/* The schema compiled into the binary: schema/kiplan-1.schema.yaml. */
-int kp_schema_builtin(struct kp_schema **out, struct kp_error *err);
 /* Its source text (for kiplan init, which records it). */
 const char *kp_schema_builtin_text(size_t *len);
 void kp_schema_free(struct kp_schema *schema);
-
-/*
- * Validate instance; append one finding (code "schema", severity error)
- * per violation, at the line and column of the offending node, with a
- * message that names the field ("borger.cpr: ...").  An unknown key gets
- * a "did you mean" suggestion when a known key is close.
- */
-void kp_schema_validate(const struct kp_schema *schema,
-			const struct kp_node *instance,
-			struct kp_findings *out);
-/* 1 when instance is valid, else 0; no findings are built. */
-int kp_schema_valid(const struct kp_schema *schema,
-		    const struct kp_node *instance);
-
-/*
- * The title and description the schema gives the instance location
- * path: keys separated by '/', with "[]" for any array item
- * ("borger/navn", "maal/[]/indsatser/[]/opgave").  $ref and allOf are
- * followed.  Borrowed; NULL when the schema says nothing.
- */
-const char *kp_schema_title(const struct kp_schema *schema, const char *path);
-const char *kp_schema_description(const struct kp_schema *schema,
-				  const char *path);
-/*
- * Call fn for each property name the schema declares for the object at
- * path, in the order of the schema document (including those added by
- * allOf branches, after the base's).  Returns the number of names.
- */
-size_t kp_schema_properties(const struct kp_schema *schema, const char *path,
-			    void (*fn)(const char *name, void *payload),
-			    void *payload);
 
 /* ------------------------------------------------------------------ */
 /* The guideline's rules and validation                                */
 /* ------------------------------------------------------------------ */
 
-struct kp_rule {
-	const char *code;    /* stable: "grundlag", "samtykke", ... */
-	const char *section; /* the guideline's section: "Bilag 1" */
-	const char *summary; /* one line, English */
-	void (*check)(const struct kp_plan *plan, struct kp_findings *out);
-};
-
-/* The table of rules, in a stable order; count in *n. */
-const struct kp_rule *kp_rules(size_t *n);
-
-/* Run every rule on plan. */
-void kp_rules_check(const struct kp_plan *plan, struct kp_findings *out);
-
 /*
- * Judge a loaded plan: schema (the built-in one when schema is NULL), the
- * id against the file name (code "id"), and the rules.  Findings are
- * appended to out, sorted.  Returns the number of error findings.
+ * Judge a loaded plan: warnings about its text (codes "kommentar" and
+ * "tegn", kiplan-plan(5)), the schema (the built-in one when schema is
+ * NULL; a CPR number without its dash gets one finding of code "cpr"
+ * instead), the id against the file name (code "id"), and the rules.
+ * Findings are appended to out, sorted; messages are translated and
+ * never show a whole CPR number.  Returns the number of error findings.
  */
 size_t kp_validate(const struct kp_plan *plan, const struct kp_schema *schema,
 		   struct kp_findings *out);
+
+/*
+ * Fields of a plan given by a person (lib/check/fields.c): dotted paths
+ * ("borger.navn", "deltagere.0.rolle"; list items numbered from 0, in
+ * order, and appended at the end) with their values, or a YAML or JSON
+ * mapping from a file ("-": standard input).  A typed value is read as
+ * YAML's core schema reads it (true, false, integers), unless the schema
+ * then finds fault with exactly that value and wants it as a string
+ * ("telefon=12345678"): kp_fields_type() decides, over base (the plan's
+ * root; NULL for a new draft).  Later settings of a path win.
+ */
+struct kp_fields;
+struct kp_fields *kp_fields_new(void);
+void kp_fields_free(struct kp_fields *f);
+int kp_fields_set(struct kp_fields *f, const char *path, const char *value,
+		  int typed, struct kp_error *err);
+/* "KEY.PATH=VALUE", typed; KP_EUSAGE without '='. */
+int kp_fields_set_arg(struct kp_fields *f, const char *arg,
+		      struct kp_error *err);
+int kp_fields_load(struct kp_fields *f, const char *path, struct kp_error *err);
+void kp_fields_type(struct kp_fields *f, const struct kp_schema *schema,
+		    const struct kp_node *base);
+/* The fields as a mapping; borrowed. */
+const struct kp_node *kp_fields_root(const struct kp_fields *f);
+
+/*
+ * Judge a plan for sending: kp_validate(), and what sending needs beyond
+ * it (code "send"): not a draft, and consent not withdrawn.  Findings
+ * are appended to out, sorted.  Returns the number of findings that
+ * refuse the sending: the errors, and with strict the warnings too.
+ */
+size_t kp_send_check(const struct kp_plan *plan, const struct kp_schema *schema,
+		     int strict, struct kp_findings *out);
+
+/*
+ * The recipients of a sending: each of want is a participant's name or
+ * e-mail (deltagere), the citizen's name, "borger" or "alle" (the
+ * citizen and every participant); each person once, in the order asked.
+ * Strings are borrowed from the plan.  KP_EUSAGE when a want names
+ * nobody, KP_EINVALID when the plan names no citizen.
+ */
+struct kp_recipient {
+	const char *name, *email, *rolle;
+	int citizen;
+};
+struct kp_recipients {
+	struct kp_recipient *v;
+	size_t len, alloc;
+};
+/* clang-format off */
+#define KP_RECIPIENTS_INIT { NULL, 0, 0 }
+/* clang-format on */
+int kp_recipients_resolve(struct kp_recipients *out, const struct kp_plan *plan,
+			  const char *const *want, size_t n,
+			  struct kp_error *err);
+void kp_recipients_release(struct kp_recipients *r);
+
+/*
+ * Validate every plan that paths name (files, directories walked as
+ * kp_scan() does, "-"), on every CPU, and hand each result to
+ * opts->report in the walk's order.  strict: warnings make a plan
+ * invalid.  full_load: libyaml for every plan, not the fast reader.
+ */
+struct kp_validate_opts {
+	const struct kp_schema *schema; /* NULL: the built-in schema */
+	int strict;
+	int jobs; /* 0: every CPU */
+	int full_load;
+	kp_report_fn report;
+	void *payload;
+};
+
+struct kp_validate_totals {
+	size_t files;	   /* plans checked */
+	size_t errors;	   /* error findings */
+	size_t warnings;   /* warning findings */
+	size_t invalid;	   /* plans with errors (or warnings, strict) */
+	size_t unreadable; /* files that could not be read */
+};
+
+int kp_validate_paths(struct kp_validate_totals *out, const char *const *paths,
+		      size_t npaths, const struct kp_validate_opts *opts);
 
 /* ------------------------------------------------------------------ */
 /* Threads (lib/parallel.c)                                            */
 /* ------------------------------------------------------------------ */
 
 #define KP_JOBS_MAX 8
-
-/* The number of online CPUs, from 1 to KP_JOBS_MAX. */
-int kp_jobs_default(void);
-
-/*
- * Call fn(payload, from, to, worker) over [0, n) cut into at most jobs
- * contiguous ranges, one per thread (the calling thread runs the first;
- * worker is 0..jobs-1), and return when all are done.  fn must touch only
- * what belongs to its range and its worker.  If a thread cannot be
- * started, its range runs on the calling thread.
- */
-void kp_parallel(size_t n, int jobs,
-		 void (*fn)(void *payload, size_t from, size_t to, int worker),
-		 void *payload);
 
 /* ------------------------------------------------------------------ */
 /* Plan repositories and revisions (lib/repo.c)                        */
@@ -537,8 +411,6 @@ struct kp_source {
  */
 int kp_plan_open(struct kp_plan **out, struct kp_source *src, const char *spec,
 		 unsigned flags, struct kp_error *err);
-
-/* --- repo: declarations of lib/repo.c go here --- */
 
 /*
  * A plan repository: an ordinary git repository whose working directory
@@ -615,14 +487,6 @@ int kp_repo_read(struct kp_buf *out, struct kp_repo *repo, const char *rel,
 		 struct kp_error *err);
 
 /*
- * The next free plan id of year, "ki-YYYY-NNNN", into out: one more than
- * the highest of that year in the working directory, in HEAD, and among
- * the drafts being edited (.git/kiplan-edit/).  Call it holding the lock.
- */
-int kp_repo_next_id(char out[13], struct kp_repo *repo, int year,
-		    struct kp_error *err);
-
-/*
  * One entry of a plan's history.  A revision is a commit of the
  * first-parent history of HEAD that changed the plan file; revisions are
  * numbered from 1 at the oldest.  A sending record is a later commit that
@@ -673,105 +537,63 @@ int kp_repo_blob(struct kp_buf *out, struct kp_repo *repo, const char *commit,
 		 const char *rel, struct kp_error *err);
 
 /*
- * Build a commit message: summary, the body paragraphs (one line each),
- * then the trailers
- * "Plan-Id: id", "Revision: N" and one "Sendt-til: R" per recipient.
- * Every part is refused (KP_EUSAGE) when it holds a control character (a
- * newline could forge a trailer); a recipient also when it holds '<' or
- * '>' outside its "Name <email>" form.
+ * Send the plan whose file is rel and whose text (plan->text) has been
+ * judged by kp_send_check(): under the repository lock, commit it as a
+ * new revision, or, when it is unchanged since its last revision, record
+ * the sending of that revision (an empty commit), with the summary "Send
+ * indsatsplan ID, revision N", the body lines, and one Sendt-til trailer
+ * per recipient.  Then, with opts->outbox, render exactly that revision,
+ * stamped with its commit, into outbox/ID-rN.html and .pdf, each written
+ * under a temporary name and renamed into place only after the commit
+ * exists.  res->committed says whether the commit exists when an error is
+ * returned.
  */
-int kp_repo_message(struct kp_buf *out, const char *summary,
-		    const char *const *body, size_t nbody, const char *id,
-		    unsigned revision, const char *const *recipients,
-		    size_t nrecipients, struct kp_error *err);
+struct kp_send_opts {
+	const struct kp_recipients *to;
+	const char *const *body; /* lines of the commit message */
+	size_t nbody;
+	const struct kp_schema *schema; /* labels of the documents */
+	int outbox;
+};
+
+struct kp_send_result {
+	char id[32];
+	unsigned revision;
+	char commit[41];
+	int changed;	 /* a new revision, not a repeated sending */
+	int committed;	 /* the commit exists */
+	char *outbox[2]; /* the HTML and the PDF written, or NULL */
+};
+
+int kp_repo_send(struct kp_send_result *res, struct kp_repo *repo,
+		 const char *rel, const struct kp_plan *plan,
+		 const struct kp_send_opts *opts, struct kp_error *err);
+void kp_send_result_release(struct kp_send_result *res);
 
 /*
- * Commit the one file rel with the content data (len bytes) on top of
- * HEAD: the new tree is HEAD's tree with that one entry replaced, whatever
- * else is staged or modified.  With data NULL the tree is HEAD's own (an
- * empty commit that records a sending).  HEAD's branch moves only if it
- * still points where it was read (compare and swap), then the index entry
- * of rel is updated, so that git status shows the file clean.  Author and
- * committer: $KIPLAN_AUTHOR ("Name <email>") or git's user.name and
- * user.email; times from $GIT_AUTHOR_DATE and $GIT_COMMITTER_DATE when
- * set ("@SECONDS +HHMM", "SECONDS +HHMM" or "YYYY-MM-DDTHH:MM:SS+HH:MM").
- * The commit id goes into out.  Call it holding the lock.
+ * A new plan (lib/repo/drafts.c).  Call kp_repo_new_draft() holding the
+ * lock: it allocates the next id of year and writes the draft's text
+ * from the template with fields (a KP_MAP; "id" and "kiplan" are
+ * refused, and "status" when it is not kladde).  While a person edits
+ * it, the draft waits at kp_repo_edit_path() (in the git directory, as
+ * libgit2 finds it; *out to free()), which keeps its id reserved.
+ * kp_repo_new_commit(), holding the lock again, writes <id>.md (0600)
+ * and commits it as revision 1 ("Opret indsatsplan <id>"); an existing
+ * file is KP_EEXISTS.
  */
-int kp_repo_commit(char out[41], struct kp_repo *repo, const char *rel,
-		   const char *data, size_t len, const char *message,
-		   struct kp_error *err);
-
-/*
- * A test hook: when $KIPLAN_TEST_CRASH equals point, the process kills
- * itself with SIGKILL there, so that tests can check what a crash at
- * that point leaves behind.
- */
-void kp_test_crash(const char *point);
-
-/*
- * The draft of a new plan (lib/template.c): the template of the
- * guideline's Bilag 1 as a plan file with id, status kladde, and the
- * values of fields (a KP_MAP; NULL for none) in the template's order.
- * Every field not given stands as a Danish comment that says what goes
- * there.  The keys kiplan, id and status of fields are ignored.
- */
-int kp_template_draft(struct kp_buf *out, const char *id,
-		      const struct kp_node *fields, struct kp_error *err);
+int kp_repo_new_draft(struct kp_buf *text, char id[13], struct kp_repo *repo,
+		      const struct kp_node *fields, int year,
+		      struct kp_error *err);
+int kp_repo_edit_path(char **out, struct kp_repo *repo, const char *rel,
+		      struct kp_error *err);
+int kp_repo_new_commit(char commit[41], struct kp_repo *repo, const char *id,
+		       const struct kp_buf *text, const char *const *body,
+		       size_t nbody, struct kp_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Rendering (lib/render.c builds the model; render_html.c and         */
 /* render_pdf.c write it)                                              */
 /* ------------------------------------------------------------------ */
-
-/*
- * A rendered plan is first built as a small document model, the same for
- * HTML and PDF, so that both show exactly the same parts, rows and texts.
- * Texts are UTF-8 CommonMark unless KP_CELL_PLAIN is set.
- */
-enum {
-	KP_CELL_HEADER = 1 << 0, /* a header cell (th, scope col/row) */
-	KP_CELL_PLAIN = 1 << 1,	 /* literal text, not CommonMark */
-	KP_CELL_EMPH = 1 << 2,	 /* guidance text: italic, muted */
-	KP_CELL_LABEL = 1 << 3	 /* a row label (th scope=row) */
-};
-
-struct kp_cell {
-	char *text; /* owned; NULL (never set) or "" when empty */
-	unsigned flags;
-	unsigned colspan; /* 1 or more */
-	unsigned rowspan; /* 1 or more; rows it spans are kept together */
-	int skip;	  /* covered by a span from the left or above */
-};
-
-enum kp_block_type {
-	KP_BLOCK_HEADING, /* level 1..3, text plain */
-	KP_BLOCK_TEXT,	  /* a paragraph or more of CommonMark */
-	KP_BLOCK_TABLE
-};
-
-struct kp_block {
-	enum kp_block_type type;
-	int level;	/* headings */
-	char *text;	/* headings and text; owned */
-	unsigned flags; /* KP_CELL_* for text blocks */
-	size_t ncols, nrows;
-	size_t header_rows;    /* repeated at the top of each page */
-	double *widths;	       /* ncols relative column widths; owned */
-	struct kp_cell *cells; /* nrows * ncols, row-major; owned */
-};
-
-struct kp_rdoc {
-	char *title; /* "Koordinerende indsatsplan ki-2014-0001 – Navn" */
-	char *subject;
-	char *author;	   /* the coordinator */
-	char *header;	   /* running header: citizen's name and plan id */
-	char *stamp;	   /* revision stamp, one line */
-	int draft;	   /* not sent: "Udkast – ikke afsendt" */
-	int invalid;	   /* rendered with --force: marked on every page */
-	long long created; /* seconds since the epoch, for metadata */
-	struct kp_block *blocks;
-	size_t nblocks, alloc;
-};
 
 struct kp_render_opts {
 	const struct kp_schema *schema; /* labels; NULL: the built-in one */
@@ -780,100 +602,6 @@ struct kp_render_opts {
 	int invalid;			/* the plan has errors (--force) */
 };
 
-/* --- render: declarations of lib/render*.c go here --- */
-
-/*
- * Build the model of plan: the title, then Bilag 1's five parts in order
- * with the guideline's headings and tables, the fields a regional schema
- * adds, and the body under its own heading.  Labels come from the
- * schema's titles (opts->schema, or the built-in schema).  Dates are
- * written the Danish way ("1. maj 2014").  With opts->redact, the CPR
- * number's last four digits and every telephone number are hidden.
- * opts may be NULL.  *out is the caller's (kp_rdoc_free()).
- */
-/*
- * What every format shows on every page of a plan that was not sent (a
- * working copy, a file outside a repository), and of one rendered with
- * --force although it has errors.
- */
-#define KP_RENDER_DRAFT "Udkast \u2013 ikke afsendt"
-#define KP_RENDER_INVALID                                                      \
-	"UGYLDIG PLAN \u2013 planen har fejl og m\u00e5 "                      \
-	"ikke sendes"
-
-int kp_render_model(struct kp_rdoc **out, const struct kp_plan *plan,
-		    const struct kp_render_opts *opts, struct kp_error *err);
-
-/* A new, empty model; never NULL.  Every string field is "" or NULL. */
-struct kp_rdoc *kp_rdoc_new(void);
-/* Free doc, its blocks and their cells; NULL is a no-op. */
-void kp_rdoc_free(struct kp_rdoc *doc);
-/* Replace a string field of doc (title, subject...) with a copy of s. */
-void kp_rdoc_set(char **field, const char *s);
-
-/*
- * Append a block to doc.  The returned block is borrowed and stays valid
- * until the next block is appended.  text is copied.
- */
-struct kp_block *kp_rdoc_heading(struct kp_rdoc *doc, int level,
-				 const char *text);
-struct kp_block *kp_rdoc_text(struct kp_rdoc *doc, const char *text,
-			      unsigned flags);
-/*
- * A table of ncols columns, equally wide, and no rows yet; rows appear as
- * kp_rdoc_cell_set() fills them.  The first header_rows rows are
- * repeated at the top of each page.
- */
-struct kp_block *kp_rdoc_table(struct kp_rdoc *doc, size_t ncols,
-			       size_t header_rows);
-/* Set the relative column widths (ncols values, any positive scale). */
-void kp_rdoc_table_widths(struct kp_block *table, const double *widths);
-/*
- * Set the cell at row, col (0-based) to a copy of text with flags and
- * spans; the table grows to hold row + rowspan rows (new cells: text
- * NULL, spans 1), and the cells the span covers are marked skip.  KP_EUSAGE
- * (table unchanged) when the span leaves the table or overlaps a cell already
- * set or covered.
- */
-int kp_rdoc_cell_set(struct kp_block *table, size_t row, size_t col,
-		     const char *text, unsigned flags, unsigned colspan,
-		     unsigned rowspan);
-/* The cell at row, col; borrowed; NULL outside the table. */
-struct kp_cell *kp_rdoc_cell(const struct kp_block *table, size_t row,
-			     size_t col);
-
-/*
- * Parse CommonMark text for rendering, in time linear in len whatever
- * the text: libcmark 0.30.2 is quadratic on some inputs (CVE-2023-22486,
- * GHSA-66g8-4hjf-77xh), so the text is cut at blank lines (outside and
- * around fenced code) into groups of at most KP_MD_CHUNK bytes that are
- * parsed one by one, and a block longer than that, or holding more than
- * KP_MD_SPECIAL of the characters whose runs cmark stacks (* _ [ ] ` < !
- * and backslash), is kept as plain paragraphs.  The tree is made safe for
- * every writer: raw HTML becomes literal text, images become their
- * description (no request is ever made), and a link that
- * kp_md_url_safe() refuses becomes its text.  Returns a cmark_node *
- * document (free it with kp_md_free()); never NULL.  Walk it with
- * cmark_iter, not by recursion: it may be thousands of levels deep.
- */
-#define KP_MD_CHUNK (8 * 1024)
-#define KP_MD_SPECIAL 1000
-void *kp_md_parse(const char *text, size_t len);
-void kp_md_free(void *root);
-/*
- * 1 when url may be a link target: http, https, mailto, or a place in
- * the document ("#x").  Relative and empty references are not: a sent
- * document has nothing to be relative to.
- */
-int kp_md_url_safe(const char *url);
-
-/*
- * Write doc as one self-contained HTML document (inline CSS, no script,
- * no external reference; lang="da") to out.
- */
-int kp_render_html(struct kp_buf *out, const struct kp_rdoc *doc,
-		   struct kp_error *err);
-
 /*
  * Build the model of plan and write it as format "html" or "pdf" to out.
  * KP_EUSAGE for another format.
@@ -881,47 +609,6 @@ int kp_render_html(struct kp_buf *out, const struct kp_rdoc *doc,
 int kp_render(struct kp_buf *out, const char *format,
 	      const struct kp_plan *plan, const struct kp_render_opts *opts,
 	      struct kp_error *err);
-
-/*
- * Write doc as an A4 PDF to out (appended), drawn with cairo and pango:
- * DejaVu fonts, embedded; tables and long cells break across pages with
- * their header rows repeated; a running header (doc->header, doc->stamp,
- * the draft and invalid marks) and "Side N af M" on every page; title,
- * author, subject and creation date as metadata; bookmarks for the
- * headings.  Layout time is bounded: KP_ELIMIT when the text would run
- * past some 40000 lines (500 pages); KP_ERENDER when cairo fails.  On
- * failure out is as it was.
- */
-int kp_render_pdf(struct kp_buf *out, const struct kp_rdoc *doc,
-		  struct kp_error *err);
-
-/* --- due and export: declarations of lib/due.c, lib/export.c go here --- */
-
-/*
- * Walk paths for plan files (lib/scan.c).  A directory stands for every
- * *.md below it, recursively, names in byte order within each directory
- * (so the order is the same on every machine), hidden entries (.git)
- * skipped, symbolic links to directories not followed; anything else
- * stands for itself ("-" too).  fn is called once per file, in that
- * order, with problem NULL, or with problem set when an entry could not
- * be read (a directory that cannot be opened); the walk then goes on.
- * A negative return from fn stops the walk and is returned.  Memory is
- * that of the directories on the current path, not of the whole tree.
- */
-int kp_scan(const char *const *paths, size_t npaths,
-	    int (*fn)(const char *path, const struct kp_error *problem,
-		      void *payload),
-	    void *payload);
-/*
- * The same walk, giving fn the file's status when the walk has it (a
- * regular file: what lstat() or, for a path given, stat() said), else
- * NULL, so that a caller needing it (the due cache) need not ask again.
- */
-struct stat;
-int kp_scan_stat(const char *const *paths, size_t npaths,
-		 int (*fn)(const char *path, const struct stat *st,
-			   const struct kp_error *problem, void *payload),
-		 void *payload);
 
 /*
  * What falls due in a plan (lib/due.c): the follow-up meeting of an
@@ -937,15 +624,23 @@ enum kp_due_kind {
 	KP_DUE_MOEDE	    /* "moede": a draft's first meeting */
 };
 
+/*
+ * An item holds what falls due as data (its kind, the action's task, the
+ * meeting's date), never as words: the text writer words it in the
+ * user's language, the machine formats in Danish (kp_due_text()).
+ */
 struct kp_due_item {
 	enum kp_due_kind kind;
-	struct kp_date date; /* MOEDE: the consent date until selected */
-	unsigned n;	     /* FRIST: the action's number, 1-based */
-	unsigned line;	     /* line of the date the item comes from */
-	int inferred;	     /* OPFOELGNING: from moede.dato + 6 months */
-	long overdue;	     /* days past date (negative: days left) */
+	struct kp_date date;	/* MOEDE: the consent date until selected */
+	struct kp_date meeting; /* moede.dato, when has_meeting */
+	int has_meeting;	/* MOEDE: planned; OPFOELGNING: inferred */
+	unsigned n;		/* FRIST: the action's number, 1-based */
+	unsigned line;		/* line of the date the item comes from */
+	int inferred;		/* OPFOELGNING: from moede.dato + 6 months */
+	long overdue;		/* days past date (negative: days left) */
 	/* Strings belong to the list; "" when the plan does not say. */
-	const char *id, *file, *citizen, *coordinator, *responsible, *text;
+	const char *id, *file, *citizen, *coordinator, *responsible;
+	const char *task; /* FRIST: the action's opgave */
 };
 
 struct kp_due_list {
@@ -957,38 +652,6 @@ struct kp_due_list {
 #define KP_DUE_LIST_INIT { NULL, 0, 0, NULL }
 /* clang-format on */
 
-const char *kp_due_kind_name(enum kp_due_kind kind);
-
-/*
- * Append the items of the plan whose frontmatter is root, read from file,
- * whatever their dates (so that they can be cached).  A draft's item is
- * appended only when draft_days >= 0.  Dates that are present but not
- * dates, an active plan without any date, and a status that is none of
- * kladde, aktiv, afsluttet are appended to problems (code "due", severity
- * error, at their line): never skipped in silence; so is a draft without
- * samtykke.dato (a warning).  Returns the number of items appended.
- */
-size_t kp_due_extract(struct kp_due_list *out, const struct kp_node *root,
-		      const char *file, int draft_days,
-		      struct kp_findings *problems);
-/*
- * The fast path of due (lib/duescan.c): the fields that kp_due_extract()
- * reads, straight from the text of a plan file (len bytes) in the block
- * style YAML that kiplan writes and people type.  Returns 1 and *out, a
- * document of only those fields with their lines, when the whole file is
- * in that style and would load without error; 0 (and *out NULL) when
- * kp_plan_parse() must decide.  It never gives another answer than the
- * full loader.
- */
-int kp_due_fast(struct kp_doc **out, const char *data, size_t len);
-/*
- * The same reader for the whole frontmatter: a plan equal to what
- * kp_plan_parse(name, data, len, 0) gives, node for node with the same
- * lines and columns, when the file is in that style (1); 0 when
- * kp_plan_parse() must decide.  For export and validate at scale.
- */
-int kp_plan_fast(struct kp_plan **out, const char *name, const char *data,
-		 size_t len);
 /* Append a copy of item (its strings copied into out's arena). */
 void kp_due_add(struct kp_due_list *out, const struct kp_due_item *item);
 void kp_due_release(struct kp_due_list *list);
@@ -1010,13 +673,6 @@ struct kp_due_opts {
 };
 
 /*
- * Append to out a copy of each of the n items that opts selects, with its
- * final date (a draft's consent date plus opts->draft_days) and its
- * overdue days set.  Returns the number appended.
- */
-size_t kp_due_keep(struct kp_due_list *out, const struct kp_due_item *items,
-		   size_t n, const struct kp_due_opts *opts);
-/*
  * Sort by group (with opts->by: the responsible party or the
  * coordinator), date, id, kind, number and file.  Returns the number of
  * overdue items.
@@ -1024,9 +680,42 @@ size_t kp_due_keep(struct kp_due_list *out, const struct kp_due_item *items,
 size_t kp_due_sort(struct kp_due_list *list, const struct kp_due_opts *opts);
 
 /*
+ * What falls due in every plan that paths name, on every CPU, kept as
+ * run->due selects (kp_due_keep()), in the walk's order: sort the list
+ * afterwards.  run->report hears of a file only when it could not be
+ * read or has a problem (a plan that is fine is never reported, so that
+ * cron stays quiet).  With use_cache, the due-item cache answers for the
+ * plans that have not changed: in the repository's git directory when
+ * repo_plans (the walk is the repository's own plans), else in
+ * $XDG_CACHE_HOME.  Returns 0, or a negative code (err says why) when the
+ * cache could not be written; the list is complete either way.
+ */
+struct kp_due_run {
+	struct kp_due_opts due;
+	struct kp_repo *repo; /* NULL outside a plan repository */
+	int repo_plans;
+	int use_cache;
+	int jobs; /* 0: every CPU */
+	int full_load;
+	kp_report_fn report;
+	void *payload;
+};
+
+struct kp_due_totals {
+	size_t files;  /* plans read */
+	size_t failed; /* files that could not be read or understood */
+};
+
+int kp_due_paths(struct kp_due_list *out, struct kp_due_totals *totals,
+		 const char *const *paths, size_t npaths,
+		 const struct kp_due_run *run, struct kp_error *err);
+
+/*
  * Output of a sorted list.  Each writer appends to out; the caller
  * writes out as it goes.  redact leaves out the citizen's name.
- * text: for people; tsv: a header line and one line per item; json: an
+ * text: for people, in the user's language (gettext), the date and when
+ * columns aligned in characters; tsv, json and ics are the same bytes in
+ * every locale.  tsv: a header line and one line per item; json: an
  * array of objects; ics: an RFC 5545 calendar (CRLF lines folded at 75
  * octets, one all-day VEVENT per item with UID <id>-<kind>-<n>@kiplan);
  * its DTSTAMP is stamp (seconds since the epoch, UTC).
@@ -1040,62 +729,6 @@ void kp_due_write_json(struct kp_buf *out, const struct kp_due_list *list,
 void kp_due_write_ics(struct kp_buf *out, const struct kp_due_list *list,
 		      const struct kp_due_opts *opts, long long stamp,
 		      int redact);
-
-/* iCalendar helpers (lib/ics.c), exposed for the tests. */
-/* Append s as an RFC 5545 TEXT value: \\ \; \, and \n escaped. */
-void kp_ics_add_text(struct kp_buf *out, const char *s, size_t len);
-/*
- * Append one content line: fold it at 75 octets (never inside a UTF-8
- * sequence; continuation lines start with a space) and end it with CRLF.
- */
-void kp_ics_add_line(struct kp_buf *out, const char *line, size_t len);
-
-/*
- * The due-item cache (lib/cache.c): for each plan file, its identity
- * (device, inode, size, modification and change times in nanoseconds)
- * and the items extracted from it, so that a second run over unchanged
- * plans reads no plan.  Records are kept in the order of the walk and
- * matched in lockstep, so memory stays flat.  The file is private (0600)
- * and written atomically; a cache that is corrupt, of another version or
- * of other options is ignored and rebuilt.
- */
-struct kp_due_cache;
-
-struct kp_file_id {
-	unsigned long long dev, ino, size;
-	long long mtime_ns, ctime_ns;
-};
-
-/*
- * Open the cache at path for reading (a missing or bad one reads as
- * empty) and start a new one beside it.  key identifies the options that
- * shape the items (the draft days); a cache with another key is ignored.
- */
-int kp_due_cache_open(struct kp_due_cache **out, const char *path,
-		      unsigned long long key, struct kp_error *err);
-/*
- * Look up file with identity id: on a hit append its items to out and
- * return 1; 0 on a miss.  Calls must come in the order of the walk.
- */
-int kp_due_cache_get(struct kp_due_cache *cache, const char *file,
-		     const struct kp_file_id *id, struct kp_due_list *out);
-/* Record file's items (the last n of items) for the new cache. */
-void kp_due_cache_put(struct kp_due_cache *cache, const char *file,
-		      const struct kp_file_id *id,
-		      const struct kp_due_item *items, size_t n);
-/* Write the new cache atomically (mode 0600), unless nothing changed. */
-int kp_due_cache_commit(struct kp_due_cache *cache, struct kp_error *err);
-void kp_due_cache_free(struct kp_due_cache *cache);
-/*
- * The cache file (free() it): gitdir/kiplan-due.cache in a repository,
- * else $XDG_CACHE_HOME/kiplan/due-KEY.cache (default ~/.cache), one per
- * key (a hash of the directory and the paths walked).  NULL when there is
- * no place for it.
- */
-char *kp_due_cache_path(const char *gitdir, unsigned long long key);
-/* FNV-1a, 64 bits, of len bytes, continuing from h (start: 0). */
-unsigned long long kp_hash64(unsigned long long h, const void *data,
-			     size_t len);
 
 /*
  * Export (lib/export.c, lib/fhir.c).  A writer streams: begin, one call
@@ -1116,24 +749,36 @@ struct kp_export_opts {
 	struct kp_date today; /* for the CSV's overdue days */
 };
 
-void kp_export_begin(struct kp_buf *out, const struct kp_export_opts *opts);
 /*
- * One plan; src (may be NULL) adds its revision and commit id.  index is
- * the number of plans written before this one.
+ * Export every plan that paths name, on every CPU, in the walk's order,
+ * handing the output to run->write in pieces as it grows (write returns
+ * -1 on failure, after which nothing more is written).  Invalid plans and
+ * files that cannot be read go to run->report; with valid_only, invalid
+ * plans are left out.  With revs, the repository's revisions are added.
+ * Returns 0, or KP_EIO when the writer failed.
  */
-void kp_export_plan(struct kp_buf *out, const struct kp_export_opts *opts,
-		    const struct kp_plan *plan, const struct kp_source *src,
-		    size_t index);
-void kp_export_end(struct kp_buf *out, const struct kp_export_opts *opts,
-		   size_t count);
+struct kp_export_run {
+	struct kp_export_opts opts;
+	const struct kp_schema *schema; /* NULL: the built-in one */
+	struct kp_repo *repo;		/* NULL outside a plan repository */
+	struct kp_revmap *revs;		/* NULL: no revisions */
+	int valid_only;
+	int jobs; /* 0: every CPU */
+	int full_load;
+	int (*write)(const char *data, size_t len, void *payload);
+	kp_report_fn report;
+	void *payload;
+};
 
-/*
- * Append a CSV field (RFC 4180: quoted when it holds the separator, a
- * quote, CR or LF; quotes doubled).  A value that starts with = + - @, tab
- * or CR is neutralised with a leading apostrophe, so that no spreadsheet
- * reads it as a formula.
- */
-void kp_csv_add_field(struct kp_buf *out, const char *s, size_t len, char sep);
+struct kp_export_totals {
+	size_t exported; /* plans written */
+	size_t invalid;	 /* plans with errors (written or not) */
+	size_t failed;	 /* files that could not be read */
+	int write_failed;
+};
+
+int kp_export_paths(struct kp_export_totals *totals, const char *const *paths,
+		    size_t npaths, const struct kp_export_run *run);
 
 /*
  * Revisions of every plan at once (lib/revs.c), for export: the history
@@ -1153,14 +798,5 @@ int kp_revmap_build(struct kp_revmap **out, const char *workdir,
 void kp_revmap_source(const struct kp_revmap *map, struct kp_source *src,
 		      const char *rel, const char *data, size_t len);
 void kp_revmap_free(struct kp_revmap *map);
-
-/* The plan's resources as FHIR R4 Bundle entries (lib/fhir.c). */
-void kp_fhir_plan(struct kp_buf *out, const struct kp_plan *plan,
-		  const struct kp_source *src, int redact, int first);
-/*
- * A stable name-based UUID (version 8) for name, "xxxxxxxx-xxxx-...",
- * into out[37]: the same plan gives the same ids in every export.
- */
-void kp_uuid_for(char out[37], const char *name);
 
 #endif

@@ -36,7 +36,14 @@ msgmerge -q --no-fuzzy-matching --no-wrap -o "$merged" po/da.po "$pot" || {
 }
 
 # The msgids of a catalogue that msgattrib selects, one per line.
-list() { msgattrib --no-wrap "$@" 2>/dev/null | sed -n 's/^#*~* *msgid "\(..*\)"$/  \1/p'; }
+list() {
+	msgattrib --no-wrap "$@" 2>/dev/null | awk '
+		function out() { if (id != "") print "  " substr(id, 1, 100); id = "" }
+		/^(#~ )?msgid / { out(); inid = 1; sub(/^(#~ )?msgid "/, ""); sub(/"$/, ""); id = $0; next }
+		/^(#~ )?"/ && inid { sub(/^(#~ )?"/, ""); sub(/"$/, ""); id = id $0; next }
+		{ inid = 0 }
+		END { out() }' | grep -v '^  $'
+}
 
 total=$(msgattrib --no-wrap --no-obsolete "$pot" | grep -c '^msgid ')
 total=$((total - 1))	# the header

@@ -12,7 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kiplan.h"
+#include "base/base.h"
+#include "i18n.h"
 #include "banned.h"
 
 char kp_buf_empty[1];
@@ -244,18 +245,18 @@ int kp_buf_read_file(struct kp_buf *b, const char *path, size_t max,
 
 	fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return kp_error_set(err, KP_EIO, path, 0, 0, "cannot open: %s",
-				    strerror(errno));
+		return kp_error_set(err, KP_EIO, path, 0, 0,
+				    _("cannot open: %s"), strerror(errno));
 	if (fstat(fd, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
 			error = kp_error_set(err, KP_EIO, path, 0, 0,
-					     "is a directory");
+					     _("is a directory"));
 			goto done;
 		}
 		if (S_ISREG(st.st_mode) && (size_t)st.st_size > max) {
 			error = kp_error_set(
 				err, KP_ELIMIT, path, 0, 0,
-				"file is larger than the limit of %zu bytes",
+				_("file is larger than the limit of %zu bytes"),
 				max);
 			goto done;
 		}
@@ -271,7 +272,7 @@ int kp_buf_read_file(struct kp_buf *b, const char *path, size_t max,
 			if (errno == EINTR)
 				continue;
 			error = kp_error_set(err, KP_EIO, path, 0, 0,
-					     "cannot read: %s",
+					     _("cannot read: %s"),
 					     strerror(errno));
 			goto done;
 		}
@@ -282,7 +283,7 @@ int kp_buf_read_file(struct kp_buf *b, const char *path, size_t max,
 		if (b->len - start > max) {
 			error = kp_error_set(
 				err, KP_ELIMIT, path, 0, 0,
-				"file is larger than the limit of %zu bytes",
+				_("file is larger than the limit of %zu bytes"),
 				max);
 			goto done;
 		}
@@ -292,70 +293,5 @@ done:
 		close(fd);
 	if (error)
 		kp_buf_setlen(b, start);
-	return error;
-}
-
-/* Make a rename durable: fsync the directory that holds path. */
-static void sync_dir(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir = slash ? kp_xstrndup(path, (size_t)(slash - path + 1))
-			  : kp_xstrdup(".");
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	free(dir);
-}
-
-int kp_write_file_atomic(const char *path, const void *data, size_t len,
-			 unsigned mode, struct kp_error *err)
-{
-	struct kp_buf tmp = KP_BUF_INIT;
-	const char *p = data;
-	int fd, error = 0;
-
-	kp_buf_addf(&tmp, "%s.tmp-XXXXXX", path);
-	fd = mkstemp(tmp.buf);
-	if (fd < 0) {
-		error = kp_error_set(err, KP_EIO, path, 0, 0,
-				     "cannot create a temporary file: %s",
-				     strerror(errno));
-		goto done;
-	}
-	if (fchmod(fd, (mode_t)mode) < 0)
-		goto fail;
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	if (fsync(fd) < 0)
-		goto fail;
-	if (close(fd) < 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp.buf, path) < 0)
-		goto fail;
-	sync_dir(path);
-	goto done;
-fail:
-	error = kp_error_set(err, KP_EIO, path, 0, 0, "cannot write: %s",
-			     strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp.buf);
-done:
-	kp_buf_release(&tmp);
 	return error;
 }

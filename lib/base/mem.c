@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiplan.h"
+#include "base/base.h"
 #include "banned.h"
 
 void kp_oom(void)

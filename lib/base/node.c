@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiplan.h"
+#include "base/base.h"
 #include "banned.h"
 
 #define BLOCK_SIZE 16384

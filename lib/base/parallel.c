@@ -7,7 +7,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
-#include "kiplan.h"
+#include "base/base.h"
 #include "banned.h"
 
 struct range {

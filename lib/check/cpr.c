@@ -18,7 +18,7 @@
  */
 #include <string.h>
 
-#include "kiplan.h"
+#include "check/check.h"
 #include "banned.h"
 
 static int is_digit(char c)

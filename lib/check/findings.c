@@ -3,8 +3,9 @@
  */
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "kiplan.h"
+#include "check/check.h"
 #include "banned.h"
 
 void kp_findings_add(struct kp_findings *f, const char *code,
@@ -18,6 +19,7 @@ void kp_findings_add(struct kp_findings *f, const char *code,
 	va_start(ap, fmt);
 	kp_buf_vaddf(&msg, fmt, ap);
 	va_end(ap);
+	kp_cpr_mask_text(msg.buf);
 	if (f->len == f->alloc) {
 		f->alloc = f->alloc ? f->alloc * 2 : 8;
 		f->v = kp_xrealloc(f->v, f->alloc * sizeof(*f->v));
@@ -92,4 +94,38 @@ void kp_findings_release(struct kp_findings *f)
 const char *kp_severity_name(enum kp_severity sev)
 {
 	return sev == KP_ERROR ? "error" : "warning";
+}
+
+void kp_finding_from_error(struct kp_findings *f, const struct kp_error *err)
+{
+	kp_findings_add(f, kp_error_name(err->code), KP_ERROR,
+			err->line ? err->line : 1, err->col ? err->col : 1,
+			"%s", err->msg);
+}
+
+void kp_finding_text(struct kp_buf *out, const char *file,
+		     const struct kp_finding *f)
+{
+	kp_buf_add_escaped(out, file, strlen(file));
+	if (f->line)
+		kp_buf_addf(out, ":%u:%u", f->line, f->col);
+	/* The prefix is fixed in every language: editors parse it. */
+	kp_buf_addf(out, ": %s: ", kp_severity_name(f->sev));
+	kp_buf_add_escaped(out, f->code, strlen(f->code));
+	kp_buf_addstr(out, ": ");
+	kp_buf_add_escaped(out, f->msg, strlen(f->msg));
+}
+
+void kp_finding_json(struct kp_buf *out, const char *file,
+		     const struct kp_finding *f)
+{
+	kp_buf_addstr(out, "{\"file\":");
+	kp_buf_add_json(out, file, strlen(file));
+	kp_buf_addf(out,
+		    ",\"line\":%u,\"column\":%u,\"severity\":\"%s\",\"code\":",
+		    f->line, f->col, kp_severity_name(f->sev));
+	kp_buf_add_json(out, f->code, strlen(f->code));
+	kp_buf_addstr(out, ",\"message\":");
+	kp_buf_add_json(out, f->msg, strlen(f->msg));
+	kp_buf_addch(out, '}');
 }

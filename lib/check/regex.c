@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "kiplan.h"
+#include "check/check.h"
 #include "schema.h"
 #include "banned.h"
 

@@ -18,7 +18,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "kiplan.h"
+#include "load/load.h"
 #include "banned.h"
 
 #define FAST_DEPTH 12

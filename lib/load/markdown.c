@@ -23,7 +23,7 @@
 
 #include <cmark.h>
 
-#include "kiplan.h"
+#include "load/load.h"
 #include "banned.h"
 
 #define MD_OPTS (CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_SAFE)

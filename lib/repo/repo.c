@@ -19,7 +19,8 @@
 
 #include <git2.h>
 
-#include "kiplan.h"
+#include "repo/repo.h"
+#include "i18n.h"
 #include "banned.h"
 
 struct kp_repo {
@@ -29,12 +30,16 @@ struct kp_repo {
 	int lock_fd;
 };
 
-static int git_fail(struct kp_error *err, const char *what)
+/*
+ * A libgit2 failure: fmt is a whole sentence (through _()) with one %s,
+ * where libgit2's own message goes.
+ */
+static int git_fail(struct kp_error *err, const char *fmt)
 {
 	const git_error *e = git_error_last();
 
-	return kp_error_set(err, KP_EGIT, NULL, 0, 0, "%s: %s", what,
-			    e && e->message ? e->message : "unknown error");
+	return kp_error_set(err, KP_EGIT, NULL, 0, 0, fmt,
+			    e && e->message ? e->message : _("unknown error"));
 }
 
 void kp_test_crash(const char *point)
@@ -89,7 +94,7 @@ static int wrap(struct kp_repo **out, git_repository *git, struct kp_error *err)
 		git_repository_free(git);
 		return kp_error_set(err, KP_ENOTFOUND, git_repository_path(git),
 				    0, 0,
-				    "a bare repository cannot hold plans");
+				    _("a bare repository cannot hold plans"));
 	}
 	if (!realpath(wd, real)) {
 		int e = errno;
@@ -125,12 +130,12 @@ int kp_repo_open(struct kp_repo **out, const char *path, struct kp_error *err)
 	if (rc == GIT_ENOTFOUND) {
 		error = kp_error_set(
 			err, KP_ENOTFOUND, NULL, 0, 0,
-			"no plan repository in '%s' or any parent directory",
+			_("no plan repository in '%s' or any parent directory"),
 			path);
 		goto done;
 	}
 	if (rc < 0) {
-		error = git_fail(err, "cannot open the repository");
+		error = git_fail(err, _("cannot open the repository: %s"));
 		goto done;
 	}
 	if ((error = wrap(&repo, git, err)) < 0)
@@ -138,16 +143,21 @@ int kp_repo_open(struct kp_repo **out, const char *path, struct kp_error *err)
 	kdir = join(repo->workdir, ".kiplan");
 	if (!is_dir_nofollow(kdir)) {
 		error = kp_error_set(err, KP_ENOTFOUND, repo->workdir, 0, 0,
-				     "a git repository, but not a plan "
-				     "repository (no .kiplan)");
+				     _("a git repository, but not a plan "
+				       "repository (no .kiplan)"));
 		goto done;
 	}
 	*out = repo;
 	repo = NULL;
 done:
 	free(kdir);
-	kp_repo_free(repo);
-	if (error)
+	/*
+	 * One git_libgit2_shutdown() for the lib_init() above: the repo's
+	 * own when it was made (kp_repo_free), else here.
+	 */
+	if (repo)
+		kp_repo_free(repo);
+	else if (error)
 		git_libgit2_shutdown();
 	return error;
 }
@@ -170,6 +180,11 @@ const char *kp_repo_workdir(const struct kp_repo *repo)
 	return repo->workdir;
 }
 
+const char *kp_repo_gitdir(const struct kp_repo *repo)
+{
+	return repo->gitdir;
+}
+
 /* ------------------------------------------------------------------ */
 /* Settings and schema                                                 */
 /* ------------------------------------------------------------------ */
@@ -186,21 +201,21 @@ int kp_repo_setting(char **out, struct kp_repo *repo, const char *key,
 	*out = NULL;
 	if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
 		error = kp_error_set(err, KP_ENOTFOUND, path, 0, 0,
-				     "no settings file");
+				     _("no settings file"));
 		goto done;
 	}
 	if (git_config_open_ondisk(&cfg, path) < 0) {
-		error = git_fail(err, "cannot read .kiplan/config");
+		error = git_fail(err, _("cannot read .kiplan/config: %s"));
 		goto done;
 	}
 	rc = git_config_get_string_buf(&val, cfg, key);
 	if (rc == GIT_ENOTFOUND) {
 		error = kp_error_set(err, KP_ENOTFOUND, path, 0, 0,
-				     "'%s' is not set", key);
+				     _("'%s' is not set"), key);
 		goto done;
 	}
 	if (rc < 0) {
-		error = git_fail(err, "cannot read .kiplan/config");
+		error = git_fail(err, _("cannot read .kiplan/config: %s"));
 		goto done;
 	}
 	*out = kp_xstrdup(val.ptr ? val.ptr : "");
@@ -262,7 +277,7 @@ int kp_repo_lock(struct kp_repo *repo, struct kp_error *err)
 
 	if (repo->lock_fd >= 0) {
 		error = kp_error_set(err, KP_EUSAGE, path, 0, 0,
-				     "the lock is already held");
+				     _("the lock is already held"));
 		goto done;
 	}
 	for (;;) {
@@ -274,7 +289,7 @@ int kp_repo_lock(struct kp_repo *repo, struct kp_error *err)
 			  0600);
 		if (fd < 0) {
 			error = kp_error_set(err, KP_EIO, path, 0, 0,
-					     "cannot open the lock: %s",
+					     _("cannot open the lock: %s"),
 					     strerror(errno));
 			goto done;
 		}
@@ -294,7 +309,7 @@ int kp_repo_lock(struct kp_repo *repo, struct kp_error *err)
 		}
 		if (errno != EACCES && errno != EAGAIN && errno != EINTR) {
 			error = kp_error_set(err, KP_EIO, path, 0, 0,
-					     "cannot lock: %s",
+					     _("cannot lock: %s"),
 					     strerror(errno));
 			goto done;
 		}
@@ -303,7 +318,7 @@ int kp_repo_lock(struct kp_repo *repo, struct kp_error *err)
 		if (now_ms() > deadline) {
 			error = kp_error_set(
 				err, KP_ELOCKED, path, 0, 0,
-				"another kiplan holds the repository lock");
+				_("another kiplan holds the repository lock"));
 			goto done;
 		}
 		ts.tv_sec = 0;
@@ -370,21 +385,29 @@ int kp_repo_plan_path(char **out, struct kp_repo *repo, const char *arg,
 	*out = NULL;
 	if (!*arg) {
 		error = kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
-				     "an empty plan name");
+				     _("an empty plan name"));
 		goto done;
 	}
 	if (!strchr(arg, '/')) {
-		/* A bare name: in the current directory when that is in
-		 * the repository, else at the repository's top. */
+		/*
+		 * A bare name: in the current directory when that is in
+		 * the repository and the file is there, else at the
+		 * repository's top, where kiplan new puts every plan.
+		 */
 		const char *start = repo->workdir;
+		const char *ext = looks_like_id(arg) ? ".md" : "";
 
 		if (getcwd(cwd, sizeof(cwd)) && realpath(cwd, real) &&
 		    strncmp(real, repo->workdir, wlen) == 0 &&
-		    (real[wlen] == '\0' || real[wlen] == '/'))
-			start = real;
-		kp_buf_addf(&path, "%s/%s", start, arg);
-		if (looks_like_id(arg))
-			kp_buf_addstr(&path, ".md");
+		    (real[wlen] == '\0' || real[wlen] == '/')) {
+			kp_buf_addf(&path, "%s/%s%s", real, arg, ext);
+			if (real[wlen] == '/' && lstat(path.buf, &st) < 0)
+				kp_buf_reset(&path);
+			else
+				start = NULL;
+		}
+		if (start)
+			kp_buf_addf(&path, "%s/%s%s", start, arg, ext);
 	} else {
 		kp_buf_addstr(&path, arg);
 	}
@@ -392,7 +415,7 @@ int kp_repo_plan_path(char **out, struct kp_repo *repo, const char *arg,
 	base = slash + 1;
 	if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
 		error = kp_error_set(err, KP_EUSAGE, arg, 0, 0,
-				     "not a plan file name");
+				     _("not a plan file name"));
 		goto done;
 	}
 	dir = slash == path.buf
@@ -406,7 +429,7 @@ int kp_repo_plan_path(char **out, struct kp_repo *repo, const char *arg,
 	if (strncmp(real, repo->workdir, wlen) != 0 ||
 	    (real[wlen] != '\0' && real[wlen] != '/')) {
 		error = kp_error_set(err, KP_EUSAGE, arg, 0, 0,
-				     "outside the plan repository %s",
+				     _("outside the plan repository %s"),
 				     repo->workdir);
 		goto done;
 	}
@@ -414,7 +437,8 @@ int kp_repo_plan_path(char **out, struct kp_repo *repo, const char *arg,
 		kp_buf_addf(&rel, "%s/", real + wlen + 1);
 	kp_buf_addstr(&rel, base);
 	if (strcmp(rel.buf, ".git") == 0 || strncmp(rel.buf, ".git/", 5) == 0) {
-		error = kp_error_set(err, KP_EUSAGE, arg, 0, 0, "inside .git");
+		error = kp_error_set(err, KP_EUSAGE, arg, 0, 0,
+				     _("inside .git"));
 		goto done;
 	}
 	kp_buf_reset(&path);
@@ -422,12 +446,12 @@ int kp_repo_plan_path(char **out, struct kp_repo *repo, const char *arg,
 	if (lstat(path.buf, &st) == 0) {
 		if (S_ISLNK(st.st_mode)) {
 			error = kp_error_set(err, KP_EUSAGE, arg, 0, 0,
-					     "a symbolic link; refused");
+					     _("a symbolic link; refused"));
 			goto done;
 		}
 		if (!S_ISREG(st.st_mode)) {
 			error = kp_error_set(err, KP_EUSAGE, arg, 0, 0,
-					     "not a regular file");
+					     _("not a regular file"));
 			goto done;
 		}
 	} else if (must_exist) {
@@ -452,22 +476,26 @@ int kp_repo_read(struct kp_buf *out, struct kp_repo *repo, const char *rel,
 
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		error = kp_error_set(err,
-				     errno == ENOENT ? KP_ENOTFOUND : KP_EIO,
-				     rel, 0, 0, "cannot open: %s",
-				     errno == ELOOP ? "a symbolic link; refused"
-						    : strerror(errno));
+		int e = errno;
+
+		if (e == ELOOP)
+			error = kp_error_set(err, KP_EIO, rel, 0, 0,
+					     _("a symbolic link; refused"));
+		else
+			error = kp_error_set(
+				err, e == ENOENT ? KP_ENOTFOUND : KP_EIO, rel,
+				0, 0, _("cannot open: %s"), strerror(e));
 		goto done;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		error = kp_error_set(err, KP_EIO, rel, 0, 0,
-				     "not a regular file");
+				     _("not a regular file"));
 		goto done;
 	}
 	if ((size_t)st.st_size > KP_PLAN_MAX) {
 		error = kp_error_set(
 			err, KP_ELIMIT, rel, 0, 0,
-			"file is larger than the limit of %d bytes",
+			_("file is larger than the limit of %d bytes"),
 			KP_PLAN_MAX);
 		goto done;
 	}
@@ -480,7 +508,7 @@ int kp_repo_read(struct kp_buf *out, struct kp_repo *repo, const char *rel,
 			continue;
 		if (n < 0) {
 			error = kp_error_set(err, KP_EIO, rel, 0, 0,
-					     "cannot read: %s",
+					     _("cannot read: %s"),
 					     strerror(errno));
 			goto done;
 		}
@@ -490,7 +518,7 @@ int kp_repo_read(struct kp_buf *out, struct kp_repo *repo, const char *rel,
 		if (out->len > KP_PLAN_MAX) {
 			error = kp_error_set(
 				err, KP_ELIMIT, rel, 0, 0,
-				"file is larger than the limit of %d bytes",
+				_("file is larger than the limit of %d bytes"),
 				KP_PLAN_MAX);
 			goto done;
 		}
@@ -548,8 +576,9 @@ int kp_repo_next_id(char out[13], struct kp_repo *repo, int year,
 	size_t i;
 
 	if (year < 1000 || year > 9999) {
-		error = kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
-				     "year %d out of range", year);
+		error = kp_error_set(
+			err, KP_EUSAGE, NULL, 0, 0,
+			_("the year %d is not between 1000 and 9999"), year);
 		goto done;
 	}
 	max = max_in_dir(repo->workdir, year);
@@ -568,12 +597,12 @@ int kp_repo_next_id(char out[13], struct kp_repo *repo, int year,
 				max = n;
 		}
 	} else if (rc != GIT_ENOTFOUND && rc != GIT_EUNBORNBRANCH) {
-		error = git_fail(err, "cannot read HEAD");
+		error = git_fail(err, _("cannot read HEAD: %s"));
 		goto done;
 	}
 	if (max >= 9999) {
 		error = kp_error_set(err, KP_ELIMIT, NULL, 0, 0,
-				     "no plan id left in %d", year);
+				     _("no plan id left in %d"), year);
 		goto done;
 	}
 	/* Both are in 1..9999 here; the modulus tells the compiler so. */
@@ -608,16 +637,17 @@ int kp_repo_message(struct kp_buf *out, const char *summary,
 	if (!*summary || bad_text(summary))
 		return kp_error_set(
 			err, KP_EUSAGE, NULL, 0, 0,
-			"the commit summary holds a control character");
+			_("the commit summary holds a control character"));
 	if (bad_text(id) || !looks_like_id(id))
 		return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
-				    "'%s' is not a plan id (ki-YYYY-NNNN)", id);
+				    _("'%s' is not a plan id (ki-YYYY-NNNN)"),
+				    id);
 	for (i = 0; i < nbody; i++)
 		if (bad_text(body[i]))
 			return kp_error_set(
 				err, KP_EUSAGE, NULL, 0, 0,
-				"the message holds a newline or control "
-				"character; give one line per -m");
+				_("the message holds a newline or control "
+				  "character; give one line per -m"));
 	for (i = 0; i < nrecipients; i++) {
 		const char *r = recipients[i], *lt = strchr(r, '<');
 
@@ -626,8 +656,8 @@ int kp_repo_message(struct kp_buf *out, const char *summary,
 			    strchr(lt, '>')[1] != '\0')) ||
 		    (!lt && strchr(r, '>')))
 			return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
-					    "recipient %zu is not 'Name "
-					    "<email>' on one line",
+					    _("recipient %zu is not 'Name "
+					      "<email>' on one line"),
 					    i + 1);
 	}
 	kp_buf_addstr(out, summary);
@@ -727,7 +757,7 @@ static int signature(git_signature **out, git_repository *git,
 		    strchr(lt + 1, '<') || lt == env) {
 			error = kp_error_set(
 				err, KP_EUSAGE, NULL, 0, 0,
-				"KIPLAN_AUTHOR is not 'Name <email>'");
+				_("KIPLAN_AUTHOR is not 'Name <email>'"));
 			goto done;
 		}
 		n = (size_t)(lt - env);
@@ -737,16 +767,16 @@ static int signature(git_signature **out, git_repository *git,
 		email = kp_xstrndup(lt + 1, (size_t)(gt - lt - 1));
 	} else {
 		if (git_signature_default(&def, git) < 0) {
-			error = kp_error_set(
-				err, KP_EGIT, NULL, 0, 0,
-				"no author: set user.name and user.email with "
-				"git config, or KIPLAN_AUTHOR='Name <email>'");
+			error = kp_error_set(err, KP_EGIT, NULL, 0, 0,
+					     _("no author: set user.name and "
+					       "user.email with git config, or "
+					       "KIPLAN_AUTHOR='Name <email>'"));
 			goto done;
 		}
 		if (bad_text(def->name) || bad_text(def->email)) {
 			error = kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
-					     "user.name or user.email holds a "
-					     "control character");
+					     _("user.name or user.email holds "
+					       "a control character"));
 			goto done;
 		}
 		name = kp_xstrdup(def->name);
@@ -754,15 +784,16 @@ static int signature(git_signature **out, git_repository *git,
 	}
 	if (date && *date) {
 		if (parse_git_date(&t, &off, date) < 0) {
-			error = kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
-					     "%s is not a date: '%.40s'",
-					     datevar, date);
+			error = kp_error_set(
+				err, KP_EUSAGE, NULL, 0, 0,
+				/* TRANSLATORS: a variable, value */
+				_("%s is not a date: '%.40s'"), datevar, date);
 			goto done;
 		}
 		if (git_signature_new(out, name, email, (git_time_t)t, off) < 0)
-			error = git_fail(err, "bad author");
+			error = git_fail(err, _("invalid author: %s"));
 	} else if (git_signature_now(out, name, email) < 0) {
-		error = git_fail(err, "bad author");
+		error = git_fail(err, _("invalid author: %s"));
 	}
 done:
 	git_signature_free(def);
@@ -814,13 +845,13 @@ static int commit_files(char out[41], struct kp_repo *repo, size_t n,
 	size_t i;
 
 	if (git_reference_lookup(&head, git, "HEAD") < 0) {
-		error = git_fail(err, "cannot read HEAD");
+		error = git_fail(err, _("cannot read HEAD: %s"));
 		goto done;
 	}
 	if (git_reference_type(head) != GIT_REFERENCE_SYMBOLIC) {
 		error = kp_error_set(
 			err, KP_EGIT, NULL, 0, 0,
-			"HEAD is detached; check out a branch first");
+			_("HEAD is detached; check out a branch first"));
 		goto done;
 	}
 	branch = git_reference_symbolic_target(head);
@@ -828,11 +859,11 @@ static int commit_files(char out[41], struct kp_repo *repo, size_t n,
 	if (rc == 0) {
 		if (git_commit_lookup(&parent, git, &parent_id) < 0 ||
 		    git_commit_tree(&base, parent) < 0) {
-			error = git_fail(err, "cannot read HEAD");
+			error = git_fail(err, _("cannot read HEAD: %s"));
 			goto done;
 		}
 	} else if (rc != GIT_ENOTFOUND) {
-		error = git_fail(err, "cannot read HEAD");
+		error = git_fail(err, _("cannot read HEAD: %s"));
 		goto done;
 	}
 	if (n) {
@@ -841,7 +872,8 @@ static int commit_files(char out[41], struct kp_repo *repo, size_t n,
 		for (i = 0; i < n; i++) {
 			if (git_blob_create_from_buffer(
 				    &blobs[i], git, datas[i], lens[i]) < 0) {
-				error = git_fail(err, "cannot write a blob");
+				error = git_fail(err,
+						 _("cannot write a blob: %s"));
 				goto done;
 			}
 			upd[i].action = GIT_TREE_UPDATE_UPSERT;
@@ -850,7 +882,7 @@ static int commit_files(char out[41], struct kp_repo *repo, size_t n,
 			upd[i].path = paths[i];
 		}
 		if (git_tree_create_updated(&tree_id, git, base, n, upd) < 0) {
-			error = git_fail(err, "cannot write the tree");
+			error = git_fail(err, _("cannot write the tree: %s"));
 			goto done;
 		}
 	} else if (base) {
@@ -858,11 +890,11 @@ static int commit_files(char out[41], struct kp_repo *repo, size_t n,
 	} else {
 		error = kp_error_set(
 			err, KP_EGIT, NULL, 0, 0,
-			"nothing to record: the repository has no commit");
+			_("nothing to record: the repository has no commit"));
 		goto done;
 	}
 	if (git_tree_lookup(&tree, git, &tree_id) < 0) {
-		error = git_fail(err, "cannot read the tree");
+		error = git_fail(err, _("cannot read the tree: %s"));
 		goto done;
 	}
 	if ((error = signature(&author, git, "GIT_AUTHOR_DATE", err)) < 0 ||
@@ -871,7 +903,7 @@ static int commit_files(char out[41], struct kp_repo *repo, size_t n,
 	parents[0] = parent;
 	if (git_commit_create(&id, git, NULL, author, committer, NULL, message,
 			      tree, parent ? 1 : 0, parents) < 0) {
-		error = git_fail(err, "cannot write the commit");
+		error = git_fail(err, _("cannot write the commit: %s"));
 		goto done;
 	}
 	kp_test_crash("commit-objects");
@@ -887,13 +919,14 @@ static int commit_files(char out[41], struct kp_repo *repo, size_t n,
 					  reflog.buf);
 	if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS) {
 		error = kp_error_set(err, KP_ELOCKED, NULL, 0, 0,
-				     "%s moved while kiplan committed; nothing "
-				     "was changed, try again",
+				     /* TRANSLATORS: %s: the branch */
+				     _("%s moved while kiplan committed; "
+				       "nothing was changed, try again"),
 				     branch);
 		goto done;
 	}
 	if (rc < 0) {
-		error = git_fail(err, "cannot update the branch");
+		error = git_fail(err, _("cannot update the branch: %s"));
 		goto done;
 	}
 	git_oid_tostr(out, 41, &id);
@@ -921,8 +954,9 @@ index_fail : {
 
 	error = kp_error_set(
 		err, KP_EGIT, NULL, 0, 0,
-		"committed %.12s, but could not update the index: %s", out,
-		e && e->message ? e->message : "unknown error");
+		/* TRANSLATORS: a commit id, libgit2's reason */
+		_("committed %.12s, but could not update the index: %s"), out,
+		e && e->message ? e->message : _("unknown error"));
 }
 done:
 	kp_buf_release(&reflog);
@@ -1025,11 +1059,12 @@ int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 	lib_init();
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
 		error = kp_error_set(err, KP_EIO, dir, 0, 0,
-				     "cannot create: %s", strerror(errno));
+				     _("cannot create: %s"), strerror(errno));
 		goto done;
 	}
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		error = kp_error_set(err, KP_EIO, dir, 0, 0, "not a directory");
+		error = kp_error_set(err, KP_EIO, dir, 0, 0,
+				     _("not a directory"));
 		goto done;
 	}
 	dotgit = join(dir, ".git");
@@ -1037,7 +1072,8 @@ int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 		if (git_repository_open_ext(&git, dir,
 					    GIT_REPOSITORY_OPEN_NO_SEARCH,
 					    NULL) < 0) {
-			error = git_fail(err, "cannot open the repository");
+			error = git_fail(err,
+					 _("cannot open the repository: %s"));
 			goto done;
 		}
 		if (has_schema_commit(git)) {
@@ -1048,16 +1084,16 @@ int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 		/* A kiplan init killed before its first commit may resume. */
 		if (!git_repository_head_unborn(git) ||
 		    !only_holds(dir, ours)) {
-			error = kp_error_set(
-				err, KP_EEXISTS, dir, 0, 0,
-				"a git repository, but not a plan repository");
+			error = kp_error_set(err, KP_EEXISTS, dir, 0, 0,
+					     _("a git repository, but not a "
+					       "plan repository"));
 			goto done;
 		}
 	} else {
 		if (!only_holds(dir, NULL)) {
 			error = kp_error_set(
 				err, KP_EEXISTS, dir, 0, 0,
-				"not empty, and not a plan repository");
+				_("not empty, and not a plan repository"));
 			goto done;
 		}
 		git_repository_init_options_init(
@@ -1066,13 +1102,14 @@ int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 			     GIT_REPOSITORY_INIT_MKPATH;
 		opts.mode = GIT_REPOSITORY_INIT_SHARED_UMASK;
 		if (git_repository_init_ext(&git, dir, &opts) < 0) {
-			error = git_fail(err, "cannot create the repository");
+			error = git_fail(err,
+					 _("cannot create the repository: %s"));
 			goto done;
 		}
 	}
 	if (chmod(dir, 0700) < 0) {
-		error = kp_error_set(err, KP_EIO, dir, 0, 0, "cannot chmod: %s",
-				     strerror(errno));
+		error = kp_error_set(err, KP_EIO, dir, 0, 0,
+				     _("cannot chmod: %s"), strerror(errno));
 		goto done;
 	}
 	if ((error = wrap(&repo, git, err)) < 0) {
@@ -1083,7 +1120,7 @@ int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 	kdir = join(repo->workdir, ".kiplan");
 	if (mkdir(kdir, 0700) < 0 && errno != EEXIST) {
 		error = kp_error_set(err, KP_EIO, kdir, 0, 0,
-				     "cannot create: %s", strerror(errno));
+				     _("cannot create: %s"), strerror(errno));
 		goto done;
 	}
 	if (!schema_text)
@@ -1116,11 +1153,13 @@ int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 	repo = NULL;
 done:
 	git_repository_free(git);
-	kp_repo_free(repo);
 	free(dotgit);
 	free(kdir);
 	free(file);
-	if (error && !*out)
+	/* One shutdown for lib_init(): kp_repo_free()'s, or this one. */
+	if (repo)
+		kp_repo_free(repo);
+	else if (error && !*out)
 		git_libgit2_shutdown();
 	return error;
 }
@@ -1212,7 +1251,7 @@ int kp_repo_history(struct kp_history *out, struct kp_repo *repo,
 
 	memset(out, 0, sizeof(*out));
 	if (git_revwalk_new(&walk, repo->git) < 0) {
-		error = git_fail(err, "cannot walk the history");
+		error = git_fail(err, _("cannot walk the history: %s"));
 		goto done;
 	}
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL);
@@ -1221,7 +1260,7 @@ int kp_repo_history(struct kp_history *out, struct kp_repo *repo,
 	if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH)
 		goto done;
 	if (rc < 0) {
-		error = git_fail(err, "cannot walk the history");
+		error = git_fail(err, _("cannot walk the history: %s"));
 		goto done;
 	}
 	while ((rc = git_revwalk_next(&oid, walk)) == 0) {
@@ -1232,7 +1271,7 @@ int kp_repo_history(struct kp_history *out, struct kp_repo *repo,
 		ids[n++] = oid;
 	}
 	if (rc != GIT_ITEROVER) {
-		error = git_fail(err, "cannot walk the history");
+		error = git_fail(err, _("cannot walk the history: %s"));
 		goto done;
 	}
 	for (i = n; i-- > 0;) {
@@ -1245,7 +1284,7 @@ int kp_repo_history(struct kp_history *out, struct kp_repo *repo,
 		if (git_commit_lookup(&c, repo->git, &ids[i]) < 0 ||
 		    git_commit_tree(&tree, c) < 0) {
 			git_commit_free(c);
-			error = git_fail(err, "cannot read a commit");
+			error = git_fail(err, _("cannot read a commit: %s"));
 			goto done;
 		}
 		rc = git_tree_entry_bypath(&e, tree, rel);
@@ -1331,7 +1370,7 @@ int kp_repo_resolve(const struct kp_revision **out, struct kp_repo *repo,
 	}
 	if (!h->revisions)
 		return kp_error_set(err, KP_ENOTFOUND, NULL, 0, 0,
-				    "the plan has no revision yet");
+				    _("the plan has no revision yet"));
 	if (all_digits && len <= 9 && strtoul(rev, NULL, 10) >= 1 &&
 	    strtoul(rev, NULL, 10) <= h->revisions) {
 		*out = revision_number(h, (unsigned)strtoul(rev, NULL, 10));
@@ -1353,36 +1392,51 @@ int kp_repo_resolve(const struct kp_revision **out, struct kp_repo *repo,
 		}
 		if (!*out)
 			return kp_error_set(err, KP_ENOTFOUND, NULL, 0, 0,
-					    "no revision on or before %s", rev);
+					    _("no revision on or before %s"),
+					    rev);
 		return 0;
 	}
 	if (!all_hex || len < 4 || len > 40) {
 		if (all_digits)
-			return kp_error_set(err, KP_ENOTFOUND, NULL, 0, 0,
-					    "no revision %s: the plan has %u",
-					    rev, h->revisions);
+			return kp_error_set(
+				err, KP_ENOTFOUND, NULL, 0, 0,
+				Q_("no revision %s: the plan has only %u "
+				   "revision",
+				   "no revision %s: the plan has only %u "
+				   "revisions",
+				   h->revisions),
+				rev, h->revisions);
 		return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
-				    "'%s' is not a revision: give a number, a "
-				    "date YYYY-MM-DD or a commit id",
+				    _("'%s' is not a revision: give a number, "
+				      "a date YYYY-MM-DD or a commit id"),
 				    rev);
 	}
 	if (git_oid_fromstrn(&oid, rev, len) < 0) {
-		error = git_fail(err, "bad commit id");
+		error = git_fail(err, _("invalid commit id: %s"));
 		goto done;
 	}
 	rc = git_object_lookup_prefix(&obj, repo->git, &oid, len,
 				      GIT_OBJECT_COMMIT);
 	if (rc == GIT_EAMBIGUOUS) {
 		error = kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
-				     "commit id '%s' is ambiguous", rev);
+				     _("commit id '%s' is ambiguous"), rev);
+		goto done;
+	}
+	if (rc < 0 && all_digits) {
+		/* A number past the last revision, as @0 is before the first.
+		 */
+		error = kp_error_set(err, KP_ENOTFOUND, NULL, 0, 0,
+				     Q_("no revision %s: the plan has only %u "
+					"revision",
+					"no revision %s: the plan has only %u "
+					"revisions",
+					h->revisions),
+				     rev, h->revisions);
 		goto done;
 	}
 	if (rc < 0) {
-		error = kp_error_set(
-			err, KP_ENOTFOUND, NULL, 0, 0,
-			all_digits ? "no revision %s, and no such commit"
-				   : "no commit '%s'",
-			rev);
+		error = kp_error_set(err, KP_ENOTFOUND, NULL, 0, 0,
+				     _("no commit '%s'"), rev);
 		goto done;
 	}
 	target = *git_object_id(obj);
@@ -1399,9 +1453,9 @@ int kp_repo_resolve(const struct kp_revision **out, struct kp_repo *repo,
 			goto done;
 		}
 	}
-	error = kp_error_set(err, KP_ENOTFOUND, NULL, 0, 0,
-			     "commit '%s' does not hold a revision of the plan",
-			     rev);
+	error = kp_error_set(
+		err, KP_ENOTFOUND, NULL, 0, 0,
+		_("commit '%s' does not hold a revision of the plan"), rev);
 done:
 	git_object_free(obj);
 	return error;
@@ -1420,19 +1474,19 @@ int kp_repo_blob(struct kp_buf *out, struct kp_repo *repo, const char *commit,
 	if (git_oid_fromstr(&oid, commit) < 0 ||
 	    git_commit_lookup(&c, repo->git, &oid) < 0 ||
 	    git_commit_tree(&tree, c) < 0) {
-		error = git_fail(err, "cannot read the commit");
+		error = git_fail(err, _("cannot read the commit: %s"));
 		goto done;
 	}
 	if (git_tree_entry_bypath(&e, tree, rel) < 0 ||
 	    git_blob_lookup(&blob, repo->git, git_tree_entry_id(e)) < 0) {
 		error = kp_error_set(err, KP_ENOTFOUND, rel, 0, 0,
-				     "not in commit %.12s", commit);
+				     _("not in commit %.12s"), commit);
 		goto done;
 	}
 	if ((size_t)git_blob_rawsize(blob) > KP_PLAN_MAX) {
 		error = kp_error_set(
 			err, KP_ELIMIT, rel, 0, 0,
-			"file is larger than the limit of %d bytes",
+			_("file is larger than the limit of %d bytes"),
 			KP_PLAN_MAX);
 		goto done;
 	}
@@ -1492,8 +1546,8 @@ int kp_plan_open(struct kp_plan **out, struct kp_source *src, const char *spec,
 	if (error == KP_ENOTFOUND) {
 		if (rev) {
 			error = kp_error_set(err, KP_ENOTFOUND, path, 0, 0,
-					     "not in a plan repository, so it "
-					     "has no revision '%s'",
+					     _("not in a plan repository, so "
+					       "it has no revision '%s'"),
 					     rev);
 			goto done;
 		}
@@ -1558,4 +1612,19 @@ done:
 	free(rel);
 	free(dir);
 	return error;
+}
+
+int kp_repo_commit_time(long long *time, int *offset, struct kp_repo *repo,
+			const char *commit, struct kp_error *err)
+{
+	git_commit *c = NULL;
+	git_oid oid;
+
+	if (git_oid_fromstr(&oid, commit) < 0 ||
+	    git_commit_lookup(&c, repo->git, &oid) < 0)
+		return git_fail(err, "cannot read the commit");
+	*time = (long long)git_commit_time(c);
+	*offset = git_commit_time_offset(c);
+	git_commit_free(c);
+	return 0;
 }

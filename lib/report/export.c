@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "kiplan.h"
+#include "report/report.h"
 #include "jsonw.h"
 #include "banned.h"
 

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "kiplan.h"
+#include "report/report.h"
 #include "jsonw.h"
 #include "banned.h"
 

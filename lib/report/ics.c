@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "kiplan.h"
+#include "report/report.h"
 #include "banned.h"
 
 #define ICS_LINE_MAX 75

@@ -45,7 +45,7 @@ cp plans/ki-2014-0205.md broken/
 printf -- '---\nkiplan: 1\nid: ki-2014-0900\nstatus: aktiv\nmoede:\n  dato: [2014\n---\n' >broken/ki-2014-0900.md
 "$KIPLAN" due --today 2014-06-01 broken >out 2>err
 [ $? -eq 3 ] && ok || bad "broken: exit 3"
-grep -q '^kiplan: broken/ki-2014-0900.md:[0-9]*:[0-9]*: ' err && ok || bad "broken: file:line on stderr"
+grep -q '^broken/ki-2014-0900.md:[0-9]*:[0-9]*: error: parse: ' err && ok || bad "broken: file:line on stderr"
 "$KIPLAN" due --today 2014-10-01 broken >out 2>err
 [ $? -eq 1 ] && ok || bad "broken and overdue: exit 1"
 grep -q 'ki-2014-0205' out && ok || bad "broken: the other plans are still listed"

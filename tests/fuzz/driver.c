@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "kiplan.h"
+#include "report/report.h"
 
 #define INPUT_MAX (8 * 1024 * 1024)
 

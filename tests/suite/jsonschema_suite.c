@@ -20,7 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "kiplan.h"
+#include "report/report.h"
 
 static const struct {
 	const char *file;	/* path below DIR */

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiplan.h"
+#include "report/report.h"
 
 #define FILE_MAX (16 * 1024 * 1024)
 

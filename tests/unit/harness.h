@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include "report/report.h"
+
 void harness_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

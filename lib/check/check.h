@@ -1,0 +1,102 @@
+/*
+ * check.h: the check module, for the modules above it: JSON Schema, the
+ * guideline's rules, CPR numbers, findings, validation, fields given by a
+ * person, and what a sending needs.
+ */
+#ifndef KP_CHECK_H
+#define KP_CHECK_H
+
+#include "kiplan.h"
+#include "base/base.h"
+#include "load/load.h"
+
+enum kp_cpr_status {
+	KP_CPR_OK = 0,
+	KP_CPR_FORMAT, /* not DDMMYY-SSSS */
+	KP_CPR_DATE,   /* no such birth date */
+	KP_CPR_MOD11   /* fails the modulus-11 check (a warning) */
+};
+
+struct kp_rule {
+	const char *code; /* stable: "grundlag", "samtykke", ... */
+	/*
+	 * The guideline's section ("Bilag 1") and a summary of one line, in
+	 * English, marked with N_(): translate them with _() to print.
+	 */
+	const char *section;
+	const char *summary;
+	void (*check)(const struct kp_plan *plan, struct kp_findings *out);
+};
+
+void kp_findings_add(struct kp_findings *f, const char *code,
+		     enum kp_severity sev, unsigned line, unsigned col,
+		     const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+/* Append err (a file that could not be parsed) as an error finding whose
+ * code is kp_error_name(err->code). */
+void kp_finding_from_error(struct kp_findings *f, const struct kp_error *err);
+
+/*
+ * Check a CPR number written DDMMYY-SSSS.  The century comes from the
+ * 7th digit; replacement numbers (day + 60) are recognised.  On KP_CPR_OK
+ * and KP_CPR_MOD11, *birth (if not NULL) is the date of birth.
+ */
+enum kp_cpr_status kp_cpr_check(const char *s, size_t len,
+				struct kp_date *birth);
+/*
+ * Mask the last four digits: "010174-1235" -> "010174-xxxx".  Anything
+ * that is not a CPR number of 11 bytes comes out as "xxxxxx-xxxx".
+ */
+void kp_cpr_mask(char out[12], const char *s, size_t len);
+
+/*
+ * Compile a schema document.  Refuses (KP_ESCHEMA, with the line and
+ * column of the keyword) any keyword outside the supported subset, a $ref
+ * that does not resolve inside the document, and an invalid pattern.
+ * The schema keeps no pointer into doc: doc may be freed afterwards.
+ */
+int kp_schema_compile(struct kp_schema **out, const struct kp_node *doc,
+		      const char *name, struct kp_error *err);
+
+/* The schema compiled into the binary: schema/kiplan-1.schema.yaml. */
+int kp_schema_builtin(struct kp_schema **out, struct kp_error *err);
+
+/*
+ * Validate instance; append one finding (code "schema", severity error)
+ * per violation, at the line and column of the offending node, with a
+ * message that names the field ("borger.cpr: ...").  An unknown key gets
+ * a "did you mean" suggestion when a known key is close.
+ */
+void kp_schema_validate(const struct kp_schema *schema,
+			const struct kp_node *instance,
+			struct kp_findings *out);
+/* 1 when instance is valid, else 0; no findings are built. */
+int kp_schema_valid(const struct kp_schema *schema,
+		    const struct kp_node *instance);
+
+/*
+ * The title and description the schema gives the instance location
+ * path: keys separated by '/', with "[]" for any array item
+ * ("borger/navn", "maal/[]/indsatser/[]/opgave").  $ref and allOf are
+ * followed.  Borrowed; NULL when the schema says nothing.
+ */
+const char *kp_schema_title(const struct kp_schema *schema, const char *path);
+const char *kp_schema_description(const struct kp_schema *schema,
+				  const char *path);
+/*
+ * Call fn for each property name the schema declares for the object at
+ * path, in the order of the schema document (including those added by
+ * allOf branches, after the base's).  Returns the number of names.
+ */
+size_t kp_schema_properties(const struct kp_schema *schema, const char *path,
+			    void (*fn)(const char *name, void *payload),
+			    void *payload);
+
+/* The table of rules, in a stable order; count in *n. */
+const struct kp_rule *kp_rules(size_t *n);
+
+/* Run every rule on plan. */
+void kp_rules_check(const struct kp_plan *plan, struct kp_findings *out);
+
+#endif

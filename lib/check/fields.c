@@ -1,0 +1,308 @@
+/*
+ * fields.c: a plan's fields given on the command line ("borger.navn=Jens
+ * Hansen", "deltagere.0.rolle=psykiatri") or in a YAML or JSON file, as
+ * a tree for the template, each value typed as the schema wants it.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check/check.h"
+#include "i18n.h"
+#include "banned.h"
+
+/* Values given on the command line get lines from here, to be found. */
+#define SET_LINE 1000000u
+
+struct kp_fields {
+	struct kp_doc *doc;
+	struct kp_node *root;
+	struct kp_node **typed; /* values to type by the schema */
+	char **raw;		/* their text */
+	size_t ntyped, alloc;
+};
+
+/* 1 when s, up to its end or the next '.', is a list index. */
+static int is_index(const char *s)
+{
+	if (!*s || *s == '.')
+		return 0;
+	for (; *s && *s != '.'; s++)
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+struct kp_fields *kp_fields_new(void)
+{
+	struct kp_fields *f = kp_xcalloc(1, sizeof(*f));
+
+	f->doc = kp_doc_new();
+	f->root = kp_node_new(f->doc, KP_MAP, 1, 1);
+	kp_doc_set_root(f->doc, f->root);
+	return f;
+}
+
+void kp_fields_free(struct kp_fields *f)
+{
+	size_t i;
+
+	if (!f)
+		return;
+	for (i = 0; i < f->ntyped; i++)
+		free(f->raw[i]);
+	free(f->raw);
+	free(f->typed);
+	kp_doc_free(f->doc);
+	free(f);
+}
+
+const struct kp_node *kp_fields_root(const struct kp_fields *f)
+{
+	return f->root;
+}
+
+/*
+ * The value of seg in cur, created (a mapping, or a list when seq_next)
+ * when missing; NULL when seg cannot stand there.
+ */
+static struct kp_node *step(struct kp_doc *doc, struct kp_node *cur,
+			    const char *seg, int seq_next)
+{
+	size_t i;
+
+	if (cur->type == KP_MAP) {
+		struct kp_node *n;
+
+		for (i = 0; i < cur->v.map.len; i++)
+			if (strcmp(cur->v.map.pairs[i].key, seg) == 0)
+				return cur->v.map.pairs[i].value;
+		n = kp_node_new(doc, seq_next ? KP_SEQ : KP_MAP, 0, 0);
+		kp_node_put(doc, cur, seg, strlen(seg), 0, 0, n);
+		return n;
+	}
+	if (cur->type == KP_SEQ && is_index(seg)) {
+		unsigned long ix = strtoul(seg, NULL, 10);
+
+		if (ix < cur->v.seq.len)
+			return cur->v.seq.items[ix];
+		if (ix == cur->v.seq.len) {
+			struct kp_node *n = kp_node_new(
+				doc, seq_next ? KP_SEQ : KP_MAP, 0, 0);
+
+			kp_node_append(doc, cur, n);
+			return n;
+		}
+	}
+	return NULL;
+}
+
+static int not_there(const char *path, const char *seg, struct kp_error *err)
+{
+	return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
+			    _("cannot set '%s': '%s' is not a field there "
+			      "(list items are numbered from 0, in order)"),
+			    path, seg);
+}
+
+static int put(struct kp_doc *doc, struct kp_node *root, const char *path,
+	       struct kp_node *val, struct kp_error *err)
+{
+	char *copy = kp_xstrdup(path), *seg = copy, *dot;
+	struct kp_node *cur = root;
+	int error = 0;
+	size_t i;
+
+	for (;;) {
+		dot = strchr(seg, '.');
+		if (dot)
+			*dot = '\0';
+		if (!*seg) {
+			error = kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
+					     _("cannot set '%s': a key is "
+					       "empty"),
+					     path);
+			goto done;
+		}
+		if (!dot)
+			break;
+		if (!(cur = step(doc, cur, seg, is_index(dot + 1)))) {
+			error = not_there(path, seg, err);
+			goto done;
+		}
+		seg = dot + 1;
+	}
+	if (cur->type == KP_MAP) {
+		for (i = 0; i < cur->v.map.len; i++)
+			if (strcmp(cur->v.map.pairs[i].key, seg) == 0) {
+				cur->v.map.pairs[i].value = val;
+				goto done;
+			}
+		kp_node_put(doc, cur, seg, strlen(seg), 0, 0, val);
+	} else if (cur->type == KP_SEQ && is_index(seg) &&
+		   strtoul(seg, NULL, 10) <= cur->v.seq.len) {
+		unsigned long ix = strtoul(seg, NULL, 10);
+
+		if (ix == cur->v.seq.len)
+			kp_node_append(doc, cur, val);
+		else
+			cur->v.seq.items[ix] = val;
+	} else {
+		error = not_there(path, seg, err);
+	}
+done:
+	free(copy);
+	return error;
+}
+
+/* The value as YAML's core schema reads it: boolean, integer or string. */
+static struct kp_node *typed_node(struct kp_doc *doc, const char *v,
+				  unsigned line)
+{
+	struct kp_node *n;
+	const char *p = v;
+
+	if (strcmp(v, "true") == 0 || strcmp(v, "false") == 0) {
+		n = kp_node_new(doc, KP_BOOL, line, 1);
+		n->v.boolean = v[0] == 't';
+		return n;
+	}
+	if (*p == '-' || *p == '+')
+		p++;
+	if (*p && strlen(p) < 18 && is_index(p) && (p[0] != '0' || !p[1])) {
+		n = kp_node_new(doc, KP_INT, line, 1);
+		n->v.integer = strtoll(v, NULL, 10);
+		return n;
+	}
+	return kp_node_new_str(doc, v, strlen(v), line, 1);
+}
+
+int kp_fields_set(struct kp_fields *f, const char *path, const char *value,
+		  int typed, struct kp_error *err)
+{
+	unsigned line = SET_LINE + (unsigned)f->ntyped;
+	struct kp_node *n =
+		typed ? typed_node(f->doc, value, line)
+		      : kp_node_new_str(f->doc, value, strlen(value), line, 1);
+	int error;
+
+	if ((error = put(f->doc, f->root, path, n, err)) < 0)
+		return error;
+	if (typed && n->type != KP_STR) {
+		if (f->ntyped == f->alloc) {
+			f->alloc = f->alloc ? f->alloc * 2 : 8;
+			f->typed = kp_xrealloc(f->typed,
+					       f->alloc * sizeof(*f->typed));
+			f->raw =
+				kp_xrealloc(f->raw, f->alloc * sizeof(*f->raw));
+		}
+		f->typed[f->ntyped] = n;
+		f->raw[f->ntyped++] = kp_xstrdup(value);
+	}
+	return 0;
+}
+
+int kp_fields_set_arg(struct kp_fields *f, const char *arg,
+		      struct kp_error *err)
+{
+	const char *eq = strchr(arg, '=');
+	char *path;
+	int error;
+
+	if (!eq || eq == arg)
+		return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
+				    _("--set wants KEY.PATH=VALUE, not '%s'"),
+				    arg);
+	path = kp_xstrndup(arg, (size_t)(eq - arg));
+	error = kp_fields_set(f, path, eq + 1, 1, err);
+	free(path);
+	return error;
+}
+
+int kp_fields_load(struct kp_fields *f, const char *path, struct kp_error *err)
+{
+	struct kp_buf text = KP_BUF_INIT;
+	struct kp_doc *from = NULL;
+	const struct kp_node *fr;
+	const char *p;
+	size_t i;
+	int error;
+
+	if ((error = kp_buf_read_file(&text, path, KP_PLAN_MAX, err)) < 0)
+		goto done;
+	for (p = text.buf; *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r';
+	     p++)
+		;
+	if (*p == '{')
+		error = kp_json_parse(&from, text.buf, text.len, path, err);
+	else
+		error = kp_yaml_parse(&from, text.buf, text.len, 1,
+				      KP_YAML_PLAN, path, err);
+	if (error < 0)
+		goto done;
+	fr = kp_doc_root(from);
+	if (!fr || fr->type != KP_MAP) {
+		error = kp_error_set(err, KP_EPARSE, path, 1, 1,
+				     _("expected a mapping of the plan's "
+				       "fields"));
+		goto done;
+	}
+	for (i = 0; i < fr->v.map.len; i++)
+		kp_node_put(f->doc, f->root, fr->v.map.pairs[i].key,
+			    fr->v.map.pairs[i].keylen, fr->v.map.pairs[i].line,
+			    fr->v.map.pairs[i].col,
+			    kp_node_copy(f->doc, fr->v.map.pairs[i].value));
+done:
+	kp_doc_free(from);
+	kp_buf_release(&text);
+	return error;
+}
+
+void kp_fields_type(struct kp_fields *f, const struct kp_schema *schema,
+		    const struct kp_node *base)
+{
+	struct kp_findings fs = KP_FINDINGS_INIT;
+	struct kp_node *inst = kp_node_new(f->doc, KP_MAP, 0, 0), *one;
+	size_t i, j;
+
+	if (!base) {
+		/* A new draft: what kiplan new sets itself. */
+		one = kp_node_new(f->doc, KP_INT, 0, 0);
+		one->v.integer = KP_FORMAT_VERSION;
+		kp_node_put(f->doc, inst, "kiplan", 6, 0, 0, one);
+		kp_node_put(f->doc, inst, "id", 2, 0, 0,
+			    kp_node_new_str(f->doc, "ki-2000-0001", 12, 0, 0));
+		kp_node_put(f->doc, inst, "status", 6, 0, 0,
+			    kp_node_new_str(f->doc, "kladde", 6, 0, 0));
+	}
+	/* The fields over base, as the plan will hold them. */
+	for (i = 0; base && i < base->v.map.len; i++) {
+		const struct kp_pair *p = &base->v.map.pairs[i];
+
+		if (!kp_map_get(f->root, p->key))
+			kp_node_put(f->doc, inst, p->key, p->keylen, 0, 0,
+				    p->value);
+	}
+	for (i = 0; i < f->root->v.map.len; i++) {
+		const struct kp_pair *p = &f->root->v.map.pairs[i];
+
+		if (base || (strcmp(p->key, "kiplan") && strcmp(p->key, "id") &&
+			     strcmp(p->key, "status")))
+			kp_node_put(f->doc, inst, p->key, p->keylen, 0, 0,
+				    p->value);
+	}
+	kp_schema_validate(schema, inst, &fs);
+	for (i = 0; i < f->ntyped; i++) {
+		struct kp_node *nd = f->typed[i];
+
+		for (j = 0; j < fs.len; j++)
+			if (fs.v[j].line == nd->line) {
+				nd->type = KP_STR;
+				nd->v.str.ptr = kp_doc_strndup(
+					f->doc, f->raw[i], strlen(f->raw[i]));
+				nd->v.str.len = strlen(f->raw[i]);
+				break;
+			}
+	}
+	kp_findings_release(&fs);
+}

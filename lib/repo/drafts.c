@@ -1,0 +1,97 @@
+/*
+ * drafts.c: a new plan, from the template of Bilag 1 to its first
+ * commit: the id is allocated under the repository lock, the draft may
+ * wait in the git directory while a person edits it (its id stays
+ * reserved: kp_repo_next_id() looks there), and is then written and
+ * committed as revision 1.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "repo/repo.h"
+#include "i18n.h"
+#include "banned.h"
+
+int kp_repo_new_draft(struct kp_buf *text, char id[13], struct kp_repo *repo,
+		      const struct kp_node *fields, int year,
+		      struct kp_error *err)
+{
+	const struct kp_node *status = kp_map_get(fields, "status");
+	const char *st = kp_node_str(status);
+	int error;
+
+	id[0] = '\0';
+	if (kp_map_get(fields, "id") || kp_map_get(fields, "kiplan"))
+		return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
+				    _("'id' and 'kiplan' are set by kiplan "
+				      "new, not given"));
+	if (status && (!st || strcmp(st, "kladde") != 0))
+		return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
+				    _("a new plan is a draft (status: "
+				      "kladde)"));
+	if ((error = kp_repo_next_id(id, repo, year, err)) < 0)
+		return error;
+	return kp_template_draft(text, id, fields, err);
+}
+
+int kp_repo_edit_path(char **out, struct kp_repo *repo, const char *rel,
+		      struct kp_error *err)
+{
+	struct kp_buf b = KP_BUF_INIT;
+
+	*out = NULL;
+	/* From libgit2: in a worktree .git is a file, not a directory. */
+	kp_buf_addf(&b, "%skiplan-edit", kp_repo_gitdir(repo));
+	if (mkdir(b.buf, 0700) < 0 && errno != EEXIST) {
+		int e = errno;
+
+		kp_error_set(err, KP_EIO, b.buf, 0, 0,
+			     _("cannot create the directory: %s"), strerror(e));
+		kp_buf_release(&b);
+		return KP_EIO;
+	}
+	kp_buf_addf(&b, "/%s", rel);
+	*out = kp_buf_detach(&b, NULL);
+	return 0;
+}
+
+int kp_repo_new_commit(char commit[41], struct kp_repo *repo, const char *id,
+		       const struct kp_buf *text, const char *const *body,
+		       size_t nbody, struct kp_error *err)
+{
+	struct kp_buf msg = KP_BUF_INIT, sum = KP_BUF_INIT, path = KP_BUF_INIT;
+	char rel[32];
+	struct stat st;
+	int error;
+
+	commit[0] = '\0';
+	snprintf(rel, sizeof(rel), "%s.md", id);
+	kp_buf_addf(&path, "%s/%s", kp_repo_workdir(repo), rel);
+	if (lstat(path.buf, &st) == 0) {
+		error = kp_error_set(err, KP_EEXISTS, path.buf, 0, 0,
+				     _("exists already; nothing written"));
+		goto done;
+	}
+	/* The commit message is Danish, as everything the parties see. */
+	kp_buf_addf(&sum, "Opret indsatsplan %s", id);
+	if ((error = kp_repo_message(&msg, sum.buf, body, nbody, id, 1, NULL, 0,
+				     err)) < 0)
+		goto done;
+	kp_test_crash("new-before-write");
+	if ((error = kp_write_file_atomic(path.buf, text->buf, text->len, 0600,
+					  err)) < 0)
+		goto done;
+	kp_test_crash("new-written");
+	if ((error = kp_repo_commit(commit, repo, rel, text->buf, text->len,
+				    msg.buf, err)) < 0 &&
+	    !commit[0])
+		unlink(path.buf); /* nothing committed: take the file back */
+done:
+	kp_buf_release(&msg);
+	kp_buf_release(&sum);
+	kp_buf_release(&path);
+	return error;
+}
