@@ -235,6 +235,47 @@ void kp_buf_add_json(struct kp_buf *b, const char *s, size_t len)
 	kp_buf_addch(b, '"');
 }
 
+/* Reads fd to its end, appending to b; the text is NUL-terminated. */
+static int read_fd(struct kp_buf *b, int fd, const char *path, size_t max,
+		   struct kp_error *err)
+{
+	size_t start = b->len;
+
+	for (;;) {
+		ssize_t n;
+
+		kp_buf_grow(b, 8192);
+		n = read(fd, b->buf + b->len, b->alloc - b->len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return kp_error_set(err, KP_EIO, path, 0, 0,
+					    _("cannot read: %s"),
+					    strerror(errno));
+		}
+		if (n == 0)
+			return 0;
+		b->len += (size_t)n;
+		b->buf[b->len] = '\0';
+		if (b->len - start > max)
+			return kp_error_set(
+				err, KP_ELIMIT, path, 0, 0,
+				_("file is larger than the limit of %zu bytes"),
+				max);
+	}
+}
+
+/* A refusal of a file of size bytes larger than max, else 0. */
+static int too_large(size_t size, const char *path, size_t max,
+		     struct kp_error *err)
+{
+	if (size <= max)
+		return 0;
+	return kp_error_set(err, KP_ELIMIT, path, 0, 0,
+			    _("file is larger than the limit of %zu bytes"),
+			    max);
+}
+
 int kp_buf_read_file(struct kp_buf *b, const char *path, size_t max,
 		     struct kp_error *err)
 {
@@ -253,44 +294,35 @@ int kp_buf_read_file(struct kp_buf *b, const char *path, size_t max,
 					     _("is a directory"));
 			goto done;
 		}
-		if (S_ISREG(st.st_mode) && (size_t)st.st_size > max) {
-			error = kp_error_set(
-				err, KP_ELIMIT, path, 0, 0,
-				_("file is larger than the limit of %zu bytes"),
-				max);
+		if (S_ISREG(st.st_mode) &&
+		    (error = too_large((size_t)st.st_size, path, max, err)) < 0)
 			goto done;
-		}
 		if (S_ISREG(st.st_mode))
 			kp_buf_grow(b, (size_t)st.st_size);
 	}
-	for (;;) {
-		ssize_t n;
-
-		kp_buf_grow(b, 8192);
-		n = read(fd, b->buf + b->len, b->alloc - b->len - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			error = kp_error_set(err, KP_EIO, path, 0, 0,
-					     _("cannot read: %s"),
-					     strerror(errno));
-			goto done;
-		}
-		if (n == 0)
-			break;
-		b->len += (size_t)n;
-		b->buf[b->len] = '\0';
-		if (b->len - start > max) {
-			error = kp_error_set(
-				err, KP_ELIMIT, path, 0, 0,
-				_("file is larger than the limit of %zu bytes"),
-				max);
-			goto done;
-		}
-	}
+	error = read_fd(b, fd, path, max, err);
 done:
 	if (!is_stdin)
 		close(fd);
+	if (error)
+		kp_buf_setlen(b, start);
+	return error;
+}
+
+int kp_buf_read_regular(struct kp_buf *b, const char *path, size_t size,
+			size_t max, struct kp_error *err)
+{
+	size_t start = b->len;
+	int fd, error;
+
+	if ((error = too_large(size, path, max, err)) < 0)
+		return error;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return kp_error_set(err, KP_EIO, path, 0, 0,
+				    _("cannot open: %s"), strerror(errno));
+	kp_buf_grow(b, size);
+	error = read_fd(b, fd, path, max, err);
+	close(fd);
 	if (error)
 		kp_buf_setlen(b, start);
 	return error;

@@ -1,10 +1,13 @@
 /*
  * test_core.c: buffers, the data tree and findings.
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "kiplan.h"
+#include "base/base.h"
 
 void test_core__buf_grows_and_stays_terminated(void)
 {
@@ -114,4 +117,32 @@ void test_core__error_too_long_is_marked(void)
 	OK(kp_utf8_len(err.msg + n - 5, 2) == 2);
 	n = strlen(err.file);
 	OK(n >= 3 && memcmp(err.file + n - 3, "\xe2\x80\xa6", 3) == 0);
+}
+
+/* The size the walk saw is a hint: the limit holds for what is read. */
+void test_core__read_regular_keeps_the_limit(void)
+{
+	char dir[] = "/tmp/kiplan-unit-XXXXXX", path[64];
+	struct kp_error err = KP_ERROR_INIT;
+	struct kp_buf b = KP_BUF_INIT;
+	FILE *f;
+
+	OK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/p.md", dir);
+	OK((f = fopen(path, "w")) != NULL);
+	fputs("0123456789", f);
+	OK(fclose(f) == 0);
+	kp_buf_addstr(&b, "x");
+	INT_EQ(kp_buf_read_regular(&b, path, 10, 10, &err), 0);
+	STR_EQ(b.buf, "x0123456789");
+	/* Grown since the walk: refused all the same, b as it was. */
+	INT_EQ(kp_buf_read_regular(&b, path, 4, 9, &err), KP_ELIMIT);
+	STR_EQ(b.buf, "x0123456789");
+	INT_EQ(kp_buf_read_regular(&b, path, 10, 9, &err), KP_ELIMIT);
+	/* Gone since the walk. */
+	OK(unlink(path) == 0);
+	INT_EQ(kp_buf_read_regular(&b, path, 10, 10, &err), KP_EIO);
+	STR_EQ(b.buf, "x0123456789");
+	OK(rmdir(dir) == 0);
+	kp_buf_release(&b);
 }
