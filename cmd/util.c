@@ -173,8 +173,10 @@ int cmd_choice(const char *option, const char *value,
 	size_t n;
 
 	for (n = 0; choices[n]; n++) {
-		if (strcmp(value, choices[n]) == 0)
+		if (strcmp(value, choices[n]) == 0) {
+			kp_buf_release(&list);
 			return (int)n;
+		}
 		if (n)
 			kp_buf_addstr(&list, ", ");
 		kp_buf_addstr(&list, choices[n]);

@@ -122,8 +122,10 @@ int kp_repo_open(struct kp_repo **out, const char *path, struct kp_error *err)
 	repo = NULL;
 done:
 	free(kdir);
-	kp_repo_free(repo);
-	if (error)
+	/* Once wrapped, kp_repo_free() undoes lib_init()'s reference. */
+	if (repo)
+		kp_repo_free(repo);
+	else if (error)
 		git_libgit2_shutdown();
 	return error;
 }
@@ -790,11 +792,13 @@ int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 	repo = NULL;
 done:
 	git_repository_free(git);
-	kp_repo_free(repo);
 	free(dotgit);
 	free(kdir);
 	free(file);
-	if (error && !*out)
+	/* Once wrapped, kp_repo_free() undoes lib_init()'s reference. */
+	if (repo)
+		kp_repo_free(repo);
+	else if (error && !*out)
 		git_libgit2_shutdown();
 	return error;
 }
