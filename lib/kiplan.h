@@ -51,7 +51,8 @@ enum {
 	KP_EINVALID = -8,  /* a plan has error findings */
 	KP_EEXISTS = -9,   /* a thing to be created exists already */
 	KP_ELOCKED = -10,  /* a lock could not be taken */
-	KP_ERENDER = -11   /* rendering failed */
+	KP_ERENDER = -11,  /* rendering failed */
+	KP_EPLUGIN = -12   /* a plugin of kiplan could not be loaded */
 };
 
 /*
