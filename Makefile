@@ -14,6 +14,8 @@ PKGLIBDIR ?= $(PREFIX)/lib/kiplan
 MANDIR   ?= $(PREFIX)/share/man
 DATADIR  ?= $(PREFIX)/share/kiplan
 LOCALEDIR ?= $(PREFIX)/share/locale
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 SHARED   ?= ../shared
 CC       ?= cc
 CFLAGS   ?= -O2 -g
@@ -217,6 +219,11 @@ install: $(KIPLAN) $(PLUGINS) $(MO)
 	done
 	install -m 644 schema/kiplan-1.schema.yaml $(DESTDIR)$(DATADIR)/
 	install -m 644 examples/region-syddanmark.schema.yaml $(DESTDIR)$(DATADIR)/
+	mkdir -p $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 644 completion/kiplan.bash $(DESTDIR)$(BASHCOMPDIR)/kiplan
+	sed 's|@BASHCOMPDIR@|$(BASHCOMPDIR)|' completion/_kiplan \
+		> $(DESTDIR)$(ZSHCOMPDIR)/_kiplan
+	chmod 644 $(DESTDIR)$(ZSHCOMPDIR)/_kiplan
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/kiplan
@@ -229,6 +236,7 @@ uninstall:
 		s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; \
 	done
 	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/kiplan $(DESTDIR)$(ZSHCOMPDIR)/_kiplan
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-fuzz

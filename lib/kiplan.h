@@ -61,9 +61,9 @@ enum {
  */
 struct kp_error {
 	int code;
-	char file[256];
+	char file[512];	    /* a longer name ends in "…" */
 	unsigned line, col; /* 1-based; 0 when unknown */
-	char msg[256];
+	char msg[512];	    /* a longer message ends in "…" */
 };
 /* clang-format off */
 #define KP_ERROR_INIT { 0, "", 0, 0, "" }
@@ -248,6 +248,14 @@ struct kp_date {
  * the text is not of that form or not a real date (2014-02-30).
  */
 int kp_date_parse(struct kp_date *out, const char *s, size_t len);
+/*
+ * A date as people write it by hand, day first as in Danish: "1/5-2014",
+ * "1.5.2014", "01-05-2014", "1/5 2014", "1. maj 2014", "1 okt. 2014",
+ * or year first with another separator than '-' ("2014/05/01").  The
+ * year has four digits.  0 and the date in out, or -1 when s is not of
+ * such a form or not a real date.
+ */
+int kp_date_parse_loose(struct kp_date *out, const char *s, size_t len);
 /* Days since 1970-01-01 (negative before). */
 long kp_date_days(struct kp_date date);
 struct kp_date kp_date_from_days(long days);
@@ -277,9 +285,12 @@ void kp_schema_free(struct kp_schema *schema);
 /* ------------------------------------------------------------------ */
 
 /*
- * Judge a loaded plan: schema (the built-in one when schema is NULL), the
- * id against the file name (code "id"), and the rules.  Findings are
- * appended to out, sorted.  Returns the number of error findings.
+ * Judge a loaded plan: warnings about its text (codes "kommentar" and
+ * "tegn", kiplan-plan(5)), the schema (the built-in one when schema is
+ * NULL; a CPR number without its dash gets one finding of code "cpr"
+ * instead), the id against the file name (code "id"), and the rules.
+ * Findings are appended to out, sorted; messages are translated and
+ * never show a whole CPR number.  Returns the number of error findings.
  */
 size_t kp_validate(const struct kp_plan *plan, const struct kp_schema *schema,
 		   struct kp_findings *out);
@@ -626,15 +637,23 @@ enum kp_due_kind {
 	KP_DUE_MOEDE	    /* "moede": a draft's first meeting */
 };
 
+/*
+ * An item holds what falls due as data (its kind, the action's task, the
+ * meeting's date), never as words: the text writer words it in the
+ * user's language, the machine formats in Danish (kp_due_text()).
+ */
 struct kp_due_item {
 	enum kp_due_kind kind;
-	struct kp_date date; /* MOEDE: the consent date until selected */
-	unsigned n;	     /* FRIST: the action's number, 1-based */
-	unsigned line;	     /* line of the date the item comes from */
-	int inferred;	     /* OPFOELGNING: from moede.dato + 6 months */
-	long overdue;	     /* days past date (negative: days left) */
+	struct kp_date date;	/* MOEDE: the consent date until selected */
+	struct kp_date meeting; /* moede.dato, when has_meeting */
+	int has_meeting;	/* MOEDE: planned; OPFOELGNING: inferred */
+	unsigned n;		/* FRIST: the action's number, 1-based */
+	unsigned line;		/* line of the date the item comes from */
+	int inferred;		/* OPFOELGNING: from moede.dato + 6 months */
+	long overdue;		/* days past date (negative: days left) */
 	/* Strings belong to the list; "" when the plan does not say. */
-	const char *id, *file, *citizen, *coordinator, *responsible, *text;
+	const char *id, *file, *citizen, *coordinator, *responsible;
+	const char *task; /* FRIST: the action's opgave */
 };
 
 struct kp_due_list {
@@ -707,7 +726,9 @@ int kp_due_paths(struct kp_due_list *out, struct kp_due_totals *totals,
 /*
  * Output of a sorted list.  Each writer appends to out; the caller
  * writes out as it goes.  redact leaves out the citizen's name.
- * text: for people; tsv: a header line and one line per item; json: an
+ * text: for people, in the user's language (gettext), the date and when
+ * columns aligned in characters; tsv, json and ics are the same bytes in
+ * every locale.  tsv: a header line and one line per item; json: an
  * array of objects; ics: an RFC 5545 calendar (CRLF lines folded at 75
  * octets, one all-day VEVENT per item with UID <id>-<kind>-<n>@kiplan);
  * its DTSTAMP is stamp (seconds since the epoch, UTC).

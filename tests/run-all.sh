@@ -51,12 +51,23 @@ run() {
 	total_fail=$((total_fail + f))
 }
 
+skip() {
+	printf '== %s\nskipped: %s\n' "$1" "$2"
+}
+
 run catalogue sh tests/po-check.sh
 run layers sh tests/layers.sh
 run unit "$BUILD/tests/unit-tests"
 run cases sh tests/run-cases.sh
-run jsonschema-suite tests/run-jsonschema-suite "$SHARED/testsuites/json-schema/draft2020-12"
-run yaml-suite tests/run-yaml-suite "$SHARED/testsuites/yaml"
+# The conformance suites live outside the project, in $SHARED; a fresh
+# clone without it skips them (one line each) rather than failing.
+if [ -d "$SHARED/testsuites" ]; then
+	run jsonschema-suite tests/run-jsonschema-suite "$SHARED/testsuites/json-schema/draft2020-12"
+	run yaml-suite tests/run-yaml-suite "$SHARED/testsuites/yaml"
+else
+	skip jsonschema-suite "$SHARED/testsuites not found"
+	skip yaml-suite "$SHARED/testsuites not found"
+fi
 run fuzz-corpus "$BUILD/tests/fuzz-replay" tests/fuzz/corpus
 for t in tests/cli/*.sh; do
 	[ -f "$t" ] || continue

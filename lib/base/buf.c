@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/base.h"
+#include "i18n.h"
 #include "banned.h"
 
 char kp_buf_empty[1];
@@ -244,18 +245,18 @@ int kp_buf_read_file(struct kp_buf *b, const char *path, size_t max,
 
 	fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return kp_error_set(err, KP_EIO, path, 0, 0, "cannot open: %s",
-				    strerror(errno));
+		return kp_error_set(err, KP_EIO, path, 0, 0,
+				    _("cannot open: %s"), strerror(errno));
 	if (fstat(fd, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
 			error = kp_error_set(err, KP_EIO, path, 0, 0,
-					     "is a directory");
+					     _("is a directory"));
 			goto done;
 		}
 		if (S_ISREG(st.st_mode) && (size_t)st.st_size > max) {
 			error = kp_error_set(
 				err, KP_ELIMIT, path, 0, 0,
-				"file is larger than the limit of %zu bytes",
+				_("file is larger than the limit of %zu bytes"),
 				max);
 			goto done;
 		}
@@ -271,7 +272,7 @@ int kp_buf_read_file(struct kp_buf *b, const char *path, size_t max,
 			if (errno == EINTR)
 				continue;
 			error = kp_error_set(err, KP_EIO, path, 0, 0,
-					     "cannot read: %s",
+					     _("cannot read: %s"),
 					     strerror(errno));
 			goto done;
 		}
@@ -282,7 +283,7 @@ int kp_buf_read_file(struct kp_buf *b, const char *path, size_t max,
 		if (b->len - start > max) {
 			error = kp_error_set(
 				err, KP_ELIMIT, path, 0, 0,
-				"file is larger than the limit of %zu bytes",
+				_("file is larger than the limit of %zu bytes"),
 				max);
 			goto done;
 		}

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "base/base.h"
+#include "i18n.h"
 #include "banned.h"
 
 static int leap(int y)
@@ -133,18 +134,106 @@ int kp_today(struct kp_date *out, struct kp_error *err)
 	if (env && *env) {
 		if (kp_date_parse(out, env, strlen(env)) < 0)
 			return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
-					    "KIPLAN_TODAY is not a date "
-					    "(YYYY-MM-DD): '%.20s'",
+					    _("KIPLAN_TODAY is not a date "
+					      "(YYYY-MM-DD): '%.20s'"),
 					    env);
 		return 0;
 	}
 	now = time(NULL);
 	if (!localtime_r(&now, &tm))
 		return kp_error_set(err, KP_EIO, NULL, 0, 0,
-				    "cannot read the clock: %s",
+				    _("cannot read the clock: %s"),
 				    strerror(errno));
 	out->y = tm.tm_year + 1900;
 	out->m = tm.tm_mon + 1;
 	out->d = tm.tm_mday;
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Dates as people write them in Danish                                */
+/* ------------------------------------------------------------------ */
+
+static int month_name(const char *s, size_t n)
+{
+	static const char *const names[] = {
+		"januar",    "februar", "marts",    "april",
+		"maj",	     "juni",	"juli",	    "august",
+		"september", "oktober", "november", "december"
+	};
+	size_t i, j;
+
+	for (i = 0; i < 12; i++) {
+		const char *w = names[i];
+
+		/* the whole name, or its first three letters ("okt") */
+		if (n != strlen(w) && n != 3)
+			continue;
+		for (j = 0; j < n; j++) {
+			char c = s[j];
+
+			if (c >= 'A' && c <= 'Z')
+				c = (char)(c - 'A' + 'a');
+			if (c != w[j])
+				break;
+		}
+		if (j == n)
+			return (int)i + 1;
+	}
+	return 0;
+}
+
+int kp_date_parse_loose(struct kp_date *out, const char *s, size_t len)
+{
+	int v[3], digits[3], n = 0;
+	size_t i = 0;
+
+	while (i < len && n < 3) {
+		size_t start = i;
+
+		if (s[i] >= '0' && s[i] <= '9') {
+			int x = 0;
+
+			while (i < len && s[i] >= '0' && s[i] <= '9' &&
+			       i - start < 4)
+				x = x * 10 + (s[i++] - '0');
+			digits[n] = (int)(i - start);
+			v[n++] = x;
+		} else if ((s[i] >= 'a' && s[i] <= 'z') ||
+			   (s[i] >= 'A' && s[i] <= 'Z')) {
+			while (i < len && ((s[i] >= 'a' && s[i] <= 'z') ||
+					   (s[i] >= 'A' && s[i] <= 'Z')))
+				i++;
+			/* a month's name, and only between day and year */
+			if (n != 1 ||
+			    !(v[n] = month_name(s + start, i - start)))
+				return -1;
+			digits[n++] = 2;
+		} else {
+			return -1;
+		}
+		if (i < len && (s[i] >= '0' && s[i] <= '9'))
+			return -1; /* five digits or more */
+		/* one separator, with spaces around it: "1. maj 2014" */
+		while (i < len && s[i] == ' ')
+			i++;
+		if (i < len && strchr("./-", s[i]))
+			i++;
+		while (i < len && s[i] == ' ')
+			i++;
+	}
+	if (n != 3 || i != len)
+		return -1;
+	if (digits[0] <= 2 && digits[1] <= 2 && digits[2] == 4) {
+		out->d = v[0]; /* day, month, year: the Danish order */
+		out->m = v[1];
+		out->y = v[2];
+	} else if (digits[0] == 4 && digits[1] <= 2 && digits[2] <= 2) {
+		out->y = v[0];
+		out->m = v[1];
+		out->d = v[2];
+	} else {
+		return -1;
+	}
+	return kp_date_valid(out->y, out->m, out->d) ? 0 : -1;
 }

@@ -18,9 +18,13 @@ enum kp_cpr_status {
 };
 
 struct kp_rule {
-	const char *code;    /* stable: "grundlag", "samtykke", ... */
-	const char *section; /* the guideline's section: "Bilag 1" */
-	const char *summary; /* one line, English */
+	const char *code; /* stable: "grundlag", "samtykke", ... */
+	/*
+	 * The guideline's section ("Bilag 1") and a summary of one line, in
+	 * English, marked with N_(): translate them with _() to print.
+	 */
+	const char *section;
+	const char *summary;
 	void (*check)(const struct kp_plan *plan, struct kp_findings *out);
 };
 

@@ -19,6 +19,7 @@ void kp_findings_add(struct kp_findings *f, const char *code,
 	va_start(ap, fmt);
 	kp_buf_vaddf(&msg, fmt, ap);
 	va_end(ap);
+	kp_cpr_mask_text(msg.buf);
 	if (f->len == f->alloc) {
 		f->alloc = f->alloc ? f->alloc * 2 : 8;
 		f->v = kp_xrealloc(f->v, f->alloc * sizeof(*f->v));

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "check/check.h"
+#include "i18n.h"
 #include "banned.h"
 
 enum level {
@@ -157,9 +158,9 @@ static void check_grundlag(const struct kp_plan *plan, struct kp_findings *out)
 		missing_at(&c, NULL, "grundlag", &line, &col);
 		kp_findings_add(
 			out, "grundlag", KP_ERROR, line, col,
-			"grundlag: the basis of the plan is required: "
-			"grundlag.psykiatri or grundlag.rusmiddelbehandling "
-			"must be true (guideline Bilag 1)");
+			_("grundlag: the basis of the plan is required: "
+			  "grundlag.psykiatri or grundlag.rusmiddelbehandling "
+			  "must be true (guideline Bilag 1)"));
 		return;
 	}
 	if (g->value->type != KP_MAP)
@@ -174,9 +175,9 @@ static void check_grundlag(const struct kp_plan *plan, struct kp_findings *out)
 	kp_findings_add(out, "grundlag",
 			c.level == DRAFT ? KP_WARNING : KP_ERROR, g->line,
 			g->col,
-			"grundlag: at least one of grundlag.psykiatri and "
-			"grundlag.rusmiddelbehandling must be true "
-			"(guideline Bilag 1)");
+			_("grundlag: at least one of grundlag.psykiatri and "
+			  "grundlag.rusmiddelbehandling must be true "
+			  "(guideline Bilag 1)"));
 }
 
 static void check_samtykke(const struct kp_plan *plan, struct kp_findings *out)
@@ -200,9 +201,23 @@ static void check_samtykke(const struct kp_plan *plan, struct kp_findings *out)
 		} else {
 			missing_at(&c, "samtykke", "givet", &line, &col);
 		}
-		kp_findings_add(out, "samtykke", KP_ERROR, line, col,
-				"samtykke.givet: consent is required beyond a "
-				"draft (guideline §5)");
+		kp_findings_add(
+			out, "samtykke", KP_ERROR, line, col,
+			_("samtykke.givet: consent is required beyond a "
+			  "draft (guideline §5)"));
+	}
+	/*
+	 * A draft's first coordination meeting falls due counted from the
+	 * consent (kiplan due): without its date, say so here, once, rather
+	 * than in due's report every morning.
+	 */
+	if (c.level == DRAFT && kp_node_true(givet) &&
+	    is_missing(kp_map_get(s, "dato"))) {
+		missing_at(&c, "samtykke", "dato", &line, &col);
+		kp_findings_add(out, "samtykke", KP_WARNING, line, col,
+				_("samtykke.dato: the consent has no date, so "
+				  "kiplan due cannot tell when the first "
+				  "coordination meeting falls due"));
 	}
 	/*
 	 * Withdrawn consent ends the plan: a closed plan may record it, an
@@ -211,15 +226,17 @@ static void check_samtykke(const struct kp_plan *plan, struct kp_findings *out)
 	tk = kp_map_get(s, "tilbagekaldt");
 	if (c.level == CLOSED || node_date(tk, &d) < 0)
 		return;
-	kp_findings_add(out, "samtykke",
-			c.level == DRAFT ? KP_WARNING : KP_ERROR, tk->line,
-			tk->col,
-			"samtykke.tilbagekaldt: consent was withdrawn; %s "
-			"(guideline §5)",
-			c.level == DRAFT
-				? "the plan cannot go ahead without new consent"
-				: "close the plan (status: afsluttet) or "
-				  "record new consent");
+	if (c.level == DRAFT)
+		kp_findings_add(out, "samtykke", KP_WARNING, tk->line, tk->col,
+				_("samtykke.tilbagekaldt: consent was "
+				  "withdrawn; the plan cannot go ahead without "
+				  "new consent (guideline §5)"));
+	else
+		kp_findings_add(out, "samtykke", KP_ERROR, tk->line, tk->col,
+				_("samtykke.tilbagekaldt: consent was "
+				  "withdrawn; close the plan (status: "
+				  "afsluttet) or record new consent "
+				  "(guideline §5)"));
 }
 
 static void check_paaroerende(const struct kp_plan *plan,
@@ -248,9 +265,11 @@ static void check_paaroerende(const struct kp_plan *plan,
 			continue;
 		kp_findings_add(
 			out, "paaroerende", KP_ERROR, rolle->line, rolle->col,
-			"deltagere[%zu].rolle: a relative takes part, but "
-			"samtykke.paaroerende is not true: the citizen must "
-			"consent to involving relatives (guideline §6.2.1)",
+			/* TRANSLATORS: %zu is the number of the participant,
+			   counted from 0. */
+			_("deltagere[%zu].rolle: a relative takes part, but "
+			  "samtykke.paaroerende is not true: the citizen must "
+			  "consent to involving relatives (guideline §6.2.1)"),
 			i);
 	}
 }
@@ -275,8 +294,8 @@ static void check_godkendt(const struct kp_plan *plan, struct kp_findings *out)
 		missing_at(&c, NULL, "godkendt_af_borger", &line, &col);
 	}
 	kp_findings_add(out, "godkendt", KP_ERROR, line, col,
-			"godkendt_af_borger: a plan beyond a draft must be "
-			"approved by the citizen (guideline §5, Bilag 1)");
+			_("godkendt_af_borger: a plan beyond a draft must be "
+			  "approved by the citizen (guideline §5, Bilag 1)"));
 }
 
 static void check_opfoelgning(const struct kp_plan *plan,
@@ -303,9 +322,9 @@ static void check_opfoelgning(const struct kp_plan *plan,
 		missing_at(&c, "moede", "dato", &line, &col);
 		kp_findings_add(
 			out, "opfoelgning", KP_ERROR, line, col,
-			"moede.dato: the date of the coordination meeting "
-			"is required beyond a draft (guideline Bilag 1 "
-			"part 1)");
+			_("moede.dato: the date of the coordination meeting "
+			  "is required beyond a draft (guideline Bilag 1 "
+			  "part 1)"));
 		return;
 	}
 	if (node_date(mn, &m) < 0)
@@ -315,9 +334,9 @@ static void check_opfoelgning(const struct kp_plan *plan,
 			return;
 		missing_at(&c, "opfoelgning", "dato", &line, &col);
 		kp_findings_add(out, "opfoelgning", KP_WARNING, line, col,
-				"opfoelgning.dato: no follow-up date; due will "
-				"assume six months after the meeting "
-				"(guideline §6.2.5)");
+				_("opfoelgning.dato: no follow-up date; due "
+				  "will assume six months after the meeting "
+				  "(guideline §6.2.5)"));
 		return;
 	}
 	if (node_date(fn, &f) < 0)
@@ -326,9 +345,11 @@ static void check_opfoelgning(const struct kp_plan *plan,
 	kp_date_format(fs, f);
 	if (kp_date_cmp(f, m) <= 0) {
 		kp_findings_add(out, "opfoelgning", sev, fn->line, fn->col,
-				"opfoelgning.dato: the follow-up (%s) must be "
-				"after the meeting (moede.dato %s) "
-				"(guideline §6.2.5)",
+				/* TRANSLATORS: the dates of the follow-up and
+				   of the meeting, YYYY-MM-DD. */
+				_("opfoelgning.dato: the follow-up (%s) must "
+				  "be after the meeting (moede.dato %s) "
+				  "(guideline §6.2.5)"),
 				fs, ms);
 		return;
 	}
@@ -337,16 +358,21 @@ static void check_opfoelgning(const struct kp_plan *plan,
 		kp_date_format(ls, limit);
 		kp_findings_add(
 			out, "opfoelgning", sev, fn->line, fn->col,
-			"opfoelgning.dato: the follow-up (%s) is more than "
-			"6 months after the meeting (moede.dato %s); at "
-			"the latest %s (guideline §6.2.5, Bilag 1 part 5)",
+			/* TRANSLATORS: the dates of the follow-up, of the
+			   meeting and the latest allowed, YYYY-MM-DD. */
+			_("opfoelgning.dato: the follow-up (%s) is more than "
+			  "6 months after the meeting (moede.dato %s); at "
+			  "the latest %s (guideline §6.2.5, Bilag 1 part 5)"),
 			fs, ms, ls);
 	}
 }
 
-/* One field of one action: missing, null or blank is reported. */
+/*
+ * One field of one action: missing, null or blank is reported with msg,
+ * a format that takes the goal's and the action's numbers (%zu, %zu).
+ */
 static void action_field(const struct ctx *c, const struct kp_node *action,
-			 size_t i, size_t j, const char *key, const char *what,
+			 size_t i, size_t j, const char *key, const char *msg,
 			 struct kp_findings *out)
 {
 	const struct kp_pair *p = kp_map_pair(action, key);
@@ -363,9 +389,7 @@ static void action_field(const struct ctx *c, const struct kp_node *action,
 	}
 	kp_findings_add(out, "ansvarlig",
 			c->level == DRAFT ? KP_WARNING : KP_ERROR, line, col,
-			"maal[%zu].indsatser[%zu].%s: every action needs %s "
-			"(guideline §6.2.4)",
-			i, j, key, what);
+			msg, i, j);
 }
 
 static void check_ansvarlig(const struct kp_plan *plan, struct kp_findings *out)
@@ -390,10 +414,20 @@ static void check_ansvarlig(const struct kp_plan *plan, struct kp_findings *out)
 
 			if (a->type != KP_MAP)
 				continue;
+			/* TRANSLATORS: the numbers of the goal and of
+			   the action, counted from 0. */
 			action_field(&c, a, i, j, "ansvarlig",
-				     "a responsible party", out);
+				     _("maal[%zu].indsatser[%zu].ansvarlig: "
+				       "every action needs a responsible "
+				       "party (guideline §6.2.4)"),
+				     out);
+			/* TRANSLATORS: the numbers of the goal and of
+			   the action, counted from 0. */
 			action_field(&c, a, i, j, "succeskriterier",
-				     "success criteria", out);
+				     _("maal[%zu].indsatser[%zu]."
+				       "succeskriterier: every action needs "
+				       "success criteria (guideline §6.2.4)"),
+				     out);
 		}
 	}
 }
@@ -427,8 +461,8 @@ static void check_udfordringer(const struct kp_plan *plan,
 	}
 	kp_findings_add(
 		out, "udfordringer", KP_ERROR, line, col,
-		"udfordringer: a plan beyond a draft names at least one "
-		"primary or acute challenge (guideline Bilag 1 part 3)");
+		_("udfordringer: a plan beyond a draft names at least one "
+		  "primary or acute challenge (guideline Bilag 1 part 3)"));
 }
 
 static void check_cpr(const struct kp_plan *plan, struct kp_findings *out)
@@ -454,17 +488,21 @@ static void check_cpr(const struct kp_plan *plan, struct kp_findings *out)
 	case KP_CPR_DATE:
 		kp_findings_add(
 			out, "cpr", KP_ERROR, n->line, n->col,
-			"borger.cpr: %s does not begin with a real date "
-			"of birth (DDMMYY; day + 60 for a replacement "
-			"number)",
+			/* TRANSLATORS: %s is the CPR number with its last
+			   four digits masked: 010174-xxxx. */
+			_("borger.cpr: %s does not begin with a real date "
+			  "of birth (DDMMYY; day + 60 for a replacement "
+			  "number)"),
 			masked);
 		break;
 	case KP_CPR_MOD11:
 		kp_findings_add(
 			out, "cpr", KP_WARNING, n->line, n->col,
-			"borger.cpr: %s fails the modulus-11 check; "
-			"numbers issued since 2007 may, but check for a "
-			"typing error",
+			/* TRANSLATORS: %s is the CPR number with its last
+			   four digits masked: 010174-xxxx. */
+			_("borger.cpr: %s fails the modulus-11 check; "
+			  "numbers issued since 2007 may, but check for a "
+			  "typing error"),
 			masked);
 		break;
 	}
@@ -541,47 +579,51 @@ static void check_samtykke_alder(const struct kp_plan *plan,
 	kp_findings_add(
 		out, "samtykke_alder", c.level == DRAFT ? KP_WARNING : KP_ERROR,
 		line, col,
-		"samtykke.givet_af: the citizen is under 15 on %s (%s); "
-		"consent must be given by the parents "
-		"(givet_af: foraeldre or vaerge) "
-		"(Region Syddanmark 2024, Samtykke)",
+		/* TRANSLATORS: a date (YYYY-MM-DD) and the field it is
+		   from, samtykke.dato or moede.dato. */
+		_("samtykke.givet_af: the citizen is under 15 on %s (%s); "
+		  "consent must be given by the parents "
+		  "(givet_af: foraeldre or vaerge) "
+		  "(Region Syddanmark 2024, Samtykke)"),
 		ds, from);
 }
 
 /* ------------------------------------------------------------------ */
 
 static const struct kp_rule rules[] = {
-	{ "grundlag", "Bilag 1",
-	  "at least one of grundlag.psykiatri and grundlag.rusmiddelbehandling "
-	  "is "
-	  "true",
+	{ "grundlag", N_("Bilag 1"),
+	  N_("at least one of grundlag.psykiatri and "
+	     "grundlag.rusmiddelbehandling is true"),
 	  check_grundlag },
-	{ "samtykke", "§5",
-	  "no plan beyond a draft without consent (samtykke.givet), nor an "
-	  "active "
-	  "one after it is withdrawn",
+	{ "samtykke", N_("§5"),
+	  N_("no plan beyond a draft without consent (samtykke.givet), nor "
+	     "an active one after it is withdrawn"),
 	  check_samtykke },
-	{ "paaroerende", "§6.2.1",
-	  "a relative among the participants needs samtykke.paaroerende: true",
+	{ "paaroerende", N_("§6.2.1"),
+	  N_("a relative among the participants needs samtykke.paaroerende: "
+	     "true"),
 	  check_paaroerende },
-	{ "godkendt", "§5, Bilag 1",
-	  "a plan beyond a draft is approved by the citizen "
-	  "(godkendt_af_borger)",
+	{ "godkendt", N_("§5, Bilag 1"),
+	  N_("a plan beyond a draft is approved by the citizen "
+	     "(godkendt_af_borger)"),
 	  check_godkendt },
-	{ "opfoelgning", "§6.2.5, Bilag 1 part 5",
-	  "the follow-up is after the meeting and at most 6 months after it",
+	{ "opfoelgning", N_("§6.2.5, Bilag 1 part 5"),
+	  N_("the follow-up is after the meeting and at most 6 months after "
+	     "it"),
 	  check_opfoelgning },
-	{ "ansvarlig", "§6.2.4",
-	  "every action has a responsible party and success criteria",
+	{ "ansvarlig", N_("§6.2.4"),
+	  N_("every action has a responsible party and success criteria"),
 	  check_ansvarlig },
-	{ "udfordringer", "Bilag 1 part 3",
-	  "a plan beyond a draft names at least one challenge",
+	{ "udfordringer", N_("Bilag 1 part 3"),
+	  N_("a plan beyond a draft names at least one challenge"),
 	  check_udfordringer },
-	{ "cpr", "Bilag 1 part 1",
-	  "borger.cpr is DDMMYY-SSSS with a real date; modulus 11 is a warning",
+	{ "cpr", N_("Bilag 1 part 1"),
+	  N_("borger.cpr is DDMMYY-SSSS with a real date; modulus 11 is a "
+	     "warning"),
 	  check_cpr },
-	{ "samtykke_alder", "Region Syddanmark 2024, Samtykke",
-	  "a citizen under 15 at the consent date has consent from the parents",
+	{ "samtykke_alder", N_("Region Syddanmark 2024, Samtykke"),
+	  N_("a citizen under 15 at the consent date has consent from the "
+	     "parents"),
 	  check_samtykke_alder },
 };
 

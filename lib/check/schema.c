@@ -16,6 +16,7 @@
  */
 #include <float.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include <pcre2.h>
 
 #include "check/check.h"
+#include "i18n.h"
 #include "schema.h"
 #include "banned.h"
 
@@ -318,7 +320,7 @@ static int compile_pattern(struct compiler *c, struct pat *out,
 		pcre2_get_error_message(code, msg, sizeof(msg));
 		add_quoted(&m, src->v.str.ptr, src->v.str.len);
 		kp_error_set(c->err, KP_ESCHEMA, c->name, line, col,
-			     "invalid pattern '%s': %s", m.buf, (char *)msg);
+			     _("invalid pattern '%s': %s"), m.buf, (char *)msg);
 		kp_buf_release(&m);
 		return KP_ESCHEMA;
 	}
@@ -345,7 +347,7 @@ static int compile_strs(struct compiler *c, struct strs *out,
 
 	if (v->type != KP_SEQ)
 		return cerr(c, kw->line, kw->col,
-			    "'%s' must be an array of strings", kw->key,
+			    _("'%s' must be an array of strings"), kw->key,
 			    kw->keylen);
 	out->n = v->v.seq.len;
 	out->v = arena_calloc(c->schema, out->n, sizeof(*out->v));
@@ -355,8 +357,8 @@ static int compile_strs(struct compiler *c, struct strs *out,
 
 		if (s->type != KP_STR)
 			return cerr(c, s->line, s->col,
-				    "'%s' must be an array of strings", kw->key,
-				    kw->keylen);
+				    _("'%s' must be an array of strings"),
+				    kw->key, kw->keylen);
 		out->v[i] = arena_strdup(c->schema, s->v.str.ptr, s->v.str.len);
 		out->len[i] = s->v.str.len;
 	}
@@ -372,7 +374,7 @@ static int compile_list(struct compiler *c, int doc, const struct kp_node *v,
 
 	if (v->type != KP_SEQ || v->v.seq.len == 0)
 		return cerr(c, kw->line, kw->col,
-			    "'%s' must be a non-empty array of schemas",
+			    _("'%s' must be a non-empty array of schemas"),
 			    kw->key, kw->keylen);
 	*n = v->v.seq.len;
 	*out = arena_calloc(c->schema, *n, sizeof(**out));
@@ -399,7 +401,7 @@ static int number_node(struct compiler *c, const struct kp_node *v,
 		       const struct kp_pair *kw, struct kp_node **out)
 {
 	if (v->type != KP_INT && v->type != KP_FLOAT)
-		return cerr(c, kw->line, kw->col, "'%s' must be a number",
+		return cerr(c, kw->line, kw->col, _("'%s' must be a number"),
 			    kw->key, kw->keylen);
 	*out = kp_node_copy(c->schema->arena, v);
 	return 0;
@@ -410,7 +412,7 @@ static int count_kw(struct compiler *c, const struct kp_node *v,
 {
 	if (count_value(v, out) < 0)
 		return cerr(c, kw->line, kw->col,
-			    "'%s' must be a non-negative integer", kw->key,
+			    _("'%s' must be a non-negative integer"), kw->key,
 			    kw->keylen);
 	return 0;
 }
@@ -427,11 +429,11 @@ static int annotation(struct compiler *c, struct sch *s,
 	    !strcmp(k, "$comment")) {
 		if (v->type != KP_STR)
 			return cerr(c, kw->line, kw->col,
-				    "'%s' must be a string", k, kw->keylen);
+				    _("'%s' must be a string"), k, kw->keylen);
 	} else if (!strcmp(k, "title") || !strcmp(k, "description")) {
 		if (v->type != KP_STR)
 			return cerr(c, kw->line, kw->col,
-				    "'%s' must be a string", k, kw->keylen);
+				    _("'%s' must be a string"), k, kw->keylen);
 		*(k[0] == 't' ? &s->title : &s->description) =
 			arena_strdup(c->schema, v->v.str.ptr, v->v.str.len);
 	} else if (!strcmp(k, "default")) {
@@ -439,12 +441,12 @@ static int annotation(struct compiler *c, struct sch *s,
 	} else if (!strcmp(k, "examples")) {
 		if (v->type != KP_SEQ)
 			return cerr(c, kw->line, kw->col,
-				    "'%s' must be an array", k, kw->keylen);
+				    _("'%s' must be an array"), k, kw->keylen);
 	} else if (!strcmp(k, "deprecated") || !strcmp(k, "readOnly") ||
 		   !strcmp(k, "writeOnly")) {
 		if (v->type != KP_BOOL)
 			return cerr(c, kw->line, kw->col,
-				    "'%s' must be a boolean", k, kw->keylen);
+				    _("'%s' must be a boolean"), k, kw->keylen);
 	} else {
 		*handled = 0;
 	}
@@ -460,7 +462,7 @@ static int compile_props(struct compiler *c, int doc, struct sch *s,
 
 	if (v->type != KP_MAP)
 		return cerr(c, kw->line, kw->col,
-			    "'%s' must be an object of schemas", kw->key,
+			    _("'%s' must be an object of schemas"), kw->key,
 			    kw->keylen);
 	s->nprops = v->v.map.len;
 	s->props = arena_calloc(c->schema, s->nprops, sizeof(*s->props));
@@ -489,7 +491,7 @@ static int compile_pprops(struct compiler *c, int doc, struct sch *s,
 
 	if (v->type != KP_MAP)
 		return cerr(c, kw->line, kw->col,
-			    "'%s' must be an object of schemas", kw->key,
+			    _("'%s' must be an object of schemas"), kw->key,
 			    kw->keylen);
 	s->npprops = v->v.map.len;
 	s->pprops = arena_calloc(c->schema, s->npprops, sizeof(*s->pprops));
@@ -520,8 +522,8 @@ static int compile_deps(struct compiler *c, struct sch *s,
 
 	if (v->type != KP_MAP)
 		return cerr(c, kw->line, kw->col,
-			    "'%s' must be an object of string arrays", kw->key,
-			    kw->keylen);
+			    _("'%s' must be an object of string arrays"),
+			    kw->key, kw->keylen);
 	s->ndeps = v->v.map.len;
 	s->deps = arena_calloc(c->schema, s->ndeps, sizeof(*s->deps));
 	for (i = 0; i < s->ndeps; i++) {
@@ -552,15 +554,15 @@ static int compile_keyword(struct compiler *c, int doc, struct sch *s,
 		if (v->type == KP_STR) {
 			if (!(s->types = (unsigned)type_bit(v->v.str.ptr)))
 				return cerr(c, v->line, v->col,
-					    "unknown type '%s'", v->v.str.ptr,
-					    v->v.str.len);
+					    _("unknown type '%s'"),
+					    v->v.str.ptr, v->v.str.len);
 			return 0;
 		}
 		if (v->type != KP_SEQ || !v->v.seq.len)
-			return cerr(
-				c, kw->line, kw->col,
-				"'%s' must be a type name or an array of them",
-				k, kw->keylen);
+			return cerr(c, kw->line, kw->col,
+				    _("'%s' must be a type name or an array of "
+				      "them"),
+				    k, kw->keylen);
 		for (i = 0; i < v->v.seq.len; i++) {
 			const struct kp_node *t = v->v.seq.items[i];
 			int bit =
@@ -568,11 +570,11 @@ static int compile_keyword(struct compiler *c, int doc, struct sch *s,
 
 			if (!bit)
 				return cerr(c, t->line, t->col,
-					    "unknown type in '%s'", k,
+					    _("unknown type in '%s'"), k,
 					    kw->keylen);
 			if (s->types & (unsigned)bit)
 				return cerr(c, t->line, t->col,
-					    "duplicate type in '%s'", k,
+					    _("duplicate type in '%s'"), k,
 					    kw->keylen);
 			s->types |= (unsigned)bit;
 		}
@@ -581,7 +583,7 @@ static int compile_keyword(struct compiler *c, int doc, struct sch *s,
 	if (!strcmp(k, "enum")) {
 		if (v->type != KP_SEQ)
 			return cerr(c, kw->line, kw->col,
-				    "'%s' must be an array", k, kw->keylen);
+				    _("'%s' must be an array"), k, kw->keylen);
 		s->enum_v = kp_node_copy(c->schema->arena, v);
 		return 0;
 	}
@@ -635,7 +637,7 @@ static int compile_keyword(struct compiler *c, int doc, struct sch *s,
 	if (!strcmp(k, "uniqueItems")) {
 		if (v->type != KP_BOOL)
 			return cerr(c, kw->line, kw->col,
-				    "'%s' must be a boolean", k, kw->keylen);
+				    _("'%s' must be a boolean"), k, kw->keylen);
 		s->unique = v->v.boolean;
 		return 0;
 	}
@@ -653,36 +655,37 @@ static int compile_keyword(struct compiler *c, int doc, struct sch *s,
 		if ((v->type == KP_INT && v->v.integer <= 0) ||
 		    (v->type == KP_FLOAT && !(v->v.real > 0)))
 			return cerr(c, kw->line, kw->col,
-				    "'%s' must be greater than 0", k,
+				    _("'%s' must be greater than 0"), k,
 				    kw->keylen);
 		return 0;
 	}
 	if (!strcmp(k, "pattern")) {
 		if (v->type != KP_STR)
 			return cerr(c, kw->line, kw->col,
-				    "'%s' must be a string", k, kw->keylen);
+				    _("'%s' must be a string"), k, kw->keylen);
 		s->pattern = arena_calloc(c->schema, 1, sizeof(*s->pattern));
 		return compile_pattern(c, s->pattern, v, kw->line, kw->col);
 	}
 	if (!strcmp(k, "format")) {
 		if (v->type != KP_STR)
 			return cerr(c, kw->line, kw->col,
-				    "'%s' must be a string", k, kw->keylen);
+				    _("'%s' must be a string"), k, kw->keylen);
 		if (!strcmp(v->v.str.ptr, "date"))
 			s->format = FMT_DATE;
 		else if (!strcmp(v->v.str.ptr, "email"))
 			s->format = FMT_EMAIL;
 		else
-			return cerr(c, v->line, v->col,
-				    "unsupported format '%s' (supported: date, "
-				    "email)",
-				    v->v.str.ptr, v->v.str.len);
+			return cerr(
+				c, v->line, v->col,
+				_("unsupported format '%s' (supported: date, "
+				  "email)"),
+				v->v.str.ptr, v->v.str.len);
 		return 0;
 	}
 	if (!strcmp(k, "$defs")) {
 		if (v->type != KP_MAP)
 			return cerr(c, kw->line, kw->col,
-				    "'%s' must be an object of schemas", k,
+				    _("'%s' must be an object of schemas"), k,
 				    kw->keylen);
 		for (i = 0; i < v->v.map.len; i++) {
 			struct sch *d;
@@ -699,7 +702,7 @@ static int compile_keyword(struct compiler *c, int doc, struct sch *s,
 
 		if (v->type != KP_STR)
 			return cerr(c, kw->line, kw->col,
-				    "'%s' must be a string", k, kw->keylen);
+				    _("'%s' must be a string"), k, kw->keylen);
 		if (c->npend == c->apend) {
 			c->apend = c->apend ? c->apend * 2 : 16;
 			c->pend = kp_xrealloc(c->pend,
@@ -714,7 +717,7 @@ static int compile_keyword(struct compiler *c, int doc, struct sch *s,
 		return 0;
 	}
 unsupported:
-	return cerr(c, kw->line, kw->col, "unsupported keyword '%s'", k,
+	return cerr(c, kw->line, kw->col, _("unsupported keyword '%s'"), k,
 		    kw->keylen);
 }
 
@@ -732,11 +735,11 @@ static int compile_node(struct compiler *c, int doc, const struct kp_node *n,
 	if (!is_schema_node(n))
 		return kp_error_set(
 			c->err, KP_ESCHEMA, c->name, n->line, n->col,
-			"a schema must be an object or a boolean, not %s",
+			_("a schema must be an object or a boolean, not %s"),
 			kp_type_name(n->type));
 	if (depth > COMPILE_DEPTH_MAX)
 		return kp_error_set(c->err, KP_ESCHEMA, c->name, n->line,
-				    n->col, "schema nested too deeply");
+				    n->col, _("schema nested too deeply"));
 	s = arena_calloc(c->schema, 1, sizeof(*s));
 	s->line = n->line;
 	s->col = n->col;
@@ -892,10 +895,11 @@ static int ref_doc(struct compiler *c, int from, const char *base, size_t len)
 
 		if (error < 0 || !kp_doc_root(doc)) {
 			kp_doc_free(doc);
-			return error < 0 ? error
-					 : kp_error_set(c->err, KP_ESCHEMA,
-							BUILTIN_NAME, 0, 0,
-							"the schema is empty");
+			return error < 0
+				       ? error
+				       : kp_error_set(c->err, KP_ESCHEMA,
+						      BUILTIN_NAME, 0, 0,
+						      _("the schema is empty"));
 		}
 		d->owned = doc;
 		d->root = kp_doc_root(doc);
@@ -924,21 +928,23 @@ static int resolve_refs(struct compiler *c)
 			return doc;
 		if (doc < 0)
 			return cerr(c, p.line, p.col,
-				    "cannot resolve $ref '%s' (only references "
-				    "within the document and to " BUILTIN_URN
-				    " are supported)",
+				    _("cannot resolve $ref '%s' (only "
+				      "references within the document and to "
+				      "urn:kiplan:schema:kiplan-1 are "
+				      "supported)"),
 				    ref, len);
 		if (hash && hash + 1 < ref + len && hash[1] != '/')
-			return cerr(c, p.line, p.col,
-				    "cannot resolve $ref '%s' (anchors are not "
-				    "supported)",
-				    ref, len);
+			return cerr(
+				c, p.line, p.col,
+				_("cannot resolve $ref '%s' (anchors are not "
+				  "supported)"),
+				ref, len);
 		target = hash ? follow_pointer(c->docs[doc].root, hash + 1,
 					       len - blen - 1)
 			      : c->docs[doc].root;
 		if (!target)
 			return cerr(c, p.line, p.col,
-				    "cannot resolve $ref '%s'", ref, len);
+				    _("cannot resolve $ref '%s'"), ref, len);
 		if ((error = compile_node(c, doc, target, 0, &p.s->ref)) < 0)
 			return error;
 	}
@@ -955,7 +961,7 @@ int kp_schema_compile(struct kp_schema **out, const struct kp_node *doc,
 	*out = NULL;
 	if (!doc)
 		return kp_error_set(err, KP_ESCHEMA, name, 0, 0,
-				    "the schema is empty");
+				    _("the schema is empty"));
 	memset(&c, 0, sizeof(c));
 	kp_buf_init(&c.tmp);
 	schema = kp_xcalloc(1, sizeof(*schema));
@@ -1242,13 +1248,34 @@ static void path_index(struct vctx *v, size_t i)
 	kp_buf_addf(&v->path, "[%zu]", i);
 }
 
-static void report(struct vctx *v, unsigned line, unsigned col,
-		   const struct kp_buf *msg)
+/*
+ * Every message is one sentence with the field first, so that a finding
+ * reads "FILE:LINE:COL: error: schema: borger.cpr: ...": fmt takes the
+ * field (where()) as its first argument.
+ */
+static void report(struct vctx *v, unsigned line, unsigned col, const char *fmt,
+		   ...) __attribute__((format(printf, 4, 5)));
+
+static void report(struct vctx *v, unsigned line, unsigned col, const char *fmt,
+		   ...)
 {
+	struct kp_buf m = KP_BUF_INIT;
+	va_list ap;
+
 	if (!v->out)
 		return;
-	kp_findings_add(v->out, "schema", KP_ERROR, line, col, "%s: %s",
-			v->path.len ? v->path.buf : "(root)", msg->buf);
+	va_start(ap, fmt);
+	kp_buf_vaddf(&m, fmt, ap);
+	va_end(ap);
+	kp_findings_add(v->out, "schema", KP_ERROR, line, col, "%s", m.buf);
+	kp_buf_release(&m);
+}
+
+/* The field being validated: "borger.cpr", "maal[0].titel". */
+static const char *where(const struct vctx *v)
+{
+	/* TRANSLATORS: the field of a message about the whole plan. */
+	return v->path.len ? v->path.buf : _("(root)");
 }
 
 /* Append a value for a message: 'text', 12, true, null, an array... */
@@ -1260,10 +1287,18 @@ static void add_value(struct kp_buf *b, const struct kp_node *n)
 		add_quoted(b, n->v.str.ptr, n->v.str.len);
 		kp_buf_addch(b, '\'');
 		break;
-	case KP_SEQ: kp_buf_addstr(b, "an array"); break;
-	case KP_MAP: kp_buf_addstr(b, "an object"); break;
+	case KP_SEQ: kp_buf_addstr(b, _("an array")); break;
+	case KP_MAP: kp_buf_addstr(b, _("an object")); break;
 	default: kp_json_write(b, n);
 	}
+}
+
+/* A value for a message, in a buffer of its own. */
+static const char *value_text(struct kp_buf *b, const struct kp_node *n)
+{
+	kp_buf_reset(b);
+	add_value(b, n);
+	return b->buf;
 }
 
 /* An enum value in a list: strings bare, others as JSON. */
@@ -1280,9 +1315,47 @@ static void add_choice(struct kp_buf *b, const struct kp_node *n)
 	kp_buf_release(&j);
 }
 
+/*
+ * The JSON types in words, for messages: a coordinator reads "expected
+ * boolean" in her own language, with the values YAML takes for it.
+ */
+static const struct {
+	unsigned bit;
+	const char *name;
+} type_names[] = {
+	{ T_STR, N_("string") }, { T_INT, N_("integer") },
+	{ T_NUM, N_("number") }, { T_BOOL, N_("boolean") },
+	{ T_ARR, N_("array") },	 { T_OBJ, N_("object") },
+	{ T_NULL, N_("null") },
+};
+
+static unsigned type_bit_of(enum kp_type t)
+{
+	switch (t) {
+	case KP_NULL: return T_NULL;
+	case KP_BOOL: return T_BOOL;
+	case KP_INT: return T_INT;
+	case KP_FLOAT: return T_NUM;
+	case KP_STR: return T_STR;
+	case KP_SEQ: return T_ARR;
+	case KP_MAP: return T_OBJ;
+	}
+	return 0;
+}
+
+static const char *type_word(unsigned bit)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(type_names) / sizeof(type_names[0]); i++)
+		if (type_names[i].bit == bit)
+			return _(type_names[i].name);
+	return "?";
+}
+
 static const char *inst_type(const struct kp_node *n)
 {
-	return kp_type_name(n->type);
+	return type_word(type_bit_of(n->type));
 }
 
 static int is_integral(const struct kp_node *n)
@@ -1307,41 +1380,103 @@ static int type_ok(unsigned types, const struct kp_node *n)
 	return 0;
 }
 
+/* "string, integer or null", translated. */
 static void add_types(struct kp_buf *b, unsigned types)
 {
-	static const struct {
-		unsigned bit;
-		const char *name;
-	} order[] = { { T_STR, "string" }, { T_INT, "integer" },
-		      { T_NUM, "number" }, { T_BOOL, "boolean" },
-		      { T_ARR, "array" },  { T_OBJ, "object" },
-		      { T_NULL, "null" } };
-	unsigned i, n = 0, total = 0;
+	struct kp_buf list = KP_BUF_INIT, tmp = KP_BUF_INIT;
+	size_t i, n = 0, total = 0,
+		  count = sizeof(type_names) / sizeof(*type_names);
 
-	for (i = 0; i < 7; i++)
-		if (types & order[i].bit)
+	for (i = 0; i < count; i++)
+		if (types & type_names[i].bit)
 			total++;
-	for (i = 0; i < 7; i++) {
-		if (!(types & order[i].bit))
+	for (i = 0; i < count; i++) {
+		const char *name = _(type_names[i].name);
+
+		if (!(types & type_names[i].bit))
 			continue;
-		if (n)
-			kp_buf_addstr(b, n + 1 == total ? " or " : ", ");
-		kp_buf_addstr(b, order[i].name);
+		if (n == 0) {
+			kp_buf_addstr(&list, name);
+		} else if (n + 1 < total) {
+			kp_buf_addstr(&list, ", ");
+			kp_buf_addstr(&list, name);
+		} else {
+			kp_buf_reset(&tmp);
+			/* TRANSLATORS: joins the last two of a list of
+			   types: "string, integer or null". */
+			kp_buf_addf(&tmp, _("%s or %s"), list.buf, name);
+			kp_buf_reset(&list);
+			kp_buf_add(&list, tmp.buf, tmp.len);
+		}
 		n++;
 	}
+	kp_buf_add(b, list.buf, list.len);
+	kp_buf_release(&list);
+	kp_buf_release(&tmp);
 }
 
-static void type_message(struct kp_buf *m, unsigned types,
+/*
+ * What people write for yes and no where YAML wants true or false
+ * (YAML 1.2 reads only true and false as booleans; yes and no are text).
+ */
+static int yes_no_word(const struct kp_node *n)
+{
+	static const char *const words[] = { "ja",  "nej",  "yes",  "no",
+					     "j",   "n",    "y",    "on",
+					     "off", "sand", "falsk" };
+	size_t i, j;
+
+	if (n->type != KP_STR)
+		return 0;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		if (strlen(words[i]) != n->v.str.len)
+			continue;
+		for (j = 0; j < n->v.str.len; j++) {
+			char c = n->v.str.ptr[j];
+
+			if (c >= 'A' && c <= 'Z')
+				c = (char)(c - 'A' + 'a');
+			if (c != words[i][j])
+				break;
+		}
+		if (j == n->v.str.len)
+			return 1;
+	}
+	return 0;
+}
+
+/* inst is none of types. */
+static void type_message(struct vctx *v, unsigned types,
 			 const struct kp_node *inst)
 {
-	kp_buf_addstr(m, "expected ");
-	add_types(m, types);
-	kp_buf_addf(m, ", got %s", inst_type(inst));
-	if (inst->type != KP_SEQ && inst->type != KP_MAP &&
-	    inst->type != KP_NULL) {
-		kp_buf_addch(m, ' ');
-		add_value(m, inst);
+	struct kp_buf t = KP_BUF_INIT, val = KP_BUF_INIT;
+
+	if ((types & T_BOOL) && yes_no_word(inst)) {
+		/* TRANSLATORS: a field and the value written there, in
+		   quotes: 'ja'. true and false are YAML's words. */
+		report(v, inst->line, inst->col,
+		       _("%s: write true (for yes) or false (for no), not %s"),
+		       where(v), value_text(&val, inst));
+		goto done;
 	}
+	add_types(&t, types);
+	if (inst->type == KP_STR || inst->type == KP_INT ||
+	    inst->type == KP_FLOAT)
+		/* TRANSLATORS: a field, the types it may have ("string or
+		   null"), the type of the value written there and the
+		   value: "borger.navn: expected string, got integer 7". */
+		report(v, inst->line, inst->col,
+		       _("%s: expected %s, got %s %s"), where(v), t.buf,
+		       inst_type(inst), value_text(&val, inst));
+	else
+		/* TRANSLATORS: a field, the types it may have ("string or
+		   null") and the type of the value written there:
+		   "borger: expected object, got string". */
+		report(v, inst->line, inst->col, _("%s: expected %s, got %s"),
+		       where(v), t.buf, inst_type(inst));
+done:
+	kp_buf_release(&t);
+	kp_buf_release(&val);
 }
 
 static int num_cmp(const struct kp_node *a, const struct kp_node *b)
@@ -1413,11 +1548,12 @@ static int regex_match(struct vctx *v, const struct pat *p, const char *s,
 	return -1;
 }
 
-static void regex_limit_message(struct kp_buf *m, const struct pat *p)
+/* The pattern of p, cut for a message. */
+static const char *pattern_text(struct kp_buf *b, const struct pat *p)
 {
-	kp_buf_addstr(m, "could not be matched against the pattern '");
-	add_quoted(m, p->src, p->len);
-	kp_buf_addstr(m, "' within the matching limit");
+	kp_buf_reset(b);
+	add_quoted(b, p->src, p->len);
+	return b->buf;
 }
 
 /*
@@ -1504,17 +1640,15 @@ static int check_unique(struct vctx *v, const struct kp_node *inst)
 
 			if (hashes[j] == hashes[i] &&
 			    kp_node_equal(inst->v.seq.items[j], item)) {
-				struct kp_buf m = KP_BUF_INIT;
-
 				ok = 0;
 				if (!v->out)
 					goto done;
-				kp_buf_addf(&m,
-					    "items %zu and %zu are equal "
-					    "(items must be unique)",
-					    j, i);
-				report(v, item->line, item->col, &m);
-				kp_buf_release(&m);
+				/* TRANSLATORS: a field (a list) and the
+				   numbers of two of its items, from 0. */
+				report(v, item->line, item->col,
+				       _("%s: items %zu and %zu are equal "
+					 "(items must be unique)"),
+				       where(v), j, i);
 				break;
 			}
 		}
@@ -1525,59 +1659,6 @@ done:
 	free(slots);
 	free(hashes);
 	return ok;
-}
-
-/* Optimal string alignment distance over code points, capped inputs. */
-static size_t decode_cps(const char *s, size_t len, unsigned *cp, size_t max)
-{
-	size_t i = 0, n = 0;
-
-	while (i < len && n < max) {
-		unsigned char ch = (unsigned char)s[i];
-		size_t k = ch >= 0xf0 ? 4 : ch >= 0xe0 ? 3 : ch >= 0xc0 ? 2 : 1;
-		unsigned v = k == 1 ? ch : ch & (0x3f >> (k - 1));
-		size_t j;
-
-		for (j = 1; j < k && i + j < len; j++)
-			v = (v << 6) | ((unsigned char)s[i + j] & 0x3f);
-		cp[n++] = v;
-		i += k;
-	}
-	return n;
-}
-
-#define DIST_MAX 32
-
-static size_t distance(const char *a, size_t alen, const char *b, size_t blen)
-{
-	unsigned x[DIST_MAX], y[DIST_MAX];
-	size_t d[DIST_MAX + 1][DIST_MAX + 1];
-	size_t n, m, i, j;
-
-	if (alen > DIST_MAX * 4 || blen > DIST_MAX * 4)
-		return (size_t)-1;
-	n = decode_cps(a, alen, x, DIST_MAX);
-	m = decode_cps(b, blen, y, DIST_MAX);
-	for (i = 0; i <= n; i++)
-		d[i][0] = i;
-	for (j = 0; j <= m; j++)
-		d[0][j] = j;
-	for (i = 1; i <= n; i++) {
-		for (j = 1; j <= m; j++) {
-			size_t cost = x[i - 1] != y[j - 1];
-			size_t best = d[i - 1][j] + 1;
-
-			if (d[i][j - 1] + 1 < best)
-				best = d[i][j - 1] + 1;
-			if (d[i - 1][j - 1] + cost < best)
-				best = d[i - 1][j - 1] + cost;
-			if (i > 1 && j > 1 && x[i - 1] == y[j - 2] &&
-			    x[i - 2] == y[j - 1] && d[i - 2][j - 2] + 1 < best)
-				best = d[i - 2][j - 2] + 1;
-			d[i][j] = best;
-		}
-	}
-	return d[n][m];
 }
 
 struct suggest {
@@ -1603,7 +1684,8 @@ static void suggest_from(struct suggest *sg, const struct sch *s, int depth)
 		sg->seen[sg->nseen++] = s;
 	for (i = 0; i < s->nprops; i++) {
 		const struct prop *p = &s->props[i];
-		size_t d = distance(sg->key, sg->keylen, p->name, p->len);
+		size_t d =
+			kp_text_distance(sg->key, sg->keylen, p->name, p->len);
 
 		if (d < sg->dist) {
 			sg->dist = d;
@@ -1622,43 +1704,105 @@ static void suggest_from(struct suggest *sg, const struct sch *s, int depth)
 	suggest_from(sg, s->else_s, depth + 1);
 }
 
+/* The known key closest to key (len bytes) in s; distance in sg. */
+static void closest(struct suggest *sg, const struct sch *s, const char *key,
+		    size_t len, int deep)
+{
+	size_t i;
+
+	memset(sg, 0, sizeof(*sg));
+	sg->key = key;
+	sg->keylen = len;
+	sg->keycps = utf8_count(key, len);
+	sg->dist = (size_t)-1;
+	if (deep) {
+		suggest_from(sg, s, 0);
+		return;
+	}
+	for (i = 0; i < s->nprops; i++) {
+		size_t d = kp_text_distance(key, len, s->props[i].name,
+					    s->props[i].len);
+
+		if (d < sg->dist) {
+			sg->dist = d;
+			sg->best = &s->props[i];
+		}
+	}
+}
+
+/*
+ * Keys are ASCII: æ, ø and å are written ae, oe and aa (plan-format).
+ * The key as it should have been written, lower case, into out; 0 when
+ * it has none of the six letters.
+ */
+static int transliterate(struct kp_buf *out, const char *key, size_t len)
+{
+	int found = 0;
+	size_t i;
+
+	kp_buf_reset(out);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)key[i];
+		unsigned char d = i + 1 < len ? (unsigned char)key[i + 1] : 0;
+		const char *to = NULL;
+
+		if (c == 0xc3 && (d == 0xa6 || d == 0x86))
+			to = "ae";
+		else if (c == 0xc3 && (d == 0xb8 || d == 0x98))
+			to = "oe";
+		else if (c == 0xc3 && (d == 0xa5 || d == 0x85))
+			to = "aa";
+		if (to) {
+			kp_buf_addstr(out, to);
+			found = 1;
+			i++;
+		} else {
+			kp_buf_addch(out,
+				     c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+		}
+	}
+	return found;
+}
+
 static void unknown_key(struct vctx *v, const struct sch *s,
 			const struct kp_pair *p, int deep)
 {
-	struct kp_buf m = KP_BUF_INIT;
+	struct kp_buf key = KP_BUF_INIT, best = KP_BUF_INIT, t = KP_BUF_INIT;
 	struct suggest sg;
-	size_t i;
 
 	if (!v->out)
 		return;
-	memset(&sg, 0, sizeof(sg));
-	sg.key = p->key;
-	sg.keylen = p->keylen;
-	sg.keycps = utf8_count(p->key, p->keylen);
-	sg.dist = (size_t)-1;
-	if (deep) {
-		suggest_from(&sg, s, 0);
-	} else {
-		for (i = 0; i < s->nprops; i++) {
-			size_t d = distance(p->key, p->keylen, s->props[i].name,
-					    s->props[i].len);
-
-			if (d < sg.dist) {
-				sg.dist = d;
-				sg.best = &s->props[i];
-			}
+	add_quoted(&key, p->key, p->keylen);
+	if (transliterate(&t, p->key, p->keylen)) {
+		closest(&sg, s, t.buf, t.len, deep);
+		if (sg.best && sg.dist == 0) {
+			add_quoted(&best, sg.best->name, sg.best->len);
+			/* TRANSLATORS: a field, the key written there
+			   ('mål') and the key meant ('maal'). */
+			report(v, p->line, p->col,
+			       _("%s: unknown key '%s': keys are written "
+				 "without æ, ø and å; did you mean '%s'?"),
+			       where(v), key.buf, best.buf);
+			goto done;
 		}
 	}
-	kp_buf_addstr(&m, "unknown key '");
-	add_quoted(&m, p->key, p->keylen);
-	kp_buf_addch(&m, '\'');
+	closest(&sg, s, p->key, p->keylen, deep);
 	if (sg.best && sg.dist > 0 && sg.dist <= 2 && sg.dist * 2 < sg.keycps) {
-		kp_buf_addstr(&m, " (did you mean '");
-		add_quoted(&m, sg.best->name, sg.best->len);
-		kp_buf_addstr(&m, "'?)");
+		add_quoted(&best, sg.best->name, sg.best->len);
+		/* TRANSLATORS: a field, an unknown key and the known key
+		   that is closest to it. */
+		report(v, p->line, p->col,
+		       _("%s: unknown key '%s' (did you mean '%s'?)"), where(v),
+		       key.buf, best.buf);
+	} else {
+		/* TRANSLATORS: a field and a key that it does not have. */
+		report(v, p->line, p->col, _("%s: unknown key '%s'"), where(v),
+		       key.buf);
 	}
-	report(v, p->line, p->col, &m);
-	kp_buf_release(&m);
+done:
+	kp_buf_release(&key);
+	kp_buf_release(&best);
+	kp_buf_release(&t);
 }
 
 static const struct prop *find_prop(const struct sch *s, const char *key,
@@ -1718,14 +1862,12 @@ static int enum_like(const struct sch *s)
 	return s->kind == SCH_OBJ && (s->const_v || s->enum_v);
 }
 
-static void not_one_of(struct kp_buf *m, const struct kp_node *inst,
-		       const struct sch *const *alts, size_t nalts,
-		       const struct kp_node *values)
+/* The allowed values of an enum, or of alternatives that are consts. */
+static void add_choices(struct kp_buf *m, const struct sch *const *alts,
+			size_t nalts, const struct kp_node *values)
 {
 	size_t i, j, shown = 0;
 
-	add_value(m, inst);
-	kp_buf_addstr(m, " is not one of: ");
 	for (i = 0; i < nalts || (values && i == 0); i++) {
 		const struct kp_node *vals = values;
 		const struct kp_node *one = NULL;
@@ -1753,6 +1895,23 @@ static void not_one_of(struct kp_buf *m, const struct kp_node *inst,
 	}
 }
 
+/* inst is none of the allowed values. */
+static void not_one_of(struct vctx *v, const struct kp_node *inst,
+		       const struct sch *const *alts, size_t nalts,
+		       const struct kp_node *values)
+{
+	struct kp_buf list = KP_BUF_INIT, val = KP_BUF_INIT;
+
+	add_choices(&list, alts, nalts, values);
+	/* TRANSLATORS: a field, the value written there, and the values
+	   it may have: "status: 'aktivt' is not one of: kladde, aktiv,
+	   afsluttet". */
+	report(v, inst->line, inst->col, _("%s: %s is not one of: %s"),
+	       where(v), value_text(&val, inst), list.buf);
+	kp_buf_release(&list);
+	kp_buf_release(&val);
+}
+
 /*
  * One message for an anyOf or oneOf that no branch matches: the allowed
  * values when every branch is a const or enum; the findings of the one
@@ -1761,14 +1920,14 @@ static void not_one_of(struct kp_buf *m, const struct kp_node *inst,
 static void explain_alternatives(struct vctx *v, const struct sch *const *alts,
 				 size_t n, const struct kp_node *inst)
 {
-	struct kp_buf m = KP_BUF_INIT;
+	struct kp_buf val = KP_BUF_INIT;
 	size_t i, fit = 0, typed = 0, last = 0;
 	unsigned types = 0;
 
 	for (i = 0; i < n && enum_like(alts[i]); i++)
 		;
 	if (i == n) {
-		not_one_of(&m, inst, alts, n, NULL);
+		not_one_of(v, inst, alts, n, NULL);
 		goto done;
 	}
 	for (i = 0; i < n; i++) {
@@ -1790,15 +1949,15 @@ static void explain_alternatives(struct vctx *v, const struct sch *const *alts,
 		goto done;
 	}
 	if (fit == 0 && typed == n) {
-		type_message(&m, types, inst);
+		type_message(v, types, inst);
 		goto done;
 	}
-	add_value(&m, inst);
-	kp_buf_addstr(&m, " does not match any of the allowed forms");
+	/* TRANSLATORS: a field and the value written there. */
+	report(v, inst->line, inst->col,
+	       _("%s: %s does not match any of the allowed forms"), where(v),
+	       value_text(&val, inst));
 done:
-	if (m.len)
-		report(v, inst->line, inst->col, &m);
-	kp_buf_release(&m);
+	kp_buf_release(&val);
 }
 
 static void or_marks(unsigned char *dst, const unsigned char *src, size_t n)
@@ -1813,7 +1972,7 @@ static void or_marks(unsigned char *dst, const unsigned char *src, size_t n)
 static int eval_string(struct vctx *v, const struct sch *s,
 		       const struct kp_node *inst)
 {
-	struct kp_buf m = KP_BUF_INIT;
+	struct kp_buf val = KP_BUF_INIT, pat = KP_BUF_INIT;
 	const char *str = inst->v.str.ptr;
 	size_t len = inst->v.str.len;
 	int ok = 1;
@@ -1825,26 +1984,32 @@ static int eval_string(struct vctx *v, const struct sch *s,
 			ok = 0;
 			if (!v->out)
 				goto done;
-			kp_buf_reset(&m);
 			if (cps == 0)
-				kp_buf_addstr(&m, "must not be empty");
-			else {
-				add_value(&m, inst);
-				kp_buf_addf(&m,
-					    " is shorter than %lld characters",
-					    s->min_len);
-			}
-			report(v, inst->line, inst->col, &m);
+				report(v, inst->line, inst->col,
+				       _("%s: must not be empty"), where(v));
+			else
+				/* TRANSLATORS: a field, its value and the
+				   least number of characters it may have. */
+				report(v, inst->line, inst->col,
+				       Q_("%s: %s is shorter than %lld "
+					  "character",
+					  "%s: %s is shorter than %lld "
+					  "characters",
+					  s->min_len),
+				       where(v), value_text(&val, inst),
+				       s->min_len);
 		}
 		if (s->max_len >= 0 && cps > (size_t)s->max_len) {
 			ok = 0;
 			if (!v->out)
 				goto done;
-			kp_buf_reset(&m);
-			add_value(&m, inst);
-			kp_buf_addf(&m, " is longer than %lld characters",
-				    s->max_len);
-			report(v, inst->line, inst->col, &m);
+			/* TRANSLATORS: a field, its value and the most
+			   characters it may have. */
+			report(v, inst->line, inst->col,
+			       Q_("%s: %s is longer than %lld character",
+				  "%s: %s is longer than %lld characters",
+				  s->max_len),
+			       where(v), value_text(&val, inst), s->max_len);
 		}
 	}
 	if (s->pattern) {
@@ -1854,121 +2019,141 @@ static int eval_string(struct vctx *v, const struct sch *s,
 			ok = 0;
 			if (!v->out)
 				goto done;
-			kp_buf_reset(&m);
-			add_value(&m, inst);
-			if (r < 0) {
-				kp_buf_addch(&m, ' ');
-				regex_limit_message(&m, s->pattern);
-			} else if (first_control(str, len) == '\n') {
+			value_text(&val, inst);
+			pattern_text(&pat, s->pattern);
+			if (r < 0)
+				/* TRANSLATORS: a field, its value and a
+				   regular expression. */
+				report(v, inst->line, inst->col,
+				       _("%s: %s could not be matched against "
+					 "the pattern '%s' within the "
+					 "matching limit"),
+				       where(v), val.buf, pat.buf);
+			else if (first_control(str, len) == '\n')
 				/* The usual cause, said in words, not regex. */
-				kp_buf_addstr(&m, " holds a line break, which "
-						  "this field does not allow");
-			} else if (first_control(str, len) >= 0) {
-				kp_buf_addstr(
-					&m, " holds a control character, which "
-					    "this field does not allow");
-			} else {
-				kp_buf_addstr(&m,
-					      " does not match the pattern '");
-				add_quoted(&m, s->pattern->src,
-					   s->pattern->len);
-				kp_buf_addch(&m, '\'');
-			}
-			report(v, inst->line, inst->col, &m);
+				report(v, inst->line, inst->col,
+				       _("%s: %s holds a line break, which "
+					 "this field does not allow"),
+				       where(v), val.buf);
+			else if (first_control(str, len) >= 0)
+				report(v, inst->line, inst->col,
+				       _("%s: %s holds a control character, "
+					 "which this field does not allow"),
+				       where(v), val.buf);
+			else
+				/* TRANSLATORS: a field, its value and the
+				   regular expression it must match. */
+				report(v, inst->line, inst->col,
+				       _("%s: %s does not match the pattern "
+					 "'%s'"),
+				       where(v), val.buf, pat.buf);
 		}
 	}
 	if (s->format == FMT_DATE) {
 		struct kp_date d;
+		char iso[11];
 
 		if (kp_date_parse(&d, str, len) < 0) {
 			ok = 0;
 			if (!v->out)
 				goto done;
-			kp_buf_reset(&m);
-			add_value(&m, inst);
-			kp_buf_addstr(&m, " is not a valid date (YYYY-MM-DD)");
-			report(v, inst->line, inst->col, &m);
+			value_text(&val, inst);
+			if (kp_date_parse_loose(&d, str, len) == 0) {
+				kp_date_format(iso, d);
+				/* TRANSLATORS: a field, the date written
+				   there ('1/5-2014') and the same date as it
+				   must be written (2014-05-01). */
+				report(v, inst->line, inst->col,
+				       _("%s: dates are written YYYY-MM-DD: "
+					 "write %s, not %s"),
+				       where(v), iso, val.buf);
+			} else {
+				report(v, inst->line, inst->col,
+				       _("%s: %s is not a valid date "
+					 "(YYYY-MM-DD)"),
+				       where(v), val.buf);
+			}
 		}
 	} else if (s->format == FMT_EMAIL && !valid_email(str, len)) {
 		ok = 0;
 		if (!v->out)
 			goto done;
-		kp_buf_reset(&m);
-		add_value(&m, inst);
-		kp_buf_addstr(&m, " is not a valid e-mail address");
-		report(v, inst->line, inst->col, &m);
+		report(v, inst->line, inst->col,
+		       _("%s: %s is not a valid e-mail address"), where(v),
+		       value_text(&val, inst));
 	}
 done:
-	kp_buf_release(&m);
+	kp_buf_release(&val);
+	kp_buf_release(&pat);
 	return ok;
+}
+
+/* A number of a message (the instance, or a limit of the schema). */
+static const char *number_text(struct kp_buf *b, const struct kp_node *n)
+{
+	kp_buf_reset(b);
+	kp_json_write(b, n);
+	return b->buf;
 }
 
 static int eval_number(struct vctx *v, const struct sch *s,
 		       const struct kp_node *inst)
 {
-	struct kp_buf m = KP_BUF_INIT;
+	struct kp_buf x = KP_BUF_INIT, lim = KP_BUF_INIT;
 	int ok = 1;
 
 	if (inst->type == KP_FLOAT && !isfinite(inst->v.real))
 		return 1;
+	/* TRANSLATORS: (all five) a field, its value and a limit. */
 	if (s->minimum && num_cmp(inst, s->minimum) < 0) {
 		ok = 0;
 		if (!v->out)
 			goto done;
-		kp_json_write(&m, inst);
-		kp_buf_addstr(&m, " is less than the minimum ");
-		kp_json_write(&m, s->minimum);
-		report(v, inst->line, inst->col, &m);
+		report(v, inst->line, inst->col,
+		       _("%s: %s is less than the minimum %s"), where(v),
+		       number_text(&x, inst), number_text(&lim, s->minimum));
 	}
 	if (s->exmin && num_cmp(inst, s->exmin) <= 0) {
 		ok = 0;
 		if (!v->out)
 			goto done;
-		kp_buf_reset(&m);
-		kp_json_write(&m, inst);
-		kp_buf_addstr(&m, " must be greater than ");
-		kp_json_write(&m, s->exmin);
-		report(v, inst->line, inst->col, &m);
+		report(v, inst->line, inst->col,
+		       _("%s: %s must be greater than %s"), where(v),
+		       number_text(&x, inst), number_text(&lim, s->exmin));
 	}
 	if (s->maximum && num_cmp(inst, s->maximum) > 0) {
 		ok = 0;
 		if (!v->out)
 			goto done;
-		kp_buf_reset(&m);
-		kp_json_write(&m, inst);
-		kp_buf_addstr(&m, " is greater than the maximum ");
-		kp_json_write(&m, s->maximum);
-		report(v, inst->line, inst->col, &m);
+		report(v, inst->line, inst->col,
+		       _("%s: %s is greater than the maximum %s"), where(v),
+		       number_text(&x, inst), number_text(&lim, s->maximum));
 	}
 	if (s->exmax && num_cmp(inst, s->exmax) >= 0) {
 		ok = 0;
 		if (!v->out)
 			goto done;
-		kp_buf_reset(&m);
-		kp_json_write(&m, inst);
-		kp_buf_addstr(&m, " must be less than ");
-		kp_json_write(&m, s->exmax);
-		report(v, inst->line, inst->col, &m);
+		report(v, inst->line, inst->col,
+		       _("%s: %s must be less than %s"), where(v),
+		       number_text(&x, inst), number_text(&lim, s->exmax));
 	}
 	if (s->multiple && !multiple_of(inst, s->multiple)) {
 		ok = 0;
 		if (!v->out)
 			goto done;
-		kp_buf_reset(&m);
-		kp_json_write(&m, inst);
-		kp_buf_addstr(&m, " is not a multiple of ");
-		kp_json_write(&m, s->multiple);
-		report(v, inst->line, inst->col, &m);
+		report(v, inst->line, inst->col,
+		       _("%s: %s is not a multiple of %s"), where(v),
+		       number_text(&x, inst), number_text(&lim, s->multiple));
 	}
 done:
-	kp_buf_release(&m);
+	kp_buf_release(&x);
+	kp_buf_release(&lim);
 	return ok;
 }
 
 static int eval_array(struct vctx *v, const struct sch *s,
 		      const struct kp_node *inst)
 {
-	struct kp_buf m = KP_BUF_INIT;
 	size_t n = inst->v.seq.len, i;
 	int ok = 1;
 
@@ -1976,18 +2161,23 @@ static int eval_array(struct vctx *v, const struct sch *s,
 		ok = 0;
 		if (!v->out)
 			goto done;
-		kp_buf_addf(&m, "has %zu item%s, at least %lld required", n,
-			    n == 1 ? "" : "s", s->min_items);
-		report(v, inst->line, inst->col, &m);
+		/* TRANSLATORS: a field (a list), its number of items and
+		   the least number it may have. */
+		report(v, inst->line, inst->col,
+		       Q_("%s: has %zu item, at least %lld required",
+			  "%s: has %zu items, at least %lld required", n),
+		       where(v), n, s->min_items);
 	}
 	if (s->max_items >= 0 && n > (size_t)s->max_items) {
 		ok = 0;
 		if (!v->out)
 			goto done;
-		kp_buf_reset(&m);
-		kp_buf_addf(&m, "has %zu items, at most %lld allowed", n,
-			    s->max_items);
-		report(v, inst->line, inst->col, &m);
+		/* TRANSLATORS: a field (a list), its number of items and
+		   the most it may have. */
+		report(v, inst->line, inst->col,
+		       Q_("%s: has %zu item, at most %lld allowed",
+			  "%s: has %zu items, at most %lld allowed", n),
+		       where(v), n, s->max_items);
 	}
 	if (s->unique && !check_unique(v, inst)) {
 		ok = 0;
@@ -2005,10 +2195,12 @@ static int eval_array(struct vctx *v, const struct sch *s,
 			ok = 0;
 			if (!v->out)
 				goto done;
-			kp_buf_reset(&m);
-			kp_buf_addf(&m, "has %zu items, at most %zu allowed", n,
-				    s->nprefix);
-			report(v, item->line, item->col, &m);
+			/* TRANSLATORS: a field (a list), its number of
+			   items and the most it may have. */
+			report(v, item->line, item->col,
+			       Q_("%s: has %zu item, at most %zu allowed",
+				  "%s: has %zu items, at most %zu allowed", n),
+			       where(v), n, s->nprefix);
 			break;
 		}
 		if (!eval_index(v, sub, item, i)) {
@@ -2018,14 +2210,13 @@ static int eval_array(struct vctx *v, const struct sch *s,
 		}
 	}
 done:
-	kp_buf_release(&m);
 	return ok;
 }
 
 static int eval_object(struct vctx *v, const struct sch *s,
 		       const struct kp_node *inst, unsigned char *loc)
 {
-	struct kp_buf m = KP_BUF_INIT;
+	struct kp_buf m = KP_BUF_INIT, m2 = KP_BUF_INIT;
 	size_t n = inst->v.map.len, i, j;
 	int ok = 1;
 
@@ -2033,18 +2224,23 @@ static int eval_object(struct vctx *v, const struct sch *s,
 		ok = 0;
 		if (!v->out)
 			goto done;
-		kp_buf_addf(&m, "has %zu key%s, at least %lld required", n,
-			    n == 1 ? "" : "s", s->min_props);
-		report(v, inst->line, inst->col, &m);
+		/* TRANSLATORS: a field (a mapping), its number of keys and
+		   the least number it may have. */
+		report(v, inst->line, inst->col,
+		       Q_("%s: has %zu key, at least %lld required",
+			  "%s: has %zu keys, at least %lld required", n),
+		       where(v), n, s->min_props);
 	}
 	if (s->max_props >= 0 && n > (size_t)s->max_props) {
 		ok = 0;
 		if (!v->out)
 			goto done;
-		kp_buf_reset(&m);
-		kp_buf_addf(&m, "has %zu keys, at most %lld allowed", n,
-			    s->max_props);
-		report(v, inst->line, inst->col, &m);
+		/* TRANSLATORS: a field (a mapping), its number of keys and
+		   the most it may have. */
+		report(v, inst->line, inst->col,
+		       Q_("%s: has %zu key, at most %lld allowed",
+			  "%s: has %zu keys, at most %lld allowed", n),
+		       where(v), n, s->max_props);
 	}
 	for (i = 0; i < s->required.n; i++) {
 		for (j = 0; j < n; j++)
@@ -2058,10 +2254,10 @@ static int eval_object(struct vctx *v, const struct sch *s,
 		if (!v->out)
 			goto done;
 		kp_buf_reset(&m);
-		kp_buf_addstr(&m, "missing required key '");
 		add_quoted(&m, s->required.v[i], s->required.len[i]);
-		kp_buf_addch(&m, '\'');
-		report(v, inst->line, inst->col, &m);
+		/* TRANSLATORS: a field (a mapping) and a key it lacks. */
+		report(v, inst->line, inst->col,
+		       _("%s: missing required key '%s'"), where(v), m.buf);
 	}
 	for (i = 0; i < s->ndeps; i++) {
 		const struct dep *d = &s->deps[i];
@@ -2087,12 +2283,15 @@ static int eval_object(struct vctx *v, const struct sch *s,
 			if (!v->out)
 				goto done;
 			kp_buf_reset(&m);
-			kp_buf_addstr(&m, "missing key '");
+			kp_buf_reset(&m2);
 			add_quoted(&m, d->req.v[k], d->req.len[k]);
-			kp_buf_addstr(&m, "', required when '");
-			add_quoted(&m, d->name, d->len);
-			kp_buf_addstr(&m, "' is present");
-			report(v, inst->line, inst->col, &m);
+			add_quoted(&m2, d->name, d->len);
+			/* TRANSLATORS: a field (a mapping), a key it lacks
+			   and the key that requires it. */
+			report(v, inst->line, inst->col,
+			       _("%s: missing key '%s', required when '%s' "
+				 "is present"),
+			       where(v), m.buf, m2.buf);
 		}
 	}
 	if (!s->nprops && !s->npprops && !s->additional)
@@ -2116,11 +2315,15 @@ static int eval_object(struct vctx *v, const struct sch *s,
 				if (!v->out)
 					goto done;
 				kp_buf_reset(&m);
-				kp_buf_addstr(&m, "key '");
 				add_quoted(&m, p->key, p->keylen);
-				kp_buf_addstr(&m, "' ");
-				regex_limit_message(&m, &s->pprops[j]);
-				report(v, p->line, p->col, &m);
+				/* TRANSLATORS: a field, a key and a regular
+				   expression. */
+				report(v, p->line, p->col,
+				       _("%s: key '%s' could not be matched "
+					 "against the pattern '%s' within the "
+					 "matching limit"),
+				       where(v), m.buf,
+				       pattern_text(&m2, &s->pprops[j]));
 				continue;
 			}
 			if (!r)
@@ -2150,6 +2353,7 @@ static int eval_object(struct vctx *v, const struct sch *s,
 	}
 done:
 	kp_buf_release(&m);
+	kp_buf_release(&m2);
 	return ok;
 }
 
@@ -2216,10 +2420,11 @@ static int eval_inplace(struct vctx *v, const struct sch *s,
 			if (hits) {
 				struct kp_buf m = KP_BUF_INIT;
 
-				add_value(&m, inst);
-				kp_buf_addstr(&m, " matches more than one of "
-						  "the allowed forms");
-				report(v, inst->line, inst->col, &m);
+				/* TRANSLATORS: a field and its value. */
+				report(v, inst->line, inst->col,
+				       _("%s: %s matches more than one of the "
+					 "allowed forms"),
+				       where(v), value_text(&m, inst));
 				kp_buf_release(&m);
 			} else {
 				explain_alternatives(
@@ -2235,9 +2440,10 @@ static int eval_inplace(struct vctx *v, const struct sch *s,
 		{
 			struct kp_buf m = KP_BUF_INIT;
 
-			add_value(&m, inst);
-			kp_buf_addstr(&m, " is not allowed here");
-			report(v, inst->line, inst->col, &m);
+			/* TRANSLATORS: a field and its value. */
+			report(v, inst->line, inst->col,
+			       _("%s: %s is not allowed here"), where(v),
+			       value_text(&m, inst));
 			kp_buf_release(&m);
 		}
 	}
@@ -2264,18 +2470,16 @@ done:
 
 static void abort_message(struct vctx *v, const struct kp_node *inst)
 {
-	struct kp_buf m = KP_BUF_INIT;
-
-	kp_buf_addstr(&m, "the schema is too complex to validate this value "
-			  "(recursion or work limit exceeded)");
-	report(v, inst->line, inst->col, &m);
-	kp_buf_release(&m);
+	report(v, inst->line, inst->col,
+	       _("%s: the schema is too complex to validate this value "
+		 "(recursion or work limit exceeded)"),
+	       where(v));
 }
 
 static int eval(struct vctx *v, const struct sch *s, const struct kp_node *inst,
 		unsigned char *mark)
 {
-	struct kp_buf m = KP_BUF_INIT;
+	struct kp_buf m = KP_BUF_INIT, m2 = KP_BUF_INIT;
 	unsigned char *loc = NULL;
 	size_t n = inst->type == KP_MAP ? inst->v.map.len : 0, i;
 	int ok = 1;
@@ -2285,9 +2489,8 @@ static int eval(struct vctx *v, const struct sch *s, const struct kp_node *inst,
 	if (v->aborted)
 		return 0;
 	if (s->kind == SCH_FALSE) {
-		kp_buf_addstr(&m, "not allowed");
-		report(v, inst->line, inst->col, &m);
-		kp_buf_release(&m);
+		report(v, inst->line, inst->col, _("%s: not allowed here"),
+		       where(v));
 		return 0;
 	}
 	if (++v->steps > EVAL_STEPS_MAX || v->depth >= EVAL_DEPTH_MAX) {
@@ -2302,10 +2505,8 @@ static int eval(struct vctx *v, const struct sch *s, const struct kp_node *inst,
 	if (s->types && !type_ok(s->types, inst)) {
 		ok = 0;
 		/* the other keywords would only repeat the complaint */
-		if (v->out) {
-			type_message(&m, s->types, inst);
-			report(v, inst->line, inst->col, &m);
-		}
+		if (v->out)
+			type_message(v, s->types, inst);
 		goto done;
 	}
 	if (inst->type == KP_MAP && (mark || s->unevaluated))
@@ -2314,12 +2515,11 @@ static int eval(struct vctx *v, const struct sch *s, const struct kp_node *inst,
 		ok = 0;
 		if (!v->out)
 			goto done;
-		kp_buf_reset(&m);
-		kp_buf_addstr(&m, "expected ");
-		add_value(&m, s->const_v);
-		kp_buf_addstr(&m, ", got ");
-		add_value(&m, inst);
-		report(v, inst->line, inst->col, &m);
+		/* TRANSLATORS: a field, the one value it may have and the
+		   value written there. */
+		report(v, inst->line, inst->col, _("%s: must be %s, not %s"),
+		       where(v), value_text(&m, s->const_v),
+		       value_text(&m2, inst));
 	}
 	if (s->enum_v) {
 		for (i = 0; i < s->enum_v->v.seq.len; i++)
@@ -2329,14 +2529,13 @@ static int eval(struct vctx *v, const struct sch *s, const struct kp_node *inst,
 			ok = 0;
 			if (!v->out)
 				goto done;
-			kp_buf_reset(&m);
-			if (i == 0) {
-				kp_buf_addstr(
-					&m, "no value is allowed (empty enum)");
-			} else {
-				not_one_of(&m, inst, NULL, 0, s->enum_v);
-			}
-			report(v, inst->line, inst->col, &m);
+			if (i == 0)
+				report(v, inst->line, inst->col,
+				       _("%s: no value is allowed (empty "
+					 "enum)"),
+				       where(v));
+			else
+				not_one_of(v, inst, NULL, 0, s->enum_v);
 		}
 	}
 	switch (inst->type) {
@@ -2398,6 +2597,7 @@ done:
 	v->depth--;
 	free(loc);
 	kp_buf_release(&m);
+	kp_buf_release(&m2);
 	return ok;
 }
 

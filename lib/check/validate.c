@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "check/check.h"
+#include "i18n.h"
+#include "lint.h"
 #include "banned.h"
 
 /*
@@ -80,8 +82,10 @@ static void check_id(const struct kp_plan *plan, struct kp_findings *out)
 	    memcmp(id->v.str.ptr, want, 12) == 0)
 		return;
 	kp_findings_add(out, "id", KP_ERROR, id->line, id->col,
-			"id: '%s' does not match the file name %s.md; the "
-			"file of a plan is named <id>.md",
+			/* TRANSLATORS: the plan's id and the id that the
+			   file's name gives. */
+			_("id: '%s' does not match the file name %s.md; the "
+			  "file of a plan is named <id>.md"),
 			id->v.str.ptr, want);
 }
 
@@ -129,6 +133,57 @@ static void mask_cpr(const struct kp_plan *plan, struct kp_findings *out,
 	}
 }
 
+/* 1 when n is a CPR number written without its dash: 0101741235. */
+static int cpr_without_dash(const struct kp_node *n)
+{
+	size_t i;
+
+	if (n->type == KP_INT)
+		return n->v.integer >= 100000000LL &&
+		       n->v.integer <= 9999999999LL;
+	if (n->type != KP_STR || n->v.str.len != 10)
+		return 0;
+	for (i = 0; i < 10; i++)
+		if (n->v.str.ptr[i] < '0' || n->v.str.ptr[i] > '9')
+			return 0;
+	return 1;
+}
+
+/*
+ * A CPR number typed without its dash gets one finding that says so, in
+ * place of the schema's (a pattern, or a number where text belongs),
+ * which would have to show the number to explain itself.
+ */
+static void cpr_dash(const struct kp_plan *plan, struct kp_findings *out,
+		     size_t start)
+{
+	const struct kp_node *n = kp_node_at(plan->root, "borger.cpr");
+	size_t i, kept = start;
+
+	if (!n || !cpr_without_dash(n))
+		return;
+	for (i = start; i < out->len; i++) {
+		struct kp_finding *f = &out->v[i];
+
+		if (f->line == n->line && f->col == n->col &&
+		    !strcmp(f->code, "schema")) {
+			free(f->msg);
+			continue;
+		}
+		out->v[kept++] = *f;
+	}
+	out->len = kept;
+	if (n->type == KP_INT)
+		kp_findings_add(out, "cpr", KP_ERROR, n->line, n->col, "%s",
+				_("borger.cpr: the CPR number lacks its dash: "
+				  "write it DDMMYY-SSSS, in quotes (YAML "
+				  "reads digits alone as a number)"));
+	else
+		kp_findings_add(out, "cpr", KP_ERROR, n->line, n->col, "%s",
+				_("borger.cpr: the CPR number lacks its dash: "
+				  "write it DDMMYY-SSSS"));
+}
+
 size_t kp_validate(const struct kp_plan *plan, const struct kp_schema *schema,
 		   struct kp_findings *out)
 {
@@ -141,11 +196,16 @@ size_t kp_validate(const struct kp_plan *plan, const struct kp_schema *schema,
 		if (!schema)
 			kp_findings_add(
 				out, "schema", KP_ERROR, 1, 1,
-				"the built-in schema does not compile: %s",
+				_("the built-in schema does not compile: %s"),
 				builtin_err.msg);
 	}
+	/* First, so that at one position it explains what follows. */
+	kp_lint(plan, out);
 	if (schema && plan->root) {
+		size_t first = out->len;
+
 		kp_schema_validate(schema, plan->root, out);
+		cpr_dash(plan, out, first);
 		mask_cpr(plan, out, start);
 	}
 	check_id(plan, out);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "load/load.h"
+#include "i18n.h"
 #include "banned.h"
 
 /* JSON is also read for schemas and the conformance suite: allow more. */
@@ -29,10 +30,10 @@ struct reader {
 	struct kp_error *err;
 };
 
-static int fail(struct reader *r, const char *fmt, const char *what)
+static int fail(struct reader *r, const char *msg)
 {
-	return kp_error_set(r->err, KP_EPARSE, r->name, r->line, r->col, fmt,
-			    what);
+	return kp_error_set(r->err, KP_EPARSE, r->name, r->line, r->col, "%s",
+			    msg);
 }
 
 /* Describe the byte at the cursor for a message. */
@@ -40,8 +41,6 @@ static const char *here(struct reader *r, char tmp[8])
 {
 	unsigned char c;
 
-	if (r->p >= r->end)
-		return "end of input";
 	c = (unsigned char)*r->p;
 	if (c >= 0x21 && c < 0x7f) {
 		tmp[0] = '\'';
@@ -58,7 +57,11 @@ static int unexpected(struct reader *r)
 {
 	char tmp[8];
 
-	return fail(r, "unexpected %s", here(r, tmp));
+	if (r->p >= r->end)
+		return fail(r, _("unexpected end of input"));
+	/* TRANSLATORS: %s is a character in quotes, or a byte: 0x1f. */
+	return kp_error_set(r->err, KP_EPARSE, r->name, r->line, r->col,
+			    _("unexpected %s"), here(r, tmp));
 }
 
 /* Advance over n bytes that hold no newline. */
@@ -166,26 +169,27 @@ static int read_string(struct reader *r)
 		r->col += (unsigned)(r->p - start);
 		kp_buf_add(&r->tmp, start, (size_t)(r->p - start));
 		if (r->p >= r->end)
-			return fail(r, "%s", "unterminated string");
+			return fail(r, _("unterminated string"));
 		c = (unsigned char)*r->p;
 		if (c == '"') {
 			advance(r, 1);
 			return 0;
 		}
 		if (c < 0x20)
-			return fail(r, "%s",
-				    "control character in string (escape it)");
+			return fail(
+				r,
+				_("control character in string (escape it)"));
 		if (c >= 0x80) {
 			n = kp_utf8_len(r->p, (size_t)(r->end - r->p));
 			if (!n)
-				return fail(r, "%s", "invalid UTF-8");
+				return fail(r, _("invalid UTF-8"));
 			kp_buf_add(&r->tmp, r->p, n);
 			advance(r, n);
 			continue;
 		}
 		/* a backslash */
 		if (r->end - r->p < 2)
-			return fail(r, "%s", "unterminated string");
+			return fail(r, _("unterminated string"));
 		switch (r->p[1]) {
 		case '"': kp_buf_addch(&r->tmp, '"'); break;
 		case '\\': kp_buf_addch(&r->tmp, '\\'); break;
@@ -197,17 +201,18 @@ static int read_string(struct reader *r)
 		case 't': kp_buf_addch(&r->tmp, '\t'); break;
 		case 'u':
 			if (r->end - r->p < 6 || hex4(r->p + 2, &u) < 0)
-				return fail(r, "%s", "invalid \\u escape");
+				return fail(r, _("invalid \\u escape"));
 			if (u >= 0xdc00 && u <= 0xdfff)
-				return fail(r, "%s",
-					    "lone low surrogate in \\u escape");
+				return fail(
+					r,
+					_("lone low surrogate in \\u escape"));
 			if (u >= 0xd800 && u <= 0xdbff) {
 				if (r->end - r->p < 12 || r->p[6] != '\\' ||
 				    r->p[7] != 'u' || hex4(r->p + 8, &lo) < 0 ||
 				    lo < 0xdc00 || lo > 0xdfff)
-					return fail(r, "%s",
-						    "lone high surrogate in "
-						    "\\u escape");
+					return fail(r,
+						    _("lone high surrogate in "
+						      "\\u escape"));
 				add_utf8(&r->tmp,
 					 0x10000 +
 						 (((unsigned long)u - 0xd800)
@@ -221,7 +226,7 @@ static int read_string(struct reader *r)
 			continue;
 		default:
 			advance(r, 1);
-			return fail(r, "%s", "invalid escape in string");
+			return fail(r, _("invalid escape in string"));
 		}
 		advance(r, 2);
 	}
@@ -292,7 +297,7 @@ static int read_number(struct reader *r, struct kp_node **out)
 		if (*end != '\0' || !isfinite(d)) {
 			r->line = line;
 			r->col = col;
-			return fail(r, "%s", "number out of range");
+			return fail(r, _("number out of range"));
 		}
 		n = kp_node_new(r->doc, KP_FLOAT, line, col);
 		n->v.real = d;
@@ -359,7 +364,7 @@ dup:
 	kp_buf_add_escaped(&r->tmp, pairs[i].key,
 			   pairs[i].keylen > 60 ? 60 : pairs[i].keylen);
 	error = kp_error_set(r->err, KP_EPARSE, r->name, pairs[i].line,
-			     pairs[i].col, "duplicate key '%s'", r->tmp.buf);
+			     pairs[i].col, _("duplicate key '%s'"), r->tmp.buf);
 	return error;
 }
 
@@ -393,8 +398,8 @@ static int read_array(struct reader *r, struct kp_node **out, int depth)
 			*out = seq;
 			return 0;
 		}
-		return r->p < r->end ? fail(r, "%s", "expected ',' or ']'")
-				     : fail(r, "%s", "unterminated array");
+		return r->p < r->end ? fail(r, _("expected ',' or ']'"))
+				     : fail(r, _("unterminated array"));
 	}
 }
 
@@ -417,16 +422,16 @@ static int read_object(struct reader *r, struct kp_node **out, int depth)
 		size_t keylen;
 
 		if (r->p >= r->end)
-			return fail(r, "%s", "unterminated object");
+			return fail(r, _("unterminated object"));
 		if (*r->p != '"')
-			return fail(r, "%s", "expected a string key");
+			return fail(r, _("expected a string key"));
 		if ((error = read_string(r)) < 0)
 			return error;
 		keylen = r->tmp.len;
 		key = kp_doc_strndup(r->doc, r->tmp.buf, keylen);
 		skip_space(r);
 		if (r->p >= r->end || *r->p != ':')
-			return fail(r, "%s", "expected ':' after the key");
+			return fail(r, _("expected ':' after the key"));
 		advance(r, 1);
 		skip_space(r);
 		if ((error = read_value(r, &value, depth + 1)) < 0)
@@ -442,8 +447,8 @@ static int read_object(struct reader *r, struct kp_node **out, int depth)
 			advance(r, 1);
 			break;
 		}
-		return r->p < r->end ? fail(r, "%s", "expected ',' or '}'")
-				     : fail(r, "%s", "unterminated object");
+		return r->p < r->end ? fail(r, _("expected ',' or '}'"))
+				     : fail(r, _("unterminated object"));
 	}
 	if ((error = check_duplicates(r, map)) < 0)
 		return error;
@@ -457,14 +462,14 @@ static int read_value(struct reader *r, struct kp_node **out, int depth)
 	int error;
 
 	if (r->p >= r->end)
-		return fail(r, "%s", "unexpected end of input");
+		return fail(r, _("unexpected end of input"));
 	switch (*r->p) {
 	case '{':
 	case '[':
 		if (depth >= JSON_DEPTH_MAX)
 			return kp_error_set(r->err, KP_EPARSE, r->name, r->line,
 					    r->col,
-					    "nesting deeper than %d levels",
+					    _("nesting deeper than %d levels"),
 					    JSON_DEPTH_MAX);
 		return *r->p == '{' ? read_object(r, out, depth)
 				    : read_array(r, out, depth);
@@ -516,14 +521,14 @@ int kp_json_parse(struct kp_doc **out, const char *data, size_t len,
 	kp_buf_init(&r.tmp);
 	skip_space(&r);
 	if (r.p >= r.end) {
-		error = fail(&r, "%s", "no JSON value");
+		error = fail(&r, _("no JSON value"));
 		goto done;
 	}
 	if ((error = read_value(&r, &root, 0)) < 0)
 		goto done;
 	skip_space(&r);
 	if (r.p < r.end) {
-		error = fail(&r, "%s", "trailing data after the JSON value");
+		error = fail(&r, _("trailing data after the JSON value"));
 		goto done;
 	}
 	kp_doc_set_root(r.doc, root);

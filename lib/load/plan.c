@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "load/load.h"
+#include "i18n.h"
 #include "loader.h"
 #include "banned.h"
 
@@ -55,7 +56,7 @@ static int split_and_load(struct kp_plan *plan, const char *name,
 
 	if (!line_is(text, end, "---"))
 		return kp_error_set(err, KP_EPARSE, name, 1, 1,
-				    "a plan starts with a '---' line");
+				    _("a plan starts with a '---' line"));
 	yaml = text + 3;
 	if (yaml < end)
 		yaml++; /* its LF */
@@ -69,7 +70,7 @@ static int split_and_load(struct kp_plan *plan, const char *name,
 	if (p >= end)
 		return kp_error_set(
 			err, KP_EPARSE, name, 1, 1,
-			"unclosed frontmatter: no closing '---' line");
+			_("unclosed frontmatter: no closing '---' line"));
 	if ((error = kp_yaml_parse(&plan->doc, yaml, (size_t)(p - yaml), 2,
 				   KP_YAML_PLAN, name, err)) < 0)
 		return error;
@@ -99,7 +100,7 @@ int kp_plan_parse(struct kp_plan **out, const char *name, const char *data,
 	if (len > KP_PLAN_MAX)
 		return kp_error_set(
 			err, KP_ELIMIT, name, 0, 0,
-			"file is larger than the limit of %zu bytes",
+			_("file is larger than the limit of %zu bytes"),
 			(size_t)KP_PLAN_MAX);
 	if ((flags & KP_LOAD_FAST) &&
 	    kp_plan_fast(&plan, name, data, len) == 1) {

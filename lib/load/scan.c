@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "load/load.h"
+#include "i18n.h"
 #include "banned.h"
 
 /* Deeper than any plan repository; stops a loop of bind mounts. */
@@ -41,11 +42,16 @@ static int is_plan_name(const char *name, size_t n)
 	return n > 3 && name[0] != '.' && memcmp(name + n - 3, ".md", 3) == 0;
 }
 
-static int problem(struct walk *w, const char *path, const char *what)
+/* fmt says what failed, with %s for strerror(errno). */
+static int problem(struct walk *w, const char *path, const char *fmt)
 {
 	struct kp_error err = KP_ERROR_INIT;
 
-	kp_error_set(&err, KP_EIO, path, 0, 0, "%s: %s", what, strerror(errno));
+	if (fmt)
+		kp_error_set(&err, KP_EIO, path, 0, 0, fmt, strerror(errno));
+	else
+		kp_error_set(&err, KP_EIO, path, 0, 0, "%s",
+			     _("directories nested too deeply"));
 	return call(w, path, NULL, &err);
 }
 
@@ -60,10 +66,10 @@ static int walk_dir(struct walk *w, int depth)
 
 	if (depth > SCAN_DEPTH_MAX) {
 		errno = ELOOP;
-		return problem(w, w->path.buf, "directories nested too deeply");
+		return problem(w, w->path.buf, NULL);
 	}
 	if (!(d = opendir(w->path.buf)))
-		return problem(w, w->path.buf, "cannot open directory");
+		return problem(w, w->path.buf, _("cannot open directory: %s"));
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
@@ -85,7 +91,7 @@ static int walk_dir(struct walk *w, int depth)
 			kp_buf_addch(&w->path, '/');
 		kp_buf_add(&w->path, names[i], len);
 		if (lstat(w->path.buf, &st) < 0) {
-			error = problem(w, w->path.buf, "cannot read");
+			error = problem(w, w->path.buf, _("cannot read: %s"));
 			continue;
 		}
 		if (S_ISDIR(st.st_mode))

@@ -18,6 +18,7 @@
 
 #include <yaml.h>
 
+#include "i18n.h"
 #include "load/load.h"
 #include "loader.h"
 #include "banned.h"
@@ -93,15 +94,15 @@ int kp_text_check(const char *data, size_t len, unsigned first_line,
 	if (i >= len)
 		return 0;
 	if (s[i] < 0x20 || s[i] == 0x7f)
-		return kp_error_set(err, KP_EPARSE, name, line, col,
-				    "control character U+%04X is not allowed",
-				    s[i]);
+		return kp_error_set(
+			err, KP_EPARSE, name, line, col,
+			_("control character U+%04X is not allowed"), s[i]);
 	if (s[i] == 0xc2 && kp_utf8_len((const char *)s + i, len - i) == 2)
-		return kp_error_set(err, KP_EPARSE, name, line, col,
-				    "control character U+%04X is not allowed",
-				    s[i + 1]);
+		return kp_error_set(
+			err, KP_EPARSE, name, line, col,
+			_("control character U+%04X is not allowed"), s[i + 1]);
 	return kp_error_set(err, KP_EPARSE, name, line, col,
-			    "invalid UTF-8 (byte 0x%02x)", s[i]);
+			    _("invalid UTF-8 (byte 0x%02x)"), s[i]);
 }
 
 /* ------------------------------------------------------------------ */
@@ -420,35 +421,202 @@ static void show_tag(struct kp_buf *out, const char *tag)
 	show(out, tag, strlen(tag));
 }
 
+/*
+ * libyaml's problems that a plan edited by hand runs into, said in words
+ * for the person who edits it; with want_context, only when libyaml names
+ * that context.  at_context: report at the context's mark (where the
+ * unclosed quote or the key without ':' is), not at the problem's.  The
+ * messages with %u take the context's line.
+ */
+static const struct {
+	const char *problem, *context;
+	int at_context, has_line;
+	const char *msg;
+} problems[] = {
+	{ "mapping values are not allowed in this context", NULL, 0, 0,
+	  N_("a ':' followed by a space cannot stand here: put a value that "
+	     "holds ': ' in quotes, and indent a key like the keys above "
+	     "it") },
+	{ "did not find expected key", "while parsing a block mapping", 0, 1,
+	  N_("expected a key, indented like the keys of the mapping on line "
+	     "%u: check the indentation, and that nothing follows a closing "
+	     "quote") },
+	{ "could not find expected ':'", "while scanning a simple key", 1, 0,
+	  N_("expected ':' after the key on this line; a line that goes on "
+	     "from the one above must be indented more than its key") },
+	{ "found unexpected end of stream", "while scanning a quoted scalar", 1,
+	  0, N_("the quotation mark here is never closed") },
+	{ "found unexpected end of stream", NULL, 0, 0,
+	  N_("the frontmatter ends in the middle of a value") },
+	{ "did not find expected '-' indicator",
+	  "while parsing a block collection", 0, 1,
+	  N_("expected a list item ('- '), indented like the items of the "
+	     "list on line %u") },
+	{ "block sequence entries are not allowed in this context", NULL, 0, 0,
+	  N_("a list item ('- ') cannot stand here: start the list on the line "
+	     "after its key") },
+	{ "did not find expected ',' or ']'", NULL, 1, 0,
+	  N_("this list in [ ] is not closed with ']'") },
+	{ "did not find expected ',' or '}'", NULL, 1, 0,
+	  N_("this mapping in { } is not closed with '}'") },
+	{ "found unknown escape character", NULL, 0, 0,
+	  N_("unknown escape sequence after '\\' in double quotes: write "
+	     "'\\\\' for a backslash, or use single quotes") },
+	{ "did not find expected comment or line break",
+	  "while scanning a block scalar", 0, 0,
+	  N_("only a comment may follow '|' or '>' on its line") },
+	{ "did not find expected node content", NULL, 0, 0,
+	  N_("a value is missing here") },
+	{ "found a tab character that violates indentation", NULL, 0, 0,
+	  N_("YAML does not allow tabs for indentation: indent with spaces") },
+	{ "found a tab character where an indentation space is expected", NULL,
+	  0, 0,
+	  N_("YAML does not allow tabs for indentation: indent with spaces") },
+};
+
+/* The start of line (counted from ld->first_line) in ld->data, or NULL. */
+static const char *line_start(const struct loader *ld, size_t line)
+{
+	const char *p = ld->data, *end = ld->data + ld->len;
+	size_t l = ld->first_line;
+
+	while (l < line && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (!nl)
+			return NULL;
+		p = nl + 1;
+		l++;
+	}
+	return l == line ? p : NULL;
+}
+
+/*
+ * A tab, no-break space or curly quote where a token starts, on the line
+ * of the problem (tabs only there) or the line before it or the line of
+ * the context: the likelier cause of a YAML error than libyaml's words.
+ */
+static int hint_error(struct loader *ld, size_t pline, size_t cline)
+{
+	size_t lines[3], i, off;
+	struct kp_buf m = KP_BUF_INIT;
+	enum kp_hint h = KP_HINT_NONE;
+	unsigned cp, line, col;
+	const char *s = NULL;
+	int error;
+
+	lines[0] = pline;
+	lines[1] = pline > ld->first_line ? pline - 1 : pline;
+	lines[2] = cline ? cline : pline;
+	for (i = 0; i < 3 && h == KP_HINT_NONE; i++) {
+		if (!(s = line_start(ld, lines[i])))
+			continue;
+		h = kp_hint_line(s, ld->data + ld->len, &off, &cp);
+		if (h == KP_HINT_TAB && i > 0)
+			h = KP_HINT_NONE;
+	}
+	if (h == KP_HINT_NONE)
+		return 0;
+	kp_text_position(ld->data, ld->len, (size_t)(s + off - ld->data),
+			 ld->first_line, &line, &col);
+	kp_hint_message(&m, h, cp, KP_HINT_BROKE);
+	error = kp_error_set(ld->err, KP_EPARSE, ld->name, line, col, "%s",
+			     m.buf);
+	kp_buf_release(&m);
+	return error;
+}
+
+/* The character at mark, for "cannot start any token": '@', '`'... */
+static int bad_char(struct loader *ld, yaml_mark_t m)
+{
+	char ch[8];
+	size_t n;
+
+	if (m.index >= ld->len)
+		return 0;
+	n = kp_utf8_len(ld->data + m.index, ld->len - m.index);
+	if (n == 0 || ld->data[m.index] == '\t')
+		return 0;
+	memcpy(ch, ld->data + m.index, n);
+	ch[n] = '\0';
+	/* TRANSLATORS: %s is one character, such as @ or `. */
+	return fail(
+		ld, KP_EPARSE, m,
+		_("a value cannot begin with '%s': put the value in quotes"),
+		ch);
+}
+
 static int libyaml_error(struct loader *ld)
 {
 	yaml_parser_t *p = &ld->parser;
 	const char *problem = p->problem ? p->problem : "cannot parse YAML";
+	const char *context = p->context;
 	unsigned line, col;
+	size_t i;
+	int error;
 
 	switch (p->error) {
 	case YAML_MEMORY_ERROR:
 		return kp_error_set(ld->err, KP_EPARSE, ld->name, 0, 0,
-				    "libyaml ran out of memory");
+				    _("libyaml ran out of memory"));
 	case YAML_READER_ERROR:
 		kp_text_position(ld->data, ld->len, p->problem_offset,
 				 ld->first_line, &line, &col);
+		if (p->problem_value != -1 &&
+		    !strcmp(problem, "control characters are not allowed"))
+			return kp_error_set(
+				ld->err, KP_EPARSE, ld->name, line, col,
+				_("the character U+%04X is not allowed"),
+				(unsigned)p->problem_value);
+		/* TRANSLATORS: %s is libyaml's description, in English. */
 		if (p->problem_value != -1)
-			return kp_error_set(ld->err, KP_EPARSE, ld->name, line,
-					    col, "%s (U+%04X)", problem,
-					    (unsigned)p->problem_value);
+			return kp_error_set(
+				ld->err, KP_EPARSE, ld->name, line, col,
+				_("the text cannot be read as YAML: "
+				  "%s (U+%04X)"),
+				problem, (unsigned)p->problem_value);
 		return kp_error_set(ld->err, KP_EPARSE, ld->name, line, col,
-				    "%s", problem);
+				    _("the text cannot be read as YAML: %s"),
+				    problem);
 	default: break;
 	}
-	if (p->context && p->context_mark.line != p->problem_mark.line)
-		return fail(ld, KP_EPARSE, p->problem_mark, "%s %s at line %u",
-			    problem, p->context,
-			    mark_line(ld, p->context_mark));
-	if (p->context)
-		return fail(ld, KP_EPARSE, p->problem_mark, "%s %s", problem,
-			    p->context);
-	return fail(ld, KP_EPARSE, p->problem_mark, "%s", problem);
+	if ((error = hint_error(ld, mark_line(ld, p->problem_mark),
+				context ? mark_line(ld, p->context_mark) : 0)) <
+	    0)
+		return error;
+	if (!strcmp(problem, "found character that cannot start any token") &&
+	    (error = bad_char(ld, p->problem_mark)) < 0)
+		return error;
+	for (i = 0; i < sizeof(problems) / sizeof(problems[0]); i++) {
+		yaml_mark_t at = p->problem_mark;
+
+		if (strcmp(problem, problems[i].problem) != 0 ||
+		    (problems[i].context &&
+		     (!context || strcmp(context, problems[i].context) != 0)))
+			continue;
+		if (problems[i].at_context && context)
+			at = p->context_mark;
+		if (problems[i].has_line)
+			return fail(ld, KP_EPARSE, at, _(problems[i].msg),
+				    mark_line(ld, p->context_mark));
+		return fail(ld, KP_EPARSE, at, "%s", _(problems[i].msg));
+	}
+	/* TRANSLATORS: libyaml's own description of the problem and the
+	   context, in English, and the context's line. */
+	if (context && p->context_mark.line != p->problem_mark.line)
+		return fail(ld, KP_EPARSE, p->problem_mark,
+			    _("the text cannot be read as YAML: %s %s at "
+			      "line %u"),
+			    problem, context, mark_line(ld, p->context_mark));
+	/* TRANSLATORS: libyaml's own description of the problem and the
+	   context, in English. */
+	if (context)
+		return fail(ld, KP_EPARSE, p->problem_mark,
+			    _("the text cannot be read as YAML: %s %s"),
+			    problem, context);
+	/* TRANSLATORS: libyaml's own description of the problem. */
+	return fail(ld, KP_EPARSE, p->problem_mark,
+		    _("the text cannot be read as YAML: %s"), problem);
 }
 
 /* --- anchors (only outside plans) --- */
@@ -603,13 +771,16 @@ static int plan_mode(const struct loader *ld)
 	return (ld->flags & KP_YAML_PLAN) != 0;
 }
 
-static const char *shape_name(const struct kp_node *n)
+static const char *not_a_mapping(const struct kp_node *n)
 {
 	if (n->type == KP_SEQ)
-		return "a sequence";
+		return _("the frontmatter must be a mapping (key: value), not "
+			 "a list");
 	if (n->type == KP_NULL)
-		return "null";
-	return "a scalar";
+		return _("the frontmatter must be a mapping (key: value), not "
+			 "empty");
+	return _("the frontmatter must be a mapping (key: value), not a "
+		 "single value");
 }
 
 /* Place a finished node (of size nodes, height collections deep). */
@@ -624,11 +795,9 @@ static int add_value(struct loader *ld, struct kp_node *node, size_t size,
 			return 0;
 		}
 		if (plan_mode(ld) && node->type != KP_MAP)
-			return kp_error_set(
-				ld->err, KP_EPARSE, ld->name, node->line,
-				node->col,
-				"the frontmatter must be a mapping, not %s",
-				shape_name(node));
+			return kp_error_set(ld->err, KP_EPARSE, ld->name,
+					    node->line, node->col, "%s",
+					    not_a_mapping(node));
 		ld->root = node;
 		return 0;
 	}
@@ -677,12 +846,12 @@ static int plan_checks(struct loader *ld, const yaml_event_t *ev,
 
 	if (anchor)
 		return fail(ld, KP_EPARSE, ev->start_mark,
-			    "anchors and aliases are not allowed in a plan");
+			    _("anchors and aliases are not allowed in a plan"));
 	if (!tag)
 		return 0;
 	show_tag(&b, (const char *)tag);
 	error = fail(ld, KP_EPARSE, ev->start_mark,
-		     "tags are not allowed in a plan: '%s'", b.buf);
+		     _("tags are not allowed in a plan: '%s'"), b.buf);
 	kp_buf_release(&b);
 	return error;
 }
@@ -737,8 +906,8 @@ static int resolve_tagged(struct loader *ld, const yaml_event_t *ev,
 					    ev->data.scalar.length)))
 		return 0;
 	show(&b, (const char *)ev->data.scalar.value, ev->data.scalar.length);
-	error = fail(ld, KP_EPARSE, ev->start_mark, "'%s' is not a valid !!%s",
-		     b.buf, t);
+	error = fail(ld, KP_EPARSE, ev->start_mark,
+		     _("'%s' is not a valid !!%s"), b.buf, t);
 	kp_buf_release(&b);
 	return error;
 }
@@ -760,9 +929,9 @@ static int on_scalar(struct loader *ld, const yaml_event_t *ev)
 	if (key) {
 		if (plan_mode(ld) && plain && len == 2 &&
 		    memcmp(s, "<<", 2) == 0)
-			return fail(
-				ld, KP_EPARSE, ev->start_mark,
-				"merge keys ('<<') are not allowed in a plan");
+			return fail(ld, KP_EPARSE, ev->start_mark,
+				    _("merge keys ('<<') are not allowed in a "
+				      "plan"));
 		/* Keys stay strings: a plain 1: is the key "1". */
 		set_key(ld, s, len, ev->start_mark);
 		if (!ev->data.scalar.anchor)
@@ -801,12 +970,14 @@ static int on_start(struct loader *ld, const yaml_event_t *ev, int is_map)
 	if (plan_mode(ld) && (error = plan_checks(ld, ev, anchor, tag)) < 0)
 		return error;
 	if (in_key_position(ld))
-		return fail(ld, KP_EPARSE, ev->start_mark,
-			    "a mapping key must be a scalar, not a %s",
-			    is_map ? "mapping" : "sequence");
+		return fail(ld, KP_EPARSE, ev->start_mark, "%s",
+			    is_map ? _("a mapping key must be a scalar, not a "
+				       "mapping")
+				   : _("a mapping key must be a scalar, not a "
+				       "list"));
 	if (ld->depth >= KP_DEPTH_MAX)
 		return fail(ld, KP_EPARSE, ev->start_mark,
-			    "nesting deeper than %d levels", KP_DEPTH_MAX);
+			    _("nesting deeper than %d levels"), KP_DEPTH_MAX);
 	f = &ld->stack[ld->depth++];
 	f->node = kp_node_new(ld->doc, is_map ? KP_MAP : KP_SEQ,
 			      mark_line(ld, ev->start_mark),
@@ -836,7 +1007,7 @@ static int on_end(struct loader *ld)
 		show(&b, p[dup].key, p[dup].keylen);
 		error = kp_error_set(ld->err, KP_EPARSE, ld->name, p[dup].line,
 				     p[dup].col,
-				     "duplicate key '%s' (first at line %u)",
+				     _("duplicate key '%s' (first at line %u)"),
 				     b.buf, p[first].line);
 		kp_buf_release(&b);
 		return error;
@@ -900,31 +1071,34 @@ static int on_alias(struct loader *ld, const yaml_event_t *ev)
 
 	if (plan_mode(ld))
 		return fail(ld, KP_EPARSE, ev->start_mark,
-			    "anchors and aliases are not allowed in a plan");
+			    _("anchors and aliases are not allowed in a plan"));
 	show(&b, name, strlen(name));
 	a = anchor_find(ld, name);
 	if (!a) {
 		error = fail(ld, KP_EPARSE, ev->start_mark,
-			     "undefined alias '*%s'", b.buf);
+			     _("undefined alias '*%s'"), b.buf);
 		goto done;
 	}
 	if (!a->complete) {
 		error = fail(ld, KP_EPARSE, ev->start_mark,
-			     "alias '*%s' refers to a node that contains it",
+			     _("alias '*%s' refers to a node that contains it"),
 			     b.buf);
 		goto done;
 	}
 	if (in_key_position(ld)) {
 		if (a->node->type == KP_SEQ || a->node->type == KP_MAP) {
-			error = fail(ld, KP_EPARSE, ev->start_mark,
-				     "a mapping key must be a scalar, not a %s",
-				     a->node->type == KP_MAP ? "mapping"
-							     : "sequence");
+			error = fail(ld, KP_EPARSE, ev->start_mark, "%s",
+				     a->node->type == KP_MAP
+					     ? _("a mapping key must be a "
+						 "scalar, not a mapping")
+					     : _("a mapping key must be a "
+						 "scalar, not a list"));
 		} else if (1 + a->rawlen / 16 > ld->budget - ld->nodes) {
-			error = fail(ld, KP_ELIMIT, ev->start_mark,
-				     "alias expansion exceeds the limit of %zu "
-				     "nodes",
-				     ld->budget);
+			error = fail(
+				ld, KP_ELIMIT, ev->start_mark,
+				_("alias expansion exceeds the limit of %zu "
+				  "nodes"),
+				ld->budget);
 		} else {
 			/* A key is copied: charge its length. */
 			ld->nodes += 1 + a->rawlen / 16;
@@ -934,13 +1108,14 @@ static int on_alias(struct loader *ld, const yaml_event_t *ev)
 	}
 	if (ld->depth + a->height > KP_DEPTH_MAX) {
 		error = fail(ld, KP_EPARSE, ev->start_mark,
-			     "nesting deeper than %d levels", KP_DEPTH_MAX);
+			     _("nesting deeper than %d levels"), KP_DEPTH_MAX);
 		goto done;
 	}
 	if (a->size > ld->budget - ld->nodes) {
-		error = fail(ld, KP_ELIMIT, ev->start_mark,
-			     "alias expansion exceeds the limit of %zu nodes",
-			     ld->budget);
+		error = fail(
+			ld, KP_ELIMIT, ev->start_mark,
+			_("alias expansion exceeds the limit of %zu nodes"),
+			ld->budget);
 		goto done;
 	}
 	ld->nodes += a->size;
@@ -955,10 +1130,11 @@ static int on_document_start(struct loader *ld, const yaml_event_t *ev)
 	if (ld->ndocs++ == 0 || ld->stream)
 		return 0;
 	if (plan_mode(ld))
-		return fail(ld, KP_EPARSE, ev->start_mark,
-			    "a second YAML document is not allowed in a plan");
+		return fail(
+			ld, KP_EPARSE, ev->start_mark,
+			_("a second YAML document is not allowed in a plan"));
 	return fail(ld, KP_EPARSE, ev->start_mark,
-		    "more than one YAML document");
+		    _("more than one YAML document"));
 }
 
 static int on_event(struct loader *ld, const yaml_event_t *ev)
@@ -975,7 +1151,7 @@ static int on_event(struct loader *ld, const yaml_event_t *ev)
 		if (plan_mode(ld) && ld->ndocs == 0)
 			return kp_error_set(ld->err, KP_EPARSE, ld->name,
 					    ld->first_line, 1,
-					    "the frontmatter is empty");
+					    _("the frontmatter is empty"));
 		return 0;
 	default: return 0;
 	}

@@ -14,6 +14,7 @@
 #include <cmark.h>
 
 #include "render/render.h"
+#include "i18n.h"
 #include "banned.h"
 
 static const char css[] =
@@ -324,7 +325,7 @@ int kp_render_html(struct kp_buf *out, const struct kp_rdoc *doc,
 
 	if (!doc)
 		return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
-				    "no document to write");
+				    _("no document to write"));
 	kp_buf_addstr(
 		out, "<!DOCTYPE html>\n<html lang=\"da\">\n<head>\n"
 		     "<meta charset=\"utf-8\">\n"

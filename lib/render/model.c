@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "render/render.h"
+#include "i18n.h"
 #include "banned.h"
 
 struct kp_rdoc *kp_rdoc_new(void)
@@ -1024,7 +1025,7 @@ int kp_render_model(struct kp_rdoc **out, const struct kp_plan *plan,
 	memset(&c, 0, sizeof(c));
 	if (!plan || !plan->root)
 		return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
-				    "no plan to render");
+				    _("no plan to render"));
 	c.plan = plan;
 	c.redact = opts && opts->redact;
 	c.schema = opts ? opts->schema : NULL;
@@ -1085,7 +1086,7 @@ int kp_render(struct kp_buf *out, const char *format,
 
 	if (strcmp(format, "html") != 0 && strcmp(format, "pdf") != 0)
 		return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
-				    "unknown format '%s' (html or pdf)",
+				    _("unknown format '%s' (html or pdf)"),
 				    format);
 	if ((error = kp_render_model(&doc, plan, opts, err)) < 0)
 		return error;

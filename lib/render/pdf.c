@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "render/render.h"
+#include "i18n.h"
 #include "pdf.h"
 #include "banned.h"
 
@@ -79,9 +80,6 @@ static const double heading_gap[] = { 18.0, 14.0, 10.0 };
 #define RED_R 0.70
 #define RED_G 0.07
 #define RED_B 0.07
-
-#define MARK_DRAFT "Udkast – ikke afsendt"
-#define MARK_INVALID "Ugyldig – planen indeholder fejl"
 
 #define PT(x) ((int)((x)*PANGO_SCALE + 0.5))
 #define UN(x) ((double)(x) / PANGO_SCALE)
@@ -1462,17 +1460,24 @@ static void draw_chrome(struct pdf *p, cairo_t *cr, size_t n)
 	double right = MARGIN_X + CONTENT_W, left_w, y = HEAD_Y;
 	double x = right, xi;
 
-	/* Marks first, one above the other; the header gets what is left. */
+	/*
+	 * Marks first, one above the other; the header gets what is left.
+	 * Their words are kiplan.h's, the same in every format.
+	 */
 	if (doc->draft) {
-		l = make_layout(p, MARK_DRAFT, FONT_MARK, 0);
+		kp_pdf_escape(&m, KP_RENDER_DRAFT, strlen(KP_RENDER_DRAFT));
+		l = make_layout(p, m.buf, FONT_MARK, 0);
 		x = draw_mark(cr, l, right, y - 3);
 		y += 19;
 	}
 	if (doc->invalid) {
-		l = make_layout(p, MARK_INVALID, FONT_MARK, 0);
+		kp_buf_reset(&m);
+		kp_pdf_escape(&m, KP_RENDER_INVALID, strlen(KP_RENDER_INVALID));
+		l = make_layout(p, m.buf, FONT_MARK, 0);
 		xi = draw_mark(cr, l, right, y - 3);
 		x = xi < x ? xi : x;
 	}
+	kp_buf_reset(&m);
 	y = HEAD_Y;
 	left_w = x - MARGIN_X - 12;
 	if (left_w < 60)
@@ -1622,8 +1627,8 @@ int kp_render_pdf(struct kp_buf *out, const struct kp_rdoc *doc,
 		prepare(&p, &prs[i], &doc->blocks[i]);
 	if (p.over) {
 		error = kp_error_set(err, KP_ELIMIT, NULL, 0, 0,
-				     "the plan is too long for a PDF (more "
-				     "than %d lines of text)",
+				     _("the plan is too long for a PDF (more "
+				       "than %d lines of text)"),
 				     MAX_LINES);
 		goto done;
 	}
@@ -1650,7 +1655,8 @@ int kp_render_pdf(struct kp_buf *out, const struct kp_rdoc *doc,
 	if (st != CAIRO_STATUS_SUCCESS) {
 		kp_buf_setlen(out, start);
 		error = kp_error_set(err, KP_ERENDER, NULL, 0, 0,
-				     "cannot write the PDF: %s",
+				     /* TRANSLATORS: cairo's reason, English */
+				     _("cannot write the PDF: %s"),
 				     cairo_status_to_string(st));
 	}
 	cairo_surface_destroy(s);

@@ -21,14 +21,19 @@
 #include <git2.h>
 
 #include "repo/workdir.h"
+#include "i18n.h"
 #include "banned.h"
 
-static int git_fail(struct kp_error *err, const char *what)
+/*
+ * A libgit2 failure: fmt is a whole sentence (through _()) with one %s,
+ * where libgit2's own message goes.
+ */
+static int git_fail(struct kp_error *err, const char *fmt)
 {
 	const git_error *e = git_error_last();
 
-	return kp_error_set(err, KP_EGIT, NULL, 0, 0, "%s: %s", what,
-			    e && e->message ? e->message : "unknown error");
+	return kp_error_set(err, KP_EGIT, NULL, 0, 0, fmt,
+			    e && e->message ? e->message : _("unknown error"));
 }
 
 void kp_test_crash(const char *point)
@@ -65,7 +70,7 @@ static int wrap(struct kp_repo **out, git_repository *git, struct kp_error *err)
 		git_repository_free(git);
 		return kp_error_set(err, KP_ENOTFOUND, git_repository_path(git),
 				    0, 0,
-				    "a bare repository cannot hold plans");
+				    _("a bare repository cannot hold plans"));
 	}
 	if (!realpath(wd, real)) {
 		int e = errno;
@@ -101,12 +106,12 @@ int kp_repo_open(struct kp_repo **out, const char *path, struct kp_error *err)
 	if (rc == GIT_ENOTFOUND) {
 		error = kp_error_set(
 			err, KP_ENOTFOUND, NULL, 0, 0,
-			"no plan repository in '%s' or any parent directory",
+			_("no plan repository in '%s' or any parent directory"),
 			path);
 		goto done;
 	}
 	if (rc < 0) {
-		error = git_fail(err, "cannot open the repository");
+		error = git_fail(err, _("cannot open the repository: %s"));
 		goto done;
 	}
 	if ((error = wrap(&repo, git, err)) < 0)
@@ -114,8 +119,8 @@ int kp_repo_open(struct kp_repo **out, const char *path, struct kp_error *err)
 	kdir = kp_repo_join(repo->workdir, ".kiplan");
 	if (!kp_repo_is_dir(kdir)) {
 		error = kp_error_set(err, KP_ENOTFOUND, repo->workdir, 0, 0,
-				     "a git repository, but not a plan "
-				     "repository (no .kiplan)");
+				     _("a git repository, but not a plan "
+				       "repository (no .kiplan)"));
 		goto done;
 	}
 	*out = repo;
@@ -153,21 +158,21 @@ int kp_repo_setting(char **out, struct kp_repo *repo, const char *key,
 	*out = NULL;
 	if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
 		error = kp_error_set(err, KP_ENOTFOUND, path, 0, 0,
-				     "no settings file");
+				     _("no settings file"));
 		goto done;
 	}
 	if (git_config_open_ondisk(&cfg, path) < 0) {
-		error = git_fail(err, "cannot read .kiplan/config");
+		error = git_fail(err, _("cannot read .kiplan/config: %s"));
 		goto done;
 	}
 	rc = git_config_get_string_buf(&val, cfg, key);
 	if (rc == GIT_ENOTFOUND) {
 		error = kp_error_set(err, KP_ENOTFOUND, path, 0, 0,
-				     "'%s' is not set", key);
+				     _("'%s' is not set"), key);
 		goto done;
 	}
 	if (rc < 0) {
-		error = git_fail(err, "cannot read .kiplan/config");
+		error = git_fail(err, _("cannot read .kiplan/config: %s"));
 		goto done;
 	}
 	*out = kp_xstrdup(val.ptr ? val.ptr : "");
@@ -224,8 +229,9 @@ int kp_repo_next_id(char out[13], struct kp_repo *repo, int year,
 	size_t i;
 
 	if (year < 1000 || year > 9999) {
-		error = kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
-				     "year %d out of range", year);
+		error = kp_error_set(
+			err, KP_EUSAGE, NULL, 0, 0,
+			_("the year %d is not between 1000 and 9999"), year);
 		goto done;
 	}
 	max = max_in_dir(repo->workdir, year);
@@ -244,12 +250,12 @@ int kp_repo_next_id(char out[13], struct kp_repo *repo, int year,
 				max = n;
 		}
 	} else if (rc != GIT_ENOTFOUND && rc != GIT_EUNBORNBRANCH) {
-		error = git_fail(err, "cannot read HEAD");
+		error = git_fail(err, _("cannot read HEAD: %s"));
 		goto done;
 	}
 	if (max >= 9999) {
 		error = kp_error_set(err, KP_ELIMIT, NULL, 0, 0,
-				     "no plan id left in %d", year);
+				     _("no plan id left in %d"), year);
 		goto done;
 	}
 	/* Both are in 1..9999 here; the modulus tells the compiler so. */
@@ -284,16 +290,17 @@ int kp_repo_message(struct kp_buf *out, const char *summary,
 	if (!*summary || bad_text(summary))
 		return kp_error_set(
 			err, KP_EUSAGE, NULL, 0, 0,
-			"the commit summary holds a control character");
+			_("the commit summary holds a control character"));
 	if (bad_text(id) || !kp_repo_is_id(id))
 		return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
-				    "'%s' is not a plan id (ki-YYYY-NNNN)", id);
+				    _("'%s' is not a plan id (ki-YYYY-NNNN)"),
+				    id);
 	for (i = 0; i < nbody; i++)
 		if (bad_text(body[i]))
 			return kp_error_set(
 				err, KP_EUSAGE, NULL, 0, 0,
-				"the message holds a newline or control "
-				"character; give one line per -m");
+				_("the message holds a newline or control "
+				  "character; give one line per -m"));
 	for (i = 0; i < nrecipients; i++) {
 		const char *r = recipients[i], *lt = strchr(r, '<');
 
@@ -302,8 +309,8 @@ int kp_repo_message(struct kp_buf *out, const char *summary,
 			    strchr(lt, '>')[1] != '\0')) ||
 		    (!lt && strchr(r, '>')))
 			return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
-					    "recipient %zu is not 'Name "
-					    "<email>' on one line",
+					    _("recipient %zu is not 'Name "
+					      "<email>' on one line"),
 					    i + 1);
 	}
 	kp_buf_addstr(out, summary);
@@ -403,7 +410,7 @@ static int signature(git_signature **out, git_repository *git,
 		    strchr(lt + 1, '<') || lt == env) {
 			error = kp_error_set(
 				err, KP_EUSAGE, NULL, 0, 0,
-				"KIPLAN_AUTHOR is not 'Name <email>'");
+				_("KIPLAN_AUTHOR is not 'Name <email>'"));
 			goto done;
 		}
 		n = (size_t)(lt - env);
@@ -413,16 +420,16 @@ static int signature(git_signature **out, git_repository *git,
 		email = kp_xstrndup(lt + 1, (size_t)(gt - lt - 1));
 	} else {
 		if (git_signature_default(&def, git) < 0) {
-			error = kp_error_set(
-				err, KP_EGIT, NULL, 0, 0,
-				"no author: set user.name and user.email with "
-				"git config, or KIPLAN_AUTHOR='Name <email>'");
+			error = kp_error_set(err, KP_EGIT, NULL, 0, 0,
+					     _("no author: set user.name and "
+					       "user.email with git config, or "
+					       "KIPLAN_AUTHOR='Name <email>'"));
 			goto done;
 		}
 		if (bad_text(def->name) || bad_text(def->email)) {
 			error = kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
-					     "user.name or user.email holds a "
-					     "control character");
+					     _("user.name or user.email holds "
+					       "a control character"));
 			goto done;
 		}
 		name = kp_xstrdup(def->name);
@@ -430,15 +437,16 @@ static int signature(git_signature **out, git_repository *git,
 	}
 	if (date && *date) {
 		if (parse_git_date(&t, &off, date) < 0) {
-			error = kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
-					     "%s is not a date: '%.40s'",
-					     datevar, date);
+			error = kp_error_set(
+				err, KP_EUSAGE, NULL, 0, 0,
+				/* TRANSLATORS: a variable, value */
+				_("%s is not a date: '%.40s'"), datevar, date);
 			goto done;
 		}
 		if (git_signature_new(out, name, email, (git_time_t)t, off) < 0)
-			error = git_fail(err, "bad author");
+			error = git_fail(err, _("invalid author: %s"));
 	} else if (git_signature_now(out, name, email) < 0) {
-		error = git_fail(err, "bad author");
+		error = git_fail(err, _("invalid author: %s"));
 	}
 done:
 	git_signature_free(def);
@@ -490,13 +498,13 @@ static int commit_files(char out[41], struct kp_repo *repo, size_t n,
 	size_t i;
 
 	if (git_reference_lookup(&head, git, "HEAD") < 0) {
-		error = git_fail(err, "cannot read HEAD");
+		error = git_fail(err, _("cannot read HEAD: %s"));
 		goto done;
 	}
 	if (git_reference_type(head) != GIT_REFERENCE_SYMBOLIC) {
 		error = kp_error_set(
 			err, KP_EGIT, NULL, 0, 0,
-			"HEAD is detached; check out a branch first");
+			_("HEAD is detached; check out a branch first"));
 		goto done;
 	}
 	branch = git_reference_symbolic_target(head);
@@ -504,11 +512,11 @@ static int commit_files(char out[41], struct kp_repo *repo, size_t n,
 	if (rc == 0) {
 		if (git_commit_lookup(&parent, git, &parent_id) < 0 ||
 		    git_commit_tree(&base, parent) < 0) {
-			error = git_fail(err, "cannot read HEAD");
+			error = git_fail(err, _("cannot read HEAD: %s"));
 			goto done;
 		}
 	} else if (rc != GIT_ENOTFOUND) {
-		error = git_fail(err, "cannot read HEAD");
+		error = git_fail(err, _("cannot read HEAD: %s"));
 		goto done;
 	}
 	if (n) {
@@ -517,7 +525,8 @@ static int commit_files(char out[41], struct kp_repo *repo, size_t n,
 		for (i = 0; i < n; i++) {
 			if (git_blob_create_from_buffer(
 				    &blobs[i], git, datas[i], lens[i]) < 0) {
-				error = git_fail(err, "cannot write a blob");
+				error = git_fail(err,
+						 _("cannot write a blob: %s"));
 				goto done;
 			}
 			upd[i].action = GIT_TREE_UPDATE_UPSERT;
@@ -526,7 +535,7 @@ static int commit_files(char out[41], struct kp_repo *repo, size_t n,
 			upd[i].path = paths[i];
 		}
 		if (git_tree_create_updated(&tree_id, git, base, n, upd) < 0) {
-			error = git_fail(err, "cannot write the tree");
+			error = git_fail(err, _("cannot write the tree: %s"));
 			goto done;
 		}
 	} else if (base) {
@@ -534,11 +543,11 @@ static int commit_files(char out[41], struct kp_repo *repo, size_t n,
 	} else {
 		error = kp_error_set(
 			err, KP_EGIT, NULL, 0, 0,
-			"nothing to record: the repository has no commit");
+			_("nothing to record: the repository has no commit"));
 		goto done;
 	}
 	if (git_tree_lookup(&tree, git, &tree_id) < 0) {
-		error = git_fail(err, "cannot read the tree");
+		error = git_fail(err, _("cannot read the tree: %s"));
 		goto done;
 	}
 	if ((error = signature(&author, git, "GIT_AUTHOR_DATE", err)) < 0 ||
@@ -547,7 +556,7 @@ static int commit_files(char out[41], struct kp_repo *repo, size_t n,
 	parents[0] = parent;
 	if (git_commit_create(&id, git, NULL, author, committer, NULL, message,
 			      tree, parent ? 1 : 0, parents) < 0) {
-		error = git_fail(err, "cannot write the commit");
+		error = git_fail(err, _("cannot write the commit: %s"));
 		goto done;
 	}
 	kp_test_crash("commit-objects");
@@ -563,13 +572,14 @@ static int commit_files(char out[41], struct kp_repo *repo, size_t n,
 					  reflog.buf);
 	if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS) {
 		error = kp_error_set(err, KP_ELOCKED, NULL, 0, 0,
-				     "%s moved while kiplan committed; nothing "
-				     "was changed, try again",
+				     /* TRANSLATORS: %s: the branch */
+				     _("%s moved while kiplan committed; "
+				       "nothing was changed, try again"),
 				     branch);
 		goto done;
 	}
 	if (rc < 0) {
-		error = git_fail(err, "cannot update the branch");
+		error = git_fail(err, _("cannot update the branch: %s"));
 		goto done;
 	}
 	git_oid_tostr(out, 41, &id);
@@ -597,8 +607,9 @@ index_fail : {
 
 	error = kp_error_set(
 		err, KP_EGIT, NULL, 0, 0,
-		"committed %.12s, but could not update the index: %s", out,
-		e && e->message ? e->message : "unknown error");
+		/* TRANSLATORS: a commit id, libgit2's reason */
+		_("committed %.12s, but could not update the index: %s"), out,
+		e && e->message ? e->message : _("unknown error"));
 }
 done:
 	kp_buf_release(&reflog);
@@ -701,11 +712,12 @@ int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 	lib_init();
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
 		error = kp_error_set(err, KP_EIO, dir, 0, 0,
-				     "cannot create: %s", strerror(errno));
+				     _("cannot create: %s"), strerror(errno));
 		goto done;
 	}
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		error = kp_error_set(err, KP_EIO, dir, 0, 0, "not a directory");
+		error = kp_error_set(err, KP_EIO, dir, 0, 0,
+				     _("not a directory"));
 		goto done;
 	}
 	dotgit = kp_repo_join(dir, ".git");
@@ -713,7 +725,8 @@ int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 		if (git_repository_open_ext(&git, dir,
 					    GIT_REPOSITORY_OPEN_NO_SEARCH,
 					    NULL) < 0) {
-			error = git_fail(err, "cannot open the repository");
+			error = git_fail(err,
+					 _("cannot open the repository: %s"));
 			goto done;
 		}
 		if (has_schema_commit(git)) {
@@ -724,16 +737,16 @@ int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 		/* A kiplan init killed before its first commit may resume. */
 		if (!git_repository_head_unborn(git) ||
 		    !only_holds(dir, ours)) {
-			error = kp_error_set(
-				err, KP_EEXISTS, dir, 0, 0,
-				"a git repository, but not a plan repository");
+			error = kp_error_set(err, KP_EEXISTS, dir, 0, 0,
+					     _("a git repository, but not a "
+					       "plan repository"));
 			goto done;
 		}
 	} else {
 		if (!only_holds(dir, NULL)) {
 			error = kp_error_set(
 				err, KP_EEXISTS, dir, 0, 0,
-				"not empty, and not a plan repository");
+				_("not empty, and not a plan repository"));
 			goto done;
 		}
 		git_repository_init_options_init(
@@ -742,13 +755,14 @@ int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 			     GIT_REPOSITORY_INIT_MKPATH;
 		opts.mode = GIT_REPOSITORY_INIT_SHARED_UMASK;
 		if (git_repository_init_ext(&git, dir, &opts) < 0) {
-			error = git_fail(err, "cannot create the repository");
+			error = git_fail(err,
+					 _("cannot create the repository: %s"));
 			goto done;
 		}
 	}
 	if (chmod(dir, 0700) < 0) {
-		error = kp_error_set(err, KP_EIO, dir, 0, 0, "cannot chmod: %s",
-				     strerror(errno));
+		error = kp_error_set(err, KP_EIO, dir, 0, 0,
+				     _("cannot chmod: %s"), strerror(errno));
 		goto done;
 	}
 	if ((error = wrap(&repo, git, err)) < 0) {
@@ -759,7 +773,7 @@ int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 	kdir = kp_repo_join(repo->workdir, ".kiplan");
 	if (mkdir(kdir, 0700) < 0 && errno != EEXIST) {
 		error = kp_error_set(err, KP_EIO, kdir, 0, 0,
-				     "cannot create: %s", strerror(errno));
+				     _("cannot create: %s"), strerror(errno));
 		goto done;
 	}
 	if (!schema_text)
@@ -795,7 +809,7 @@ done:
 	free(dotgit);
 	free(kdir);
 	free(file);
-	/* Once wrapped, kp_repo_free() undoes lib_init()'s reference. */
+	/* One shutdown for lib_init(): kp_repo_free()'s, or this one. */
 	if (repo)
 		kp_repo_free(repo);
 	else if (error && !*out)
@@ -890,7 +904,7 @@ int kp_repo_history(struct kp_history *out, struct kp_repo *repo,
 
 	memset(out, 0, sizeof(*out));
 	if (git_revwalk_new(&walk, repo->git) < 0) {
-		error = git_fail(err, "cannot walk the history");
+		error = git_fail(err, _("cannot walk the history: %s"));
 		goto done;
 	}
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL);
@@ -899,7 +913,7 @@ int kp_repo_history(struct kp_history *out, struct kp_repo *repo,
 	if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH)
 		goto done;
 	if (rc < 0) {
-		error = git_fail(err, "cannot walk the history");
+		error = git_fail(err, _("cannot walk the history: %s"));
 		goto done;
 	}
 	while ((rc = git_revwalk_next(&oid, walk)) == 0) {
@@ -910,7 +924,7 @@ int kp_repo_history(struct kp_history *out, struct kp_repo *repo,
 		ids[n++] = oid;
 	}
 	if (rc != GIT_ITEROVER) {
-		error = git_fail(err, "cannot walk the history");
+		error = git_fail(err, _("cannot walk the history: %s"));
 		goto done;
 	}
 	for (i = n; i-- > 0;) {
@@ -923,7 +937,7 @@ int kp_repo_history(struct kp_history *out, struct kp_repo *repo,
 		if (git_commit_lookup(&c, repo->git, &ids[i]) < 0 ||
 		    git_commit_tree(&tree, c) < 0) {
 			git_commit_free(c);
-			error = git_fail(err, "cannot read a commit");
+			error = git_fail(err, _("cannot read a commit: %s"));
 			goto done;
 		}
 		rc = git_tree_entry_bypath(&e, tree, rel);
@@ -1009,7 +1023,7 @@ int kp_repo_resolve(const struct kp_revision **out, struct kp_repo *repo,
 	}
 	if (!h->revisions)
 		return kp_error_set(err, KP_ENOTFOUND, NULL, 0, 0,
-				    "the plan has no revision yet");
+				    _("the plan has no revision yet"));
 	if (all_digits && len <= 9 && strtoul(rev, NULL, 10) >= 1 &&
 	    strtoul(rev, NULL, 10) <= h->revisions) {
 		*out = revision_number(h, (unsigned)strtoul(rev, NULL, 10));
@@ -1031,41 +1045,51 @@ int kp_repo_resolve(const struct kp_revision **out, struct kp_repo *repo,
 		}
 		if (!*out)
 			return kp_error_set(err, KP_ENOTFOUND, NULL, 0, 0,
-					    "no revision on or before %s", rev);
+					    _("no revision on or before %s"),
+					    rev);
 		return 0;
 	}
 	if (!all_hex || len < 4 || len > 40) {
 		if (all_digits)
-			return kp_error_set(err, KP_ENOTFOUND, NULL, 0, 0,
-					    "no revision %s: the plan has %u",
-					    rev, h->revisions);
+			return kp_error_set(
+				err, KP_ENOTFOUND, NULL, 0, 0,
+				Q_("no revision %s: the plan has only %u "
+				   "revision",
+				   "no revision %s: the plan has only %u "
+				   "revisions",
+				   h->revisions),
+				rev, h->revisions);
 		return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
-				    "'%s' is not a revision: give a number, a "
-				    "date YYYY-MM-DD or a commit id",
+				    _("'%s' is not a revision: give a number, "
+				      "a date YYYY-MM-DD or a commit id"),
 				    rev);
 	}
 	if (git_oid_fromstrn(&oid, rev, len) < 0) {
-		error = git_fail(err, "bad commit id");
+		error = git_fail(err, _("invalid commit id: %s"));
 		goto done;
 	}
 	rc = git_object_lookup_prefix(&obj, repo->git, &oid, len,
 				      GIT_OBJECT_COMMIT);
 	if (rc == GIT_EAMBIGUOUS) {
 		error = kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
-				     "commit id '%s' is ambiguous", rev);
+				     _("commit id '%s' is ambiguous"), rev);
 		goto done;
 	}
 	if (rc < 0 && all_digits) {
 		/* A number past the last revision, as @0 is before the first.
 		 */
 		error = kp_error_set(err, KP_ENOTFOUND, NULL, 0, 0,
-				     "no revision %s: the plan has %u", rev,
-				     h->revisions);
+				     Q_("no revision %s: the plan has only %u "
+					"revision",
+					"no revision %s: the plan has only %u "
+					"revisions",
+					h->revisions),
+				     rev, h->revisions);
 		goto done;
 	}
 	if (rc < 0) {
 		error = kp_error_set(err, KP_ENOTFOUND, NULL, 0, 0,
-				     "no commit '%s'", rev);
+				     _("no commit '%s'"), rev);
 		goto done;
 	}
 	target = *git_object_id(obj);
@@ -1082,9 +1106,9 @@ int kp_repo_resolve(const struct kp_revision **out, struct kp_repo *repo,
 			goto done;
 		}
 	}
-	error = kp_error_set(err, KP_ENOTFOUND, NULL, 0, 0,
-			     "commit '%s' does not hold a revision of the plan",
-			     rev);
+	error = kp_error_set(
+		err, KP_ENOTFOUND, NULL, 0, 0,
+		_("commit '%s' does not hold a revision of the plan"), rev);
 done:
 	git_object_free(obj);
 	return error;
@@ -1103,19 +1127,19 @@ int kp_repo_blob(struct kp_buf *out, struct kp_repo *repo, const char *commit,
 	if (git_oid_fromstr(&oid, commit) < 0 ||
 	    git_commit_lookup(&c, repo->git, &oid) < 0 ||
 	    git_commit_tree(&tree, c) < 0) {
-		error = git_fail(err, "cannot read the commit");
+		error = git_fail(err, _("cannot read the commit: %s"));
 		goto done;
 	}
 	if (git_tree_entry_bypath(&e, tree, rel) < 0 ||
 	    git_blob_lookup(&blob, repo->git, git_tree_entry_id(e)) < 0) {
 		error = kp_error_set(err, KP_ENOTFOUND, rel, 0, 0,
-				     "not in commit %.12s", commit);
+				     _("not in commit %.12s"), commit);
 		goto done;
 	}
 	if ((size_t)git_blob_rawsize(blob) > KP_PLAN_MAX) {
 		error = kp_error_set(
 			err, KP_ELIMIT, rel, 0, 0,
-			"file is larger than the limit of %d bytes",
+			_("file is larger than the limit of %d bytes"),
 			KP_PLAN_MAX);
 		goto done;
 	}
@@ -1175,8 +1199,8 @@ int kp_plan_open(struct kp_plan **out, struct kp_source *src, const char *spec,
 	if (error == KP_ENOTFOUND) {
 		if (rev) {
 			error = kp_error_set(err, KP_ENOTFOUND, path, 0, 0,
-					     "not in a plan repository, so it "
-					     "has no revision '%s'",
+					     _("not in a plan repository, so "
+					       "it has no revision '%s'"),
 					     rev);
 			goto done;
 		}

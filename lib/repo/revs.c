@@ -9,6 +9,7 @@
 #include <git2.h>
 
 #include "repo/repo.h"
+#include "i18n.h"
 #include "banned.h"
 
 struct rev {
@@ -63,12 +64,16 @@ static struct rev *slot(struct kp_revmap *m, const char *path, int create)
 	return &m->v[i];
 }
 
-static int git_fail(struct kp_error *err, const char *what)
+/*
+ * A libgit2 failure: fmt is a whole sentence (through _()) with one %s,
+ * where libgit2's own message goes.
+ */
+static int git_fail(struct kp_error *err, const char *fmt)
 {
 	const git_error *e = git_error_last();
 
-	return kp_error_set(err, KP_EGIT, NULL, 0, 0, "%s: %s", what,
-			    e && e->message ? e->message : "unknown error");
+	return kp_error_set(err, KP_EGIT, NULL, 0, 0, fmt,
+			    e && e->message ? e->message : _("unknown error"));
 }
 
 struct walk_ctx {
@@ -117,7 +122,7 @@ int kp_revmap_build(struct kp_revmap **out, const char *workdir,
 	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
 	if (git_repository_open(&repo, workdir) < 0 ||
 	    git_revwalk_new(&walk, repo) < 0) {
-		error = git_fail(err, "cannot read the history");
+		error = git_fail(err, _("cannot read the history: %s"));
 		goto done;
 	}
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
@@ -126,7 +131,7 @@ int kp_revmap_build(struct kp_revmap **out, const char *workdir,
 	if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH)
 		goto done;
 	if (rc < 0) {
-		error = git_fail(err, "cannot read the history");
+		error = git_fail(err, _("cannot read the history: %s"));
 		goto done;
 	}
 	while ((rc = git_revwalk_next(&oid, walk)) == 0) {
@@ -142,13 +147,14 @@ int kp_revmap_build(struct kp_revmap **out, const char *workdir,
 		      git_commit_tree(&ptree, parent) < 0)) ||
 		    git_diff_tree_to_tree(&diff, repo, ptree, tree, &dopts) <
 			    0) {
-			error = git_fail(err, "cannot read a commit");
+			error = git_fail(err, _("cannot read a commit: %s"));
 		} else {
 			w.m = m;
 			w.c = c;
 			if (git_diff_foreach(diff, on_delta, NULL, NULL, NULL,
 					     &w) < 0)
-				error = git_fail(err, "cannot read a commit");
+				error = git_fail(err,
+						 _("cannot read a commit: %s"));
 		}
 		git_diff_free(diff);
 		git_tree_free(ptree);
@@ -159,7 +165,7 @@ int kp_revmap_build(struct kp_revmap **out, const char *workdir,
 			goto done;
 	}
 	if (rc != GIT_ITEROVER)
-		error = git_fail(err, "cannot read the history");
+		error = git_fail(err, _("cannot read the history: %s"));
 done:
 	git_revwalk_free(walk);
 	git_repository_free(repo);

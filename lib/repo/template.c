@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "repo/repo.h"
+#include "i18n.h"
 #include "banned.h"
 
 /*
@@ -406,7 +407,7 @@ int kp_template_draft(struct kp_buf *out, const char *id,
 	if (fields && fields->type != KP_MAP)
 		return kp_error_set(
 			err, KP_EUSAGE, NULL, 0, 0,
-			"the fields of a new plan must be a mapping");
+			_("the fields of a new plan must be a mapping"));
 	kp_buf_addstr(out, "---\n"
 			   "# Koordinerende indsatsplan (kladde), efter "
 			   "skabelonen i Sundhedsstyrelsens\n"

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "repo/workdir.h"
+#include "i18n.h"
 #include "banned.h"
 
 char *kp_repo_join(const char *a, const char *b)
@@ -98,7 +99,7 @@ int kp_repo_locate(struct kp_repo **out, const char *path, struct kp_error *err)
 				    path, 0, 0, "%s", strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return kp_error_set(err, KP_ENOTFOUND, path, 0, 0,
-				    "not a directory");
+				    _("not a directory"));
 	dev = st.st_dev;
 	n = strlen(real);
 	while (!has_dotgit(real)) {
@@ -113,8 +114,8 @@ int kp_repo_locate(struct kp_repo **out, const char *path, struct kp_error *err)
 	if (!kp_repo_is_dir(p)) {
 		free(p);
 		return kp_error_set(err, KP_ENOTFOUND, real, 0, 0,
-				    "a git repository, but not a plan "
-				    "repository (no .kiplan)");
+				    _("a git repository, but not a plan "
+				      "repository (no .kiplan)"));
 	}
 	free(p);
 	umask(077);
@@ -126,7 +127,7 @@ int kp_repo_locate(struct kp_repo **out, const char *path, struct kp_error *err)
 none:
 	return kp_error_set(
 		err, KP_ENOTFOUND, NULL, 0, 0,
-		"no plan repository in '%s' or any parent directory", path);
+		_("no plan repository in '%s' or any parent directory"), path);
 }
 
 void kp_repo_free(struct kp_repo *repo)
@@ -204,11 +205,11 @@ int kp_repo_lock(struct kp_repo *repo, struct kp_error *err)
 	/* The lock lives in the git directory, which only git knows. */
 	if (!repo->gitdir)
 		return kp_error_set(err, KP_EUSAGE, repo->workdir, 0, 0,
-				    "the repository was not opened with git");
+				    _("the repository was not opened with git"));
 	path = kp_repo_join(repo->gitdir, "kiplan.lock");
 	if (repo->lock_fd >= 0) {
 		error = kp_error_set(err, KP_EUSAGE, path, 0, 0,
-				     "the lock is already held");
+				     _("the lock is already held"));
 		goto done;
 	}
 	for (;;) {
@@ -220,7 +221,7 @@ int kp_repo_lock(struct kp_repo *repo, struct kp_error *err)
 			  0600);
 		if (fd < 0) {
 			error = kp_error_set(err, KP_EIO, path, 0, 0,
-					     "cannot open the lock: %s",
+					     _("cannot open the lock: %s"),
 					     strerror(errno));
 			goto done;
 		}
@@ -240,7 +241,7 @@ int kp_repo_lock(struct kp_repo *repo, struct kp_error *err)
 		}
 		if (errno != EACCES && errno != EAGAIN && errno != EINTR) {
 			error = kp_error_set(err, KP_EIO, path, 0, 0,
-					     "cannot lock: %s",
+					     _("cannot lock: %s"),
 					     strerror(errno));
 			goto done;
 		}
@@ -249,7 +250,7 @@ int kp_repo_lock(struct kp_repo *repo, struct kp_error *err)
 		if (now_ms() > deadline) {
 			error = kp_error_set(
 				err, KP_ELOCKED, path, 0, 0,
-				"another kiplan holds the repository lock");
+				_("another kiplan holds the repository lock"));
 			goto done;
 		}
 		ts.tv_sec = 0;
@@ -316,7 +317,7 @@ int kp_repo_plan_path(char **out, struct kp_repo *repo, const char *arg,
 	*out = NULL;
 	if (!*arg) {
 		error = kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
-				     "an empty plan name");
+				     _("an empty plan name"));
 		goto done;
 	}
 	if (!strchr(arg, '/')) {
@@ -346,7 +347,7 @@ int kp_repo_plan_path(char **out, struct kp_repo *repo, const char *arg,
 	base = slash + 1;
 	if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
 		error = kp_error_set(err, KP_EUSAGE, arg, 0, 0,
-				     "not a plan file name");
+				     _("not a plan file name"));
 		goto done;
 	}
 	dir = slash == path.buf
@@ -360,7 +361,7 @@ int kp_repo_plan_path(char **out, struct kp_repo *repo, const char *arg,
 	if (strncmp(real, repo->workdir, wlen) != 0 ||
 	    (real[wlen] != '\0' && real[wlen] != '/')) {
 		error = kp_error_set(err, KP_EUSAGE, arg, 0, 0,
-				     "outside the plan repository %s",
+				     _("outside the plan repository %s"),
 				     repo->workdir);
 		goto done;
 	}
@@ -368,7 +369,7 @@ int kp_repo_plan_path(char **out, struct kp_repo *repo, const char *arg,
 		kp_buf_addf(&rel, "%s/", real + wlen + 1);
 	kp_buf_addstr(&rel, base);
 	if (strcmp(rel.buf, ".git") == 0 || strncmp(rel.buf, ".git/", 5) == 0) {
-		error = kp_error_set(err, KP_EUSAGE, arg, 0, 0, "inside .git");
+		error = kp_error_set(err, KP_EUSAGE, arg, 0, 0, _("inside .git"));
 		goto done;
 	}
 	kp_buf_reset(&path);
@@ -376,12 +377,12 @@ int kp_repo_plan_path(char **out, struct kp_repo *repo, const char *arg,
 	if (lstat(path.buf, &st) == 0) {
 		if (S_ISLNK(st.st_mode)) {
 			error = kp_error_set(err, KP_EUSAGE, arg, 0, 0,
-					     "a symbolic link; refused");
+					     _("a symbolic link; refused"));
 			goto done;
 		}
 		if (!S_ISREG(st.st_mode)) {
 			error = kp_error_set(err, KP_EUSAGE, arg, 0, 0,
-					     "not a regular file");
+					     _("not a regular file"));
 			goto done;
 		}
 	} else if (must_exist) {
@@ -406,22 +407,26 @@ int kp_repo_read(struct kp_buf *out, struct kp_repo *repo, const char *rel,
 
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		error = kp_error_set(err,
-				     errno == ENOENT ? KP_ENOTFOUND : KP_EIO,
-				     rel, 0, 0, "cannot open: %s",
-				     errno == ELOOP ? "a symbolic link; refused"
-						    : strerror(errno));
+		int e = errno;
+
+		if (e == ELOOP)
+			error = kp_error_set(err, KP_EIO, rel, 0, 0,
+					     _("a symbolic link; refused"));
+		else
+			error = kp_error_set(
+				err, e == ENOENT ? KP_ENOTFOUND : KP_EIO, rel,
+				0, 0, _("cannot open: %s"), strerror(e));
 		goto done;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		error = kp_error_set(err, KP_EIO, rel, 0, 0,
-				     "not a regular file");
+				     _("not a regular file"));
 		goto done;
 	}
 	if ((size_t)st.st_size > KP_PLAN_MAX) {
 		error = kp_error_set(
 			err, KP_ELIMIT, rel, 0, 0,
-			"file is larger than the limit of %d bytes",
+			_("file is larger than the limit of %d bytes"),
 			KP_PLAN_MAX);
 		goto done;
 	}
@@ -434,7 +439,7 @@ int kp_repo_read(struct kp_buf *out, struct kp_repo *repo, const char *rel,
 			continue;
 		if (n < 0) {
 			error = kp_error_set(err, KP_EIO, rel, 0, 0,
-					     "cannot read: %s",
+					     _("cannot read: %s"),
 					     strerror(errno));
 			goto done;
 		}
@@ -444,7 +449,7 @@ int kp_repo_read(struct kp_buf *out, struct kp_repo *repo, const char *rel,
 		if (out->len > KP_PLAN_MAX) {
 			error = kp_error_set(
 				err, KP_ELIMIT, rel, 0, 0,
-				"file is larger than the limit of %d bytes",
+				_("file is larger than the limit of %d bytes"),
 				KP_PLAN_MAX);
 			goto done;
 		}

@@ -5,11 +5,12 @@
  * The file is a header and then one record per plan, in the order of the
  * walk:
  *
- *	header: "KPDUE\0\1\0", u64 key
+ *	header: "KPDUE\0\2\0", u64 key
  *	record: u32 length, u64 FNV-1a of the payload, payload
  *	payload: path, file identity (5 x u64), u32 item count, items
- *	item: u8 kind, u8 inferred, i32 days since 1970, u32 n, u32 line,
- *	      then id, citizen, coordinator, responsible, text
+ *	item: u8 kind, u8 inferred, u8 has_meeting, i32 days since 1970,
+ *	      i32 the meeting's days, u32 n, u32 line,
+ *	      then id, citizen, coordinator, responsible, task
  *	string: u32 length, bytes
  *
  * in the machine's byte order (the cache never leaves the machine).  A
@@ -36,9 +37,10 @@
 #include <unistd.h>
 
 #include "report/report.h"
+#include "i18n.h"
 #include "banned.h"
 
-static const char magic[8] = { 'K', 'P', 'D', 'U', 'E', 0, 1, 0 };
+static const char magic[8] = { 'K', 'P', 'D', 'U', 'E', 0, 2, 0 };
 
 #define RECORD_MAX (4u * 1024 * 1024)
 #define RACY_NS 2000000000LL
@@ -233,7 +235,7 @@ int kp_due_cache_open(struct kp_due_cache **out, const char *path,
 		materialise(c);
 		if (c->write_failed) {
 			int e = kp_error_set(err, KP_EIO, path, 0, 0,
-					     "cannot write the cache: %s",
+					     _("cannot write the cache: %s"),
 					     strerror(errno));
 
 			kp_due_cache_free(c);
@@ -300,18 +302,22 @@ static int decode_items(struct kp_due_cache *c, const char *file,
 		struct kp_due_item it;
 		size_t off[5], k;
 		uint32_t u;
-		int32_t days;
+		int32_t days, mdays;
 
 		memset(&it, 0, sizeof(it));
-		if ((size_t)(end - p) < 2 + sizeof(days))
+		if ((size_t)(end - p) < 3 + sizeof(days) + sizeof(mdays))
 			goto done;
 		it.kind = (enum kp_due_kind)(unsigned char)p[0];
 		it.inferred = p[1] != 0;
-		memcpy(&days, p + 2, sizeof(days));
-		p += 2 + sizeof(days);
+		it.has_meeting = p[2] != 0;
+		memcpy(&days, p + 3, sizeof(days));
+		memcpy(&mdays, p + 3 + sizeof(days), sizeof(mdays));
+		p += 3 + sizeof(days) + sizeof(mdays);
 		if (it.kind > KP_DUE_MOEDE)
 			goto done;
 		it.date = kp_date_from_days(days);
+		if (it.has_meeting)
+			it.meeting = kp_date_from_days(mdays);
 		if (get_u32(&p, end, &u) < 0)
 			goto done;
 		it.n = u;
@@ -329,7 +335,7 @@ static int decode_items(struct kp_due_cache *c, const char *file,
 		it.citizen = s.buf + off[1];
 		it.coordinator = s.buf + off[2];
 		it.responsible = s.buf + off[3];
-		it.text = s.buf + off[4];
+		it.task = s.buf + off[4];
 		kp_due_add(out, &it);
 	}
 	error = p == end ? 0 : -1;
@@ -418,19 +424,24 @@ void kp_due_cache_put(struct kp_due_cache *c, const char *file,
 	for (i = 0; i < n; i++) {
 		const struct kp_due_item *it = &items[i];
 		int32_t days = (int32_t)kp_date_days(it->date);
-		unsigned char kb[2];
+		int32_t mdays = it->has_meeting
+					? (int32_t)kp_date_days(it->meeting)
+					: 0;
+		unsigned char kb[3];
 
 		kb[0] = (unsigned char)it->kind;
 		kb[1] = (unsigned char)(it->inferred != 0);
-		kp_buf_add(&c->w, kb, 2);
+		kb[2] = (unsigned char)(it->has_meeting != 0);
+		kp_buf_add(&c->w, kb, 3);
 		kp_buf_add(&c->w, &days, sizeof(days));
+		kp_buf_add(&c->w, &mdays, sizeof(mdays));
 		put_u32(&c->w, it->n);
 		put_u32(&c->w, it->line);
 		put_str(&c->w, it->id);
 		put_str(&c->w, it->citizen);
 		put_str(&c->w, it->coordinator);
 		put_str(&c->w, it->responsible);
-		put_str(&c->w, it->text);
+		put_str(&c->w, it->task);
 	}
 	if (c->w.len > RECORD_MAX)
 		return;
@@ -459,7 +470,7 @@ int kp_due_cache_commit(struct kp_due_cache *c, struct kp_error *err)
 	 */
 	if (c->write_failed || rename(c->tmpname.buf, c->path) < 0) {
 		error = kp_error_set(err, KP_EIO, c->path, 0, 0,
-				     "cannot write the cache: %s",
+				     _("cannot write the cache: %s"),
 				     strerror(errno));
 		unlink(c->tmpname.buf);
 	}

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "report/report.h"
+#include "i18n.h"
 #include "banned.h"
 
 /* §6.2.5: "maksimalt går 6 mdr. mellem møderne". */
@@ -23,6 +24,39 @@ const char *kp_due_kind_name(enum kp_due_kind kind)
 	case KP_DUE_MOEDE: return "moede";
 	}
 	return "?";
+}
+
+/*
+ * The words of TSV, JSON and ICS: Danish, the plans' own language,
+ * written here and never through gettext, so that those formats are the
+ * same bytes in every locale.  The text writer words items with label().
+ */
+void kp_due_text(struct kp_buf *out, const struct kp_due_item *it)
+{
+	char ds[11];
+
+	switch (it->kind) {
+	case KP_DUE_OPFOELGNING:
+		kp_buf_addstr(out, "Opfølgningsmøde");
+		if (it->inferred && it->has_meeting) {
+			kp_date_format(ds, it->meeting);
+			kp_buf_addf(out, " (senest 6 mdr. efter mødet %s)", ds);
+		}
+		break;
+	case KP_DUE_FRIST:
+		if (it->task && *it->task)
+			kp_buf_addf(out, "Frist: %s", it->task);
+		else
+			kp_buf_addf(out, "Frist for indsats %u", it->n);
+		break;
+	case KP_DUE_MOEDE:
+		kp_buf_addstr(out, "Første koordinerende møde");
+		if (it->has_meeting) {
+			kp_date_format(ds, it->meeting);
+			kp_buf_addf(out, " (planlagt %s)", ds);
+		}
+		break;
+	}
 }
 
 static const char *arena_str(struct kp_due_list *l, const char *s)
@@ -74,7 +108,7 @@ void kp_due_add(struct kp_due_list *out, const struct kp_due_item *item)
 	x->citizen = share(out, item->citizen, prev);
 	x->coordinator = share(out, item->coordinator, prev);
 	x->responsible = share(out, item->responsible, prev);
-	x->text = arena_str(out, item->text);
+	x->task = arena_str(out, item->task);
 }
 
 void kp_due_release(struct kp_due_list *list)
@@ -112,7 +146,8 @@ static int node_date(struct kp_date *out, const struct kp_node *n,
 		else
 			kp_buf_addstr(&b, kp_type_name(n->type));
 		kp_findings_add(problems, "due", KP_ERROR, n->line, n->col,
-				"%s: not a date (YYYY-MM-DD): '%s'", field,
+				/* TRANSLATORS: a field, then its value */
+				_("%s: not a date (YYYY-MM-DD): '%s'"), field,
 				b.buf);
 		kp_buf_release(&b);
 	}
@@ -124,7 +159,6 @@ static void actions(struct kp_due_list *out, struct kp_due_item *base,
 		    size_t *count)
 {
 	const struct kp_node *goals = kp_map_get(root, "maal");
-	struct kp_buf text = KP_BUF_INIT;
 	unsigned n = 0;
 	size_t g, a;
 
@@ -140,30 +174,22 @@ static void actions(struct kp_due_list *out, struct kp_due_item *base,
 			const struct kp_node *act = acts->v.seq.items[a];
 			const struct kp_node *frist = kp_map_get(act, "frist");
 			struct kp_due_item it = *base;
-			const char *task =
-				kp_node_str(kp_map_get(act, "opgave"));
 
 			n++;
 			if (node_date(&it.date, frist,
 				      "maal[].indsatser[].frist",
 				      problems) <= 0)
 				continue;
-			kp_buf_reset(&text);
-			if (task && *task)
-				kp_buf_addf(&text, "Frist: %s", task);
-			else
-				kp_buf_addf(&text, "Frist for indsats %u", n);
 			it.kind = KP_DUE_FRIST;
 			it.n = n;
 			it.line = frist->line;
 			it.responsible =
 				str_or_empty(kp_map_get(act, "ansvarlig"));
-			it.text = text.buf;
+			it.task = str_or_empty(kp_map_get(act, "opgave"));
 			kp_due_add(out, &it);
 			(*count)++;
 		}
 	}
-	kp_buf_release(&text);
 }
 
 size_t kp_due_extract(struct kp_due_list *out, const struct kp_node *root,
@@ -173,7 +199,6 @@ size_t kp_due_extract(struct kp_due_list *out, const struct kp_node *root,
 	const struct kp_node *status = kp_map_get(root, "status");
 	const struct kp_node *meeting = kp_node_at(root, "moede.dato");
 	const char *st = kp_node_str(status);
-	struct kp_buf text = KP_BUF_INIT;
 	struct kp_due_item base;
 	struct kp_date md, d;
 	size_t count = 0;
@@ -185,16 +210,17 @@ size_t kp_due_extract(struct kp_due_list *out, const struct kp_node *root,
 	base.citizen = str_or_empty(kp_node_at(root, "borger.navn"));
 	base.coordinator = str_or_empty(kp_node_at(root, "koordinator.navn"));
 	base.responsible = base.coordinator;
-	base.text = "";
+	base.task = "";
 
 	if (!st || (strcmp(st, "aktiv") != 0 && strcmp(st, "kladde") != 0 &&
 		    strcmp(st, "afsluttet") != 0)) {
 		if (problems)
-			kp_findings_add(problems, "due", KP_ERROR,
-					status ? status->line : 1,
-					status ? status->col : 1,
-					"status: neither kladde, aktiv nor "
-					"afsluttet: cannot tell what is due");
+			kp_findings_add(
+				problems, "due", KP_ERROR,
+				status ? status->line : 1,
+				status ? status->col : 1,
+				_("status: neither kladde, aktiv nor "
+				  "afsluttet: cannot tell what is due"));
 		goto done;
 	}
 	if (strcmp(st, "afsluttet") == 0)
@@ -216,16 +242,12 @@ size_t kp_due_extract(struct kp_due_list *out, const struct kp_node *root,
 		r = node_date(&it.date, consent, "samtykke.dato", problems);
 		if (r <= 0)
 			goto done;
-		kp_buf_addstr(&text, "Første koordinerende møde");
-		if (have_md > 0) {
-			char ds[11];
-
-			kp_date_format(ds, md);
-			kp_buf_addf(&text, " (planlagt %s)", ds);
-		}
 		it.kind = KP_DUE_MOEDE;
 		it.line = consent->line;
-		it.text = text.buf;
+		if (have_md > 0) {
+			it.meeting = md;
+			it.has_meeting = 1;
+		}
 		kp_due_add(out, &it);
 		count++;
 		goto done;
@@ -237,40 +259,31 @@ size_t kp_due_extract(struct kp_due_list *out, const struct kp_node *root,
 		struct kp_due_item it = base;
 		int r = node_date(&d, fu, "opfoelgning.dato", problems);
 
+		it.kind = KP_DUE_OPFOELGNING;
 		if (r > 0) {
 			it.date = d;
 			it.line = fu->line;
-			kp_buf_addstr(&text, "Opfølgningsmøde");
+			kp_due_add(out, &it);
+			count++;
 		} else if (r == 0 && have_md > 0) {
-			char ds[11];
-
 			it.date = kp_date_add_months(md, FOLLOWUP_MONTHS);
 			it.line = meeting->line;
 			it.inferred = 1;
-			kp_date_format(ds, md);
-			kp_buf_addf(&text,
-				    "Opfølgningsmøde (senest 6 mdr. efter "
-				    "mødet %s)",
-				    ds);
-		} else if (r == 0 && have_md == 0 && problems) {
-			kp_findings_add(
-				problems, "due", KP_ERROR, status->line,
-				status->col,
-				"an active plan with neither opfoelgning.dato "
-				"nor "
-				"moede.dato: cannot tell when its follow-up is "
-				"due");
-		}
-		if (text.len) {
-			it.kind = KP_DUE_OPFOELGNING;
-			it.text = text.buf;
+			it.meeting = md;
+			it.has_meeting = 1;
 			kp_due_add(out, &it);
 			count++;
+		} else if (r == 0 && have_md == 0 && problems) {
+			kp_findings_add(problems, "due", KP_ERROR, status->line,
+					status->col,
+					_("an active plan with neither "
+					  "opfoelgning.dato nor moede.dato: "
+					  "cannot tell when its follow-up is "
+					  "due"));
 		}
 	}
 	actions(out, &base, root, problems, &count);
 done:
-	kp_buf_release(&text);
 	return count;
 }
 
@@ -395,28 +408,131 @@ static void add_short(struct kp_buf *out, const char *s)
 	kp_buf_addstr(out, "\xe2\x80\xa6");
 }
 
+/*
+ * What falls due, for the person reading the text format, in their
+ * language.  task is the action's task, escaped and cut by add_short():
+ * the cut is for the plan's text, never for the date in the words.
+ */
+static void label(struct kp_buf *out, const struct kp_due_item *it,
+		  const char *task)
+{
+	char ds[11];
+
+	switch (it->kind) {
+	case KP_DUE_OPFOELGNING:
+		if (it->inferred && it->has_meeting) {
+			kp_date_format(ds, it->meeting);
+			kp_buf_addf(out,
+				    /* TRANSLATORS: the last meeting's date */
+				    _("Follow-up meeting (at the latest 6 "
+				      "months after the meeting %s)"),
+				    ds);
+		} else {
+			kp_buf_addstr(out, _("Follow-up meeting"));
+		}
+		break;
+	case KP_DUE_FRIST:
+		if (*task)
+			/* TRANSLATORS: %s is the action's task (opgave) */
+			kp_buf_addf(out, _("Deadline: %s"), task);
+		else
+			/* TRANSLATORS: %u is the action's number in the plan */
+			kp_buf_addf(out, _("Deadline of action %u"), it->n);
+		break;
+	case KP_DUE_MOEDE:
+		if (it->has_meeting) {
+			kp_date_format(ds, it->meeting);
+			kp_buf_addf(out,
+				    /* TRANSLATORS: the date set for it */
+				    _("First coordination meeting (planned "
+				      "for %s)"),
+				    ds);
+		} else {
+			kp_buf_addstr(out, _("First coordination meeting"));
+		}
+		break;
+	}
+}
+
+/* "3 days overdue", "today", "in 4 days". */
 static void when(struct kp_buf *out, long overdue)
 {
-	size_t start = out->len;
-
 	if (overdue > 0)
-		kp_buf_addf(out, "%ld day%s overdue", overdue,
-			    overdue == 1 ? "" : "s");
+		kp_buf_addf(out,
+			    Q_("%ld day overdue", "%ld days overdue", overdue),
+			    overdue);
 	else if (overdue == 0)
-		kp_buf_addstr(out, "today");
+		kp_buf_addstr(out, _("today"));
 	else
-		kp_buf_addf(out, "in %ld day%s", -overdue,
-			    overdue == -1 ? "" : "s");
-	while (out->len - start < 16)
-		kp_buf_addch(out, ' ');
-	kp_buf_addstr(out, "  ");
+		kp_buf_addf(out, Q_("in %ld day", "in %ld days", -overdue),
+			    -overdue);
+}
+
+/* The characters (not bytes) of len bytes of UTF-8. */
+static size_t chars(const char *s, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/*
+ * The when column is as wide as its widest text in the list, in
+ * characters, and never narrower than WHEN_MIN, so that a short list
+ * looks the same from day to day.
+ */
+#define WHEN_MIN 16
+
+static size_t when_width(const struct kp_due_list *list, struct kp_buf *tmp)
+{
+	size_t i, w, width = WHEN_MIN;
+
+	for (i = 0; i < list->len; i++) {
+		if (i && list->v[i].overdue == list->v[i - 1].overdue)
+			continue;
+		kp_buf_reset(tmp);
+		when(tmp, list->v[i].overdue);
+		w = chars(tmp->buf, tmp->len);
+		if (w > width)
+			width = w;
+	}
+	return width;
+}
+
+/* The heading of a worklist (--by): whose it is, and how many items. */
+static void heading(struct kp_buf *out, struct kp_buf *tmp, const char *group,
+		    size_t n, const struct kp_due_opts *opts)
+{
+	if (*group) {
+		kp_buf_reset(tmp);
+		add_esc(tmp, group);
+		kp_buf_addf(out,
+			    /* TRANSLATORS: a party or coordinator's name */
+			    Q_("%s (%zu item)", "%s (%zu items)", n), tmp->buf,
+			    n);
+	} else if (opts->by == KP_DUE_BY_ANSVARLIG) {
+		kp_buf_addf(out,
+			    Q_("No responsible party (%zu item)",
+			       "No responsible party (%zu items)", n),
+			    n);
+	} else {
+		kp_buf_addf(out,
+			    Q_("No coordinator (%zu item)",
+			       "No coordinator (%zu items)", n),
+			    n);
+	}
+	kp_buf_addch(out, '\n');
 }
 
 void kp_due_write_text(struct kp_buf *out, const struct kp_due_list *list,
 		       const struct kp_due_opts *opts, int redact)
 {
+	struct kp_buf cell = KP_BUF_INIT, task = KP_BUF_INIT;
 	const char *group = NULL;
-	size_t i;
+	size_t i, width = when_width(list, &cell), w;
 
 	for (i = 0; i < list->len; i++) {
 		const struct kp_due_item *it = &list->v[i];
@@ -434,19 +550,25 @@ void kp_due_write_text(struct kp_buf *out, const struct kp_due_list *list,
 				n++;
 			if (i)
 				kp_buf_addch(out, '\n');
-			add_esc(out, *group ? group : "(none)");
-			kp_buf_addf(out, " (%zu)\n", n);
+			heading(out, &cell, group, n, opts);
 		}
 		kp_date_format(ds, it->date);
 		kp_buf_addf(out, "%s  ", ds);
-		when(out, it->overdue);
+		kp_buf_reset(&cell);
+		when(&cell, it->overdue);
+		kp_buf_add(out, cell.buf, cell.len);
+		for (w = chars(cell.buf, cell.len); w < width + 2; w++)
+			kp_buf_addch(out, ' ');
 		add_esc(out, it->id);
 		if (!redact && *it->citizen) {
 			kp_buf_addstr(out, "  ");
 			add_esc(out, it->citizen);
 		}
 		kp_buf_addstr(out, "  ");
-		add_short(out, it->text);
+		kp_buf_reset(&task);
+		if (it->task && *it->task)
+			add_short(&task, it->task);
+		label(out, it, task.buf);
 		if (*it->responsible) {
 			kp_buf_addstr(out, "  [");
 			add_short(out, it->responsible);
@@ -455,6 +577,8 @@ void kp_due_write_text(struct kp_buf *out, const struct kp_due_list *list,
 		kp_buf_addch(out, '\n');
 		maybe_flush(out, opts);
 	}
+	kp_buf_release(&cell);
+	kp_buf_release(&task);
 }
 
 /* A TSV field: \\, \t, \n and \r escaped, so a field never splits. */
@@ -477,6 +601,7 @@ static void add_tsv(struct kp_buf *out, const char *s)
 void kp_due_write_tsv(struct kp_buf *out, const struct kp_due_list *list,
 		      const struct kp_due_opts *opts, int redact)
 {
+	struct kp_buf text = KP_BUF_INIT;
 	size_t i;
 
 	kp_buf_addstr(out, "date\toverdue_days\tkind\tid\tfile\tcitizen\t"
@@ -499,10 +624,13 @@ void kp_due_write_tsv(struct kp_buf *out, const struct kp_due_list *list,
 		kp_buf_addch(out, '\t');
 		add_tsv(out, it->responsible);
 		kp_buf_addch(out, '\t');
-		add_tsv(out, it->text);
+		kp_buf_reset(&text);
+		kp_due_text(&text, it);
+		add_tsv(out, text.buf);
 		kp_buf_addch(out, '\n');
 		maybe_flush(out, opts);
 	}
+	kp_buf_release(&text);
 }
 
 static void json_str_or_null(struct kp_buf *out, const char *s)
@@ -516,6 +644,7 @@ static void json_str_or_null(struct kp_buf *out, const char *s)
 void kp_due_write_json(struct kp_buf *out, const struct kp_due_list *list,
 		       const struct kp_due_opts *opts, int redact)
 {
+	struct kp_buf text = KP_BUF_INIT;
 	size_t i;
 
 	kp_buf_addch(out, '[');
@@ -537,7 +666,9 @@ void kp_due_write_json(struct kp_buf *out, const struct kp_due_list *list,
 		kp_buf_addstr(out, ",\"responsible\":");
 		json_str_or_null(out, it->responsible);
 		kp_buf_addstr(out, ",\"text\":");
-		json_str_or_null(out, it->text);
+		kp_buf_reset(&text);
+		kp_due_text(&text, it);
+		json_str_or_null(out, text.buf);
 		if (!redact) {
 			kp_buf_addstr(out, ",\"citizen\":");
 			json_str_or_null(out, it->citizen);
@@ -551,6 +682,7 @@ void kp_due_write_json(struct kp_buf *out, const struct kp_due_list *list,
 		maybe_flush(out, opts);
 	}
 	kp_buf_addstr(out, list->len ? "\n]\n" : "]\n");
+	kp_buf_release(&text);
 }
 
 /* An ICS property NAME:VALUE where value is TEXT. */
@@ -580,11 +712,15 @@ static void ics_date(char out[9], struct kp_date d)
 	out[8] = '\0';
 }
 
+/*
+ * The calendar's words (its name, "Borger:", "Ansvarlig:"...) are Danish
+ * like kp_due_text()'s, and not translated: the same bytes in every locale.
+ */
 void kp_due_write_ics(struct kp_buf *out, const struct kp_due_list *list,
 		      const struct kp_due_opts *opts, long long stamp,
 		      int redact)
 {
-	struct kp_buf line = KP_BUF_INIT, val = KP_BUF_INIT;
+	struct kp_buf line = KP_BUF_INIT, val = KP_BUF_INIT, text = KP_BUF_INIT;
 	char dtstamp[32];
 	time_t t = (time_t)stamp;
 	struct tm tm;
@@ -623,8 +759,10 @@ void kp_due_write_ics(struct kp_buf *out, const struct kp_due_list *list,
 		kp_buf_addf(&line, "DTEND;VALUE=DATE:%s", end);
 		kp_ics_add_line(out, line.buf, line.len);
 
+		kp_buf_reset(&text);
+		kp_due_text(&text, it);
 		kp_buf_reset(&val);
-		kp_buf_addf(&val, "%s: %s", it->id, it->text);
+		kp_buf_addf(&val, "%s: %s", it->id, text.buf);
 		if (!redact && *it->citizen)
 			kp_buf_addf(&val, " – %s", it->citizen);
 		ics_text_prop(out, &line, "SUMMARY", val.buf);
@@ -633,7 +771,7 @@ void kp_due_write_ics(struct kp_buf *out, const struct kp_due_list *list,
 		kp_buf_addf(&val, "Indsatsplan: %s\n", it->id);
 		if (!redact && *it->citizen)
 			kp_buf_addf(&val, "Borger: %s\n", it->citizen);
-		kp_buf_addf(&val, "%s\n", it->text);
+		kp_buf_addf(&val, "%s\n", text.buf);
 		if (*it->responsible)
 			kp_buf_addf(&val, "Ansvarlig: %s\n", it->responsible);
 		if (*it->coordinator)
@@ -649,4 +787,5 @@ void kp_due_write_ics(struct kp_buf *out, const struct kp_due_list *list,
 	ics_plain(out, "END:VCALENDAR");
 	kp_buf_release(&line);
 	kp_buf_release(&val);
+	kp_buf_release(&text);
 }

@@ -29,6 +29,12 @@ struct kp_file_id {
 };
 
 const char *kp_due_kind_name(enum kp_due_kind kind);
+/*
+ * Append what item is, in Danish, as TSV, JSON and ICS carry it in their
+ * "text" (the same in every locale): "Opfølgningsmøde", "Frist: <task>",
+ * "Første koordinerende møde (planlagt 2014-06-20)"...
+ */
+void kp_due_text(struct kp_buf *out, const struct kp_due_item *item);
 
 /*
  * Append the items of the plan whose frontmatter is root, read from file,
@@ -36,8 +42,9 @@ const char *kp_due_kind_name(enum kp_due_kind kind);
  * appended only when draft_days >= 0.  Dates that are present but not
  * dates, an active plan without any date, and a status that is none of
  * kladde, aktiv, afsluttet are appended to problems (code "due", severity
- * error, at their line): never skipped in silence; so is a draft without
- * samtykke.dato (a warning).  Returns the number of items appended.
+ * error, at their line): never skipped in silence.  A draft without
+ * samtykke.dato is not due, and not reported here: validate warns of it.
+ * Returns the number of items appended.
  */
 size_t kp_due_extract(struct kp_due_list *out, const struct kp_node *root,
 		      const char *file, int draft_days,

@@ -10,6 +10,8 @@ KIPLAN=${KIPLAN:-build/kiplan}
 PY=${PYTHON:-/usr/bin/python3}
 SHARED=${SHARED:-../shared}
 ROOT=$(pwd)
+# Below, the script works in a scratch directory.
+case $SHARED in /*) shared=$SHARED ;; *) shared=$ROOT/$SHARED ;; esac
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); }
@@ -103,7 +105,7 @@ for f in c/*.md; do
 done
 
 # Every document of the YAML suite as a frontmatter, alone and after a plan.
-suite=$SHARED/testsuites/yaml
+suite=$shared/testsuites/yaml
 if [ -d "$suite" ]; then
 	mkdir y
 	for d in "$suite"/*/; do
@@ -112,14 +114,20 @@ if [ -d "$suite" ]; then
 		{ printf -- '---\n'; cat "$d/in.yaml"; printf -- '\n---\n'; } >"y/a-$id.md"
 		{ printf -- '---\nstatus: aktiv\nmoede:\n  dato: 2014-01-31\n'; cat "$d/in.yaml"; printf -- '\n---\n'; } >"y/b-$id.md"
 	done
+	# All at once (four runs instead of six thousand); only when they
+	# differ, one by one to name the documents.
 	fails=$fail
-	for f in y/*.md; do
-		same "yaml suite $f" --format json --within 400 "$f" >/dev/null
-		same "yaml suite $f, export" export --format jsonl "$f" >/dev/null
-	done
+	same "yaml suite" --format json --within 400 y
+	same "yaml suite, export" export --format jsonl y
+	if [ "$fail" -ne "$fails" ]; then
+		for f in y/*.md; do
+			same "yaml suite $f" --format json --within 400 "$f" >/dev/null
+			same "yaml suite $f, export" export --format jsonl "$f" >/dev/null
+		done
+	fi
 	[ "$fail" -eq "$fails" ] && echo "yaml suite: $(ls y | wc -l) documents agree"
 else
-	echo "due-fast: no YAML suite at $suite; skipped that part"
+	echo "skipped: $SHARED/testsuites/yaml not found (due-fast's YAML suite part)"
 fi
 
 echo "$pass passed, $fail failed"

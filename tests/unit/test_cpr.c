@@ -2,6 +2,7 @@
  * test_cpr.c: CPR numbers: form, century, replacement numbers, real
  * dates, modulus 11 and masking.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "harness.h"
@@ -133,4 +134,45 @@ void test_cpr__mask_hides_the_last_four_digits(void)
 	STR_EQ(mask(""), "xxxxxx-xxxx");
 	STR_EQ(mask(NULL), "xxxxxx-xxxx");
 	OK(strstr(mask("010174-1235"), "1235") == NULL);
+}
+
+static const char *mask_text(const char *s)
+{
+	static char out[200];
+
+	snprintf(out, sizeof(out), "%s", s);
+	kp_cpr_mask_text(out);
+	return out;
+}
+
+void test_cpr__messages_never_show_a_cpr_number(void)
+{
+	/* With or without the dash, from any field, in any place. */
+	STR_EQ(mask_text("borger.cpr: '010174-1235' does not match"),
+	       "borger.cpr: '010174-xxxx' does not match");
+	STR_EQ(mask_text("borger.telefon: '0101741235' does not match"),
+	       "borger.telefon: '010174xxxx' does not match");
+	STR_EQ(mask_text("got integer 101741235"), "got integer 10174xxxx");
+	STR_EQ(mask_text("010174 1235"), "010174 xxxx");
+	STR_EQ(mask_text("a 0101741235@x.dk b"), "a 010174xxxx@x.dk b");
+	STR_EQ(mask_text("0101741235"), "010174xxxx");
+	/* after an escaped line break or control character */
+	STR_EQ(mask_text("'Vej 1\\n0101741235'"), "'Vej 1\\n010174xxxx'");
+	STR_EQ(mask_text("'\\x1f010174-1235'"), "'\\x1f010174-xxxx'");
+	STR_EQ(mask_text("two: 010174-1235, 0202741234."),
+	       "two: 010174-xxxx, 020274xxxx.");
+	/* glued to letters, as when pasted into a key, or to other digits */
+	STR_EQ(mask_text("unknown key 'givet0101741235'"),
+	       "unknown key 'givet010174xxxx'");
+	STR_EQ(mask_text("'moed0101741235e'"), "'moed010174xxxxe'");
+	STR_EQ(mask_text("'x010174-1235y'"), "'x010174-xxxxy'");
+	/* longer numbers are no CPR numbers */
+	STR_EQ(mask_text("9007199254740993"), "9007199254740993");
+	/* Not a CPR number: dates, short numbers, ids, decimals. */
+	STR_EQ(mask_text("2014-05-01, 12345678, 12 34 56 78, 1048576"),
+	       "2014-05-01, 12345678, 12 34 56 78, 1048576");
+	STR_EQ(mask_text("commit fa0123456789e, ki-2014-0001, abc12345"),
+	       "commit fa0123456789e, ki-2014-0001, abc12345");
+	STR_EQ(mask_text("0.123456789 and 1234567890.5"),
+	       "0.123456789 and 1234567890.5");
 }

@@ -81,3 +81,36 @@ void test_date__today_honours_kiplan_today(void)
 	OK(kp_today(&d, &err) == 0);
 	OK(kp_date_valid(d.y, d.m, d.d));
 }
+
+static const char *loose(const char *s)
+{
+	static char out[11];
+	struct kp_date d;
+
+	if (kp_date_parse_loose(&d, s, strlen(s)) < 0)
+		return "(none)";
+	kp_date_format(out, d);
+	return out;
+}
+
+void test_date__loose_reads_danish_dates(void)
+{
+	STR_EQ(loose("1/5-2014"), "2014-05-01");
+	STR_EQ(loose("1.5.2014"), "2014-05-01");
+	STR_EQ(loose("01-05-2014"), "2014-05-01");
+	STR_EQ(loose("1/5 2014"), "2014-05-01");
+	STR_EQ(loose("20. april 2014"), "2014-04-20");
+	STR_EQ(loose("1. okt. 2014"), "2014-10-01");
+	STR_EQ(loose("1 Maj 2014"), "2014-05-01");
+	STR_EQ(loose("2014/5/1"), "2014-05-01");
+	STR_EQ(loose("2014-5-1"), "2014-05-01");
+	/* not a real date, or not a date at all */
+	STR_EQ(loose("31/2-2014"), "(none)");
+	STR_EQ(loose("1/5-14"), "(none)");
+	STR_EQ(loose("1/5-20145"), "(none)");
+	STR_EQ(loose("1/13/2014"), "(none)");
+	STR_EQ(loose("april 1 2014"), "(none)");
+	STR_EQ(loose("1/5-2014 kl. 10"), "(none)");
+	STR_EQ(loose("snart"), "(none)");
+	STR_EQ(loose(""), "(none)");
+}

@@ -39,6 +39,18 @@ static const struct kp_node *plan(struct kp_doc **doc, const char *json)
 	return kp_doc_root(*doc);
 }
 
+/* kp_due_text() of it, in a static buffer. */
+static const char *text_of(const struct kp_due_item *it)
+{
+	static char s[256];
+	struct kp_buf b = KP_BUF_INIT;
+
+	kp_due_text(&b, it);
+	snprintf(s, sizeof(s), "%s", b.buf);
+	kp_buf_release(&b);
+	return s;
+}
+
 void test_due__follow_up_six_months_clamped(void)
 {
 	struct kp_due_list l = KP_DUE_LIST_INIT;
@@ -54,6 +66,8 @@ void test_due__follow_up_six_months_clamped(void)
 	INT_EQ(l.v[0].kind, KP_DUE_OPFOELGNING);
 	STR_EQ(fmt(l.v[0].date), "2014-02-28");
 	INT_EQ(l.v[0].inferred, 1);
+	STR_EQ(text_of(&l.v[0]),
+	       "Opfølgningsmøde (senest 6 mdr. efter mødet 2013-08-31)");
 	STR_EQ(l.v[0].responsible, "Anne");
 	STR_EQ(l.v[0].id, "ki-2013-0001");
 	kp_due_release(&l);
@@ -71,6 +85,7 @@ void test_due__follow_up_six_months_clamped(void)
 	kp_due_extract(&l, root, "c.md", -1, &f);
 	STR_EQ(fmt(l.v[0].date), "2014-03-03");
 	INT_EQ(l.v[0].inferred, 0);
+	STR_EQ(text_of(&l.v[0]), "Opfølgningsmøde");
 	kp_due_release(&l);
 	kp_doc_free(doc);
 	kp_findings_release(&f);
@@ -85,7 +100,8 @@ void test_due__actions_closed_and_drafts(void)
 		"\"maal\":[{\"titel\":\"A\",\"indsatser\":["
 		"{\"opgave\":\"Et\",\"ansvarlig\":\"DP\",\"frist\":\"2014-07-01\"},"
 		"{\"opgave\":\"To\"},"
-		"{\"opgave\":\"Tre\",\"frist\":\"2014-08-01\"}]}]";
+		"{\"opgave\":\"Tre\",\"frist\":\"2014-08-01\"},"
+		"{\"frist\":\"2014-08-02\"}]}]";
 	char json[512];
 	const struct kp_node *root;
 
@@ -93,14 +109,18 @@ void test_due__actions_closed_and_drafts(void)
 		 "{\"status\":\"aktiv\",\"opfoelgning\":{\"dato\":\"2014-09-01\"},%s}",
 		 acts);
 	root = plan(&doc, json);
-	INT_EQ(kp_due_extract(&l, root, "a.md", -1, &f), 3);
+	INT_EQ(kp_due_extract(&l, root, "a.md", -1, &f), 4);
 	INT_EQ(l.v[1].kind, KP_DUE_FRIST);
 	INT_EQ(l.v[1].n, 1);
 	STR_EQ(l.v[1].responsible, "DP");
-	STR_EQ(l.v[1].text, "Frist: Et");
+	STR_EQ(l.v[1].task, "Et");
+	STR_EQ(text_of(&l.v[1]), "Frist: Et");
 	/* The action's number counts the actions without a deadline too. */
 	INT_EQ(l.v[2].n, 3);
 	STR_EQ(l.v[2].responsible, "");
+	/* An action without a task is named by its number. */
+	STR_EQ(l.v[3].task, "");
+	STR_EQ(text_of(&l.v[3]), "Frist for indsats 4");
 	kp_due_release(&l);
 	kp_doc_free(doc);
 
@@ -117,6 +137,15 @@ void test_due__actions_closed_and_drafts(void)
 	INT_EQ(l.v[0].kind, KP_DUE_MOEDE);
 	STR_EQ(fmt(l.v[0].date), "2014-05-10");	/* the consent date */
 	INT_EQ(f.len, 0);
+	kp_due_release(&l);
+	kp_doc_free(doc);
+
+	/* A draft's meeting names the planned date when there is one. */
+	root = plan(&doc, "{\"status\":\"kladde\",\"samtykke\":{\"dato\":\"2014-05-10\"},"
+			  "\"moede\":{\"dato\":\"2014-06-20\"}}");
+	INT_EQ(kp_due_extract(&l, root, "c.md", 14, &f), 1);
+	INT_EQ(l.v[0].has_meeting, 1);
+	STR_EQ(text_of(&l.v[0]), "Første koordinerende møde (planlagt 2014-06-20)");
 	kp_due_release(&l);
 	kp_doc_free(doc);
 
@@ -203,7 +232,7 @@ static void item(struct kp_due_list *l, const char *id, enum kp_due_kind k,
 	it.citizen = "Borger";
 	it.coordinator = "Anne";
 	it.responsible = resp;
-	it.text = "t";
+	it.task = "t";
 	kp_due_add(l, &it);
 }
 
@@ -308,6 +337,9 @@ void test_due__cache_round_trip_and_identity(void)
 	kp_buf_addf(&path, "%s/sub/due.cache", dir);
 	item(&in, "ki-2014-0001", KP_DUE_FRIST, D(2014, 6, 15), 2, "Å, ø; \\");
 	item(&in, "ki-2014-0001", KP_DUE_OPFOELGNING, D(2016, 2, 29), 0, "");
+	in.v[1].inferred = 1;
+	in.v[1].has_meeting = 1;
+	in.v[1].meeting = D(2015, 8, 29);
 
 	OK(kp_due_cache_open(&c, path.buf, 42, &err) == 0);
 	OK(kp_due_cache_get(c, "a.md", &a, &out) == 0);
@@ -324,6 +356,12 @@ void test_due__cache_round_trip_and_identity(void)
 	STR_EQ(out.v[0].file, "a.md");
 	STR_EQ(fmt(out.v[1].date), "2016-02-29");
 	INT_EQ(out.v[0].n, 2);
+	STR_EQ(out.v[0].task, "t");
+	INT_EQ(out.v[0].has_meeting, 0);
+	INT_EQ(out.v[1].has_meeting, 1);
+	STR_EQ(fmt(out.v[1].meeting), "2015-08-29");
+	STR_EQ(text_of(&out.v[1]),
+	       "Opfølgningsmøde (senest 6 mdr. efter mødet 2015-08-29)");
 	/* Another inode: a miss. */
 	b.ino = 4;
 	INT_EQ(kp_due_cache_get(c, "b/c.md", &b, &out), 0);

@@ -136,14 +136,14 @@ void test_plan__refusals_with_positions(void)
 	STR_EQ(plan("---\n# only a comment\n---\n"),
 	       "parse: p.md:2:1: the frontmatter is empty");
 	STR_EQ(plan("---\n- a\n---\n"),
-	       "parse: p.md:2:1: the frontmatter must be a mapping, not a "
-	       "sequence");
+	       "parse: p.md:2:1: the frontmatter must be a mapping (key: "
+	       "value), not a list");
 	STR_EQ(plan("---\nid: x\nbad: [1,\n---\n"),
-	       "parse: p.md:4:1: did not find expected node content while "
-	       "parsing a flow node");
+	       "parse: p.md:4:1: a value is missing here");
 	STR_EQ(plan("---\nid: x\n  y: 1\n---\n"),
-	       "parse: p.md:3:4: mapping values are not allowed in this "
-	       "context");
+	       "parse: p.md:3:4: a ':' followed by a space cannot stand "
+	       "here: put a value that holds ': ' in quotes, and indent a "
+	       "key like the keys above it");
 	STR_EQ(plan("---\nid: &a x\n---\n"),
 	       "parse: p.md:2:5: anchors and aliases are not allowed in a "
 	       "plan");

@@ -9,6 +9,7 @@
 
 #include "harness.h"
 #include "kiplan.h"
+#include "load/load.h"
 
 static char result[1024];
 
@@ -162,24 +163,23 @@ void test_yaml__positions(void)
 	kp_doc_free(doc);
 	/* Columns count characters, as libyaml's do. */
 	STR_EQ(yaml("æøå: [\n", 0),
-	       "parse: t.yaml:2:1: did not find expected node content "
-	       "while parsing a flow node");
+	       "parse: t.yaml:2:1: a value is missing here");
 	STR_EQ(yaml("æøå: 1\n b: 2\n", 0),
-	       "parse: t.yaml:2:3: mapping values are not allowed in this "
-	       "context");
+	       "parse: t.yaml:2:3: a ':' followed by a space cannot stand "
+	       "here: put a value that holds ': ' in quotes, and indent a "
+	       "key like the keys above it");
 }
 
 void test_yaml__syntax_errors(void)
 {
 	STR_EQ(yaml("a: [1, 2\nb: 3\n", 0),
-	       "parse: t.yaml:2:2: did not find expected ',' or ']' while "
-	       "parsing a flow sequence at line 1");
+	       "parse: t.yaml:1:4: this list in [ ] is not closed with ']'");
 	STR_EQ(yaml_n("a: 1\n  b: 2\n", 12, 2, KP_YAML_PLAN),
-	       "parse: t.yaml:3:4: mapping values are not allowed in this "
-	       "context");
+	       "parse: t.yaml:3:4: a ':' followed by a space cannot stand "
+	       "here: put a value that holds ': ' in quotes, and indent a "
+	       "key like the keys above it");
 	STR_EQ(yaml("a: \"x\n", 0),
-	       "parse: t.yaml:2:1: found unexpected end of stream while "
-	       "scanning a quoted scalar at line 1");
+	       "parse: t.yaml:1:4: the quotation mark here is never closed");
 }
 
 void test_yaml__bytes_refused_in_all_modes(void)
@@ -219,8 +219,8 @@ void test_yaml__bytes_refused_in_all_modes(void)
 		       "allowed");
 		/* Non-characters: libyaml's reader refuses them (by offset). */
 		STR_EQ(yaml("a: 1\nbb: \xc3\xa6\xef\xbf\xbe\n", flags[i]),
-		       "parse: t.yaml:2:6: control characters are not allowed "
-		       "(U+FFFE)");
+		       "parse: t.yaml:2:6: the character U+FFFE is not "
+		       "allowed");
 	}
 	/* Tab, LF, CR are fine; a BOM too. */
 	STR_EQ(yaml("\xef\xbb\xbf" "a:\t\"x\ty\"\r\nb: 2\r", 0),
@@ -235,7 +235,7 @@ void test_yaml__duplicate_and_complex_keys(void)
 	       "parse: t.yaml:3:13: duplicate key 'd' (first at line 3)");
 	STR_EQ(yaml("[1]: a\n", 0),
 	       "parse: t.yaml:1:1: a mapping key must be a scalar, not a "
-	       "sequence");
+	       "list");
 	STR_EQ(yaml("? {a: 1}\n: b\n", KP_YAML_PLAN),
 	       "parse: t.yaml:1:3: a mapping key must be a scalar, not a "
 	       "mapping");
@@ -268,11 +268,11 @@ void test_yaml__plan_mode_refusals(void)
 	       "plan");
 	STR_EQ(yaml("'<<': 1\n", KP_YAML_PLAN), "{\"<<\":1}");
 	STR_EQ(yaml("- a\n", KP_YAML_PLAN),
-	       "parse: t.yaml:1:1: the frontmatter must be a mapping, not a "
-	       "sequence");
+	       "parse: t.yaml:1:1: the frontmatter must be a mapping (key: "
+	       "value), not a list");
 	STR_EQ(yaml("\n\n  text\n", KP_YAML_PLAN),
-	       "parse: t.yaml:3:3: the frontmatter must be a mapping, not a "
-	       "scalar");
+	       "parse: t.yaml:3:3: the frontmatter must be a mapping (key: "
+	       "value), not a single value");
 	STR_EQ(yaml("a: 1\n--- \nb: 2\n", KP_YAML_PLAN),
 	       "parse: t.yaml:2:1: a second YAML document is not allowed in "
 	       "a plan");
@@ -509,4 +509,33 @@ void test_yaml__hostile_long_string_aliases(void)
 	INT_EQ(kp_yaml_parse(&doc, b.buf, b.len, 1, 0, "t", &err), KP_ELIMIT);
 	OK(err.line > 2 && err.line < 1002);
 	kp_buf_release(&b);
+}
+
+static const char *hint(const char *line)
+{
+	static char out[64];
+	size_t off = 0;
+	unsigned cp = 0;
+	enum kp_hint h = kp_hint_line(line, line + strlen(line), &off, &cp);
+
+	snprintf(out, sizeof(out), "%d %zu U+%04X", (int)h, off, cp);
+	return out;
+}
+
+void test_yaml__hints_where_a_token_starts(void)
+{
+	/* tabs only in the indentation */
+	STR_EQ(hint("\tnavn: x"), "1 0 U+0009");
+	STR_EQ(hint("  \tnavn: x"), "1 2 U+0009");
+	STR_EQ(hint("navn:\tx"), "0 0 U+0000");
+	/* a no-break space for a space: indentation, after ':' or '- ' */
+	STR_EQ(hint("\xc2\xa0 cpr: x"), "2 0 U+00A0");
+	STR_EQ(hint("  navn:\xc2\xa0Jens"), "2 7 U+00A0");
+	STR_EQ(hint("  - \xc2\xa0x"), "2 4 U+00A0");
+	STR_EQ(hint("  adresse: Vestergade\xc2\xa0" "1"), "0 0 U+0000");
+	/* curly quotes where a value or key begins */
+	STR_EQ(hint("  navn: \xe2\x80\x9cJens\xe2\x80\x9d"), "3 8 U+201C");
+	STR_EQ(hint("- \xe2\x80\x98x\xe2\x80\x99"), "3 2 U+2018");
+	STR_EQ(hint("  navn: Jens \xe2\x80\x9cJ\xe2\x80\x9d"), "0 0 U+0000");
+	STR_EQ(hint("# \xe2\x80\x9c"), "0 0 U+0000");
 }
