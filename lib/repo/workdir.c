@@ -204,8 +204,9 @@ int kp_repo_lock(struct kp_repo *repo, struct kp_error *err)
 
 	/* The lock lives in the git directory, which only git knows. */
 	if (!repo->gitdir)
-		return kp_error_set(err, KP_EUSAGE, repo->workdir, 0, 0,
-				    _("the repository was not opened with git"));
+		return kp_error_set(
+			err, KP_EUSAGE, repo->workdir, 0, 0,
+			_("the repository was not opened with git"));
 	path = kp_repo_join(repo->gitdir, "kiplan.lock");
 	if (repo->lock_fd >= 0) {
 		error = kp_error_set(err, KP_EUSAGE, path, 0, 0,
@@ -369,7 +370,8 @@ int kp_repo_plan_path(char **out, struct kp_repo *repo, const char *arg,
 		kp_buf_addf(&rel, "%s/", real + wlen + 1);
 	kp_buf_addstr(&rel, base);
 	if (strcmp(rel.buf, ".git") == 0 || strncmp(rel.buf, ".git/", 5) == 0) {
-		error = kp_error_set(err, KP_EUSAGE, arg, 0, 0, _("inside .git"));
+		error = kp_error_set(err, KP_EUSAGE, arg, 0, 0,
+				     _("inside .git"));
 		goto done;
 	}
 	kp_buf_reset(&path);
