@@ -43,6 +43,58 @@ void test_core__json_string(void)
 	kp_buf_release(&b);
 }
 
+/* The escapes of JSON one byte at a time, for kp_buf_add_json(). */
+static void json_slow(struct kp_buf *b, const unsigned char *s, size_t len)
+{
+	size_t i;
+
+	kp_buf_addch(b, '"');
+	for (i = 0; i < len; i++) {
+		switch (s[i]) {
+		case '"': kp_buf_addstr(b, "\\\""); break;
+		case '\\': kp_buf_addstr(b, "\\\\"); break;
+		case '\n': kp_buf_addstr(b, "\\n"); break;
+		case '\r': kp_buf_addstr(b, "\\r"); break;
+		case '\t': kp_buf_addstr(b, "\\t"); break;
+		case '\b': kp_buf_addstr(b, "\\b"); break;
+		case '\f': kp_buf_addstr(b, "\\f"); break;
+		default:
+			if (s[i] < 0x20 || s[i] == 0x7f)
+				kp_buf_addf(b, "\\u%04x", s[i]);
+			else
+				kp_buf_addch(b, s[i]);
+		}
+	}
+	kp_buf_addch(b, '"');
+}
+
+/* Every byte value at every place of a text read eight bytes at a time. */
+void test_core__json_string_every_byte(void)
+{
+	struct kp_buf fast = KP_BUF_INIT, slow = KP_BUF_INIT;
+	unsigned char text[40];
+	unsigned c;
+	size_t at, len;
+
+	for (c = 0; c < 256; c++) {
+		for (at = 0; at < 20; at++) {
+			memset(text, 'a', sizeof(text));
+			text[at] = (unsigned char)c;
+			text[at + 9] = c & 1 ? 0xc3 : '~';
+			for (len = at + 1; len <= sizeof(text); len += 7) {
+				kp_buf_reset(&fast);
+				kp_buf_reset(&slow);
+				kp_buf_add_json(&fast, (const char *)text, len);
+				json_slow(&slow, text, len);
+				INT_EQ(fast.len, slow.len);
+				OK(memcmp(fast.buf, slow.buf, slow.len) == 0);
+			}
+		}
+	}
+	kp_buf_release(&fast);
+	kp_buf_release(&slow);
+}
+
 void test_core__tree_build_lookup_equal(void)
 {
 	struct kp_doc *doc = kp_doc_new();
