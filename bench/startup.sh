@@ -18,9 +18,12 @@
 # column.  A row's runs are split into ROUNDS rounds, in which every
 # program takes its turn, so that a change in the machine's load falls on
 # all of them alike; a figure is the median of the rounds' medians, in
-# milliseconds.  bench/timeit stops the script if a command exits with an
-# unexpected status or writes to its error output (validate writes its
-# summary there, so only its status is checked).
+# milliseconds; the last columns compare the first kiplan with git and
+# give its CPU time (user + system, median of the rounds' means), which
+# a busy machine disturbs less than the wall time.  bench/timeit stops
+# the script if a command exits with an unexpected status or writes to
+# its error output (validate writes its summary there, so only its
+# status is checked).
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
@@ -107,8 +110,13 @@ row() {
 			line="$line |"
 		fi
 	done
+	# The first column's CPU time (user + system), steadier on a
+	# busy machine than the wall time.
+	cpu_ms=$(sort -n -k5 "$tmp/r.1" | awk '{ t[NR] = $5 } END {
+		m = NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
+		printf "%.2f", m * 1000 }')
 	echo "$line $(awk -v a="$first" -v g="${git_ms:-}" 'BEGIN {
-		if (g != "") printf "%.1f×", a / g }') |"
+		if (g != "") printf "%.1f×", a / g }') | $cpu_ms |"
 }
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
@@ -120,8 +128,8 @@ for k in $kiplans; do
 	head="$head ${k#"$ROOT"/} |"
 	rule="$rule ---: |"
 done
-echo "$head × git |"
-echo "$rule ---: |"
+echo "$head × git | CPU ms |"
+echo "$rule ---: | ---: |"
 git_ms=
 row "C program that returns 0" 1 "$tmp" -- "$tmp/true"
 row "git --version" 1 "$tmp" -- "$GIT" --version
