@@ -90,6 +90,32 @@ static const struct slot slots[] = {
 	{ 1, "paaroerende", "false",
 	  "Samtykke til at inddrage p\xc3\xa5r\xc3\xb8rende", NULL, NULL },
 
+	{ 0, "boern", "", NULL,
+	  "\n# B\xc3\xb8rn: hvor der er b\xc3\xb8rn involveret, vurderes det, "
+	  "om "
+	  "der er grundlag for\n"
+	  "# at orientere kommunens b\xc3\xb8rne- og ungeafdeling "
+	  "(retningslinjernes afsnit 5).\n",
+	  NULL },
+	{ 1, "involveret", "true", "Der er b\xc3\xb8rn involveret", NULL,
+	  NULL },
+	{ 1, "orientering", "orienteret", "orienteret | ikke_grundlag", NULL,
+	  NULL },
+	{ 1, "dato", "\xc3\x85\xc3\x85\xc3\x85\xc3\x85-MM-DD",
+	  "Dato for vurderingen", NULL, NULL },
+
+	{ 0, "henvisning", "", NULL,
+	  "\n# Henvisning til stof- eller alkoholbehandling: behandlingen "
+	  "skal iv\xc3\xa6rks\xc3\xa6ttes\n"
+	  "# senest 14 dage efter, at henvendelsen er modtaget "
+	  "(behandlingsgarantien).\n",
+	  NULL },
+	{ 1, "dato", "\xc3\x85\xc3\x85\xc3\x85\xc3\x85-MM-DD",
+	  "Henvendelsen modtaget", NULL, NULL },
+	{ 1, "til", "Rusmiddelcenter", "Henvist til", NULL, NULL },
+	{ 1, "behandling_start", "\xc3\x85\xc3\x85\xc3\x85\xc3\x85-MM-DD",
+	  "Behandlingen iv\xc3\xa6rksat", NULL, NULL },
+
 	{ 0, "koordinator", "", NULL,
 	  "\n# Koordinator: koordinators navn, stilling, organisation og\n"
 	  "# kontaktoplysninger.\n",
@@ -199,7 +225,10 @@ static const struct slot slots[] = {
 	  "#         tidsplan: Hvorn\xc3\xa5r og i hvilken "
 	  "r\xc3\xa6kkef\xc3\xb8lge?\n"
 	  "#         frist: \xc3\x85\xc3\x85\xc3\x85\xc3\x85-MM-DD\n"
-	  "#         forloeb: parallel\n" },
+	  "#         forloeb: parallel\n"
+	  "#         status: ikke_paabegyndt   # ikke_paabegyndt | "
+	  "paabegyndt | gennemfoert |\n"
+	  "#                                   # bortfaldet\n" },
 
 	{ 0, "opfoelgning", "", NULL,
 	  "\n# "
@@ -219,6 +248,15 @@ static const struct slot slots[] = {
 	  "de afholdes den",
 	  NULL, NULL },
 };
+
+/*
+ * After part 5: the meetings and the closing are written by kiplan
+ * followup and kiplan close, not by hand; say so where they will stand.
+ */
+static const char after_text[] =
+	"\n# Opf\xc3\xb8lgende m\xc3\xb8"
+	"der skrives ind med kiplan followup (moeder), og planen\n"
+	"# afsluttes med kiplan close (afslutning).\n";
 
 #define NSLOTS (sizeof(slots) / sizeof(slots[0]))
 
@@ -485,6 +523,7 @@ int kp_template_draft(struct kp_buf *out, const char *id,
 			emit(out, p->value, 4);
 		}
 	}
+	kp_buf_addstr(out, after_text);
 	/* Fields the template does not know (a regional schema's). */
 	for (i = 0; fields && i < fields->v.map.len; i++) {
 		const struct kp_pair *p = &fields->v.map.pairs[i];
