@@ -612,16 +612,22 @@ int kp_render(struct kp_buf *out, const char *format,
 
 /*
  * What falls due in a plan (lib/due.c): the follow-up meeting of an
- * active plan (opfoelgning.dato, or six calendar months after moede.dato,
- * the day clamped to the month's end), the deadline (frist) of each of
- * its actions, and a draft's first coordination meeting (its consent
- * date, samtykke.dato, plus a number of days that the local agreement
- * sets).  Closed plans are never due.
+ * active plan (opfoelgning.dato, or six calendar months after the latest
+ * meeting, the day clamped to the month's end), the deadline (frist) of
+ * each of its open actions, the treatment guarantee of a referral (14
+ * days after henvisning.dato, until the treatment has begun), a draft's
+ * first coordination meeting (its consent date, samtykke.dato, plus a
+ * number of days that the local agreement sets), and a renewed offer of
+ * the plan to a citizen who said no (samtykke.dato plus the days the
+ * repository sets).  Closed plans are never due, nor plans whose consent
+ * was withdrawn.
  */
 enum kp_due_kind {
 	KP_DUE_OPFOELGNING, /* "opfoelgning" */
 	KP_DUE_FRIST,	    /* "frist" */
-	KP_DUE_MOEDE	    /* "moede": a draft's first meeting */
+	KP_DUE_MOEDE,	    /* "moede": a draft's first meeting */
+	KP_DUE_GARANTI,	    /* "behandlingsgaranti": treatment begins */
+	KP_DUE_TILBUD	    /* "tilbud": offer the plan again */
 };
 
 /*
@@ -631,16 +637,21 @@ enum kp_due_kind {
  */
 struct kp_due_item {
 	enum kp_due_kind kind;
-	struct kp_date date;	/* MOEDE: the consent date until selected */
-	struct kp_date meeting; /* moede.dato, when has_meeting */
-	int has_meeting;	/* MOEDE: planned; OPFOELGNING: inferred */
+	struct kp_date date;	/* MOEDE, TILBUD: the consent date until
+				   selected */
+	struct kp_date meeting; /* when has_meeting: the latest meeting;
+				   GARANTI: the request's date; TILBUD: the
+				   day the citizen said no */
+	int has_meeting;	/* MOEDE: planned; OPFOELGNING: inferred;
+				   GARANTI, TILBUD: always */
 	unsigned n;		/* FRIST: the action's number, 1-based */
 	unsigned line;		/* line of the date the item comes from */
-	int inferred;		/* OPFOELGNING: from moede.dato + 6 months */
+	int inferred;		/* OPFOELGNING: latest meeting + 6 months */
 	long overdue;		/* days past date (negative: days left) */
 	/* Strings belong to the list; "" when the plan does not say. */
 	const char *id, *file, *citizen, *coordinator, *responsible;
-	const char *task; /* FRIST: the action's opgave */
+	const char *task; /* FRIST: the action's opgave; GARANTI: henvist
+			     til */
 };
 
 struct kp_due_list {
@@ -661,6 +672,7 @@ struct kp_due_opts {
 	long within;	  /* days ahead to list; overdue is always listed */
 	int overdue_only; /* only items past their date */
 	int draft_days;	  /* -1: drafts are not due */
+	int offer_days;	  /* -1: no renewed offer is due */
 	const char *coordinator; /* only this coordinator's plans (NULL: all) */
 	enum { KP_DUE_BY_NONE, KP_DUE_BY_ANSVARLIG, KP_DUE_BY_KOORDINATOR } by;
 	/*

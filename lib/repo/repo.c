@@ -999,7 +999,10 @@ static const char config_text[] =
 	"koordinationsm\xc3\xb8"
 	"det\n"
 	"\t# skal v\xc3\xa6re holdt (fristen aftales i sundhedsaftalen).\n"
-	"\tkladde-dage = 30\n";
+	"\tkladde-dage = 30\n"
+	"\t# Antal dage efter, at borgeren har sagt nej til samtykke, til\n"
+	"\t# planen skal tilbydes igen (retningslinjernes afsnit 5).\n"
+	"\ttilbud-dage = 90\n";
 
 /* 1 when HEAD's tree has .kiplan/schema.yaml. */
 static int has_schema_commit(git_repository *git)
