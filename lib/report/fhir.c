@@ -355,6 +355,35 @@ static void care_team(struct fhir *f)
 	kp_buf_release(&name);
 }
 
+/*
+ * A goal's lifecycle follows its actions: active while one is open;
+ * completed when all are closed and one was done; cancelled when all
+ * were dropped.  A goal without actions follows the plan.
+ */
+static const char *goal_status(const struct fhir *f, const struct kp_node *goal)
+{
+	const struct kp_node *acts = kp_map_get(goal, "indsatser");
+	size_t i, open = 0, done = 0, n = 0;
+
+	if (strcmp(f->status, "kladde") == 0)
+		return "proposed";
+	for (i = 0; acts && acts->type == KP_SEQ && i < acts->v.seq.len; i++) {
+		const struct kp_node *a = acts->v.seq.items[i];
+
+		if (a->type != KP_MAP)
+			continue;
+		n++;
+		if (kp_action_open(a))
+			open++;
+		else if (kp_action_state(a) == KP_ACT_DONE)
+			done++;
+	}
+	if (!n || (open && strcmp(f->status, "afsluttet") == 0))
+		return map_status(f->status, "proposed", "active", "completed",
+				  "entered-in-error");
+	return open ? "active" : done ? "completed" : "cancelled";
+}
+
 static void goals(struct fhir *f)
 {
 	const struct kp_node *g = kp_map_get(f->root, "maal");
@@ -369,8 +398,7 @@ static void goals(struct fhir *f)
 		uuid_of(uuid, f, what);
 		begin_entry(f, uuid, "Goal");
 		key_str(w, "lifecycleStatus",
-			map_status(f->status, "proposed", "active", "completed",
-				   "entered-in-error"));
+			goal_status(f, g->v.seq.items[i]));
 		text_concept(w, "description", title ? title : "(uden titel)");
 		reference(w, "subject", f->patient);
 		end_entry(f);
@@ -383,6 +411,7 @@ static void consent(struct fhir *f)
 	const struct kp_node *s = kp_map_get(f->root, "samtykke");
 	const struct kp_node *given = kp_map_get(s, "givet");
 	const char *by = str_at(s, "givet_af");
+	const char *withdrawn = str_at(s, "tilbagekaldt");
 
 	begin_entry(f, f->consent, "Consent");
 	if (kp_map_get(s, "paaroerende") &&
@@ -394,9 +423,10 @@ static void consent(struct fhir *f)
 		kp_jw_close(w, ']');
 	}
 	key_str(w, "status",
-		!given || given->type != KP_BOOL ? "proposed"
-		: given->v.boolean		 ? "active"
-						 : "rejected");
+		withdrawn			   ? "inactive"
+		: !given || given->type != KP_BOOL ? "proposed"
+		: given->v.boolean		   ? "active"
+						   : "rejected");
 	kp_jw_key(w, "scope");
 	kp_buf_addstr(
 		w->b,
@@ -420,6 +450,17 @@ static void consent(struct fhir *f)
 	text_concept(w, "policyRule",
 		     "Samtykke til at indhente og udveksle oplysninger og "
 		     "udarbejde en koordinerende indsatsplan");
+	/* The consent held from its date until it was withdrawn. */
+	if (withdrawn) {
+		kp_jw_key(w, "provision");
+		kp_jw_open(w, '{');
+		kp_jw_key(w, "period");
+		kp_jw_open(w, '{');
+		key_str(w, "start", str_at(s, "dato"));
+		key_str(w, "end", withdrawn);
+		kp_jw_close(w, '}');
+		kp_jw_close(w, '}');
+	}
 	end_entry(f);
 }
 
@@ -456,6 +497,8 @@ static void plan_extensions(struct fhir *f)
 		kp_jw_close(w, '}');
 	}
 	ext_code(w, "forloeb", str_at(f->root, "forloeb"));
+	ext_str(w, "afslutning-aarsag", str_at(f->root, "afslutning.aarsag"));
+	ext_str(w, "afslutning-til", str_at(f->root, "afslutning.til"));
 	ext_bool(w, "godkendt-af-borger",
 		 kp_map_get(f->root, "godkendt_af_borger"));
 	for (i = 0; ch && ch->type == KP_SEQ && i < ch->v.seq.len; i++)
@@ -492,6 +535,71 @@ static void plan_extensions(struct fhir *f)
 	drop_if_empty(w, m);
 }
 
+/*
+ * The action's own state; without one, what the plan's status says of
+ * it: not started in a draft, in progress in an active plan, and unknown
+ * in a closed one (closing does not make an action done).
+ */
+static const char *activity_status(const struct fhir *f,
+				   const struct kp_node *act)
+{
+	switch (kp_action_state(act)) {
+	case KP_ACT_NOT_STARTED: return "not-started";
+	case KP_ACT_STARTED: return "in-progress";
+	case KP_ACT_DONE: return "completed";
+	case KP_ACT_DROPPED: return "cancelled";
+	case KP_ACT_NONE: break;
+	}
+	return map_status(f->status, "not-started", "in-progress", "unknown",
+			  "unknown");
+}
+
+/* A meeting as an activity of kind Appointment. */
+static void appointment(struct kp_jw *w, const char *status, const char *date,
+			const char *what)
+{
+	kp_jw_open(w, '{');
+	kp_jw_key(w, "detail");
+	kp_jw_open(w, '{');
+	key_str(w, "kind", "Appointment");
+	key_str(w, "status", status);
+	kp_jw_key(w, "scheduledPeriod");
+	kp_jw_open(w, '{');
+	key_str(w, "start", date);
+	kp_jw_close(w, '}');
+	key_str(w, "description", what);
+	kp_jw_close(w, '}');
+	kp_jw_close(w, '}');
+}
+
+/* Every meeting held (completed), then the next follow-up (scheduled). */
+static void meetings(struct fhir *f)
+{
+	const struct kp_node *m = kp_map_get(f->root, "moeder");
+	const char *fu = str_at(f->root, "opfoelgning.dato");
+	const char *first = str_at(f->root, "moede.dato");
+	size_t i;
+
+	if (first && strcmp(f->status, "kladde") != 0)
+		appointment(&f->w, "completed", first, "Koordinationsmøde");
+	for (i = 0; m && m->type == KP_SEQ && i < m->v.seq.len; i++) {
+		const char *d = str_at(m->v.seq.items[i], "dato");
+		const char *type = str_at(m->v.seq.items[i], "type");
+
+		if (d)
+			appointment(&f->w, "completed", d,
+				    type && strcmp(type, "afslutning") == 0
+					    ? "Afsluttende møde"
+					    : "Opfølgningsmøde");
+	}
+	/* A closed plan has no next follow-up. */
+	if (fu && strcmp(f->status, "afsluttet") != 0)
+		appointment(&f->w,
+			    map_status(f->status, "not-started", "scheduled",
+				       "unknown", "unknown"),
+			    fu, "Opfølgningsmøde");
+}
+
 static void activity(struct fhir *f, const struct kp_node *act,
 		     const char *goal_uuid)
 {
@@ -501,17 +609,19 @@ static void activity(struct fhir *f, const struct kp_node *act,
 	const char *crit = str_at(act, "succeskriterier");
 	const char *order = str_at(act, "forloeb");
 	const char *who = str_at(act, "ansvarlig");
+	const char *changed = str_at(act, "status_dato");
 
 	kp_jw_open(w, '{');
 	kp_jw_key(w, "detail");
 	kp_jw_open(w, '{');
-	if (crit || order || (plan && frist)) {
+	if (crit || order || (plan && frist) || changed) {
 		kp_jw_key(w, "extension");
 		kp_jw_open(w, '[');
 		ext_str(w, "succeskriterier", crit);
 		ext_code(w, "indsats-forloeb", order);
 		if (frist)
 			ext_str(w, "tidsplan", plan);
+		ext_text(w, "status-dato", "valueDate", changed);
 		kp_jw_close(w, ']');
 	}
 	kp_jw_key(w, "goal");
@@ -526,9 +636,7 @@ static void activity(struct fhir *f, const struct kp_node *act,
 	}
 	kp_jw_close(w, '}');
 	kp_jw_close(w, ']');
-	key_str(w, "status",
-		map_status(f->status, "not-started", "in-progress", "completed",
-			   "unknown"));
+	key_str(w, "status", activity_status(f, act));
 	if (frist) {
 		kp_jw_key(w, "scheduledPeriod");
 		kp_jw_open(w, '{');
@@ -555,7 +663,9 @@ static void care_plan(struct fhir *f)
 	struct kp_jw *w = &f->w;
 	const struct kp_node *g = kp_map_get(f->root, "maal");
 	const char *meeting = str_at(f->root, "moede.dato");
-	const char *fu = str_at(f->root, "opfoelgning.dato");
+	const char *closed = strcmp(f->status, "afsluttet") == 0
+				     ? str_at(f->root, "afslutning.dato")
+				     : NULL;
 	const struct kp_node *coord = kp_map_get(f->root, "koordinator");
 	struct kp_buf author = KP_BUF_INIT;
 	struct mark m;
@@ -586,10 +696,11 @@ static void care_plan(struct fhir *f)
 	key_str(w, "intent", "plan");
 	key_str(w, "title", "Koordinerende indsatsplan");
 	reference(w, "subject", f->patient);
-	if (meeting) {
+	if (meeting || closed) {
 		kp_jw_key(w, "period");
 		kp_jw_open(w, '{');
 		key_str(w, "start", meeting);
+		key_str(w, "end", closed);
 		kp_jw_close(w, '}');
 	}
 	if (coord && str_at(coord, "navn")) {
@@ -666,22 +777,7 @@ static void care_plan(struct fhir *f)
 			if (acts->v.seq.items[a]->type == KP_MAP)
 				activity(f, acts->v.seq.items[a], uuid);
 	}
-	if (fu) {
-		kp_jw_open(w, '{');
-		kp_jw_key(w, "detail");
-		kp_jw_open(w, '{');
-		key_str(w, "kind", "Appointment");
-		key_str(w, "status",
-			map_status(f->status, "not-started", "scheduled",
-				   "unknown", "unknown"));
-		kp_jw_key(w, "scheduledPeriod");
-		kp_jw_open(w, '{');
-		key_str(w, "start", fu);
-		kp_jw_close(w, '}');
-		key_str(w, "description", "Opfølgningsmøde");
-		kp_jw_close(w, '}');
-		kp_jw_close(w, '}');
-	}
+	meetings(f);
 	kp_jw_close(w, ']');
 	drop_if_empty(w, m);
 	if (f->plan->body_len) {
