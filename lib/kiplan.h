@@ -392,7 +392,9 @@ int kp_validate_paths(struct kp_validate_totals *out, const char *const *paths,
  * number of the revision shown (the last revision of the file for a
  * working copy), commit its id, time and offset its commit time, and
  * modified is 1 when the text differs from that revision (so the
- * rendering must say "Udkast – ikke afsendt").
+ * rendering must say "Ikke afsendt").  sent is 1 when that revision was
+ * sent to the parties, and sent_time and sent_offset say when it was
+ * last sent.
  */
 struct kp_source {
 	int in_repo;
@@ -401,6 +403,9 @@ struct kp_source {
 	long long time;	   /* seconds since the epoch */
 	int offset;	   /* minutes east of UTC */
 	int modified;
+	int sent;
+	long long sent_time;
+	int sent_offset;
 };
 
 /*
@@ -504,6 +509,7 @@ struct kp_revision {
 	char *message;	   /* the whole message; owned */
 	char **recipients; /* the Sendt-til trailers; owned */
 	size_t nrecipients;
+	int sent; /* this commit sent the plan (Plan-Id and Sendt-til) */
 };
 
 struct kp_history {
@@ -531,6 +537,16 @@ void kp_history_release(struct kp_history *h);
 int kp_repo_resolve(const struct kp_revision **out, struct kp_repo *repo,
 		    const struct kp_history *h, const char *rev,
 		    struct kp_error *err);
+
+/*
+ * The last sending of revision number in h (the revision's own commit
+ * when kiplan send made it, or a later sending record), or NULL when it
+ * was never sent.  Borrowed from h.
+ */
+const struct kp_revision *kp_history_last_sent(const struct kp_history *h,
+					       unsigned number);
+/* The last revision that was sent, whatever its number; NULL: none. */
+const struct kp_revision *kp_history_last_sent_any(const struct kp_history *h);
 
 /* Append the file rel as it is in commit (hex) to out. */
 int kp_repo_blob(struct kp_buf *out, struct kp_repo *repo, const char *commit,

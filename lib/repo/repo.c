@@ -1233,7 +1233,29 @@ static int fill_entry(struct kp_revision *r, git_commit *c, const git_oid *blob,
 		git_message_trailer_array_free(&tr);
 	}
 	*is_sending = planid && r->nrecipients > 0;
+	r->sent = *is_sending;
 	return 0;
+}
+
+const struct kp_revision *kp_history_last_sent(const struct kp_history *h,
+					       unsigned number)
+{
+	size_t i;
+
+	for (i = h->len; i-- > 0;)
+		if (h->v[i].number == number && h->v[i].sent)
+			return &h->v[i];
+	return NULL;
+}
+
+const struct kp_revision *kp_history_last_sent_any(const struct kp_history *h)
+{
+	size_t i;
+
+	for (i = h->len; i-- > 0;)
+		if (h->v[i].sent)
+			return &h->v[i];
+	return NULL;
 }
 
 int kp_repo_history(struct kp_history *out, struct kp_repo *repo,
@@ -1588,10 +1610,18 @@ int kp_plan_open(struct kp_plan **out, struct kp_source *src, const char *spec,
 		}
 	}
 	if (r) {
+		const struct kp_revision *sent =
+			kp_history_last_sent(&h, r->number);
+
 		src->revision = r->number;
 		memcpy(src->commit, r->commit, sizeof(src->commit));
 		src->time = r->time;
 		src->offset = r->offset;
+		if (sent) {
+			src->sent = 1;
+			src->sent_time = sent->time;
+			src->sent_offset = sent->offset;
+		}
 	}
 	error = kp_plan_parse(out, path, text.buf, text.len, flags, err);
 done:

@@ -158,11 +158,14 @@ int kp_repo_send(struct kp_send_result *res, struct kp_repo *repo,
 	/* Exactly the committed revision, stamped with its own commit. */
 	memset(&src, 0, sizeof(src));
 	src.in_repo = 1;
+	src.sent = 1; /* now */
 	src.revision = res->revision;
 	memcpy(src.commit, res->changed ? res->commit : last->commit,
 	       sizeof(src.commit));
 	if ((error = kp_repo_commit_time(&src.time, &src.offset, repo,
 					 src.commit, err)) < 0 ||
+	    (error = kp_repo_commit_time(&src.sent_time, &src.sent_offset, repo,
+					 res->commit, err)) < 0 ||
 	    (error = write_outbox(res, repo, plan, &src, opts, err)) < 0)
 		goto done;
 done:
