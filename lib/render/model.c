@@ -986,7 +986,7 @@ static void meetings(const struct ctx *c)
 
 	if (!ms || ms->type != KP_SEQ || !ms->v.seq.len)
 		return;
-	kp_rdoc_heading(c->doc, 3, label(c, "moeder", "Opfølgende møder"));
+	kp_rdoc_heading(c->doc, 3, "Afholdte møder");
 	t = kp_rdoc_table(c->doc, 4, 1);
 	kp_rdoc_table_widths(t, w);
 	for (i = 0; i < 4; i++)
