@@ -30,6 +30,8 @@ static const struct kp_cmd {
 	  N_("render a plan as HTML or PDF, as the parties receive it") },
 	{ "send", cmd_send,
 	  N_("record sending a plan revision to its parties") },
+	{ "set", cmd_set,
+	  N_("change fields of a plan from a script, and commit it") },
 	{ "log", cmd_log, N_("show the audit trail of one plan") },
 	{ "show", cmd_show,
 	  N_("print a plan as it was at a revision (PLAN@REV)") },

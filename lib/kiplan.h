@@ -179,6 +179,10 @@ void kp_outfile_abort(struct kp_outfile *f);
 int kp_plan_parse(struct kp_plan **out, const char *name, const char *data,
 		  size_t len, unsigned flags, struct kp_error *err);
 void kp_plan_free(struct kp_plan *plan);
+/* The plan's text as loaded (BOM and CRs removed); borrowed. */
+const char *kp_plan_text(const struct kp_plan *plan, size_t *len);
+/* The string at a dotted path of the frontmatter, or NULL; borrowed. */
+const char *kp_plan_get(const struct kp_plan *plan, const char *path);
 
 /* ------------------------------------------------------------------ */
 /* Findings                                                            */
@@ -317,6 +321,103 @@ void kp_fields_type(struct kp_fields *f, const struct kp_schema *schema,
 		    const struct kp_node *base);
 /* The fields as a mapping; borrowed. */
 const struct kp_node *kp_fields_root(const struct kp_fields *f);
+
+/*
+ * A change to a plan (lib/check/fields.c): values set at dotted paths
+ * and keys removed, applied in order to the plan's text by surgery
+ * (kp_yaml_edit(): comments, order and quoting elsewhere stay as they
+ * were).  kp_change_set() copies value; kp_change_set_str() sets a
+ * string; kp_change_set_arg() takes "KEY.PATH=VALUE" from a person,
+ * typed as with new --set (YAML's core schema, unless the schema finds
+ * fault with exactly that value and wants a string), against the plan as
+ * changed.  kp_change_sets() says whether path is set.
+ *
+ * kp_change_apply() writes the changed text to out and loads it into
+ * *changed (the caller's), after checking that it loads as exactly the
+ * plan's tree with the change made: when the surgery would have changed
+ * anything else, nothing is written (KP_EPARSE).  KP_EUSAGE for a path
+ * that cannot be followed.  It does not validate the result.
+ */
+struct kp_change;
+struct kp_change *kp_change_new(void);
+void kp_change_free(struct kp_change *c);
+void kp_change_set(struct kp_change *c, const char *path,
+		   const struct kp_node *value);
+void kp_change_set_str(struct kp_change *c, const char *path, const char *s);
+int kp_change_set_arg(struct kp_change *c, const char *arg,
+		      struct kp_error *err);
+void kp_change_remove(struct kp_change *c, const char *path);
+int kp_change_sets(const struct kp_change *c, const char *path);
+size_t kp_change_count(const struct kp_change *c);
+int kp_change_apply(struct kp_buf *out, struct kp_plan **changed,
+		    const struct kp_plan *plan, struct kp_change *c,
+		    const struct kp_schema *schema, struct kp_error *err);
+
+/*
+ * Set the date (YYYY-MM-DD) an action's state changed
+ * (maal.N.indsatser.M.status_dato) beside every state that c sets to
+ * another value than plan has, unless c sets that date too.
+ */
+void kp_change_date_states(struct kp_change *c, const struct kp_plan *plan,
+			   const char *date);
+
+/*
+ * The plan over time (lib/check/life.c).  A meeting held: its date, form
+ * (fysisk, telefon, video), place, the names of those who took part,
+ * whether the citizen said no to a meeting, and the evaluation.
+ */
+struct kp_meeting_opts {
+	struct kp_date date;
+	const char *form, *sted, *evaluering; /* NULL: not said */
+	const char *const *deltagere;
+	size_t ndeltagere;
+	int borger_fravalgt;
+};
+
+/* Actions that a follow-up or a closing moved: numbers from 0. */
+struct kp_moved_action {
+	size_t goal, action;
+	const char *task; /* opgave; borrowed from the plan */
+	const char *was;  /* the old deadline or state; borrowed */
+};
+struct kp_moved_actions {
+	struct kp_moved_action *v;
+	size_t len, alloc;
+};
+void kp_moved_actions_release(struct kp_moved_actions *l);
+
+/*
+ * The change of a follow-up meeting (§6.2.5) to an active plan: the
+ * meeting appended to moeder, the next follow-up (next, or six months
+ * after the meeting, the day clamped to the month's end) in
+ * opfoelgning.dato, and every open action whose deadline the meeting has
+ * reached carried over to it (res->carried).  KP_EINVALID for a plan that
+ * is not active, KP_EUSAGE for a meeting not after the latest one.
+ */
+struct kp_followup_result {
+	char next[11];
+	struct kp_moved_actions carried;
+};
+int kp_followup_change(struct kp_change *c, struct kp_followup_result *res,
+		       const struct kp_plan *plan,
+		       const struct kp_meeting_opts *o, const char *next,
+		       struct kp_error *err);
+
+/*
+ * The change that closes an active plan (Region Syddanmark 2024,
+ * Færdigbehandlet/udskrevet): status afsluttet, afslutning with the date,
+ * the reason and what the citizen is closed to, the closing meeting in
+ * moeder, no next follow-up, and every open action closed as dropped
+ * (bortfaldet), or with all_done as done (gennemfoert), unless c sets its
+ * state already.  The consent stays.  Errors as kp_followup_change().
+ */
+struct kp_close_result {
+	struct kp_moved_actions done, dropped;
+};
+int kp_close_change(struct kp_change *c, struct kp_close_result *res,
+		    const struct kp_plan *plan, const struct kp_meeting_opts *o,
+		    const char *reason, const char *to, int all_done,
+		    struct kp_error *err);
 
 /*
  * Judge a plan for sending: kp_validate(), and what sending needs beyond
@@ -605,6 +706,28 @@ int kp_repo_edit_path(char **out, struct kp_repo *repo, const char *rel,
 int kp_repo_new_commit(char commit[41], struct kp_repo *repo, const char *id,
 		       const struct kp_buf *text, const char *const *body,
 		       size_t nbody, struct kp_error *err);
+
+/*
+ * Commit a changed plan (lib/repo/change.c): the one entry point of
+ * kiplan set, followup and close.  Under the repository lock, the
+ * working file rel must still hold base (else KP_ELOCKED: someone changed
+ * it meanwhile); it is replaced with text (as kp_plan_parse() keeps a
+ * plan's text; written with base's CRLF line ends and byte order mark,
+ * when it has them) (0600, atomically) and
+ * committed as the next revision with the summary, the body lines and
+ * the trailers Plan-Id and Revision.  When no commit was made, the file
+ * is put back.  res->committed says whether the commit exists when an
+ * error is returned (a later step failed).
+ */
+struct kp_change_result {
+	unsigned revision;
+	char commit[41];
+	int committed;
+};
+int kp_repo_change(struct kp_change_result *res, struct kp_repo *repo,
+		   const char *rel, const struct kp_buf *base,
+		   const struct kp_buf *text, const char *summary,
+		   const char *const *body, size_t nbody, struct kp_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Rendering (lib/render.c builds the model; render_html.c and         */
