@@ -178,3 +178,65 @@ done:
 	kp_buf_release(&text);
 	return rc;
 }
+
+void cmd_meeting_init(struct cmd_meeting *m, int argc)
+{
+	memset(m, 0, sizeof(*m));
+	m->names = kp_xcalloc((size_t)argc + 1, sizeof(*m->names));
+	m->o.deltagere = m->names;
+}
+
+void cmd_meeting_release(struct cmd_meeting *m)
+{
+	free(m->names);
+	m->names = NULL;
+}
+
+int cmd_meeting_opt(struct cmd_meeting *m, int c, const char *arg)
+{
+	static const char *const forms[] = { "fysisk", "telefon", "video",
+					     NULL };
+	int f;
+
+	switch (c) {
+	case 'd':
+		if (kp_date_parse(&m->o.date, arg, strlen(arg)) < 0) {
+			cmd_warn(_("--date: not a date (YYYY-MM-DD): '%s'"),
+				 arg);
+			return -1;
+		}
+		m->have_date = 1;
+		return 1;
+	case 'f':
+		if ((f = cmd_choice("--form", arg, forms)) < 0)
+			return -1;
+		m->o.form = forms[f];
+		return 1;
+	case 'p': m->o.sted = arg; return 1;
+	case 'D': m->names[m->o.ndeltagere++] = arg; return 1;
+	case 'B': m->o.borger_fravalgt = 1; return 1;
+	case 'E': m->o.evaluering = arg; return 1;
+	default: return 0;
+	}
+}
+
+const char *cmd_one_line(struct kp_buf *b, const char *s)
+{
+	struct kp_buf flat = KP_BUF_INIT;
+	int space = 0;
+
+	kp_buf_reset(b);
+	for (; s && *s; s++) {
+		if (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r') {
+			space = flat.len > 0;
+			continue;
+		}
+		if (space)
+			kp_buf_addch(&flat, ' ');
+		space = 0;
+		kp_buf_addch(&flat, *s);
+	}
+	kp_buf_add_escaped(b, flat.buf, flat.len);
+	kp_buf_release(&flat);
+	return b->buf;
+}

@@ -65,6 +65,27 @@ struct cmd_commit {
 };
 int cmd_change_commit(struct cmd_plan *p, struct kp_change *c,
 		      const struct cmd_commit *o, struct kp_change_result *res);
+/*
+ * The options of a meeting held, shared by followup and close, with
+ * these getopt values: 'd' --date, 'f' --form, 'p' --sted, 'D'
+ * --deltager (repeatable), 'B' --borger-fravalgt, 'E' --evaluering.
+ * cmd_meeting_opt() returns 1 for one of them, 0 for another option, -1
+ * for a bad value (said on stderr).
+ */
+struct cmd_meeting {
+	struct kp_meeting_opts o;
+	const char **names;
+	int have_date;
+};
+void cmd_meeting_init(struct cmd_meeting *m, int argc);
+int cmd_meeting_opt(struct cmd_meeting *m, int c, const char *arg);
+void cmd_meeting_release(struct cmd_meeting *m);
+/*
+ * s (a task written over several lines, say) as one line in b: white
+ * space runs become one space, control characters are escaped.  Returns
+ * b->buf.
+ */
+const char *cmd_one_line(struct kp_buf *b, const char *s);
 
 /* Print "kiplan: FILE:LINE:COL: MSG" to stderr, control characters escaped. */
 void cmd_report(const struct kp_error *err);

@@ -53,8 +53,14 @@ int kp_repo_change(struct kp_change_result *res, struct kp_repo *repo,
 	/* No CPR number in the history: every line masked. */
 	lines = kp_xcalloc(nbody + 1, sizeof(*lines));
 	for (i = 0; i < nbody; i++) {
+		char *q;
+
 		lines[i] = kp_xstrdup(body[i]);
 		kp_cpr_mask_text(lines[i]);
+		/* A task written over several lines is one line here. */
+		for (q = lines[i]; *q; q++)
+			if ((unsigned char)*q < 0x20 || *q == 0x7f)
+				*q = ' ';
 	}
 	if ((error = kp_repo_message(&msg, summary, (const char *const *)lines,
 				     nbody, id, res->revision, NULL, 0, err)) <
