@@ -37,6 +37,8 @@ static const struct kp_cmd {
 	{ "set", cmd_set,
 	  N_("change fields of a plan from a script, and commit it") },
 	{ "log", cmd_log, N_("show the audit trail of one plan") },
+	{ "diff", cmd_diff,
+	  N_("say what changed in a plan since the revision last sent") },
 	{ "show", cmd_show,
 	  N_("print a plan as it was at a revision (PLAN@REV)") },
 	{ "due", cmd_due,

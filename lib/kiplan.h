@@ -420,6 +420,66 @@ int kp_close_change(struct kp_change *c, struct kp_close_result *res,
 		    struct kp_error *err);
 
 /*
+ * What changed from plan a to plan b (lib/check/diff.c), in the plan's
+ * own terms, in this order: the closing or the status, meetings held,
+ * the follow-up moved, goals and their actions, participants,
+ * challenges, then any other field by its path, and the notes.  Each
+ * item is data:
+ *   path     where, as maal[2].indsatser[0].status ("" for the notes);
+ *   subject  the goal's title, the action's task, the participant's
+ *            name, the challenge; CLOSED: the reason; MEETING: its type
+ *            (opfoelgning, afslutning);
+ *   from/to  the old and new value (dates YYYY-MM-DD, states as their
+ *            status values); CLOSED, MEETING: to is the date;
+ *            *_CHANGED: to lists the fields changed;
+ *   extra    CLOSED: what the citizen is closed to; MEETING: its form;
+ *   goal     the goal's number, from 1.
+ * kp_diff_text() words an item for the person at the terminal, in their
+ * language; kp_diff_text_da() in Danish, for documents and the machine
+ * formats.  Neither shows a CPR number, and the Danish leaves out the
+ * values of the citizen's own data (borger.*).  kp_diff_write_json():
+ * an array of objects with change (the kind, as "action_state"), path,
+ * subject, from, to, detail, goal and the Danish text.
+ */
+enum kp_diff_kind {
+	KP_DIFF_STATUS,
+	KP_DIFF_CLOSED,
+	KP_DIFF_MEETING,
+	KP_DIFF_FOLLOWUP,
+	KP_DIFF_GOAL_ADDED,
+	KP_DIFF_GOAL_REMOVED,
+	KP_DIFF_GOAL_RENAMED,
+	KP_DIFF_GOAL_CHANGED,
+	KP_DIFF_ACTION_ADDED,
+	KP_DIFF_ACTION_REMOVED,
+	KP_DIFF_ACTION_STATE,
+	KP_DIFF_ACTION_DEADLINE,
+	KP_DIFF_ACTION_CHANGED,
+	KP_DIFF_JOINED,
+	KP_DIFF_LEFT,
+	KP_DIFF_PARTICIPANT_CHANGED,
+	KP_DIFF_CHALLENGE_ADDED,
+	KP_DIFF_CHALLENGE_REMOVED,
+	KP_DIFF_FIELD,
+	KP_DIFF_NOTES
+};
+struct kp_diff_item {
+	enum kp_diff_kind kind;
+	char *path, *subject, *from, *to, *extra; /* owned; NULL: none */
+	unsigned goal;
+};
+struct kp_diff {
+	struct kp_diff_item *v;
+	size_t len, alloc;
+};
+void kp_diff_plans(struct kp_diff *out, const struct kp_plan *a,
+		   const struct kp_plan *b);
+void kp_diff_release(struct kp_diff *d);
+void kp_diff_text(struct kp_buf *out, const struct kp_diff_item *it);
+void kp_diff_text_da(struct kp_buf *out, const struct kp_diff_item *it);
+void kp_diff_write_json(struct kp_buf *out, const struct kp_diff *d);
+
+/*
  * Judge a plan for sending: kp_validate(), and what sending needs beyond
  * it (code "send"): not a draft, and consent not withdrawn.  Findings
  * are appended to out, sorted.  Returns the number of findings that
