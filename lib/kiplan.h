@@ -720,10 +720,12 @@ int kp_repo_blob(struct kp_buf *out, struct kp_repo *repo, const char *commit,
  * the sending of that revision (an empty commit), with the summary "Send
  * indsatsplan ID, revision N", the body lines, and one Sendt-til trailer
  * per recipient.  Then, with opts->outbox, render exactly that revision,
- * stamped with its commit, into outbox/ID-rN.html and .pdf, each written
- * under a temporary name and renamed into place only after the commit
- * exists.  res->committed says whether the commit exists when an error is
- * returned.
+ * stamped with its commit, into outbox/ID-rN.html and .pdf, and write
+ * its cover letter, outbox/ID-rN-foelgebrev.txt: the recipients, and for
+ * each the changes since the revision they last received (in Danish,
+ * kp_diff_text_da()); each file written under a temporary name and
+ * renamed into place only after the commit exists.  res->committed says whether
+ * the commit exists when an error is returned.
  */
 struct kp_send_opts {
 	const struct kp_recipients *to;
@@ -739,7 +741,8 @@ struct kp_send_result {
 	char commit[41];
 	int changed;	 /* a new revision, not a repeated sending */
 	int committed;	 /* the commit exists */
-	char *outbox[2]; /* the HTML and the PDF written, or NULL */
+	char *outbox[3]; /* the HTML, the PDF and the cover letter written,
+			    or NULL */
 };
 
 int kp_repo_send(struct kp_send_result *res, struct kp_repo *repo,
