@@ -671,6 +671,13 @@ struct kp_revision {
 	char **recipients; /* the Sendt-til trailers; owned */
 	size_t nrecipients;
 	int sent; /* this commit sent the plan (Plan-Id and Sendt-til) */
+	/*
+	 * The meetings this revision records first, "YYYY-MM-DD TYPE" with
+	 * TYPE koordination (moede.dato), opfoelgning or afslutning; filled
+	 * by kp_history_meetings(); owned.
+	 */
+	char **meetings;
+	size_t nmeetings;
 };
 
 struct kp_history {
@@ -698,6 +705,14 @@ void kp_history_release(struct kp_history *h);
 int kp_repo_resolve(const struct kp_revision **out, struct kp_repo *repo,
 		    const struct kp_history *h, const char *rev,
 		    struct kp_error *err);
+
+/*
+ * Fill each revision's meetings: each revision of h is read and
+ * compared with the one before.  A revision that does not load records
+ * none.
+ */
+int kp_history_meetings(struct kp_history *h, struct kp_repo *repo,
+			const char *rel, struct kp_error *err);
 
 /*
  * The last sending of revision number in h (the revision's own commit
