@@ -48,13 +48,13 @@ void cmd_plan_release(struct cmd_plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* 1 when old has an error finding of the same code and message. */
+/* 1 when old has a finding of the same severity, code and message. */
 static int had(const struct kp_findings *old, const struct kp_finding *f)
 {
 	size_t i;
 
 	for (i = 0; i < old->len; i++)
-		if (old->v[i].sev == KP_ERROR &&
+		if (old->v[i].sev == f->sev &&
 		    strcmp(old->v[i].code, f->code) == 0 &&
 		    strcmp(old->v[i].msg, f->msg) == 0)
 			return 1;
@@ -62,9 +62,10 @@ static int had(const struct kp_findings *old, const struct kp_finding *f)
 }
 
 /*
- * Judge the changed plan: its findings are printed; the errors that the
- * plan did not have before refuse the change (a plan with errors of its
- * own can still be mended one change at a time).  1 when accepted.
+ * Judge the changed plan: the findings that the plan did not have
+ * before are printed, and the errors among them refuse the change (a
+ * plan with errors of its own can still be mended one change at a
+ * time).  1 when accepted.
  */
 static int acceptable(const struct cmd_plan *p, const struct kp_plan *next)
 {
@@ -74,7 +75,7 @@ static int acceptable(const struct cmd_plan *p, const struct kp_plan *next)
 	kp_validate(p->plan, p->schema, &before);
 	kp_validate(next, p->schema, &after);
 	for (i = 0; i < after.len; i++) {
-		if (after.v[i].sev == KP_ERROR && had(&before, &after.v[i]))
+		if (had(&before, &after.v[i]))
 			continue;
 		cmd_print_finding(stderr, p->rel, &after.v[i]);
 		fresh += after.v[i].sev == KP_ERROR;
