@@ -214,6 +214,14 @@ static void fields(struct kp_diff *d, struct kp_buf *path,
 	add_nodes(d, KP_DIFF_FIELD, path->buf, NULL, a, b, 0);
 }
 
+/* An action's state by its name; NULL when it has none. */
+static const char *state_or_null(const struct kp_node *action)
+{
+	enum kp_act_state st = kp_action_state(action);
+
+	return st == KP_ACT_NONE ? NULL : kp_action_state_name(st);
+}
+
 static void actions(struct kp_diff *d, const struct kp_node *ga,
 		    const struct kp_node *gb, size_t ia, size_t ib)
 {
@@ -246,8 +254,7 @@ static void actions(struct kp_diff *d, const struct kp_node *ga,
 			snprintf(path, sizeof(path),
 				 "maal[%zu].indsatser[%zu].status", ib, j);
 			add(d, KP_DIFF_ACTION_STATE, path, action_key(y),
-			    kp_action_state_name(kp_action_state(x)),
-			    kp_action_state_name(kp_action_state(y)),
+			    state_or_null(x), state_or_null(y),
 			    (unsigned)ib + 1);
 		}
 		if (!same_str(str(x, "frist"), str(y, "frist"))) {
@@ -652,16 +659,16 @@ void kp_diff_text(struct kp_buf *out, const struct kp_diff_item *it)
 		kp_buf_addf(out, _("Action \"%s\" removed"), subj);
 		break;
 	case KP_DIFF_ACTION_STATE:
-		if (strcmp(it->to, "gennemfoert") == 0)
+		if (!it->to)
+			kp_buf_addf(out, _("Action \"%s\" open again"), subj);
+		else if (strcmp(it->to, "gennemfoert") == 0)
 			kp_buf_addf(out, _("Action \"%s\" done"), subj);
 		else if (strcmp(it->to, "bortfaldet") == 0)
 			kp_buf_addf(out, _("Action \"%s\" dropped"), subj);
 		else if (strcmp(it->to, "paabegyndt") == 0)
 			kp_buf_addf(out, _("Action \"%s\" started"), subj);
-		else if (strcmp(it->to, "ikke_paabegyndt") == 0)
-			kp_buf_addf(out, _("Action \"%s\" not started"), subj);
 		else
-			kp_buf_addf(out, _("Action \"%s\" open again"), subj);
+			kp_buf_addf(out, _("Action \"%s\" not started"), subj);
 		break;
 	case KP_DIFF_ACTION_DEADLINE:
 		if (it->from && it->to)
@@ -718,15 +725,15 @@ void kp_diff_text(struct kp_buf *out, const struct kp_diff_item *it)
 /* The Danish word of a state, for documents. */
 static const char *da_state(const char *st)
 {
+	if (!st)
+		return "åben igen";
 	if (strcmp(st, "gennemfoert") == 0)
 		return "gennemført";
 	if (strcmp(st, "bortfaldet") == 0)
 		return "bortfaldet";
 	if (strcmp(st, "paabegyndt") == 0)
 		return "påbegyndt";
-	if (strcmp(st, "ikke_paabegyndt") == 0)
-		return "ikke påbegyndt";
-	return "åben igen";
+	return "ikke påbegyndt";
 }
 
 void kp_diff_text_da(struct kp_buf *out, const struct kp_diff_item *it)

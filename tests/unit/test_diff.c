@@ -48,13 +48,12 @@ static const char *changes(const char *a, const char *b)
 	return out;
 }
 
-static const char goals[] =
-	"maal:\n"
-	"  - titel: A\n"
-	"    indsatser:\n"
-	"      - opgave: X\n"
-	"        frist: 2014-10-01\n"
-	"  - titel: B\n";
+static const char goals[] = "maal:\n"
+			    "  - titel: A\n"
+			    "    indsatser:\n"
+			    "      - opgave: X\n"
+			    "        frist: 2014-10-01\n"
+			    "  - titel: B\n";
 
 void test_diff__goals_and_actions(void)
 {
@@ -105,4 +104,30 @@ void test_diff__meetings_people_and_fields(void)
 	       "borger.cpr er ændret\n");
 	STR_EQ(changes("forloeb: parallel\n", "forloeb: koordineret\n"),
 	       "forloeb er ændret fra parallel til koordineret\n");
+}
+
+/* A state taken away: open again, and in JSON no state is null. */
+void test_diff__state_removed(void)
+{
+	struct kp_plan *a =
+		plan("maal:\n  - titel: A\n    indsatser:\n"
+		     "      - opgave: X\n        status: paabegyndt\n");
+	struct kp_plan *b = plan("maal:\n  - titel: A\n    indsatser:\n"
+				 "      - opgave: X\n");
+	struct kp_buf j = KP_BUF_INIT;
+	struct kp_diff d;
+
+	kp_diff_plans(&d, a, b);
+	kp_diff_write_json(&j, &d);
+	OK(strstr(j.buf, "\"from\":\"paabegyndt\",\"to\":null") != NULL);
+	OK(strstr(j.buf, "\"text\":\"Indsats »X«: åben igen\"") != NULL);
+	kp_buf_reset(&j);
+	kp_diff_release(&d);
+	kp_diff_plans(&d, b, a);
+	kp_diff_write_json(&j, &d);
+	OK(strstr(j.buf, "\"from\":null,\"to\":\"paabegyndt\"") != NULL);
+	kp_buf_release(&j);
+	kp_diff_release(&d);
+	kp_plan_free(a);
+	kp_plan_free(b);
 }
