@@ -101,9 +101,27 @@ void test_diff__meetings_people_and_fields(void)
 	/* The citizen's data by name only; never a CPR number. */
 	STR_EQ(changes("borger:\n  navn: A\n  cpr: \"140973-1879\"\n",
 		       "borger:\n  navn: A\n  cpr: \"140973-1878\"\n"),
-	       "borger.cpr er ændret\n");
+	       "Borgerens oplysninger er ændret: Cpr. nr.\n");
+	/* Other fields by the schema's titles, their values too. */
 	STR_EQ(changes("forloeb: parallel\n", "forloeb: koordineret\n"),
-	       "forloeb er ændret fra parallel til koordineret\n");
+	       "Forløb er ændret fra Parallelt forløb til Koordineret "
+	       "forløb\n");
+	/* A structure that came: its fields, one by one. */
+	STR_EQ(changes("status: aktiv\n",
+		       "status: aktiv\nsamtykke:\n  givet: true\n"
+		       "  dato: 2014-04-20\n"),
+	       "Borgeren har givet samtykke til, at der indhentes og udveksles "
+	       "informationer samt udarbejdes en indsatsplan: ja\n"
+	       "Dato for samtykke: 20. april 2014\n");
+	STR_EQ(changes("moede:\n  form: fysisk\n",
+		       "moede:\n  form: video\nboern:\n"
+		       "  orientering: ikke_grundlag\n"),
+	       "Mødeform er ændret fra Fysisk fremmøde til Videomøde\n"
+	       "Orientering af kommunens børne- og ungeafdeling: Vurderet, "
+	       "at der ikke er grundlag for at orientere\n");
+	/* Without a title: the path. */
+	STR_EQ(changes("status: aktiv\n", "status: aktiv\nx_lokal: 1\n"),
+	       "x_lokal: 1\n");
 }
 
 /* A state taken away: open again, and in JSON no state is null. */
