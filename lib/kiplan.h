@@ -1080,4 +1080,18 @@ int kp_merge_plan(struct kp_buf *out, struct kp_findings *conflicts,
  */
 int kp_repo_configure_merge(struct kp_repo *repo, struct kp_error *err);
 
+/*
+ * The repository's identity, a UUID ("8-4-4-4-12" lower-case hex): the
+ * setting kiplan.id of .kiplan/config, which init writes (a random,
+ * version 4 UUID).  A repository made before that has none; its
+ * identity is then derived from its first commit, the same on every
+ * clone, without changing anything: a version 5 UUID from the SHA-1 of
+ * "kiplan-arkiv:" and that commit's id.  Exports name their resources
+ * with it (FHIR ids, iCalendar UIDs).
+ */
+int kp_repo_uuid(char out[37], struct kp_repo *repo, struct kp_error *err);
+
+/* A random UUID (version 4), from /dev/urandom. */
+int kp_uuid_random(char out[37], struct kp_error *err);
+
 #endif
