@@ -900,6 +900,9 @@ struct kp_due_opts {
 	 */
 	void (*flush)(struct kp_buf *out, void *payload);
 	void *payload;
+	/* The repository's identity (kp_repo_uuid()), in iCalendar UIDs;
+	 * "" outside a repository. */
+	char ns[37];
 };
 
 /*
@@ -977,6 +980,13 @@ struct kp_export_opts {
 	int excel;	      /* CSV: ';', a UTF-8 BOM and CRLF */
 	int redact;	      /* leave out CPR numbers and telephone numbers */
 	struct kp_date today; /* for the CSV's overdue days */
+	/*
+	 * FHIR: the repository's identity (kp_repo_uuid(); "" outside a
+	 * repository), in every resource's id; a transaction Bundle with
+	 * conditional updates instead of a collection.
+	 */
+	char ns[37];
+	int transaction;
 };
 
 /*
