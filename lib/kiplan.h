@@ -1062,8 +1062,9 @@ void kp_revmap_free(struct kp_revmap *map);
 /*
  * The 1-based line of the first of git's conflict markers in text (a
  * line that starts with "<<<<<<<", "|||||||" or ">>>>>>>", then a
- * space or the line's end), or 0 when there is none.  kp_plan_parse() refuses a plan
- * that has one with KP_ECONFLICT (finding code "konflikt").
+ * space or the line's end), or 0 when there is none.  kp_plan_parse()
+ * refuses a plan that has one with KP_ECONFLICT (finding code
+ * "konflikt").
  */
 unsigned kp_conflict_line(const char *text, size_t len);
 
