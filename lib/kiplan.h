@@ -590,6 +590,16 @@ int kp_repo_new_commit(char commit[41], struct kp_repo *repo, const char *id,
 		       const struct kp_buf *text, const char *const *body,
 		       size_t nbody, struct kp_error *err);
 
+/*
+ * --redact: hide, in place, every CPR number and Danish telephone number
+ * in the text s, in the forms people write them (lib/base/redact.c says
+ * which, and which near misses are kept): a CPR number keeps its birth
+ * date ("140973-xxxx"), a telephone number keeps its +45 and separators
+ * ("+45 xx xx xx xx").  The length of s does not change.  Returns the
+ * number of numbers hidden.  Every command that takes --redact uses it.
+ */
+size_t kp_redact_text(char *s);
+
 /* ------------------------------------------------------------------ */
 /* Rendering (lib/render.c builds the model; render_html.c and         */
 /* render_pdf.c write it)                                              */

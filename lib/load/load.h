@@ -76,6 +76,14 @@ int kp_plan_load(struct kp_plan **out, const char *path, unsigned flags,
 const char *kp_plan_str(const struct kp_plan *plan, const char *path);
 
 /*
+ * --redact for a whole plan: a copy of plan whose text, and so every
+ * value, key, comment, link and the body, went through kp_redact_text().
+ * *out is the caller's (kp_plan_free()).
+ */
+int kp_plan_redacted(struct kp_plan **out, const struct kp_plan *plan,
+		     struct kp_error *err);
+
+/*
  * Parse CommonMark text for rendering, in time linear in len whatever
  * the text: libcmark 0.30.2 is quadratic on some inputs (CVE-2023-22486,
  * GHSA-66g8-4hjf-77xh), so the text is cut at blank lines (outside and

@@ -170,7 +170,8 @@ int kp_rdoc_cell_set(struct kp_block *table, size_t row, size_t col,
 
 struct ctx {
 	struct kp_rdoc *doc;
-	const struct kp_plan *plan;
+	const struct kp_plan *plan; /* with --redact, the redacted copy */
+	const struct kp_plan *given;
 	const struct kp_schema *schema;
 	int redact;
 };
@@ -208,39 +209,6 @@ static void add_literal(struct kp_buf *b, const char *s)
 	}
 }
 
-static int is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/*
- * With --redact, a CPR number anywhere in a text (DDMMYY-SSSS, or ten
- * digits in a row) keeps only its date of birth.
- */
-static void redact_cpr(char *s)
-{
-	size_t i, n = strlen(s), k;
-
-	for (i = 0; i + 10 <= n; i++) {
-		if (i > 0 && is_digit(s[i - 1]))
-			continue;
-		for (k = 0; k < 6 && is_digit(s[i + k]); k++)
-			;
-		if (k < 6)
-			continue;
-		k = 6;
-		if (s[i + k] == '-' || s[i + k] == ' ')
-			k++;
-		if (i + k + 4 > n || !is_digit(s[i + k]) ||
-		    !is_digit(s[i + k + 1]) || !is_digit(s[i + k + 2]) ||
-		    !is_digit(s[i + k + 3]) ||
-		    (i + k + 4 < n && is_digit(s[i + k + 4])))
-			continue;
-		memcpy(s + i + k, "xxxx", 4);
-		i += k + 3;
-	}
-}
-
 static const char *label(const struct ctx *c, const char *path,
 			 const char *fallback)
 {
@@ -258,8 +226,7 @@ static void cell(const struct ctx *c, struct kp_block *t, size_t row,
 		 size_t col, struct kp_buf *text, unsigned flags,
 		 unsigned colspan, unsigned rowspan)
 {
-	if (c->redact)
-		redact_cpr(text->buf);
+	(void)c; /* --redact is done: c->plan is the redacted copy */
 	kp_rdoc_cell_set(t, row, col, text->buf, flags, colspan, rowspan);
 	kp_buf_reset(text);
 }
@@ -276,12 +243,7 @@ static void cell_str(const struct ctx *c, struct kp_block *t, size_t row,
 
 static void text_block(const struct ctx *c, const char *s, unsigned flags)
 {
-	char *copy = kp_xstrdup(s);
-
-	if (c->redact)
-		redact_cpr(copy);
-	kp_rdoc_text(c->doc, copy, flags);
-	free(copy);
+	kp_rdoc_text(c->doc, s, flags);
 }
 
 /* "☒ Ja ☐ Nej"; both empty when the value is missing. */
@@ -424,6 +386,8 @@ static void part1(struct ctx *c)
 	row = row2(c, t, row, label(c, "borger/navn", "Navn"), &v);
 	if ((s = pstr(c, "borger.cpr"))) {
 		if (c->redact) {
+			/* The field whole, whatever its form. */
+			s = kp_plan_str(c->given, "borger.cpr");
 			kp_cpr_mask(masked, s, strlen(s));
 			s = masked;
 		}
@@ -1016,6 +980,7 @@ int kp_render_model(struct kp_rdoc **out, const struct kp_plan *plan,
 		    const struct kp_render_opts *opts, struct kp_error *err)
 {
 	struct kp_schema *builtin = NULL;
+	struct kp_plan *redacted = NULL;
 	struct kp_buf b = KP_BUF_INIT;
 	struct ctx c;
 	const char *id, *name;
@@ -1026,8 +991,14 @@ int kp_render_model(struct kp_rdoc **out, const struct kp_plan *plan,
 	if (!plan || !plan->root)
 		return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
 				    _("no plan to render"));
-	c.plan = plan;
+	c.plan = c.given = plan;
 	c.redact = opts && opts->redact;
+	/* --redact: everything below reads the redacted copy. */
+	if (c.redact) {
+		if ((error = kp_plan_redacted(&redacted, plan, err)) < 0)
+			goto done;
+		c.plan = plan = redacted;
+	}
 	c.schema = opts ? opts->schema : NULL;
 	if (!c.schema) {
 		if ((error = kp_schema_builtin(&builtin, err)) < 0)
@@ -1073,6 +1044,7 @@ int kp_render_model(struct kp_rdoc **out, const struct kp_plan *plan,
 done:
 	kp_rdoc_free(c.doc);
 	kp_schema_free(builtin);
+	kp_plan_free(redacted);
 	kp_buf_release(&b);
 	return error;
 }
