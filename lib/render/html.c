@@ -189,7 +189,7 @@ static void cell_content(struct kp_buf *b, const struct kp_cell *c)
 	if (c->flags & KP_CELL_PLAIN)
 		plain(b, c->text);
 	else
-		markdown(b, c->text, 3);
+		markdown(b, c->text, 2);
 }
 
 static void write_table(struct kp_buf *b, const struct kp_block *t)

@@ -231,19 +231,33 @@ static void cell(const struct ctx *c, struct kp_block *t, size_t row,
 	kp_buf_reset(text);
 }
 
+/*
+ * The text of a field or the body, as the CommonMark that shows what was
+ * written (kiplan-plan(5), TEXT).
+ */
+static void add_text(struct kp_buf *b, const char *s)
+{
+	if (s)
+		kp_md_from_text(b, s, strlen(s));
+}
+
 static void cell_str(const struct ctx *c, struct kp_block *t, size_t row,
 		     size_t col, const char *s, unsigned flags)
 {
 	struct kp_buf b = KP_BUF_INIT;
 
-	kp_buf_addstr(&b, s ? s : "");
+	add_text(&b, s);
 	cell(c, t, row, col, &b, flags, 1, 1);
 	kp_buf_release(&b);
 }
 
 static void text_block(const struct ctx *c, const char *s, unsigned flags)
 {
-	kp_rdoc_text(c->doc, s, flags);
+	struct kp_buf b = KP_BUF_INIT;
+
+	add_text(&b, s);
+	kp_rdoc_text(c->doc, b.buf, flags);
+	kp_buf_release(&b);
 }
 
 /* "☒ Ja ☐ Nej"; both empty when the value is missing. */
@@ -706,7 +720,7 @@ static void part4(struct ctx *c)
 		kp_rdoc_table_widths(t, w);
 		kp_buf_addf(&b, "Mål %zu: ", i + 1);
 		if ((s = kp_node_str(kp_map_get(m, "titel"))))
-			kp_buf_addstr(&b, s);
+			add_text(&b, s);
 		else
 			kp_buf_addstr(
 				&b, "*[Beskriv mål – fx deltagelse i "
@@ -716,7 +730,7 @@ static void part4(struct ctx *c)
 		action_header(c, t, 1);
 		row = 2;
 		if ((s = kp_node_str(kp_map_get(m, "beskrivelse")))) {
-			kp_buf_addstr(&b, s);
+			add_text(&b, s);
 			cell(c, t, row++, 0, &b, 0, 4, 1);
 		}
 		acts = kp_map_get(m, "indsatser");
@@ -731,7 +745,7 @@ static void part4(struct ctx *c)
 			cell_str(c, t, row, 2,
 				 kp_node_str(kp_map_get(a, "ansvarlig")), 0);
 			if ((s = kp_node_str(kp_map_get(a, "tidsplan"))))
-				kp_buf_addstr(&b, s);
+				add_text(&b, s);
 			if ((s = kp_node_str(kp_map_get(a, "frist")))) {
 				kp_buf_addstr(&b, b.len ? "\n\n**" : "**");
 				add_literal(&b,
@@ -787,7 +801,7 @@ static void part5(struct ctx *c)
 			  "indsatsplanen)*");
 	cell(c, t, 0, 1, &v, 0, 1, 1);
 	if ((s = pstr(c, "opfoelgning.evaluering"))) {
-		kp_buf_addstr(&v, s);
+		add_text(&v, s);
 		row2(c, t, 1, label(c, "opfoelgning/evaluering", "Evaluering"),
 		     &v);
 	}
@@ -855,7 +869,7 @@ static void add_scalar(struct kp_buf *b, const struct kp_node *n)
 		    kp_date_parse(&d, n->v.str.ptr, 10) == 0)
 			add_date(b, n->v.str.ptr);
 		else
-			kp_buf_addstr(b, n->v.str.ptr);
+			add_text(b, n->v.str.ptr);
 		break;
 	case KP_BOOL: kp_buf_addstr(b, n->v.boolean ? "Ja" : "Nej"); break;
 	case KP_INT: kp_buf_addf(b, "%lld", n->v.integer); break;

@@ -584,6 +584,13 @@ static double put_lines(struct pdf *p, const struct flow *f, size_t a, size_t b,
 
 		if (i > a)
 			top += l->gap;
+		/* The marker first: it is read before its item. */
+		if (l->mark) {
+			o = op_add(p, OP_TEXT);
+			o->pl = l->mark;
+			o->x = x + l->mx;
+			o->y = top + l->baseline;
+		}
 		if (!l->pl) {
 			put_stroke(p, x + l->x, top + l->height / 2,
 				   CONTENT_W / 3, 0, 0.55);
@@ -591,12 +598,6 @@ static double put_lines(struct pdf *p, const struct flow *f, size_t a, size_t b,
 			o = op_add(p, OP_TEXT);
 			o->pl = l->pl;
 			o->x = x + l->x;
-			o->y = top + l->baseline;
-		}
-		if (l->mark) {
-			o = op_add(p, OP_TEXT);
-			o->pl = l->mark;
-			o->x = x + l->mx;
 			o->y = top + l->baseline;
 		}
 		top += l->height;
