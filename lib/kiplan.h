@@ -554,6 +554,7 @@ struct kp_send_opts {
 	size_t nbody;
 	const struct kp_schema *schema; /* labels of the documents */
 	int outbox;
+	struct kp_findings *warnings; /* NULL, or the documents' warnings */
 };
 
 struct kp_send_result {
@@ -610,6 +611,8 @@ struct kp_render_opts {
 	const struct kp_source *src;	/* revision stamp; NULL: not sent */
 	int redact;			/* hide CPR's last four and phones */
 	int invalid;			/* the plan has errors (--force) */
+	struct kp_findings *warnings;	/* NULL, or where to add warnings:
+					   "skrift", a character no font has */
 };
 
 /*

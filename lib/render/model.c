@@ -1034,8 +1034,13 @@ int kp_render_model(struct kp_rdoc **out, const struct kp_plan *plan,
 		    "Koordinerende indsatsplan efter "
 		    "Sundhedsstyrelsens retningslinjer (2014), bilag 1");
 	kp_rdoc_set(&c.doc->author, kp_plan_str(plan, "koordinator.navn"));
-	kp_buf_addf(&b, "%s%s%s", name ? name : "", name && id ? " · " : "",
-		    id ? id : "");
+	/*
+	 * The name isolated (U+2068 ... U+2069): an Arabic or Hebrew name
+	 * is ordered within itself, and the line stays left to right.
+	 */
+	if (name)
+		kp_buf_addf(&b, "\u2068%s\u2069", name);
+	kp_buf_addf(&b, "%s%s", name && id ? " · " : "", id ? id : "");
 	kp_rdoc_set(&c.doc->header, b.buf);
 	kp_buf_reset(&b);
 	stamp(c.doc, id, opts ? opts->src : NULL);
@@ -1063,11 +1068,93 @@ done:
 	return error;
 }
 
+void kp_chars_add(struct kp_chars *set, unsigned c)
+{
+	size_t i;
+
+	for (i = 0; i < set->len; i++)
+		if (set->v[i] == c)
+			return;
+	if (set->len == set->alloc) {
+		set->alloc = set->alloc ? 2 * set->alloc : 8;
+		set->v = kp_xrealloc(set->v, set->alloc * sizeof(*set->v));
+	}
+	set->v[set->len++] = c;
+}
+
+void kp_chars_release(struct kp_chars *set)
+{
+	free(set->v);
+	set->v = NULL;
+	set->len = set->alloc = 0;
+}
+
+/* c as UTF-8 into out[5]. */
+static void utf8_of(char out[5], unsigned c)
+{
+	if (c < 0x80) {
+		out[0] = (char)c;
+		out[1] = '\0';
+	} else if (c < 0x800) {
+		out[0] = (char)(0xc0 | c >> 6);
+		out[1] = (char)(0x80 | (c & 0x3f));
+		out[2] = '\0';
+	} else if (c < 0x10000) {
+		out[0] = (char)(0xe0 | c >> 12);
+		out[1] = (char)(0x80 | (c >> 6 & 0x3f));
+		out[2] = (char)(0x80 | (c & 0x3f));
+		out[3] = '\0';
+	} else {
+		out[0] = (char)(0xf0 | c >> 18);
+		out[1] = (char)(0x80 | (c >> 12 & 0x3f));
+		out[2] = (char)(0x80 | (c >> 6 & 0x3f));
+		out[3] = (char)(0x80 | (c & 0x3f));
+		out[4] = '\0';
+	}
+}
+
+/*
+ * A warning that the PDF shows the character c as a box, at its first
+ * place in the plan's file (line 0 when it is not there: a label of the
+ * schema).
+ */
+static void warn_missing(struct kp_findings *f, const struct kp_plan *plan,
+			 unsigned c)
+{
+	char ch[5];
+	const char *at, *p, *line;
+	unsigned ln = 0, col = 0;
+
+	utf8_of(ch, c);
+	at = plan->text.buf ? strstr(plan->text.buf, ch) : NULL;
+	if (at) {
+		ln = 1;
+		line = plan->text.buf;
+		for (p = plan->text.buf; p < at; p++)
+			if (*p == '\n') {
+				ln++;
+				line = p + 1;
+			}
+		for (p = line, col = 1; p < at; col++) {
+			size_t n = kp_utf8_len(p, (size_t)(at - p));
+
+			p += n ? n : 1;
+		}
+	}
+	/* TRANSLATORS: the character itself, then its code point. */
+	kp_findings_add(f, "skrift", KP_WARNING, ln, col,
+			_("no installed font has the character '%s' (U+%04X): "
+			  "the PDF shows a box in its place"),
+			ch, c);
+}
+
 int kp_render(struct kp_buf *out, const char *format,
 	      const struct kp_plan *plan, const struct kp_render_opts *opts,
 	      struct kp_error *err)
 {
 	struct kp_rdoc *doc = NULL;
+	struct kp_chars missing = KP_CHARS_INIT;
+	size_t i;
 	int error;
 
 	if (strcmp(format, "html") != 0 && strcmp(format, "pdf") != 0)
@@ -1079,7 +1166,11 @@ int kp_render(struct kp_buf *out, const char *format,
 	if (strcmp(format, "html") == 0)
 		error = kp_render_html(out, doc, err);
 	else
-		error = kp_render_pdf(out, doc, err);
+		error = kp_render_pdf(out, doc, &missing, err);
+	if (error == 0 && opts && opts->warnings)
+		for (i = 0; i < missing.len; i++)
+			warn_missing(opts->warnings, plan, missing.v[i]);
+	kp_chars_release(&missing);
 	kp_rdoc_free(doc);
 	/* The writers know the model, not the file: name it here. */
 	if (error < 0 && err && !err->file[0] && plan->path)

@@ -58,17 +58,22 @@
 #define QUOTE_INDENT 12.0
 #define BULLET_INDENT 11.0
 
-#define FONT_TEXT "DejaVu Serif 9"
-#define FONT_MONO "DejaVu Sans Mono 8.5"
-#define FONT_LABEL "DejaVu Sans Bold 8"
-#define FONT_EMPH "DejaVu Sans Oblique 8"
-#define FONT_SMALL "DejaVu Sans 7.5"
+/*
+ * Everything the parties read is at least 10 pt, so that the citizen
+ * can read it; only the running header and footer are smaller.  Labels
+ * and guidance stand in narrow columns: condensed.
+ */
+#define FONT_TEXT "DejaVu Serif 10"
+#define FONT_MONO "DejaVu Sans Mono 10"
+#define FONT_LABEL "DejaVu Sans Condensed Bold 10"
+#define FONT_EMPH "DejaVu Sans Condensed Oblique 10"
+#define FONT_SMALL "DejaVu Sans 8"
 #define FONT_HEADER "DejaVu Sans Bold 9"
 #define FONT_MARK "DejaVu Sans Bold 9.5"
 
-static const char *const heading_fonts[] = { "DejaVu Sans Bold 15",
-					     "DejaVu Sans Bold 11.5",
-					     "DejaVu Sans Bold 9.5" };
+static const char *const heading_fonts[] = { "DejaVu Sans Bold 16",
+					     "DejaVu Sans Bold 12.5",
+					     "DejaVu Sans Bold 10.5" };
 static const double heading_gap[] = { 18.0, 14.0, 10.0 };
 
 /* Colours: grey levels and the red of the draft and invalid marks. */
@@ -167,6 +172,7 @@ static void para_add(struct md_walk *w, enum kp_pdf_para_kind kind,
 	}
 	p = &o->v[o->len];
 	p->kind = kind;
+	p->level = 0;
 	p->markup = kp_xstrndup(markup, len);
 	p->marker = w->marker;
 	p->x = w->x;
@@ -289,9 +295,14 @@ static void add_verbatim(struct md_walk *w, cmark_node *node)
 	para_add(w, KP_PDF_PARA_CODE, w->m.buf, w->m.len);
 }
 
+static const char *const heading_open[] = {
+	"<span weight=\"bold\" size=\"125%\">",
+	"<span weight=\"bold\" size=\"112%\">", "<span weight=\"bold\">"
+};
+
 static void md_event(struct md_walk *w, cmark_event_type ev, cmark_node *node)
 {
-	int enter = ev == CMARK_EVENT_ENTER;
+	int enter = ev == CMARK_EVENT_ENTER, level;
 	const char *url;
 
 	switch (cmark_node_get_type(node)) {
@@ -318,15 +329,24 @@ static void md_event(struct md_walk *w, cmark_event_type ev, cmark_node *node)
 		}
 		break;
 	case CMARK_NODE_PARAGRAPH:
+		if (enter)
+			kp_buf_reset(&w->m);
+		else
+			para_add(w, KP_PDF_PARA_TEXT, w->m.buf, w->m.len);
+		break;
 	case CMARK_NODE_HEADING:
+		/* # and ## are sub-headings: larger, bold, tagged H3, H4... */
 		if (enter) {
 			kp_buf_reset(&w->m);
-			if (cmark_node_get_type(node) == CMARK_NODE_HEADING)
-				kp_buf_addstr(&w->m, "<b>");
+			level = cmark_node_get_heading_level(node);
+			kp_buf_addstr(&w->m, level == 1	  ? heading_open[0]
+					     : level == 2 ? heading_open[1]
+							  : heading_open[2]);
 		} else {
-			if (cmark_node_get_type(node) == CMARK_NODE_HEADING)
-				kp_buf_addstr(&w->m, "</b>");
-			para_add(w, KP_PDF_PARA_TEXT, w->m.buf, w->m.len);
+			kp_buf_addstr(&w->m, "</span>");
+			para_add(w, KP_PDF_PARA_HEADING, w->m.buf, w->m.len);
+			w->out->v[w->out->len - 1].level =
+				cmark_node_get_heading_level(node);
 		}
 		break;
 	case CMARK_NODE_CODE_BLOCK:
@@ -493,6 +513,7 @@ struct mark {
 
 struct pdf {
 	const struct kp_rdoc *doc;
+	struct kp_chars *missing; /* characters no font has, or NULL */
 	PangoContext *pc;
 	PangoLayout **layouts; /* every layout made, unreferenced at the end */
 	size_t nlayouts, alayouts;
@@ -609,6 +630,31 @@ static double put_lines(struct pdf *p, const struct flow *f, size_t a, size_t b,
 /* Layouts                                                             */
 /* ------------------------------------------------------------------ */
 
+/*
+ * The characters of l that no installed font has: Pango gives each an
+ * unknown glyph, the character with PANGO_GLYPH_UNKNOWN_FLAG.
+ */
+static void find_missing(struct pdf *p, PangoLayout *l)
+{
+	PangoLayoutIter *it = pango_layout_get_iter(l);
+	PangoLayoutRun *run;
+	int i;
+
+	do {
+		run = pango_layout_iter_get_run_readonly(it);
+		if (!run)
+			continue;
+		for (i = 0; i < run->glyphs->num_glyphs; i++) {
+			PangoGlyph g = run->glyphs->glyphs[i].glyph;
+
+			if (g & PANGO_GLYPH_UNKNOWN_FLAG)
+				kp_chars_add(p->missing,
+					     g & ~PANGO_GLYPH_UNKNOWN_FLAG);
+		}
+	} while (pango_layout_iter_next_run(it));
+	pango_layout_iter_free(it);
+}
+
 static PangoLayout *make_layout(struct pdf *p, const char *markup,
 				const char *font, double width)
 {
@@ -619,17 +665,27 @@ static PangoLayout *make_layout(struct pdf *p, const char *markup,
 
 	pango_layout_set_font_description(l, fd);
 	pango_font_description_free(fd);
+	/*
+	 * The document reads left to right whatever its first letter:
+	 * Arabic and Hebrew runs are ordered within it, not the line.
+	 */
+	pango_layout_set_auto_dir(l, FALSE);
 	if (width > 0) {
 		pango_layout_set_width(l, PT(width));
 		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
 	}
 	/* The markup is ours and escaped; parse it without any warning. */
 	if (pango_parse_markup(markup, -1, 0, &attrs, &text, NULL, NULL)) {
+		/* A word broken at the line's end gets no hyphen added. */
+		pango_attr_list_insert(attrs,
+				       pango_attr_insert_hyphens_new(FALSE));
 		pango_layout_set_text(l, text, -1);
 		pango_layout_set_attributes(l, attrs);
 		pango_attr_list_unref(attrs);
 		g_free(text);
 	}
+	if (p->missing && pango_layout_get_unknown_glyphs_count(l) > 0)
+		find_missing(p, l);
 	if (p->nlayouts == p->alayouts) {
 		p->alayouts = p->alayouts ? 2 * p->alayouts : 64;
 		p->layouts = kp_xrealloc(p->layouts,
@@ -843,6 +899,29 @@ static void flags_wrap(struct kp_buf *out, unsigned flags, const char *m,
 }
 
 /*
+ * The guidance in a label (the template's italics) is italic but not
+ * bold, as in Bilag 1: into out, the markup m with <i> made so.
+ */
+static void label_emph(struct kp_buf *out, const char *m)
+{
+	kp_buf_reset(out);
+	while (*m) {
+		if (strncmp(m, "<i>", 3) == 0) {
+			kp_buf_addstr(out,
+				      "<span style=\"italic\" "
+				      "weight=\"normal\" foreground=\"" MUTED
+				      "\">");
+			m += 3;
+		} else if (strncmp(m, "</i>", 4) == 0) {
+			kp_buf_addstr(out, "</span>");
+			m += 4;
+		} else {
+			kp_buf_addch(out, *m++);
+		}
+	}
+}
+
+/*
  * Lay out text (CommonMark, or plain with KP_CELL_PLAIN) width points
  * wide into f.  An empty text gives no lines.
  */
@@ -881,7 +960,12 @@ static void build_flow(struct pdf *p, struct flow *f, const char *text,
 			continue;
 		}
 		kp_buf_reset(&m);
-		flags_wrap(&m, flags, pa->markup, strlen(pa->markup));
+		if (flags & (KP_CELL_LABEL | KP_CELL_HEADER)) {
+			label_emph(&esc, pa->markup);
+			flags_wrap(&m, flags, esc.buf, esc.len);
+		} else {
+			flags_wrap(&m, flags, pa->markup, strlen(pa->markup));
+		}
 		if (pa->marker) {
 			kp_buf_reset(&esc);
 			kp_pdf_escape(&esc, pa->marker, strlen(pa->marker));
@@ -895,6 +979,39 @@ done:
 	kp_pdf_paras_release(&paras);
 	kp_buf_release(&m);
 	kp_buf_release(&esc);
+}
+
+/*
+ * A label once more, where the row it labels goes on onto another page:
+ * its first paragraph and "(fortsat)", into f.
+ */
+static void build_cont(struct pdf *p, struct flow *f, const char *text,
+		       unsigned flags, double width)
+{
+	struct kp_pdf_paras paras = KP_PDF_PARAS_INIT;
+	struct kp_buf m = KP_BUF_INIT, e = KP_BUF_INIT;
+	size_t len =
+		text ? strcspn(text, (flags & KP_CELL_PLAIN) ? "\n" : "") : 0;
+
+	if (!len)
+		return;
+	if (flags & KP_CELL_PLAIN) {
+		kp_pdf_escape(&e, text, len);
+	} else {
+		kp_pdf_paras_from_md(&paras, text, len, width / 2);
+		if (!paras.len || paras.v[0].kind == KP_PDF_PARA_RULE)
+			goto done;
+		label_emph(&e, paras.v[0].markup);
+	}
+	kp_buf_addstr(&e, " <span style=\"italic\" weight=\"normal\">"
+			  "(fortsat)</span>");
+	flags_wrap(&m, flags, e.buf, e.len);
+	add_text(p, f, m.buf, flags_font(flags), width < 20 ? 20 : width, 0, 0,
+		 NULL, 0);
+done:
+	kp_pdf_paras_release(&paras);
+	kp_buf_release(&m);
+	kp_buf_release(&e);
 }
 
 static void flow_release(struct flow *f)
@@ -983,7 +1100,8 @@ static void put_flow(struct pdf *p, const struct flow *f, double gap)
 
 struct tcell {
 	struct flow f;
-	size_t next; /* first line not yet put on a page */
+	struct flow cont; /* a label: itself and "(fortsat)" */
+	size_t next;	  /* first line not yet put on a page */
 	size_t row, col;
 	size_t rs, cs;
 	unsigned flags;
@@ -1056,6 +1174,10 @@ static void table_build(struct pdf *p, struct table *t,
 			build_flow(p, &tc->f, kc->text, kc->flags,
 				   t->colx[c + tc->cs] - t->colx[c] -
 					   2 * PAD_X);
+			if (kc->flags & KP_CELL_LABEL)
+				build_cont(p, &tc->cont, kc->text, kc->flags,
+					   t->colx[c + tc->cs] - t->colx[c] -
+						   2 * PAD_X);
 		}
 	}
 	t->first[t->nrows] = t->ncells;
@@ -1066,8 +1188,10 @@ static void table_release(struct table *t)
 {
 	size_t i;
 
-	for (i = 0; i < t->ncells; i++)
+	for (i = 0; i < t->ncells; i++) {
 		flow_release(&t->cells[i].f);
+		flow_release(&t->cells[i].cont);
+	}
 	free(t->cells);
 	free(t->colx);
 	free(t->first);
@@ -1094,10 +1218,22 @@ static int cell_in(const struct tcell *c, size_t s, size_t e)
 	return c->row < e && c->row + c->rs > s;
 }
 
+/*
+ * A label whose lines are all on earlier pages, in a row that goes on:
+ * it is shown again, as "(fortsat)", rather than left empty.
+ */
+static int continued(const struct tcell *c)
+{
+	return c->cont.len && c->f.len && c->next >= c->f.len;
+}
+
 static double cell_need(const struct tcell *c, int fresh)
 {
 	size_t a = fresh ? 0 : c->next;
 
+	if (!fresh && continued(c))
+		return 2 * PAD_Y + c->lead +
+		       flow_height(&c->cont, 0, c->cont.len);
 	return 2 * PAD_Y + (a ? 0 : c->lead) + flow_height(&c->f, a, c->f.len);
 }
 
@@ -1172,6 +1308,12 @@ static void table_put(struct pdf *p, struct table *t, size_t s, size_t e,
 			put_fill(p, x, y0 + top, w, bot - top, FILL_HEADER);
 		else if (c->flags & KP_CELL_LABEL)
 			put_fill(p, x, y0 + top, w, bot - top, FILL_LABEL);
+		if (!keep && continued(c)) {
+			put_lines(p, &c->cont, 0, c->cont.len, x + PAD_X,
+				  y0 + top + PAD_Y + c->lead);
+			put_box(p, x, y0 + top, w, bot - top);
+			continue;
+		}
 		lead = next ? 0 : c->lead;
 		n = flow_fit(&c->f, next, bot - top - 2 * PAD_Y - lead);
 		if (next + n < c->f.len &&
@@ -1203,33 +1345,58 @@ static void table_page(struct pdf *p, struct table *t)
 	p->fresh = 0;
 }
 
-static void put_table(struct pdf *p, struct table *t)
+/*
+ * The header rows, repeated on each page, and their height: none when a
+ * span ties them to the body or they would take a third of a page.
+ */
+static void table_setup(struct pdf *p, struct table *t)
 {
-	size_t s, e, gs, r, c, i;
-	double hgt, avail, body_top;
-	int split;
+	size_t i;
 
 	t->minh = 2 * PAD_Y + line_height(p);
 	t->hdr = t->b->header_rows < t->nrows ? t->b->header_rows : 0;
 	for (i = 0; t->hdr && i < t->first[t->hdr]; i++)
 		if (t->cells[i].row + t->cells[i].rs > t->hdr)
 			t->hdr = 0; /* a span ties them to the body */
-	if (t->hdr) {
-		t->hh = table_heights(t, 0, t->hdr, 0, 1);
-		if (t->hh > BODY_H / 3)
-			t->hdr = 0; /* too tall to repeat */
+	t->hh = t->hdr ? table_heights(t, 0, t->hdr, 0, 1) : 0;
+	if (t->hh > BODY_H / 3) {
+		t->hdr = 0; /* too tall to repeat */
+		t->hh = 0;
 	}
+}
+
+/*
+ * How much of a page t needs to begin where avail points are left: its
+ * header rows and its first group of rows, whole when they fit there,
+ * or when they fit on a page of their own and little would be left
+ * empty here; else the header rows and MIN_SPLIT, for the group is then
+ * split.  put_table() begins a new page when this does not fit.
+ */
+static double table_start(struct table *t, double avail)
+{
+	double hgt;
+
+	if (t->nrows <= t->hdr)
+		return t->hh;
+	hgt = table_heights(t, t->hdr, group_end(t, t->hdr), t->hdr, 1);
+	if (t->hh + hgt <= avail + 0.001 ||
+	    (hgt <= BODY_H - t->hh && avail < KEEP_WASTE))
+		return t->hh + hgt;
+	return t->hh + MIN_SPLIT;
+}
+
+static void put_table(struct pdf *p, struct table *t)
+{
+	size_t s, e, gs, r, c;
+	double hgt, avail, body_top;
+	int split;
+
+	table_setup(p, t);
 	if (!p->fresh)
 		p->y += TABLE_GAP;
 	/* Keep the header rows with the start of the body. */
-	if (t->nrows > t->hdr) {
-		e = group_end(t, t->hdr);
-		hgt = table_heights(t, t->hdr, e, t->hdr, 1);
-		if (t->hh + (hgt <= BODY_H - t->hh ? hgt : MIN_SPLIT) >
-			    room(p) &&
-		    !p->fresh)
-			new_page(p);
-	}
+	if (!p->fresh && table_start(t, room(p)) > room(p) + 0.001)
+		new_page(p);
 	table_header(p, t);
 	body_top = p->y;
 	p->fresh = 0;
@@ -1311,24 +1478,56 @@ static void prepare(struct pdf *p, struct prep *pr, const struct kp_block *b)
 	kp_buf_release(&m);
 }
 
-/* The least of block pr that must follow a heading on its page. */
+/*
+ * The least of block pr that must follow a heading on its page, where
+ * avail points are left for it: the first two lines of a text, the
+ * start of a table (table_start()).
+ */
 static double keep_need(struct pdf *p, struct prep *pr,
-			const struct kp_block *b)
+			const struct kp_block *b, double avail)
 {
-	struct table *t = &pr->t;
-	double h, hh = 0;
-	size_t hdr;
-
 	if (b->type != KP_BLOCK_TABLE)
 		return flow_height(&pr->f, 0, pr->f.len < 2 ? pr->f.len : 2);
-	if (!t->nrows)
+	if (!pr->t.nrows)
 		return 0;
-	t->minh = 2 * PAD_Y + line_height(p);
-	hdr = b->header_rows < t->nrows ? b->header_rows : 0;
-	if (hdr)
-		hh = table_heights(t, 0, hdr, 0, 1);
-	h = table_heights(t, hdr, group_end(t, hdr), hdr, 1);
-	return TABLE_GAP + hh + (h < 3 * MIN_SPLIT ? h : MIN_SPLIT);
+	table_setup(p, &pr->t);
+	return TABLE_GAP + table_start(&pr->t, avail - TABLE_GAP);
+}
+
+/*
+ * What must stand on one page from block i on: the headings, the
+ * guidance and the short texts (two lines at most) in a row, and then
+ * the first rows or lines of the block they lead into, when avail
+ * points are left on the page.
+ */
+static double keep_chain(struct pdf *p, struct prep *prs, size_t i,
+			 double avail)
+{
+	const struct kp_rdoc *doc = p->doc;
+	double need = 0;
+	int lv;
+
+	for (; i < doc->nblocks; i++) {
+		const struct kp_block *b = &doc->blocks[i];
+		const struct flow *f = &prs[i].f;
+
+		switch (b->type) {
+		case KP_BLOCK_HEADING:
+			lv = b->level < 1 ? 1 : b->level > 3 ? 3 : b->level;
+			need += heading_gap[lv - 1] + flow_height(f, 0, f->len);
+			continue;
+		case KP_BLOCK_TEXT:
+			if ((b->flags & KP_CELL_EMPH) || f->len <= 2) {
+				need += TEXT_GAP + flow_height(f, 0, f->len);
+				continue;
+			}
+			return need + TEXT_GAP +
+			       keep_need(p, &prs[i], b, avail - need);
+		case KP_BLOCK_TABLE:
+			return need + keep_need(p, &prs[i], b, avail - need);
+		}
+	}
+	return need;
 }
 
 static void add_mark(struct pdf *p, const char *text, int level, double y)
@@ -1389,24 +1588,39 @@ static void paginate(struct pdf *p, struct prep *prs)
 		const struct kp_block *b = &doc->blocks[i];
 		struct prep *pr = &prs[i];
 		int lv = b->level < 1 ? 1 : b->level > 3 ? 3 : b->level;
-		double need;
+		double need, chain;
 
 		switch (b->type) {
 		case KP_BLOCK_HEADING:
-			/* Never alone at the bottom of a page. */
+			/*
+			 * Never the last thing on a page: with the guidance
+			 * under it and the first row or lines of what it
+			 * heads; failing that, with the block after it.
+			 */
 			need = heading_gap[lv - 1] +
 			       flow_height(&pr->f, 0, pr->f.len);
-			if (i + 1 < doc->nblocks)
-				need += keep_need(p, &prs[i + 1],
-						  &doc->blocks[i + 1]);
-			if (!p->fresh && need > room(p) && need < BODY_H / 2)
+			chain = keep_chain(p, prs, i + 1, room(p) - need);
+			if (chain > BODY_H * 0.6 && i + 1 < doc->nblocks)
+				chain = keep_need(p, &prs[i + 1],
+						  &doc->blocks[i + 1],
+						  room(p) - need);
+			need += chain;
+			if (!p->fresh && need > room(p) && need < BODY_H * 0.8)
 				new_page(p);
 			put_flow(p, &pr->f, heading_gap[lv - 1]);
 			add_mark(p, b->text, lv,
 				 p->y - flow_height(&pr->f, 0, pr->f.len));
 			p->y += lv == 1 ? 6 : 3;
 			break;
-		case KP_BLOCK_TEXT: put_flow(p, &pr->f, TEXT_GAP); break;
+		case KP_BLOCK_TEXT:
+			/* A short text that leads into a table goes with it. */
+			need = keep_chain(p, prs, i, room(p));
+			if (!p->fresh && pr->f.len <= 2 && need > room(p) &&
+			    need < BODY_H * 0.6 && i + 1 < doc->nblocks &&
+			    doc->blocks[i + 1].type == KP_BLOCK_TABLE)
+				new_page(p);
+			put_flow(p, &pr->f, TEXT_GAP);
+			break;
 		case KP_BLOCK_TABLE: put_table(p, &pr->t); break;
 		}
 	}
@@ -1602,11 +1816,12 @@ static PangoContext *make_context(void)
 	cairo_font_options_destroy(fo);
 	pango_context_set_round_glyph_positions(pc, FALSE);
 	pango_context_set_language(pc, pango_language_from_string("da-dk"));
+	pango_context_set_base_dir(pc, PANGO_DIRECTION_LTR);
 	return pc;
 }
 
 int kp_render_pdf(struct kp_buf *out, const struct kp_rdoc *doc,
-		  struct kp_error *err)
+		  struct kp_chars *missing, struct kp_error *err)
 {
 	struct pdf p;
 	struct prep *prs = NULL;
@@ -1621,6 +1836,7 @@ int kp_render_pdf(struct kp_buf *out, const struct kp_rdoc *doc,
 
 	memset(&p, 0, sizeof(p));
 	p.doc = doc;
+	p.missing = missing;
 	p.pc = make_context();
 	p.lead = label_lead(&p);
 	prs = kp_xcalloc(doc->nblocks + 1, sizeof(*prs));

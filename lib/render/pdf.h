@@ -25,12 +25,14 @@ void kp_pdf_escape(struct kp_buf *out, const char *s, size_t len);
  */
 enum kp_pdf_para_kind {
 	KP_PDF_PARA_TEXT,
-	KP_PDF_PARA_CODE, /* monospaced, kept as written */
-	KP_PDF_PARA_RULE  /* a thematic break: a thin line */
+	KP_PDF_PARA_HEADING, /* a sub-heading (# or ##), level set */
+	KP_PDF_PARA_CODE,    /* monospaced, kept as written */
+	KP_PDF_PARA_RULE     /* a thematic break: a thin line */
 };
 
 struct kp_pdf_para {
 	enum kp_pdf_para_kind kind;
+	int level;    /* of a heading: 1 for #, 2 for ##... */
 	char *markup; /* owned */
 	char *marker; /* owned, or NULL */
 	double x;     /* left edge of the text */

@@ -46,7 +46,7 @@ static int render(struct pdfout *o, const struct kp_rdoc *doc)
 	int fd, rc;
 
 	memset(o, 0, sizeof(*o));
-	rc = kp_render_pdf(&pdf, doc, &err);
+	rc = kp_render_pdf(&pdf, doc, NULL, &err);
 	if (rc < 0) {
 		kp_buf_release(&pdf);
 		return rc;
@@ -283,7 +283,7 @@ void test_pdf__empty_doc_is_one_page(void)
 	struct kp_buf pdf = KP_BUF_INIT;
 	struct pdfout o;
 
-	INT_EQ(kp_render_pdf(&pdf, d, NULL), 0);
+	INT_EQ(kp_render_pdf(&pdf, d, NULL, NULL), 0);
 	OK(pdf.len > 100 && !memcmp(pdf.buf, "%PDF-", 5));
 	OK(strstr(pdf.buf + pdf.len - 8, "%%EOF") != NULL);
 	INT_EQ(render(&o, d), 0);
@@ -434,7 +434,7 @@ void test_pdf__keeps_headings_and_groups(void)
 
 		for (i = 0; i < n; i++)
 			kp_rdoc_text(probe, "Linje", KP_CELL_PLAIN);
-		OK(kp_render_pdf(&pdf, probe, NULL) == 0);
+		OK(kp_render_pdf(&pdf, probe, NULL, NULL) == 0);
 		i = pdf_pages(&pdf);
 		kp_buf_release(&pdf);
 		kp_rdoc_free(probe);
@@ -488,7 +488,7 @@ void test_pdf__odd_models(void)
 	kp_rdoc_cell_set(t, 0, 0, "x", 0, 1, 1);
 	t->cells[0].rowspan = 99;		/* past the end */
 	t->cells[0].colspan = 99;
-	INT_EQ(kp_render_pdf(&pdf, d, NULL), 0);
+	INT_EQ(kp_render_pdf(&pdf, d, NULL, NULL), 0);
 	INT_EQ(render(&o, d), 0);
 	INT_EQ(o.npages, 1);
 	OK(o.npages == 1 && strstr(o.pages[0], "utf-8 <b>") != NULL);
@@ -508,8 +508,8 @@ void test_pdf__deterministic(void)
 	t = two_cols(d);
 	kp_rdoc_cell_set(t, 2, 0, "Navn", KP_CELL_LABEL | KP_CELL_PLAIN, 1, 1);
 	kp_rdoc_cell_set(t, 2, 1, "- Æ\n- Ø\n- Å", 0, 1, 1);
-	INT_EQ(kp_render_pdf(&a, d, NULL), 0);
-	INT_EQ(kp_render_pdf(&b, d, NULL), 0);
+	INT_EQ(kp_render_pdf(&a, d, NULL, NULL), 0);
+	INT_EQ(kp_render_pdf(&b, d, NULL, NULL), 0);
 	INT_EQ(a.len, b.len);
 	OK(a.len == b.len && !memcmp(a.buf, b.buf, a.len));
 	kp_buf_release(&a);
