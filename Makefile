@@ -20,7 +20,7 @@ CC       ?= cc
 CFLAGS   ?= -O2 -g
 PKG_CONFIG ?= pkg-config
 
-PKGS := yaml-0.1 libcmark libgit2 libpcre2-8 cairo pangocairo
+PKGS := yaml-0.1 libcmark libgit2 libpcre2-8 cairo pangocairo zlib
 
 KP_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L \
 	-Wall -Wextra -Wpedantic -Wstrict-prototypes -Wmissing-prototypes \

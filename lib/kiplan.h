@@ -616,6 +616,29 @@ struct kp_render_opts {
 };
 
 /*
+ * What a rendered document says it is (lib/render/ident.c): the plan,
+ * the revision and commit it was rendered from, and how.  Every PDF and
+ * HTML document kiplan writes carries it.
+ */
+struct kp_ident {
+	char format[5];	  /* "pdf" or "html" */
+	char plan[64];	  /* the plan's id */
+	unsigned revision; /* 0: a working copy, not a revision */
+	char commit[41];  /* hex, or "" */
+	int redacted;	  /* --redact */
+	int invalid;	  /* --force: the plan had errors */
+	char version[32]; /* of the kiplan that wrote it */
+};
+
+/*
+ * Read the identity of the document data (len bytes, a PDF or HTML).
+ * KP_ENOTFOUND when it is neither, or carries none: not written by
+ * kiplan.
+ */
+int kp_ident_read(struct kp_ident *out, const char *data, size_t len,
+		  struct kp_error *err);
+
+/*
  * Build the model of plan and write it as format "html" or "pdf" to out.
  * KP_EUSAGE for another format.
  */

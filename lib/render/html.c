@@ -347,6 +347,7 @@ int kp_render_html(struct kp_buf *out, const struct kp_rdoc *doc,
 		esc(out, doc->subject);
 		kp_buf_addstr(out, "\">\n");
 	}
+	kp_ident_html(out, doc);
 	kp_buf_addstr(out, "<style>\n");
 	kp_buf_addstr(out, css);
 	page_css(out, doc);

@@ -40,6 +40,7 @@ void kp_rdoc_free(struct kp_rdoc *doc)
 	free(doc->author);
 	free(doc->header);
 	free(doc->stamp);
+	free(doc->plan_id);
 	free(doc);
 }
 
@@ -985,6 +986,8 @@ static void stamp(struct kp_rdoc *doc, const char *id,
 			    month_names[d.m - 1], d.y, secs / 3600,
 			    secs % 3600 / 60);
 		doc->created = src->time;
+		doc->revision = src->revision;
+		snprintf(doc->commit, sizeof(doc->commit), "%s", src->commit);
 	}
 	kp_rdoc_set(&doc->stamp, b.buf);
 	kp_buf_release(&b);
@@ -1045,6 +1048,8 @@ int kp_render_model(struct kp_rdoc **out, const struct kp_plan *plan,
 	kp_buf_reset(&b);
 	stamp(c.doc, id, opts ? opts->src : NULL);
 	c.doc->invalid = opts && opts->invalid;
+	c.doc->redacted = c.redact;
+	kp_rdoc_set(&c.doc->plan_id, id);
 
 	kp_rdoc_heading(c.doc, 1, "Koordinerende indsatsplan");
 	part1(&c);

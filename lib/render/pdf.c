@@ -15,6 +15,7 @@
 #include <cairo.h>
 #include <cairo-pdf.h>
 #include <cmark.h>
+#include <hb.h>
 #include <pango/pangocairo.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "render/render.h"
 #include "i18n.h"
 #include "pdf.h"
+#include "render/pdfpost.h"
 #include "banned.h"
 
 /* A4 and the page's areas. */
@@ -75,6 +77,9 @@ static const char *const heading_fonts[] = { "DejaVu Sans Bold 16",
 					     "DejaVu Sans Bold 12.5",
 					     "DejaVu Sans Bold 10.5" };
 static const double heading_gap[] = { 18.0, 14.0, 10.0 };
+static const char *const heading_tags[] = {
+	"H1", "H2", "H3", "H4", "H5", "H6"
+};
 
 /* Colours: grey levels and the red of the draft and invalid marks. */
 #define INK 0.08
@@ -157,7 +162,34 @@ struct md_walk {
 	size_t nlists, alists;
 	char *marker; /* of the item whose first paragraph is due */
 	double mx;
+	int in_link;
 };
+
+/*
+ * A link's text is marked, in the markup, by a font feature that no font
+ * has, "kplink-N" (N: its address in urls); make_layout() takes the mark
+ * out again and keeps where it stood.
+ */
+#define LINK_FEATURE "kplink-"
+#define LINK_COLOUR "#1f3f7a"
+
+/* A web or mail address, which a reader's click can follow. */
+static int link_target(const char *url)
+{
+	return !g_ascii_strncasecmp(url, "http://", 7) ||
+	       !g_ascii_strncasecmp(url, "https://", 8) ||
+	       !g_ascii_strncasecmp(url, "mailto:", 7);
+}
+
+static size_t add_url(struct kp_pdf_paras *o, const char *url)
+{
+	if (o->nurls == o->aurls) {
+		o->aurls = o->aurls ? 2 * o->aurls : 4;
+		o->urls = kp_xrealloc(o->urls, o->aurls * sizeof(*o->urls));
+	}
+	o->urls[o->nurls] = kp_xstrdup(url);
+	return o->nurls++;
+}
 
 static void para_add(struct md_walk *w, enum kp_pdf_para_kind kind,
 		     const char *markup, size_t len)
@@ -173,6 +205,7 @@ static void para_add(struct md_walk *w, enum kp_pdf_para_kind kind,
 	p = &o->v[o->len];
 	p->kind = kind;
 	p->level = 0;
+	p->depth = (int)w->nlists;
 	p->markup = kp_xstrndup(markup, len);
 	p->marker = w->marker;
 	p->x = w->x;
@@ -374,11 +407,28 @@ static void md_event(struct md_walk *w, cmark_event_type ev, cmark_node *node)
 		break;
 	case CMARK_NODE_LINK:
 		url = cmark_node_get_url(node);
+		/*
+		 * A link to the web or a mail address is clickable: its text
+		 * and its address, which paper needs, are one link (see
+		 * link_span()).  A place in the document (#x) has none.
+		 */
+		if (enter && url && link_target(url)) {
+			kp_buf_addf(&w->m,
+				    "<span font_features=\"" LINK_FEATURE
+				    "%zu\" foreground=\"" LINK_COLOUR "\" "
+				    "underline=\"single\">",
+				    add_url(w->out, url));
+			w->in_link = 1;
+		}
 		if (!enter && url && *url && kp_md_url_safe(url) &&
 		    !link_is_url(node, url)) {
 			kp_buf_addstr(&w->m, " (");
 			kp_pdf_escape(&w->m, url, strlen(url));
 			kp_buf_addch(&w->m, ')');
+		}
+		if (!enter && w->in_link) {
+			kp_buf_addstr(&w->m, "</span>");
+			w->in_link = 0;
 		}
 		break;
 	case CMARK_NODE_IMAGE: kp_buf_addch(&w->m, enter ? '[' : ']'); break;
@@ -418,9 +468,13 @@ void kp_pdf_paras_release(struct kp_pdf_paras *p)
 		free(p->v[i].markup);
 		free(p->v[i].marker);
 	}
+	for (i = 0; i < p->nurls; i++)
+		free(p->urls[i]);
+	free(p->urls);
 	free(p->v);
 	p->v = NULL;
-	p->len = p->alloc = 0;
+	p->urls = NULL;
+	p->len = p->alloc = p->nurls = p->aurls = 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -436,6 +490,11 @@ struct line {
 	double baseline; /* from the line's top */
 	double end;	 /* sum of gaps and heights up to its bottom */
 	int start;	 /* the first line of a paragraph */
+	/* Its paragraph in the tagged PDF (see put_lines()). */
+	const char *tag;     /* "P", "H1"... "H6"; NULL: an artifact (a rule) */
+	int depth;	     /* the lists it stands in */
+	int item;	     /* its paragraph opens a list item */
+	size_t link0, nlink; /* its layout's links in pdf.links */
 };
 
 struct flow {
@@ -486,9 +545,12 @@ static void flow_end(struct flow *f, struct line *l)
 /* ------------------------------------------------------------------ */
 
 enum op_type {
-	OP_FILL,  /* rectangle x, y, w, h in grey */
-	OP_TEXT,  /* line pl with its origin at x, y */
-	OP_STROKE /* line from x, y to x + w, y + h */
+	OP_FILL,   /* rectangle x, y, w, h in grey */
+	OP_TEXT,   /* line pl with its origin at x, y */
+	OP_STROKE, /* line from x, y to x + w, y + h */
+	OP_BEGIN,  /* a structure element opens: tag */
+	OP_END,	   /* and closes */
+	OP_LINK	   /* a link to urls[url] over x, y, w, h */
 };
 
 struct op {
@@ -496,7 +558,19 @@ struct op {
 	PangoLayoutLine *pl;
 	double x, y, w, h;
 	double grey;
+	const char *tag; /* OP_BEGIN, OP_END: static */
+	char scope;	 /* a TH: 'C' heads a column, 'R' a row */
+	size_t url;	 /* OP_LINK */
 };
+
+/* A link in a layout: bytes [start, end) of its text go to urls[url]. */
+struct link {
+	int start, end;
+	size_t url;
+};
+
+/* Lists deeper than this are tagged as this deep. */
+#define MAX_DEPTH 8
 
 struct page {
 	struct op *v;
@@ -526,6 +600,25 @@ struct pdf {
 	int fresh;	    /* nothing on the last page yet */
 	struct mark *marks; /* the headings, for the PDF's bookmarks */
 	size_t nmarks, amarks;
+	/* Links: where they stand in layouts, and their addresses. */
+	struct link *links;
+	size_t nlinks, alinks;
+	char **urls;
+	size_t nurls, aurls;
+	const struct kp_pdf_paras *paras; /* whose "kplink-N" make_layout()
+					     is reading, or NULL */
+	/* The role of the lines laid out now (see struct line). */
+	const char *tag;
+	int depth, item;
+	/* The structure being put on the page (put_lines()). */
+	int quiet;	       /* put nothing in the structure: artifacts */
+	const char *leaf;      /* the open paragraph, or NULL */
+	int open;	       /* list levels open */
+	int li[MAX_DEPTH + 1]; /* an item open at each level */
+	struct op *pending;    /* links of the open paragraph */
+	size_t npending, apending;
+	char *scopes; /* 'C' or 'R' for each TH, in the order drawn */
+	size_t nscopes, ascopes;
 };
 
 static struct op *op_add(struct pdf *p, enum op_type type)
@@ -592,21 +685,179 @@ static void put_box(struct pdf *p, double x, double y, double w, double h)
 	put_stroke(p, x + w, y, 0, h, 0);
 }
 
-/* Put lines [a, b) of f with the top of a at x, y; their height. */
+/* ------------------------------------------------------------------ */
+/* The structure: a tagged PDF                                         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The display lists carry the document's logical structure as tags
+ * (cairo_tag_begin): Document; H1 to H6; P; L, LI, Lbl and LBody; Table,
+ * TR, TH and TD, a cell's paragraphs inside it; Link, with the address
+ * and the place of each link.  A paragraph, a list or a row that goes on
+ * onto the next page is closed at the foot of one page and opened again
+ * at the top of the next, so that no element that holds text spans two
+ * pages.  Whatever is drawn outside the structure (the running header
+ * and footer, rules, borders, fills, table headers repeated on later
+ * pages) is marked as an artifact afterwards (pdfpost.c).
+ */
+static void tag(struct pdf *p, enum op_type type, const char *name)
+{
+	struct op *o;
+
+	if (p->quiet)
+		return;
+	o = op_add(p, type);
+	o->tag = name;
+}
+
+static void tag_th(struct pdf *p, char scope)
+{
+	struct op *o;
+
+	if (p->quiet)
+		return;
+	o = op_add(p, OP_BEGIN);
+	o->tag = "TH";
+	o->scope = scope;
+}
+
+/* Close the open paragraph, then its links. */
+static void leaf_close(struct pdf *p)
+{
+	struct op *o;
+	size_t i;
+
+	if (p->leaf)
+		tag(p, OP_END, p->leaf);
+	p->leaf = NULL;
+	for (i = 0; i < p->npending; i++) {
+		o = op_add(p, OP_LINK);
+		*o = p->pending[i];
+	}
+	p->npending = 0;
+}
+
+/* Close list levels until depth are open. */
+static void lists_close(struct pdf *p, int depth)
+{
+	for (; p->open > depth; p->open--) {
+		if (p->li[p->open]) {
+			tag(p, OP_END, "LBody");
+			tag(p, OP_END, "LI");
+			p->li[p->open] = 0;
+		}
+		tag(p, OP_END, "L");
+	}
+}
+
+/*
+ * Open what the paragraph of l needs: its lists (with a new item and its
+ * label when it opens one; the label's line is mark at x, y) and the
+ * paragraph itself.
+ */
+static void para_begin(struct pdf *p, const struct line *l, int item, double x,
+		       double y)
+{
+	int d = l->depth > MAX_DEPTH ? MAX_DEPTH : l->depth, k;
+	struct op *o;
+
+	lists_close(p, item ? d : d > p->open ? p->open : d);
+	if (item && p->open == d && d && p->li[d]) {
+		tag(p, OP_END, "LBody");
+		tag(p, OP_END, "LI");
+		p->li[d] = 0;
+	}
+	for (k = p->open + 1; k <= d; k++) {
+		tag(p, OP_BEGIN, "L");
+		p->open = k;
+		if (k < d || !item) {
+			/* a level whose item began on an earlier page */
+			tag(p, OP_BEGIN, "LI");
+			tag(p, OP_BEGIN, "LBody");
+			p->li[k] = 1;
+		}
+	}
+	if (item && d) {
+		tag(p, OP_BEGIN, "LI");
+		tag(p, OP_BEGIN, "Lbl");
+		o = op_add(p, OP_TEXT);
+		o->pl = l->mark;
+		o->x = x + l->mx;
+		o->y = y;
+		tag(p, OP_END, "Lbl");
+		tag(p, OP_BEGIN, "LBody");
+		p->li[d] = 1;
+	} else if (d && !p->li[d]) {
+		tag(p, OP_BEGIN, "LI");
+		tag(p, OP_BEGIN, "LBody");
+		p->li[d] = 1;
+	}
+	if (l->tag) {
+		tag(p, OP_BEGIN, l->tag);
+		p->leaf = l->tag;
+	}
+}
+
+/* The links on line l, drawn with its origin at x, y, for leaf_close(). */
+static void line_links(struct pdf *p, const struct line *l, double x, double y)
+{
+	const struct link *k;
+	int *ranges, n, i, from, to;
+	size_t j;
+	struct op *o;
+
+	for (j = l->link0; j < l->link0 + l->nlink; j++) {
+		k = &p->links[j];
+		from = k->start > l->pl->start_index ? k->start
+						     : l->pl->start_index;
+		to = l->pl->start_index + l->pl->length;
+		to = k->end < to ? k->end : to;
+		if (from >= to || p->quiet)
+			continue;
+		pango_layout_line_get_x_ranges(l->pl, from, to, &ranges, &n);
+		for (i = 0; i < n; i++) {
+			if (p->npending == p->apending) {
+				p->apending = p->apending ? 2 * p->apending : 8;
+				p->pending = kp_xrealloc(
+					p->pending,
+					p->apending * sizeof(*p->pending));
+			}
+			o = &p->pending[p->npending++];
+			memset(o, 0, sizeof(*o));
+			o->type = OP_LINK;
+			o->url = k->url;
+			o->x = x + UN(ranges[2 * i]);
+			o->w = UN(ranges[2 * i + 1] - ranges[2 * i]);
+			o->y = y - l->baseline;
+			o->h = l->height;
+		}
+		g_free(ranges);
+	}
+}
+
+/*
+ * Put lines [a, b) of f with the top of a at x, y, in the structure;
+ * their height.  Everything they open is closed again at b.
+ */
 static double put_lines(struct pdf *p, const struct flow *f, size_t a, size_t b,
 			double x, double y)
 {
 	size_t i;
 	double top = y;
+	struct op *o;
 
 	for (i = a; i < b; i++) {
 		const struct line *l = &f->v[i];
-		struct op *o;
+		int item = l->start && l->item && l->mark;
 
 		if (i > a)
 			top += l->gap;
-		/* The marker first: it is read before its item. */
-		if (l->mark) {
+		if (i == a || l->start) {
+			leaf_close(p);
+			para_begin(p, l, item, x, top + l->baseline);
+		}
+		/* A marker outside a list (never in practice): as text. */
+		if (l->mark && l->start && !(item && l->depth)) {
 			o = op_add(p, OP_TEXT);
 			o->pl = l->mark;
 			o->x = x + l->mx;
@@ -620,9 +871,12 @@ static double put_lines(struct pdf *p, const struct flow *f, size_t a, size_t b,
 			o->pl = l->pl;
 			o->x = x + l->x;
 			o->y = top + l->baseline;
+			line_links(p, l, o->x, o->y);
 		}
 		top += l->height;
 	}
+	leaf_close(p);
+	lists_close(p, 0);
 	return top - y;
 }
 
@@ -655,6 +909,60 @@ static void find_missing(struct pdf *p, PangoLayout *l)
 	pango_layout_iter_free(it);
 }
 
+/* A link mark: the font feature "kplink-N". */
+static gboolean is_link(PangoAttribute *a, gpointer data)
+{
+	(void)data;
+	return a->klass->type == PANGO_ATTR_FONT_FEATURES &&
+	       strncmp(((PangoAttrFontFeatures *)a)->features, LINK_FEATURE,
+		       strlen(LINK_FEATURE)) == 0;
+}
+
+/*
+ * Take the link marks out of attrs (no font would understand them) and
+ * keep, in p->links, where each stood and its address: p->paras's
+ * urls[N], copied into p->urls.
+ */
+static void take_links(struct pdf *p, PangoAttrList *attrs)
+{
+	PangoAttrList *marks = pango_attr_list_filter(attrs, is_link, NULL);
+	GSList *all, *e;
+	unsigned long n;
+	struct link *k;
+
+	if (!marks)
+		return;
+	all = pango_attr_list_get_attributes(marks);
+	for (e = all; e; e = e->next) {
+		PangoAttribute *a = e->data;
+
+		n = strtoul(((PangoAttrFontFeatures *)a)->features +
+				    strlen(LINK_FEATURE),
+			    NULL, 10);
+		if (p->paras && n < p->paras->nurls) {
+			if (p->nurls == p->aurls) {
+				p->aurls = p->aurls ? 2 * p->aurls : 8;
+				p->urls = kp_xrealloc(
+					p->urls, p->aurls * sizeof(*p->urls));
+			}
+			p->urls[p->nurls] = kp_xstrdup(p->paras->urls[n]);
+			if (p->nlinks == p->alinks) {
+				p->alinks = p->alinks ? 2 * p->alinks : 8;
+				p->links = kp_xrealloc(
+					p->links,
+					p->alinks * sizeof(*p->links));
+			}
+			k = &p->links[p->nlinks++];
+			k->start = (int)a->start_index;
+			k->end = (int)a->end_index;
+			k->url = p->nurls++;
+		}
+		pango_attribute_destroy(a);
+	}
+	g_slist_free(all);
+	pango_attr_list_unref(marks);
+}
+
 static PangoLayout *make_layout(struct pdf *p, const char *markup,
 				const char *font, double width)
 {
@@ -679,6 +987,14 @@ static PangoLayout *make_layout(struct pdf *p, const char *markup,
 		/* A word broken at the line's end gets no hyphen added. */
 		pango_attr_list_insert(attrs,
 				       pango_attr_insert_hyphens_new(FALSE));
+		take_links(p, attrs);
+		/*
+		 * No ligatures: "fl" stays two letters, which every reader
+		 * of the text finds (cairo would write a ligature as
+		 * ActualText, which poppler's structure text stops at).
+		 */
+		pango_attr_list_insert_before(
+			attrs, pango_attr_font_features_new("liga=0,clig=0"));
 		pango_layout_set_text(l, text, -1);
 		pango_layout_set_attributes(l, attrs);
 		pango_attr_list_unref(attrs);
@@ -695,10 +1011,44 @@ static PangoLayout *make_layout(struct pdf *p, const char *markup,
 	return l;
 }
 
+/*
+ * Pango draws the space where a line wraps as nothing (an empty glyph);
+ * cairo then writes that space as ActualText around no glyph, which
+ * breaks the text of the structure element for poppler and leaves
+ * nothing to read between the words.  The space becomes the font's own
+ * space glyph again, still of no width: the words stay apart in every
+ * reader, and nothing moves.
+ */
+static void spaces_drawn(PangoLayout *l, PangoLayoutLine *pl)
+{
+	const char *text = pango_layout_get_text(l);
+	GSList *r;
+	int i;
+
+	for (r = pl->runs; r; r = r->next) {
+		PangoGlyphItem *run = r->data;
+		PangoGlyphString *gs = run->glyphs;
+		hb_codepoint_t space;
+		hb_font_t *hb;
+
+		for (i = 0; i < gs->num_glyphs; i++) {
+			const char *c =
+				text + run->item->offset + gs->log_clusters[i];
+
+			if (gs->glyphs[i].glyph != PANGO_GLYPH_EMPTY ||
+			    *c != ' ')
+				continue;
+			hb = pango_font_get_hb_font(run->item->analysis.font);
+			if (hb && hb_font_get_nominal_glyph(hb, ' ', &space))
+				gs->glyphs[i].glyph = space;
+		}
+	}
+}
+
 /* Append the lines of layout l, its left edge at x, to f. */
 static void flow_add_layout(struct pdf *p, struct flow *f, PangoLayout *l,
 			    double x, double gap, int start, PangoLayout *mark,
-			    double mx)
+			    double mx, size_t link0)
 {
 	PangoLayoutIter *it = pango_layout_get_iter(l);
 	int first = 1;
@@ -711,9 +1061,15 @@ static void flow_add_layout(struct pdf *p, struct flow *f, PangoLayout *l,
 		pango_layout_iter_get_line_yrange(it, &y0, &y1);
 		pango_layout_iter_get_line_extents(it, NULL, &logical);
 		ln->pl = pango_layout_iter_get_line_readonly(it);
+		spaces_drawn(l, ln->pl);
 		ln->x = x + UN(logical.x);
 		ln->height = UN(y1 - y0);
 		ln->baseline = UN(pango_layout_iter_get_baseline(it) - y0);
+		ln->tag = p->tag;
+		ln->depth = p->depth;
+		ln->item = p->item;
+		ln->link0 = link0;
+		ln->nlink = p->nlinks - link0;
 		if (first) {
 			ln->start = start;
 			ln->gap = gap;
@@ -766,7 +1122,8 @@ static void para_open(struct para *pa)
 
 static void para_flush(struct para *pa)
 {
-	size_t i;
+	PangoLayout *l;
+	size_t i, link0;
 
 	for (i = pa->nopen; i-- > 0;) {
 		/* "<span foo=...>" closes as "</span>" */
@@ -780,10 +1137,10 @@ static void para_flush(struct para *pa)
 		pa->p->over = 1; /* refused: stop spending time */
 		return;
 	}
-	flow_add_layout(pa->p, pa->f,
-			make_layout(pa->p, pa->chunk.buf, pa->font, pa->width),
-			pa->x, pa->first ? pa->gap : 0, pa->first,
-			pa->first ? pa->mark : NULL, pa->mx);
+	link0 = pa->p->nlinks;
+	l = make_layout(pa->p, pa->chunk.buf, pa->font, pa->width);
+	flow_add_layout(pa->p, pa->f, l, pa->x, pa->first ? pa->gap : 0,
+			pa->first, pa->first ? pa->mark : NULL, pa->mx, link0);
 	pa->first = 0;
 	para_open(pa);
 }
@@ -820,6 +1177,12 @@ static void add_para(struct para *pa, const char *m)
 			continue;
 		}
 		if (*m == '\n') {
+			/*
+			 * A line break: a space ends the line, so that a
+			 * reader of the text does not join its last word
+			 * to the next line's first.
+			 */
+			kp_buf_addch(&pa->chunk, ' ');
 			para_flush(pa);
 			run = chars = 0;
 			m++;
@@ -932,6 +1295,7 @@ static void build_flow(struct pdf *p, struct flow *f, const char *text,
 	struct kp_buf m = KP_BUF_INIT, esc = KP_BUF_INIT;
 	struct kp_pdf_paras paras = KP_PDF_PARAS_INIT;
 	size_t i, len = text ? strlen(text) : 0;
+	int hl;
 
 	if (width < 20)
 		width = 20;
@@ -939,6 +1303,8 @@ static void build_flow(struct pdf *p, struct flow *f, const char *text,
 		len--;
 	if (!len)
 		return;
+	p->tag = "P";
+	p->depth = p->item = 0;
 	if (flags & KP_CELL_PLAIN) {
 		kp_pdf_escape(&esc, text, len);
 		flags_wrap(&m, flags, esc.buf, esc.len);
@@ -946,16 +1312,33 @@ static void build_flow(struct pdf *p, struct flow *f, const char *text,
 		goto done;
 	}
 	kp_pdf_paras_from_md(&paras, text, len, width / 2);
+	p->paras = &paras;
+	/*
+	 * A field's headings stand under the part's H2: # is an H3, ## an
+	 * H4, and no level is skipped ("#" then "###" is H3 then H4).
+	 */
+	hl = 2;
 	for (i = 0; i < paras.len; i++) {
 		const struct kp_pdf_para *pa = &paras.v[i];
 		PangoLayout *mark = NULL;
 		struct line *ln;
 
+		if (pa->kind == KP_PDF_PARA_HEADING) {
+			hl = 2 + pa->level > hl + 1 ? hl + 1 : 2 + pa->level;
+			hl = hl > 6 ? 6 : hl < 3 ? 3 : hl;
+			p->tag = heading_tags[hl - 1];
+		} else {
+			p->tag = "P";
+		}
+		p->depth = pa->depth;
+		p->item = pa->marker != NULL;
 		if (pa->kind == KP_PDF_PARA_RULE) {
 			ln = flow_push(f);
 			ln->x = pa->x;
 			ln->gap = pa->gap;
 			ln->height = 6;
+			ln->start = 1;
+			ln->depth = pa->depth;
 			flow_end(f, ln);
 			continue;
 		}
@@ -976,6 +1359,9 @@ static void build_flow(struct pdf *p, struct flow *f, const char *text,
 			 width - pa->x, pa->x, pa->gap, mark, pa->mx);
 	}
 done:
+	p->paras = NULL;
+	p->tag = "P";
+	p->depth = p->item = 0;
 	kp_pdf_paras_release(&paras);
 	kp_buf_release(&m);
 	kp_buf_release(&esc);
@@ -1119,6 +1505,7 @@ struct table {
 	double *h, *top; /* nrows heights and tops, scratch */
 	double minh;	 /* least height of a row */
 	double hh;	 /* height of the header rows */
+	int hdr_done;	 /* the header rows are in the structure */
 };
 
 static void table_build(struct pdf *p, struct table *t,
@@ -1287,33 +1674,32 @@ static double table_heights(struct table *t, size_t s, size_t e, size_t lo,
  * With must, each cell gets at least one line (the page is empty).  With
  * keep (header rows), lines are not consumed.  t->top must hold tops.
  */
-static void table_put(struct pdf *p, struct table *t, size_t s, size_t e,
-		      size_t lo, size_t cut, double bottom, int must, int keep)
+/*
+ * Put cell c, its top at row from of the rows whose tops t->top holds
+ * from y0: see table_put().  A header cell or a label is a TH, the others
+ * TDs; a cell's paragraphs are inside it.
+ */
+static void put_cell(struct pdf *p, struct table *t, struct tcell *c, double y0,
+		     size_t from, size_t cut, double bottom, int must, int keep)
 {
-	size_t i, n, from;
-	double y0 = p->y, top, bot, lead;
+	double x = t->colx[c->col], w = t->colx[c->col + c->cs] - x;
+	double top = t->top[from], bot, lead;
+	size_t next = keep ? 0 : c->next, n;
+	int th = (c->flags & (KP_CELL_HEADER | KP_CELL_LABEL)) != 0;
 
-	for (i = t->first[lo]; i < t->first[e]; i++) {
-		struct tcell *c = &t->cells[i];
-		double x = t->colx[c->col], w = t->colx[c->col + c->cs] - x;
-		size_t next = keep ? 0 : c->next;
-
-		if (!cell_in(c, s, e))
-			continue;
-		from = c->row > s ? c->row : s;
-		top = t->top[from];
-		bot = c->row + c->rs - 1 < cut ? t->top[c->row + c->rs]
-					       : bottom;
-		if (c->flags & KP_CELL_HEADER)
-			put_fill(p, x, y0 + top, w, bot - top, FILL_HEADER);
-		else if (c->flags & KP_CELL_LABEL)
-			put_fill(p, x, y0 + top, w, bot - top, FILL_LABEL);
-		if (!keep && continued(c)) {
-			put_lines(p, &c->cont, 0, c->cont.len, x + PAD_X,
-				  y0 + top + PAD_Y + c->lead);
-			put_box(p, x, y0 + top, w, bot - top);
-			continue;
-		}
+	bot = c->row + c->rs - 1 < cut ? t->top[c->row + c->rs] : bottom;
+	if (c->flags & KP_CELL_HEADER)
+		put_fill(p, x, y0 + top, w, bot - top, FILL_HEADER);
+	else if (c->flags & KP_CELL_LABEL)
+		put_fill(p, x, y0 + top, w, bot - top, FILL_LABEL);
+	if (th)
+		tag_th(p, (c->flags & KP_CELL_HEADER) ? 'C' : 'R');
+	else
+		tag(p, OP_BEGIN, "TD");
+	if (!keep && continued(c)) {
+		put_lines(p, &c->cont, 0, c->cont.len, x + PAD_X,
+			  y0 + top + PAD_Y + c->lead);
+	} else {
 		lead = next ? 0 : c->lead;
 		n = flow_fit(&c->f, next, bot - top - 2 * PAD_Y - lead);
 		if (next + n < c->f.len &&
@@ -1325,16 +1711,57 @@ static void table_put(struct pdf *p, struct table *t, size_t s, size_t e,
 			  y0 + top + PAD_Y + lead);
 		if (!keep)
 			c->next = next + n;
-		put_box(p, x, y0 + top, w, bot - top);
+	}
+	tag(p, OP_END, th ? "TH" : "TD");
+	put_box(p, x, y0 + top, w, bot - top);
+}
+
+/*
+ * Put rows [s, e) at p->y, each a TR: cells that end before row cut end
+ * at their row; the others end at bottom, and get the lines that fit
+ * above it.  A cell that starts above s (a span) is in the TR of row s.
+ * With must, each cell gets at least one line (the page is empty).  With
+ * keep (header rows), lines are not consumed.  t->top must hold tops.
+ */
+static void table_put(struct pdf *p, struct table *t, size_t s, size_t e,
+		      size_t lo, size_t cut, double bottom, int must, int keep)
+{
+	size_t r, k, i, from, n;
+	double y0 = p->y;
+
+	for (r = s; r < e; r++) {
+		n = 0;
+		for (k = 0; k < t->ncols; k++)
+			for (i = t->first[lo]; i < t->first[e]; i++) {
+				struct tcell *c = &t->cells[i];
+
+				from = c->row > s ? c->row : s;
+				if (c->col != k || from != r ||
+				    !cell_in(c, s, e))
+					continue;
+				if (!n++)
+					tag(p, OP_BEGIN, "TR");
+				put_cell(p, t, c, y0, from, cut, bottom, must,
+					 keep);
+			}
+		if (n)
+			tag(p, OP_END, "TR");
 	}
 }
 
+/*
+ * The header rows: in the structure the first time, and as artifacts
+ * where they are repeated at the top of later pages.
+ */
 static void table_header(struct pdf *p, struct table *t)
 {
 	if (!t->hdr)
 		return;
 	table_heights(t, 0, t->hdr, 0, 1);
+	p->quiet = t->hdr_done;
 	table_put(p, t, 0, t->hdr, 0, t->hdr, 0, 0, 1);
+	p->quiet = 0;
+	t->hdr_done = 1;
 	p->y += t->hh;
 }
 
@@ -1397,6 +1824,7 @@ static void put_table(struct pdf *p, struct table *t)
 	/* Keep the header rows with the start of the body. */
 	if (!p->fresh && table_start(t, room(p)) > room(p) + 0.001)
 		new_page(p);
+	tag(p, OP_BEGIN, "Table");
 	table_header(p, t);
 	body_top = p->y;
 	p->fresh = 0;
@@ -1446,6 +1874,7 @@ static void put_table(struct pdf *p, struct table *t)
 			body_top = p->y;
 		}
 	}
+	tag(p, OP_END, "Table");
 }
 
 /* ------------------------------------------------------------------ */
@@ -1467,8 +1896,10 @@ static void prepare(struct pdf *p, struct prep *pr, const struct kp_block *b)
 	case KP_BLOCK_HEADING:
 		kp_pdf_escape(&m, b->text ? b->text : "",
 			      b->text ? strlen(b->text) : 0);
+		p->tag = heading_tags[lv - 1];
 		add_text(p, &pr->f, m.buf, heading_fonts[lv - 1], CONTENT_W, 0,
 			 0, NULL, 0);
+		p->tag = "P";
 		break;
 	case KP_BLOCK_TEXT:
 		build_flow(p, &pr->f, b->text, b->flags, CONTENT_W);
@@ -1584,6 +2015,7 @@ static void paginate(struct pdf *p, struct prep *prs)
 	size_t i;
 
 	new_page(p);
+	tag(p, OP_BEGIN, "Document");
 	for (i = 0; i < doc->nblocks; i++) {
 		const struct kp_block *b = &doc->blocks[i];
 		struct prep *pr = &prs[i];
@@ -1624,6 +2056,7 @@ static void paginate(struct pdf *p, struct prep *prs)
 		case KP_BLOCK_TABLE: put_table(p, &pr->t); break;
 		}
 	}
+	tag(p, OP_END, "Document");
 }
 
 /* ------------------------------------------------------------------ */
@@ -1736,6 +2169,37 @@ static void draw_chrome(struct pdf *p, cairo_t *cr, size_t n)
 	kp_buf_release(&m);
 }
 
+static void add_scope(struct pdf *p, char scope)
+{
+	if (p->nscopes == p->ascopes) {
+		p->ascopes = p->ascopes ? 2 * p->ascopes : 32;
+		p->scopes = kp_xrealloc(p->scopes, p->ascopes);
+	}
+	p->scopes[p->nscopes++] = scope;
+}
+
+/*
+ * A Link element with its annotation over the link's text: cairo takes
+ * the address and the rectangle as attributes, in user space.  In a
+ * string attribute, ' and \ are escaped with a backslash.
+ */
+static void draw_link(struct pdf *p, cairo_t *cr, const struct op *o)
+{
+	struct kp_buf a = KP_BUF_INIT;
+	const char *u;
+
+	kp_buf_addstr(&a, "uri='");
+	for (u = p->urls[o->url]; *u; u++) {
+		if (*u == '\'' || *u == '\\')
+			kp_buf_addch(&a, '\\');
+		kp_buf_addch(&a, *u);
+	}
+	kp_buf_addf(&a, "' rect=[%.2f %.2f %.2f %.2f]", o->x, o->y, o->w, o->h);
+	cairo_tag_begin(cr, CAIRO_TAG_LINK, a.buf);
+	cairo_tag_end(cr, CAIRO_TAG_LINK);
+	kp_buf_release(&a);
+}
+
 static void draw_page(struct pdf *p, cairo_t *cr, size_t n)
 {
 	const struct page *pg = &p->pages[n];
@@ -1743,14 +2207,25 @@ static void draw_page(struct pdf *p, cairo_t *cr, size_t n)
 	int pass;
 
 	draw_chrome(p, cr, n + 1);
-	/* Fills, then text, then borders, so that nothing hides a border. */
+	/*
+	 * Fills, then text, then borders, so that nothing hides a border;
+	 * the structure's tags go with the text, in its order.
+	 */
 	for (pass = 0; pass < 3; pass++)
 		for (i = 0; i < pg->len; i++) {
 			const struct op *o = &pg->v[i];
 
-			if ((int)o->type != pass)
+			if ((int)o->type != pass &&
+			    !(pass == OP_TEXT && o->type > OP_STROKE))
 				continue;
 			switch (o->type) {
+			case OP_BEGIN:
+				cairo_tag_begin(cr, o->tag, NULL);
+				if (o->scope)
+					add_scope(p, o->scope);
+				break;
+			case OP_END: cairo_tag_end(cr, o->tag); break;
+			case OP_LINK: draw_link(p, cr, o); break;
 			case OP_FILL:
 				cairo_set_source_rgb(cr, o->grey, o->grey,
 						     o->grey);
@@ -1820,6 +2295,40 @@ static PangoContext *make_context(void)
 	return pc;
 }
 
+/*
+ * What cairo has no API for, as an update of the file it wrote
+ * (pdfpost.c): language, XMP metadata with the document's identity,
+ * artifacts, the scope of table headers.
+ */
+static int finish(struct pdf *p, struct kp_buf *out, size_t start,
+		  long long created, struct kp_error *err)
+{
+	const struct kp_rdoc *doc = p->doc;
+	struct kp_pdf_meta m;
+	struct kp_buf ident = KP_BUF_INIT, producer = KP_BUF_INIT;
+	int error;
+
+	memset(&m, 0, sizeof(m));
+	m.title = doc->title;
+	m.author = doc->author;
+	m.subject = doc->subject;
+	m.creator = "kiplan " KP_VERSION;
+	/* as cairo writes it into the Info dictionary */
+	kp_buf_addf(&producer, "cairo %s (https://cairographics.org)",
+		    cairo_version_string());
+	m.producer = producer.buf;
+	m.created = created;
+	m.lang = "da";
+	kp_ident_xmp(&ident, doc);
+	m.ident = ident.buf;
+	m.scopes = p->scopes;
+	m.nscopes = p->nscopes;
+	error = kp_pdf_finish(out, start, &m, err);
+	kp_buf_release(&ident);
+	kp_buf_release(&producer);
+	return error;
+}
+
 int kp_render_pdf(struct kp_buf *out, const struct kp_rdoc *doc,
 		  struct kp_chars *missing, struct kp_error *err)
 {
@@ -1832,11 +2341,13 @@ int kp_render_pdf(struct kp_buf *out, const struct kp_rdoc *doc,
 	char date[32];
 	struct tm tm;
 	time_t t;
+	long long created;
 	int error = 0;
 
 	memset(&p, 0, sizeof(p));
 	p.doc = doc;
 	p.missing = missing;
+	p.tag = "P";
 	p.pc = make_context();
 	p.lead = label_lead(&p);
 	prs = kp_xcalloc(doc->nblocks + 1, sizeof(*prs));
@@ -1856,8 +2367,13 @@ int kp_render_pdf(struct kp_buf *out, const struct kp_rdoc *doc,
 	set_meta(s, CAIRO_PDF_METADATA_AUTHOR, doc->author);
 	set_meta(s, CAIRO_PDF_METADATA_SUBJECT, doc->subject);
 	set_meta(s, CAIRO_PDF_METADATA_CREATOR, "kiplan " KP_VERSION);
-	t = (time_t)doc->created;
-	if (doc->created && gmtime_r(&t, &tm) &&
+	/*
+	 * A revision's date is its commit's: the same revision gives the
+	 * same bytes.  A working copy's is now.
+	 */
+	created = doc->created ? doc->created : (long long)time(NULL);
+	t = (time_t)created;
+	if (gmtime_r(&t, &tm) &&
 	    strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm))
 		set_meta(s, CAIRO_PDF_METADATA_CREATE_DATE, date);
 	cr = cairo_create(s);
@@ -1877,6 +2393,8 @@ int kp_render_pdf(struct kp_buf *out, const struct kp_rdoc *doc,
 				     cairo_status_to_string(st));
 	}
 	cairo_surface_destroy(s);
+	if (!error && (error = finish(&p, out, start, created, err)) < 0)
+		kp_buf_setlen(out, start);
 done:
 	for (i = 0; i < doc->nblocks; i++) {
 		flow_release(&prs[i].f);
@@ -1888,6 +2406,12 @@ done:
 		free(p.pages[i].v);
 	free(p.pages);
 	free(p.marks);
+	for (i = 0; i < p.nurls; i++)
+		free(p.urls[i]);
+	free(p.urls);
+	free(p.links);
+	free(p.pending);
+	free(p.scopes);
 	for (i = 0; i < p.nlayouts; i++)
 		g_object_unref(p.layouts[i]);
 	free(p.layouts);

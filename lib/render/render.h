@@ -56,9 +56,24 @@ struct kp_rdoc {
 	int draft;	   /* not sent: "Udkast – ikke afsendt" */
 	int invalid;	   /* rendered with --force: marked on every page */
 	long long created; /* seconds since the epoch, for metadata */
+	/* Which plan and revision this is (ident.c): kiplan verify. */
+	char *plan_id;	   /* or NULL */
+	unsigned revision; /* 0: a working copy, not a revision */
+	char commit[41];   /* hex; "" when not a revision */
+	int redacted;	   /* rendered with --redact */
 	struct kp_block *blocks;
 	size_t nblocks, alloc;
 };
+
+/*
+ * The identity of a rendered document, which it carries: in a PDF, as
+ * XMP properties in the namespace KP_IDENT_NS ("<kiplan:plan>"); in HTML,
+ * as <meta name="kiplan:plan" content="...">.  kp_ident_xmp() and
+ * kp_ident_html() write it for doc; kp_ident_read() is in kiplan.h.
+ */
+#define KP_IDENT_NS "urn:kiplan:document:1.0/"
+void kp_ident_xmp(struct kp_buf *out, const struct kp_rdoc *doc);
+void kp_ident_html(struct kp_buf *out, const struct kp_rdoc *doc);
 
 /*
  * Build the model of plan: the title, then Bilag 1's five parts in order
