@@ -621,13 +621,13 @@ struct kp_render_opts {
  * HTML document kiplan writes carries it.
  */
 struct kp_ident {
-	char format[5];	  /* "pdf" or "html" */
-	char plan[64];	  /* the plan's id */
+	char format[5];	   /* "pdf" or "html" */
+	char plan[64];	   /* the plan's id */
 	unsigned revision; /* 0: a working copy, not a revision */
-	char commit[41];  /* hex, or "" */
-	int redacted;	  /* --redact */
-	int invalid;	  /* --force: the plan had errors */
-	char version[32]; /* of the kiplan that wrote it */
+	char commit[41];   /* hex, or "" */
+	int redacted;	   /* --redact */
+	int invalid;	   /* --force: the plan had errors */
+	char version[32];  /* of the kiplan that wrote it */
 };
 
 /*
@@ -637,6 +637,34 @@ struct kp_ident {
  */
 int kp_ident_read(struct kp_ident *out, const char *data, size_t len,
 		  struct kp_error *err);
+
+/*
+ * kiplan verify (lib/repo/verify.c): whether data (len bytes, a PDF or
+ * HTML document) is exactly what the revision it names renders to in
+ * repo, byte for byte.  v->result says; v->history is the plan's history
+ * (its sendings of the revision: the entries of that number with
+ * recipients).  An error only when the document is not kiplan's
+ * (KP_ENOTFOUND) or the repository cannot be read.
+ */
+enum kp_verify_result {
+	KP_VERIFY_SAME,	   /* exactly what the revision renders to */
+	KP_VERIFY_ALTERED, /* the revision is here, the bytes differ */
+	KP_VERIFY_VERSION, /* they differ, and another kiplan wrote it */
+	KP_VERIFY_FOREIGN, /* no such plan or revision, or another commit */
+	KP_VERIFY_WORKING  /* a working copy's rendering, no revision */
+};
+
+struct kp_verify {
+	struct kp_ident ident;
+	enum kp_verify_result result;
+	char commit[41]; /* FOREIGN: the revision's commit here, or "" */
+	char *rel;	 /* the plan file, relative to the working dir */
+	struct kp_history history;
+};
+
+int kp_verify(struct kp_verify *v, struct kp_repo *repo, const char *data,
+	      size_t len, struct kp_error *err);
+void kp_verify_release(struct kp_verify *v);
 
 /*
  * Build the model of plan and write it as format "html" or "pdf" to out.

@@ -39,9 +39,11 @@ struct update {
 
 static int fail(struct kp_error *err, const char *why)
 {
-	/* TRANSLATORS: what in cairo's PDF was not as expected (English) */
+	/* TRANSLATORS: %s: what was missing, in English (for a developer) */
 	return kp_error_set(err, KP_ERENDER, NULL, 0, 0,
-			    _("cannot finish the PDF: %s"), why);
+			    _("cannot finish the PDF: cairo's output is not "
+			      "as expected (%s)"),
+			    why);
 }
 
 static int is_space(char c)
