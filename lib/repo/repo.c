@@ -151,8 +151,13 @@ int kp_repo_open(struct kp_repo **out, const char *path, struct kp_error *err)
 	repo = NULL;
 done:
 	free(kdir);
-	kp_repo_free(repo);
-	if (error)
+	/*
+	 * One git_libgit2_shutdown() for the lib_init() above: the repo's
+	 * own when it was made (kp_repo_free), else here.
+	 */
+	if (repo)
+		kp_repo_free(repo);
+	else if (error)
 		git_libgit2_shutdown();
 	return error;
 }
@@ -1148,11 +1153,13 @@ int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 	repo = NULL;
 done:
 	git_repository_free(git);
-	kp_repo_free(repo);
 	free(dotgit);
 	free(kdir);
 	free(file);
-	if (error && !*out)
+	/* One shutdown for lib_init(): kp_repo_free()'s, or this one. */
+	if (repo)
+		kp_repo_free(repo);
+	else if (error && !*out)
 		git_libgit2_shutdown();
 	return error;
 }
