@@ -1312,6 +1312,8 @@ static void build_flow(struct pdf *p, struct flow *f, const char *text,
 		goto done;
 	}
 	kp_pdf_paras_from_md(&paras, text, len, width / 2);
+	/* for make_layout() while this runs; NULL again at done */
+	/* cppcheck-suppress autoVariables */
 	p->paras = &paras;
 	/*
 	 * A field's headings stand under the part's H2: # is an H3, ## an
