@@ -22,12 +22,12 @@ CC       ?= cc
 CFLAGS   ?= -O2 -g
 PKG_CONFIG ?= pkg-config
 
-PKGS := yaml-0.1 libcmark libgit2 libpcre2-8 cairo pangocairo
+PKGS := yaml-0.1 libcmark libgit2 libpcre2-8 cairo pangocairo zlib
 # The kiplan executable links only these; libgit2 is the git plugin's,
 # cairo and pango the PDF plugin's (see "The plugins" below).
 EXE_PKGS := yaml-0.1 libcmark libpcre2-8
 GIT_PKGS := libgit2
-PDF_PKGS := cairo pangocairo libcmark
+PDF_PKGS := cairo pangocairo libcmark zlib
 
 KP_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L \
 	-Wall -Wextra -Wpedantic -Wstrict-prototypes -Wmissing-prototypes \
@@ -75,7 +75,7 @@ MO       := $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/kiplan.mo)
 # one symbol, its table (lib/repo/git_api.def, lib/render/pdf_api.def).
 GIT_PLUGIN_SRC := lib/repo/change.c lib/repo/drafts.c lib/repo/repo.c \
 	lib/repo/revs.c lib/repo/send.c lib/repo/template.c lib/repo/merge.c
-PDF_PLUGIN_SRC := lib/render/pdf.c
+PDF_PLUGIN_SRC := lib/render/pdf.c lib/render/pdfpost.c
 GIT_PLUGIN_OBJ := $(GIT_PLUGIN_SRC:%.c=$(BUILD)/plugin/%.o) \
 	$(BUILD)/plugin/lib/repo/git_plugin.o
 PDF_PLUGIN_OBJ := $(PDF_PLUGIN_SRC:%.c=$(BUILD)/plugin/%.o) \

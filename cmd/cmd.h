@@ -32,6 +32,7 @@ int cmd_show(int argc, char **argv);
 int cmd_repo_open(struct kp_repo **out);
 int cmd_due(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 int cmd_set(int argc, char **argv);
 int cmd_followup(int argc, char **argv);
 int cmd_close(int argc, char **argv);

@@ -47,6 +47,8 @@ static const struct kp_cmd {
 	{ "due", cmd_due,
 	  N_("list follow-ups and deadlines that are due (for cron)") },
 	{ "export", cmd_export, N_("export plans as JSON, CSV or FHIR") },
+	{ "verify", cmd_verify,
+	  N_("check a received PDF or HTML copy against the repository") },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 

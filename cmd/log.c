@@ -13,7 +13,7 @@
 #include "banned.h"
 
 static const char usage_str[] = N_(
-	"usage: kiplan log [--format text|json] PLAN\n"
+	"usage: kiplan log [--format text|json] [--redact] PLAN\n"
 	"\n"
 	"Show the revisions of PLAN, newest first: revision number, commit "
 	"id,\n"
@@ -22,6 +22,8 @@ static const char usage_str[] = N_(
 	"JSON: an array, one object per revision.\n"
 	"\n"
 	"  --format text|json  the output format (default: text)\n"
+	"  --redact            hide CPR numbers and telephone numbers in the\n"
+	"                      messages\n"
 	"  -h, --help          show this help\n");
 
 /* "YYYY-MM-DD HH:MM:SS +HHMM" (or ISO 8601 with T and +HH:MM) into out. */
@@ -175,19 +177,34 @@ static void json_entry(struct kp_buf *b, const struct kp_revision *r)
 	kp_buf_release(&m);
 }
 
+/* --redact: the messages, authors and recipients, as every command. */
+static void redact(struct kp_history *h)
+{
+	size_t i, k;
+
+	for (i = 0; i < h->len; i++) {
+		kp_redact_text(h->v[i].author);
+		kp_redact_text(h->v[i].message);
+		for (k = 0; k < h->v[i].nrecipients; k++)
+			kp_redact_text(h->v[i].recipients[k]);
+	}
+}
+
 int cmd_log(int argc, char **argv)
 {
-	static const struct option lo[] = { { "help", no_argument, NULL, 'h' },
-					    { "format", required_argument, NULL,
-					      'f' },
-					    { NULL, 0, NULL, 0 } };
+	static const struct option lo[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "redact", no_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 }
+	};
 	static const char *const formats[] = { "text", "json", NULL };
 	struct kp_error err = KP_ERROR_INIT;
 	struct kp_repo *repo = NULL;
 	struct kp_history h = KP_HISTORY_INIT;
 	struct kp_buf b = KP_BUF_INIT;
 	char *rel = NULL;
-	int c, json = 0, rc = KP_EXIT_OK, error, first = 1;
+	int c, json = 0, hide = 0, rc = KP_EXIT_OK, error, first = 1;
 	size_t i, j;
 
 	while ((c = cmd_getopt(argc, argv, "h", lo, usage_str)) != -1)
@@ -198,6 +215,7 @@ int cmd_log(int argc, char **argv)
 			    0)
 				return cmd_usage(usage_str);
 			break;
+		case 'r': hide = 1; break;
 		default: return cmd_usage(usage_str);
 		}
 	if (optind + 1 != argc)
@@ -227,6 +245,8 @@ int cmd_log(int argc, char **argv)
 		rc = KP_EXIT_ERROR;
 		goto done;
 	}
+	if (hide)
+		redact(&h);
 	if (json)
 		kp_buf_addch(&b, '[');
 	for (i = h.len; i-- > 0;) {

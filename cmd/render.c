@@ -142,7 +142,7 @@ static int write_out(const struct args *a, const struct kp_buf *out)
 int cmd_render(int argc, char **argv)
 {
 	struct kp_error err = KP_ERROR_INIT;
-	struct kp_findings f = KP_FINDINGS_INIT;
+	struct kp_findings f = KP_FINDINGS_INIT, warn = KP_FINDINGS_INIT;
 	struct kp_render_opts opts;
 	struct kp_source src;
 	struct kp_schema *schema = NULL;
@@ -187,14 +187,17 @@ int cmd_render(int argc, char **argv)
 	opts.src = &src;
 	opts.redact = a.redact;
 	opts.invalid = errors > 0;
+	opts.warnings = &warn;
 	if ((error = kp_render(&out, a.format, plan, &opts, &err)) < 0) {
 		cmd_report(&err);
 		rc = cmd_exit_for(error);
 		goto done;
 	}
+	cmd_print_findings(stderr, a.plan, &warn, 0);
 	rc = write_out(&a, &out);
 done:
 	kp_findings_release(&f);
+	kp_findings_release(&warn);
 	kp_schema_free(schema);
 	kp_plan_free(plan);
 	kp_buf_release(&out);

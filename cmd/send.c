@@ -112,7 +112,7 @@ int cmd_send(int argc, char **argv)
 	struct kp_repo *repo = NULL;
 	struct kp_schema *schema = NULL;
 	struct kp_plan *plan = NULL;
-	struct kp_findings f = KP_FINDINGS_INIT;
+	struct kp_findings f = KP_FINDINGS_INIT, warn = KP_FINDINGS_INIT;
 	struct kp_recipients to = KP_RECIPIENTS_INIT;
 	struct kp_send_result res;
 	struct kp_send_opts so;
@@ -148,6 +148,7 @@ int cmd_send(int argc, char **argv)
 	so.nbody = a.nbody;
 	so.schema = schema;
 	so.outbox = a.outbox;
+	so.warnings = &warn;
 	if ((error = kp_repo_send(&res, repo, rel, plan, &so, &err)) < 0) {
 		if (res.committed) {
 			print_result(&res, to.len);
@@ -158,6 +159,7 @@ int cmd_send(int argc, char **argv)
 		rc = res.committed ? KP_EXIT_ERROR : cmd_exit_for(error);
 		goto done;
 	}
+	cmd_print_findings(stderr, rel, &warn, 0);
 	print_result(&res, to.len);
 	for (i = 0; i < 3; i++)
 		if (res.outbox[i])
@@ -169,6 +171,7 @@ done:
 	free(a.body);
 	free(rel);
 	kp_findings_release(&f);
+	kp_findings_release(&warn);
 	kp_plan_free(plan);
 	kp_schema_free(schema);
 	kp_repo_free(repo);

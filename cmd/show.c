@@ -10,18 +10,21 @@
 #include "banned.h"
 
 static const char usage_str[] = N_(
-	"usage: kiplan show PLAN[@REV]\n"
+	"usage: kiplan show [--redact] PLAN[@REV]\n"
 	"\n"
 	"Print PLAN as it was at revision REV: a revision number (@1 is the\n"
 	"first), a commit id (or a unique prefix of 4 or more hex digits), or\n"
 	"a date YYYY-MM-DD (the revision in force that day).  Without @REV:\n"
 	"the last revision.\n"
 	"\n"
+	"  --redact    hide CPR numbers and telephone numbers\n"
 	"  -h, --help  show this help\n");
 
 int cmd_show(int argc, char **argv)
 {
 	static const struct option lo[] = { { "help", no_argument, NULL, 'h' },
+					    { "redact", no_argument, NULL,
+					      'r' },
 					    { NULL, 0, NULL, 0 } };
 	struct kp_error err = KP_ERROR_INIT;
 	struct kp_repo *repo = NULL;
@@ -30,12 +33,13 @@ int cmd_show(int argc, char **argv)
 	const struct kp_revision *r = NULL;
 	char *rel = NULL, *plan = NULL;
 	const char *at, *rev = NULL;
-	int c, rc = KP_EXIT_OK, error;
+	int c, hide = 0, rc = KP_EXIT_OK, error;
 	size_t i;
 
 	while ((c = cmd_getopt(argc, argv, "h", lo, usage_str)) != -1)
 		switch (c) {
 		case 'h': return cmd_help(usage_str);
+		case 'r': hide = 1; break;
 		default: return cmd_usage(usage_str);
 		}
 	if (optind + 1 != argc)
@@ -76,6 +80,8 @@ int cmd_show(int argc, char **argv)
 	}
 	if ((error = kp_repo_blob(&text, repo, r->commit, rel, &err)) < 0)
 		goto fail;
+	if (hide)
+		kp_redact_text(text.buf);
 	fwrite(text.buf, 1, text.len, stdout);
 	goto done;
 fail:

@@ -765,6 +765,7 @@ struct kp_send_opts {
 	size_t nbody;
 	const struct kp_schema *schema; /* labels of the documents */
 	int outbox;
+	struct kp_findings *warnings; /* NULL, or the documents' warnings */
 };
 
 struct kp_send_result {
@@ -803,6 +804,16 @@ int kp_repo_new_commit(char commit[41], struct kp_repo *repo, const char *id,
 		       size_t nbody, struct kp_error *err);
 
 /*
+ * --redact: hide, in place, every CPR number and Danish telephone number
+ * in the text s, in the forms people write them (lib/base/redact.c says
+ * which, and which near misses are kept): a CPR number keeps its birth
+ * date ("140973-xxxx"), a telephone number keeps its +45 and separators
+ * ("+45 xx xx xx xx").  The length of s does not change.  Returns the
+ * number of numbers hidden.  Every command that takes --redact uses it.
+ */
+size_t kp_redact_text(char *s);
+
+/*
  * Commit a changed plan (lib/repo/change.c): the one entry point of
  * kiplan set, followup and close.  Under the repository lock, the
  * working file rel must still hold base (else KP_ELOCKED: someone changed
@@ -834,7 +845,60 @@ struct kp_render_opts {
 	const struct kp_source *src;	/* revision stamp; NULL: not sent */
 	int redact;			/* hide CPR's last four and phones */
 	int invalid;			/* the plan has errors (--force) */
+	struct kp_findings *warnings;	/* NULL, or where to add warnings:
+					   "skrift", a character no font has */
 };
+
+/*
+ * What a rendered document says it is (lib/render/ident.c): the plan,
+ * the revision and commit it was rendered from, and how.  Every PDF and
+ * HTML document kiplan writes carries it.
+ */
+struct kp_ident {
+	char format[5];	   /* "pdf" or "html" */
+	char plan[64];	   /* the plan's id */
+	unsigned revision; /* 0: a working copy, not a revision */
+	char commit[41];   /* hex, or "" */
+	int redacted;	   /* --redact */
+	int invalid;	   /* --force: the plan had errors */
+	char version[32];  /* of the kiplan that wrote it */
+};
+
+/*
+ * Read the identity of the document data (len bytes, a PDF or HTML).
+ * KP_ENOTFOUND when it is neither, or carries none: not written by
+ * kiplan.
+ */
+int kp_ident_read(struct kp_ident *out, const char *data, size_t len,
+		  struct kp_error *err);
+
+/*
+ * kiplan verify (lib/repo/verify.c): whether data (len bytes, a PDF or
+ * HTML document) is exactly what the revision it names renders to in
+ * repo, byte for byte.  v->result says; v->history is the plan's history
+ * (its sendings of the revision: the entries of that number with
+ * recipients).  An error only when the document is not kiplan's
+ * (KP_ENOTFOUND) or the repository cannot be read.
+ */
+enum kp_verify_result {
+	KP_VERIFY_SAME,	   /* exactly what the revision renders to */
+	KP_VERIFY_ALTERED, /* the revision is here, the bytes differ */
+	KP_VERIFY_VERSION, /* they differ, and another kiplan wrote it */
+	KP_VERIFY_FOREIGN, /* no such plan or revision, or another commit */
+	KP_VERIFY_WORKING  /* a working copy's rendering, no revision */
+};
+
+struct kp_verify {
+	struct kp_ident ident;
+	enum kp_verify_result result;
+	char commit[41]; /* FOREIGN: the revision's commit here, or "" */
+	char *rel;	 /* the plan file, relative to the working dir */
+	struct kp_history history;
+};
+
+int kp_verify(struct kp_verify *v, struct kp_repo *repo, const char *data,
+	      size_t len, struct kp_error *err);
+void kp_verify_release(struct kp_verify *v);
 
 /*
  * Build the model of plan and write it as format "html" or "pdf" to out.

@@ -76,6 +76,14 @@ int kp_plan_load(struct kp_plan **out, const char *path, unsigned flags,
 const char *kp_plan_str(const struct kp_plan *plan, const char *path);
 
 /*
+ * --redact for a whole plan: a copy of plan whose text, and so every
+ * value, key, comment, link and the body, went through kp_redact_text().
+ * *out is the caller's (kp_plan_free()).
+ */
+int kp_plan_redacted(struct kp_plan **out, const struct kp_plan *plan,
+		     struct kp_error *err);
+
+/*
  * Parse CommonMark text for rendering, in time linear in len whatever
  * the text: libcmark 0.30.2 is quadratic on some inputs (CVE-2023-22486,
  * GHSA-66g8-4hjf-77xh), so the text is cut at blank lines (outside and
@@ -84,11 +92,29 @@ const char *kp_plan_str(const struct kp_plan *plan, const char *path);
  * KP_MD_SPECIAL of the characters whose runs cmark stacks (* _ [ ] ` < !
  * and backslash), is kept as plain paragraphs.  The tree is made safe for
  * every writer: raw HTML becomes literal text, images become their
- * description (no request is ever made), and a link that
- * kp_md_url_safe() refuses becomes its text.  Returns a cmark_node *
- * document (free it with kp_md_free()); never NULL.  Walk it with
+ * description and address (no request is ever made), a link that
+ * kp_md_url_safe() refuses becomes its text and address, a soft line
+ * break is a hard one, an ordered list keeps the numbers written, and
+ * code keeps the characters that kp_md_from_text() escaped.  Returns a
+ * cmark_node * document (free it with kp_md_free()); never NULL.  Walk it with
  * cmark_iter, not by recursion: it may be thousands of levels deep.
  */
+/*
+ * kiplan's text (kiplan-plan(5), TEXT): a field or the body means what
+ * was written, with a little CommonMark.  A line break is a line break;
+ * a blank line starts a paragraph; "- ", "* " and "1. " or "1) " make
+ * lists (numbered as written); "#" to "###" headings; *...*, _..._,
+ * **...** emphasis around words; `...` code; <https://...> and
+ * [text](https://...) links.  Everything else is shown as written: a
+ * backslash, '&', '*' or '_' inside a word or number (2*50), and '>',
+ * "+ ", "[x]:" or a line of '=' or '-' at the start of a line.
+ *
+ * kp_md_from_text() appends s as the CommonMark that shows exactly that
+ * (escaping what must stay literal); kp_md_parse() then keeps line
+ * breaks, numbers and code as written.  Both writers use the same tree.
+ */
+void kp_md_from_text(struct kp_buf *out, const char *s, size_t len);
+
 #define KP_MD_CHUNK (8 * 1024)
 #define KP_MD_SPECIAL 1000
 void *kp_md_parse(const char *text, size_t len);

@@ -61,6 +61,258 @@ int kp_md_url_safe(const char *url)
 	return 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* kiplan's text: what was written, with a little CommonMark           */
+/* ------------------------------------------------------------------ */
+
+/* A letter or digit, or a byte of a UTF-8 letter. */
+static int word_char(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z') || (unsigned char)c >= 0x80;
+}
+
+static int blank_to(const char *s, const char *end)
+{
+	for (; s < end; s++)
+		if (*s != ' ' && *s != '\t')
+			return 0;
+	return 1;
+}
+
+/* The line [s, end) is all '=' or all '-' (a setext underline). */
+static int underline(const char *s, const char *end)
+{
+	const char *p = s;
+
+	while (p < end && *p == *s)
+		p++;
+	return (*s == '=' || *s == '-') && p > s && blank_to(p, end);
+}
+
+/* "[label]:" opens the line: a link reference definition. */
+static int link_definition(const char *s, const char *end)
+{
+	const char *p = s + 1;
+
+	while (p < end && *p != ']' && *p != '[')
+		p++;
+	return p < end && *p == ']' && p > s + 1 && p + 1 < end && p[1] == ':';
+}
+
+/* A thematic break: three or more of one of - * _ and spaces only. */
+static int rule_line(const char *s, const char *end)
+{
+	char c = *s;
+	int n = 0;
+
+	if (c != '-' && c != '*' && c != '_')
+		return 0;
+	for (; s < end; s++) {
+		if (*s == c)
+			n++;
+		else if (*s != ' ' && *s != '\t')
+			return 0;
+	}
+	return n >= 3;
+}
+
+/* An autolink at s: "<scheme:...>" or "<name@host>"; its length or 0. */
+static size_t autolink(const char *s, const char *end)
+{
+	const char *p = s + 1;
+	int colon = 0, at = 0;
+
+	while (p < end && *p != '>') {
+		if (*p == '<' || *p == ' ' || *p == '\t' ||
+		    (unsigned char)*p < 0x20)
+			return 0;
+		colon |= *p == ':';
+		at |= *p == '@';
+		p++;
+	}
+	if (p >= end || (!colon && !at) || !word_char(s[1]))
+		return 0;
+	return (size_t)(p - s) + 1;
+}
+
+/*
+ * The inlines of [s, end): a backslash and an ampersand are always
+ * literal; a run of * or _ with a letter or digit on both sides (2*50,
+ * fil_navn) too.  An autolink is copied as it is.
+ */
+static void text_inlines(struct kp_buf *out, const char *s, const char *end,
+			 char before)
+{
+	const char *p = s, *q;
+	size_t n;
+
+	while (p < end) {
+		if (*p == '<' && (n = autolink(p, end))) {
+			kp_buf_add(out, p, n);
+			p += n;
+			continue;
+		}
+		if (*p == '\\' || *p == '&') {
+			kp_buf_addch(out, '\\');
+			kp_buf_addch(out, *p++);
+			continue;
+		}
+		if (*p == '*' || *p == '_') {
+			for (q = p; q < end && *q == *p; q++)
+				;
+			if (word_char(p > s ? p[-1] : before) && q < end &&
+			    word_char(*q)) {
+				for (; p < q; p++) {
+					kp_buf_addch(out, '\\');
+					kp_buf_addch(out, *p);
+				}
+				continue;
+			}
+			kp_buf_add(out, p, (size_t)(q - p));
+			p = q;
+			continue;
+		}
+		kp_buf_addch(out, *p++);
+	}
+}
+
+/* The column of p on the line that starts at s, tabs to stops of 4. */
+static int columns(const char *s, const char *p)
+{
+	int col = 0;
+
+	for (; s < p; s++)
+		col = *s == '\t' ? (col / 4 + 1) * 4 : col + 1;
+	return col;
+}
+
+/*
+ * One line.  After its indent and its list markers ("- ", "* ", "1. ",
+ * "2) "), a '>' (a block quote), a '+' and a space (a list) and
+ * "[label]:" (a link definition) are literal; so is a line of '=' or
+ * '-' under a line of text (it would make that a heading).  Returns
+ * the column where the text of a list item begins, or -1 when the line
+ * opens no item.
+ */
+static int text_line(struct kp_buf *out, const char *s, const char *end,
+		     int after_text)
+{
+	const char *p = s, *q;
+	int item = 0;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	kp_buf_add(out, s, (size_t)(p - s));
+	if (p < end && after_text && underline(p, end)) {
+		kp_buf_addch(out, '\\');
+		kp_buf_add(out, p, (size_t)(end - p));
+		return -1;
+	}
+	for (;;) {
+		if (p >= end || rule_line(p, end))
+			break;
+		q = p;
+		if ((*q == '-' || *q == '*') && q + 1 < end &&
+		    (q[1] == ' ' || q[1] == '\t')) {
+			q += 2;
+		} else if (*q >= '0' && *q <= '9') {
+			while (q < end && *q >= '0' && *q <= '9' && q - p < 9)
+				q++;
+			if (q < end && (*q == '.' || *q == ')') &&
+			    (q + 1 == end || q[1] == ' ' || q[1] == '\t'))
+				q += q + 1 == end ? 1 : 2;
+			else
+				break;
+		} else {
+			break;
+		}
+		while (q < end && (*q == ' ' || *q == '\t'))
+			q++;
+		kp_buf_add(out, p, (size_t)(q - p));
+		p = q;
+		item = 1;
+	}
+	if (p < end &&
+	    (*p == '>' ||
+	     (*p == '+' && (p + 1 == end || p[1] == ' ' || p[1] == '\t')) ||
+	     (*p == '[' && link_definition(p, end)))) {
+		kp_buf_addch(out, '\\');
+		kp_buf_addch(out, *p++);
+	}
+	text_inlines(out, p, end, p > s ? p[-1] : ' ');
+	return item ? columns(s, p) : -1;
+}
+
+/* A list marker at p: "- ", "* ", "1. ", "1) " (or at the line's end). */
+static int opens_item(const char *p, const char *end)
+{
+	const char *q = p;
+
+	if (rule_line(p, end))
+		return 0;
+	if (*p == '-' || *p == '*')
+		return p + 1 < end && (p[1] == ' ' || p[1] == '\t');
+	while (q < end && *q >= '0' && *q <= '9' && q - p < 9)
+		q++;
+	return q > p && q < end && (*q == '.' || *q == ')') &&
+	       (q + 1 == end || q[1] == ' ' || q[1] == '\t');
+}
+
+/*
+ * A line written under a list item, less indented than the item's text,
+ * ends the list, as it does to the eye (CommonMark would continue the
+ * item with it, "lazily"): a blank line goes before it.
+ */
+void kp_md_from_text(struct kp_buf *out, const char *s, size_t len)
+{
+	const char *end = s + len, *line = s, *nl, *eol, *p;
+	int after_text = 0, item_col = -1, col;
+
+	while (line < end) {
+		nl = memchr(line, '\n', (size_t)(end - line));
+		eol = nl ? nl : end;
+		for (p = line; p < eol && (*p == ' ' || *p == '\t'); p++)
+			;
+		if (after_text && item_col >= 0 && p < eol &&
+		    columns(line, p) < item_col && !opens_item(p, eol)) {
+			kp_buf_addch(out, '\n');
+			item_col = -1;
+		}
+		col = text_line(out, line, eol, after_text);
+		if (col >= 0)
+			item_col = col;
+		else if (p < eol && columns(line, p) < item_col && !after_text)
+			item_col = -1;
+		after_text = p < eol;
+		if (nl)
+			kp_buf_addch(out, '\n');
+		line = nl ? nl + 1 : end;
+	}
+}
+
+static int is_punct(char c)
+{
+	return c && strchr("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", c) != NULL;
+}
+
+/*
+ * Undo the backslash escapes of s into out: a backslash before an ASCII
+ * punctuation character goes.  What kp_md_from_text() and the model's
+ * literal text escape comes back as it was written, where cmark keeps
+ * text as it stands: code, raw HTML, a block too big to parse.
+ */
+static void unescape(struct kp_buf *out, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\\' && i + 1 < len && is_punct(s[i + 1]))
+			i++;
+		kp_buf_addch(out, s[i]);
+	}
+}
+
 static cmark_node *text_node(const char *s, size_t len)
 {
 	struct kp_buf b = KP_BUF_INIT;
@@ -85,6 +337,18 @@ static cmark_node *text_node(const char *s, size_t len)
 	return node;
 }
 
+/* A text node of s as written, its escapes undone. */
+static cmark_node *literal_node(const char *s, size_t len)
+{
+	struct kp_buf b = KP_BUF_INIT;
+	cmark_node *node;
+
+	unescape(&b, s, len);
+	node = text_node(b.buf, b.len);
+	kp_buf_release(&b);
+	return node;
+}
+
 /* Lines of s as one paragraph of literal text, breaks kept. */
 static cmark_node *plain_paragraph(const char *s, size_t len)
 {
@@ -98,7 +362,8 @@ static cmark_node *plain_paragraph(const char *s, size_t len)
 		nl = memchr(s, '\n', (size_t)(end - s));
 		if (!nl)
 			nl = end;
-		cmark_node_append_child(para, text_node(s, (size_t)(nl - s)));
+		cmark_node_append_child(para,
+					literal_node(s, (size_t)(nl - s)));
 		if (nl < end)
 			cmark_node_append_child(
 				para, cmark_node_new(CMARK_NODE_LINEBREAK));
@@ -117,6 +382,95 @@ static void move_children(cmark_node *to, cmark_node *from)
 	}
 }
 
+/*
+ * The number written before the list item that starts at line, col
+ * (1-based, as cmark counts) of s; -1 when there is none to read.
+ */
+static long item_number(const char *s, size_t len, const size_t *lines,
+			size_t nlines, int line, int col)
+{
+	size_t at;
+	long n = 0;
+	int digits = 0;
+
+	if (line < 1 || (size_t)line > nlines || col < 1)
+		return -1;
+	at = lines[line - 1] + (size_t)col - 1;
+	while (at < len && s[at] >= '0' && s[at] <= '9' && digits < 9) {
+		n = n * 10 + (s[at++] - '0');
+		digits++;
+	}
+	return digits ? n : -1;
+}
+
+/*
+ * cmark numbers a list from its first number on ("1. 1. 1." shows as 1,
+ * 2, 3).  Shown as written instead: wherever an item's own number is
+ * not one more than the one before, the list is cut there into a new
+ * list that starts with that number.
+ */
+static void number_as_written(cmark_node *part, const char *s, size_t len)
+{
+	cmark_iter *it = cmark_iter_new(part);
+	cmark_node **lists = NULL, *node, *item, *next, *cut;
+	size_t nlists = 0, alists = 0, *lines = NULL, nlines = 0, i;
+	long want, n;
+
+	while (cmark_iter_next(it) != CMARK_EVENT_DONE) {
+		node = cmark_iter_get_node(it);
+		if (cmark_iter_get_event_type(it) != CMARK_EVENT_ENTER ||
+		    cmark_node_get_type(node) != CMARK_NODE_LIST ||
+		    cmark_node_get_list_type(node) != CMARK_ORDERED_LIST)
+			continue;
+		if (nlists == alists) {
+			alists = alists ? 2 * alists : 8;
+			lists = kp_xrealloc(lists, alists * sizeof(*lists));
+		}
+		lists[nlists++] = node;
+	}
+	cmark_iter_free(it);
+	if (!nlists)
+		return;
+	lines = kp_xmalloc((len + 2) * sizeof(*lines));
+	lines[nlines++] = 0;
+	for (i = 0; i < len; i++)
+		if (s[i] == '\n')
+			lines[nlines++] = i + 1;
+	for (i = 0; i < nlists; i++) {
+		node = lists[i];
+		want = cmark_node_get_list_start(node);
+		for (item = cmark_node_first_child(node); item; item = next) {
+			next = cmark_node_next(item);
+			n = item_number(s, len, lines, nlines,
+					cmark_node_get_start_line(item),
+					cmark_node_get_start_column(item));
+			if (n < 0 || n == want) {
+				want++;
+				continue;
+			}
+			cut = cmark_node_new(CMARK_NODE_LIST);
+			cmark_node_set_list_type(cut, CMARK_ORDERED_LIST);
+			cmark_node_set_list_delim(
+				cut, cmark_node_get_list_delim(node));
+			cmark_node_set_list_tight(
+				cut, cmark_node_get_list_tight(node));
+			cmark_node_set_list_start(cut, (int)n);
+			cmark_node_insert_after(node, cut);
+			while (item) {
+				next = cmark_node_next(item);
+				cmark_node_unlink(item);
+				cmark_node_append_child(cut, item);
+				item = next;
+			}
+			node = cut;
+			want = n + 1;
+			next = cmark_node_next(cmark_node_first_child(cut));
+		}
+	}
+	free(lines);
+	free(lists);
+}
+
 static void parse_into(cmark_node *doc, const char *s, size_t len)
 {
 	cmark_node *part;
@@ -124,6 +478,7 @@ static void parse_into(cmark_node *doc, const char *s, size_t len)
 	if (!len)
 		return;
 	part = cmark_parse_document(s, len, MD_OPTS);
+	number_as_written(part, s, len);
 	move_children(doc, part);
 	cmark_node_free(part);
 }
@@ -256,7 +611,7 @@ static void html_to_text(cmark_node *node)
 	if (cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK)
 		repl = plain_paragraph(lit, strlen(lit));
 	else
-		repl = text_node(lit, strlen(lit));
+		repl = literal_node(lit, strlen(lit));
 	cmark_node_replace(node, repl);
 	cmark_node_free(node);
 }
@@ -270,6 +625,42 @@ static void unwrap(cmark_node *node)
 		cmark_node_unlink(c);
 		cmark_node_insert_before(node, c);
 	}
+	cmark_node_free(node);
+}
+
+/* Code as written: the escapes of kp_md_from_text() undone. */
+static void code_as_written(cmark_node *node)
+{
+	struct kp_buf b = KP_BUF_INIT;
+	const char *lit = cmark_node_get_literal(node);
+
+	if (!lit || !strchr(lit, '\\'))
+		return;
+	unescape(&b, lit, strlen(lit));
+	cmark_node_set_literal(node, b.buf);
+	kp_buf_release(&b);
+}
+
+/*
+ * A link or image that is not shown as one keeps its text and, after
+ * it, its address in parentheses: nothing written is dropped.
+ */
+static void unwrap_keeping_url(cmark_node *node, const char *url)
+{
+	struct kp_buf b = KP_BUF_INIT;
+
+	if (url && *url) {
+		kp_buf_addf(&b, cmark_node_first_child(node) ? " (%s)" : "(%s)",
+			    url);
+		cmark_node_append_child(node, text_node(b.buf, b.len));
+	}
+	kp_buf_release(&b);
+	unwrap(node);
+}
+
+static void hard_break(cmark_node *node)
+{
+	cmark_node_replace(node, cmark_node_new(CMARK_NODE_LINEBREAK));
 	cmark_node_free(node);
 }
 
@@ -289,15 +680,20 @@ static void make_safe(cmark_node *doc)
 		switch (cmark_node_get_type(node)) {
 		case CMARK_NODE_HTML_BLOCK:
 		case CMARK_NODE_HTML_INLINE: html_to_text(node); break;
+		/* A line break written is a line break shown. */
+		case CMARK_NODE_SOFTBREAK: hard_break(node); break;
+		case CMARK_NODE_CODE:
+		case CMARK_NODE_CODE_BLOCK: code_as_written(node); break;
 		case CMARK_NODE_IMAGE:
 			if (ev == CMARK_EVENT_EXIT)
-				unwrap(node);
+				unwrap_keeping_url(node,
+						   cmark_node_get_url(node));
 			break;
 		case CMARK_NODE_LINK:
 			url = cmark_node_get_url(node);
 			if (ev == CMARK_EVENT_EXIT &&
 			    (!url || !kp_md_url_safe(url)))
-				unwrap(node);
+				unwrap_keeping_url(node, url);
 			break;
 		default: break;
 		}

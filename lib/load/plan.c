@@ -211,6 +211,25 @@ done:
 	return error;
 }
 
+int kp_plan_redacted(struct kp_plan **out, const struct kp_plan *plan,
+		     struct kp_error *err)
+{
+	struct kp_buf text = KP_BUF_INIT;
+	int error;
+
+	/*
+	 * Masking keeps every byte where it was and touches only digits, so
+	 * the masked text parses into the same tree, at the same lines and
+	 * columns; a value that was a number becomes text ("xxxxxxxx").
+	 */
+	kp_buf_add(&text, plan->text.buf, plan->text.len);
+	kp_redact_text(text.buf);
+	error = kp_plan_parse(out, plan->path ? plan->path : "", text.buf,
+			      text.len, plan->body_doc ? KP_LOAD_BODY : 0, err);
+	kp_buf_release(&text);
+	return error;
+}
+
 void kp_plan_free(struct kp_plan *plan)
 {
 	if (!plan)

@@ -191,7 +191,7 @@ static void cell_content(struct kp_buf *b, const struct kp_cell *c)
 	if (c->flags & KP_CELL_PLAIN)
 		plain(b, c->text);
 	else
-		markdown(b, c->text, 3);
+		markdown(b, c->text, 2);
 }
 
 static void write_table(struct kp_buf *b, const struct kp_block *t)
@@ -352,6 +352,7 @@ int kp_render_html(struct kp_buf *out, const struct kp_rdoc *doc,
 		esc(out, doc->subject);
 		kp_buf_addstr(out, "\">\n");
 	}
+	kp_ident_html(out, doc);
 	kp_buf_addstr(out, "<style>\n");
 	kp_buf_addstr(out, css);
 	page_css(out, doc);

@@ -40,6 +40,7 @@ void kp_rdoc_free(struct kp_rdoc *doc)
 	free(doc->author);
 	free(doc->header);
 	free(doc->stamp);
+	free(doc->plan_id);
 	free(doc->mark);
 	free(doc);
 }
@@ -178,7 +179,8 @@ int kp_rdoc_cell_set(struct kp_block *table, size_t row, size_t col,
 
 struct ctx {
 	struct kp_rdoc *doc;
-	const struct kp_plan *plan;
+	const struct kp_plan *plan; /* with --redact, the redacted copy */
+	const struct kp_plan *given;
 	const struct kp_schema *schema;
 	int redact;
 	int closed; /* status: afsluttet */
@@ -228,39 +230,6 @@ static void add_literal(struct kp_buf *b, const char *s)
 	}
 }
 
-static int is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/*
- * With --redact, a CPR number anywhere in a text (DDMMYY-SSSS, or ten
- * digits in a row) keeps only its date of birth.
- */
-static void redact_cpr(char *s)
-{
-	size_t i, n = strlen(s), k;
-
-	for (i = 0; i + 10 <= n; i++) {
-		if (i > 0 && is_digit(s[i - 1]))
-			continue;
-		for (k = 0; k < 6 && is_digit(s[i + k]); k++)
-			;
-		if (k < 6)
-			continue;
-		k = 6;
-		if (s[i + k] == '-' || s[i + k] == ' ')
-			k++;
-		if (i + k + 4 > n || !is_digit(s[i + k]) ||
-		    !is_digit(s[i + k + 1]) || !is_digit(s[i + k + 2]) ||
-		    !is_digit(s[i + k + 3]) ||
-		    (i + k + 4 < n && is_digit(s[i + k + 4])))
-			continue;
-		memcpy(s + i + k, "xxxx", 4);
-		i += k + 3;
-	}
-}
-
 static const char *label(const struct ctx *c, const char *path,
 			 const char *fallback)
 {
@@ -278,10 +247,19 @@ static void cell(const struct ctx *c, struct kp_block *t, size_t row,
 		 size_t col, struct kp_buf *text, unsigned flags,
 		 unsigned colspan, unsigned rowspan)
 {
-	if (c->redact)
-		redact_cpr(text->buf);
+	(void)c; /* --redact is done: c->plan is the redacted copy */
 	kp_rdoc_cell_set(t, row, col, text->buf, flags, colspan, rowspan);
 	kp_buf_reset(text);
+}
+
+/*
+ * The text of a field or the body, as the CommonMark that shows what was
+ * written (kiplan-plan(5), TEXT).
+ */
+static void add_text(struct kp_buf *b, const char *s)
+{
+	if (s)
+		kp_md_from_text(b, s, strlen(s));
 }
 
 static void cell_str(const struct ctx *c, struct kp_block *t, size_t row,
@@ -289,19 +267,18 @@ static void cell_str(const struct ctx *c, struct kp_block *t, size_t row,
 {
 	struct kp_buf b = KP_BUF_INIT;
 
-	kp_buf_addstr(&b, s ? s : "");
+	add_text(&b, s);
 	cell(c, t, row, col, &b, flags, 1, 1);
 	kp_buf_release(&b);
 }
 
 static void text_block(const struct ctx *c, const char *s, unsigned flags)
 {
-	char *copy = kp_xstrdup(s);
+	struct kp_buf b = KP_BUF_INIT;
 
-	if (c->redact)
-		redact_cpr(copy);
-	kp_rdoc_text(c->doc, copy, flags);
-	free(copy);
+	add_text(&b, s);
+	kp_rdoc_text(c->doc, b.buf, flags);
+	kp_buf_release(&b);
 }
 
 /* "☒ Ja ☐ Nej"; both empty when the value is missing. */
@@ -516,6 +493,8 @@ static void part1(struct ctx *c)
 	row = row2(c, t, row, label(c, "borger/navn", "Navn"), &v);
 	if ((s = pstr(c, "borger.cpr"))) {
 		if (c->redact) {
+			/* The field whole, whatever its form. */
+			s = kp_plan_str(c->given, "borger.cpr");
 			kp_cpr_mask(masked, s, strlen(s));
 			s = masked;
 		}
@@ -855,7 +834,7 @@ static void part4(struct ctx *c)
 		kp_rdoc_table_widths(t, w);
 		kp_buf_addf(&b, "Mål %zu: ", i + 1);
 		if ((s = kp_node_str(kp_map_get(m, "titel"))))
-			kp_buf_addstr(&b, s);
+			add_text(&b, s);
 		else
 			kp_buf_addstr(
 				&b, "*[Beskriv mål – fx deltagelse i "
@@ -865,7 +844,7 @@ static void part4(struct ctx *c)
 		action_header(c, t, 1);
 		row = 2;
 		if ((s = kp_node_str(kp_map_get(m, "beskrivelse")))) {
-			kp_buf_addstr(&b, s);
+			add_text(&b, s);
 			cell(c, t, row++, 0, &b, 0, 4, 1);
 		}
 		acts = kp_map_get(m, "indsatser");
@@ -880,7 +859,7 @@ static void part4(struct ctx *c)
 			cell_str(c, t, row, 2,
 				 kp_node_str(kp_map_get(a, "ansvarlig")), 0);
 			if ((s = kp_node_str(kp_map_get(a, "tidsplan"))))
-				kp_buf_addstr(&b, s);
+				add_text(&b, s);
 			if ((s = kp_node_str(kp_map_get(a, "frist")))) {
 				kp_buf_addstr(&b, b.len ? "\n\n**" : "**");
 				add_literal(&b,
@@ -1059,7 +1038,7 @@ static void part5(struct ctx *c)
 	}
 	cell(c, t, 0, 1, &v, 0, 1, 1);
 	if ((s = pstr(c, "opfoelgning.evaluering"))) {
-		kp_buf_addstr(&v, s);
+		add_text(&v, s);
 		row2(c, t, 1, label(c, "opfoelgning/evaluering", "Evaluering"),
 		     &v);
 	}
@@ -1133,7 +1112,7 @@ static void add_scalar(struct kp_buf *b, const struct kp_node *n)
 		    kp_date_parse(&d, n->v.str.ptr, 10) == 0)
 			add_date(b, n->v.str.ptr);
 		else
-			kp_buf_addstr(b, n->v.str.ptr);
+			add_text(b, n->v.str.ptr);
 		break;
 	case KP_BOOL: kp_buf_addstr(b, n->v.boolean ? "Ja" : "Nej"); break;
 	case KP_INT: kp_buf_addf(b, "%lld", n->v.integer); break;
@@ -1261,6 +1240,8 @@ static void stamp(struct kp_rdoc *doc, const struct kp_plan *plan,
 			    month_names[d.m - 1], d.y, secs / 3600,
 			    secs % 3600 / 60);
 		doc->created = src->time;
+		doc->revision = src->revision;
+		snprintf(doc->commit, sizeof(doc->commit), "%s", src->commit);
 	}
 	if (st && strcmp(st, "kladde") == 0) {
 		kp_buf_addstr(&m, KP_RENDER_DRAFT);
@@ -1291,6 +1272,7 @@ int kp_render_model(struct kp_rdoc **out, const struct kp_plan *plan,
 		    const struct kp_render_opts *opts, struct kp_error *err)
 {
 	struct kp_schema *builtin = NULL;
+	struct kp_plan *redacted = NULL;
 	struct kp_buf b = KP_BUF_INIT;
 	struct ctx c;
 	const char *id, *name;
@@ -1301,8 +1283,14 @@ int kp_render_model(struct kp_rdoc **out, const struct kp_plan *plan,
 	if (!plan || !plan->root)
 		return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
 				    _("no plan to render"));
-	c.plan = plan;
+	c.plan = c.given = plan;
 	c.redact = opts && opts->redact;
+	/* --redact: everything below reads the redacted copy. */
+	if (c.redact) {
+		if ((error = kp_plan_redacted(&redacted, plan, err)) < 0)
+			goto done;
+		c.plan = plan = redacted;
+	}
 	c.closed = kp_plan_str(plan, "status") &&
 		   strcmp(kp_plan_str(plan, "status"), "afsluttet") == 0;
 	c.schema = opts ? opts->schema : NULL;
@@ -1329,11 +1317,18 @@ int kp_render_model(struct kp_rdoc **out, const struct kp_plan *plan,
 		    "Koordinerende indsatsplan efter "
 		    "Sundhedsstyrelsens retningslinjer (2014), bilag 1");
 	kp_rdoc_set(&c.doc->author, kp_plan_str(plan, "koordinator.navn"));
-	kp_buf_addf(&b, "%s%s%s", name ? name : "", name && id ? " · " : "",
-		    id ? id : "");
+	/*
+	 * The name isolated (U+2068 ... U+2069): an Arabic or Hebrew name
+	 * is ordered within itself, and the line stays left to right.
+	 */
+	if (name)
+		kp_buf_addf(&b, "\u2068%s\u2069", name);
+	kp_buf_addf(&b, "%s%s", name && id ? " · " : "", id ? id : "");
 	kp_rdoc_set(&c.doc->header, b.buf);
 	kp_buf_reset(&b);
 	c.doc->invalid = opts && opts->invalid;
+	c.doc->redacted = c.redact;
+	kp_rdoc_set(&c.doc->plan_id, id);
 
 	kp_rdoc_heading(c.doc, 1, "Koordinerende indsatsplan");
 	part1(&c);
@@ -1352,8 +1347,89 @@ int kp_render_model(struct kp_rdoc **out, const struct kp_plan *plan,
 done:
 	kp_rdoc_free(c.doc);
 	kp_schema_free(builtin);
+	kp_plan_free(redacted);
 	kp_buf_release(&b);
 	return error;
+}
+
+void kp_chars_add(struct kp_chars *set, unsigned c)
+{
+	size_t i;
+
+	for (i = 0; i < set->len; i++)
+		if (set->v[i] == c)
+			return;
+	if (set->len == set->alloc) {
+		set->alloc = set->alloc ? 2 * set->alloc : 8;
+		set->v = kp_xrealloc(set->v, set->alloc * sizeof(*set->v));
+	}
+	set->v[set->len++] = c;
+}
+
+void kp_chars_release(struct kp_chars *set)
+{
+	free(set->v);
+	set->v = NULL;
+	set->len = set->alloc = 0;
+}
+
+/* c as UTF-8 into out[5]. */
+static void utf8_of(char out[5], unsigned c)
+{
+	if (c < 0x80) {
+		out[0] = (char)c;
+		out[1] = '\0';
+	} else if (c < 0x800) {
+		out[0] = (char)(0xc0 | c >> 6);
+		out[1] = (char)(0x80 | (c & 0x3f));
+		out[2] = '\0';
+	} else if (c < 0x10000) {
+		out[0] = (char)(0xe0 | c >> 12);
+		out[1] = (char)(0x80 | (c >> 6 & 0x3f));
+		out[2] = (char)(0x80 | (c & 0x3f));
+		out[3] = '\0';
+	} else {
+		out[0] = (char)(0xf0 | c >> 18);
+		out[1] = (char)(0x80 | (c >> 12 & 0x3f));
+		out[2] = (char)(0x80 | (c >> 6 & 0x3f));
+		out[3] = (char)(0x80 | (c & 0x3f));
+		out[4] = '\0';
+	}
+}
+
+/*
+ * A warning that the PDF shows the character c as a box, at its first
+ * place in the plan's file (line 0 when it is not there: a label of the
+ * schema).
+ */
+static void warn_missing(struct kp_findings *f, const struct kp_plan *plan,
+			 unsigned c)
+{
+	char ch[5];
+	const char *at, *p, *line;
+	unsigned ln = 0, col = 0;
+
+	utf8_of(ch, c);
+	at = plan->text.buf ? strstr(plan->text.buf, ch) : NULL;
+	if (at) {
+		ln = 1;
+		line = plan->text.buf;
+		for (p = plan->text.buf; p < at; p++)
+			if (*p == '\n') {
+				ln++;
+				line = p + 1;
+			}
+		for (p = line, col = 1; p < at; col++) {
+			size_t n = kp_utf8_len(p, (size_t)(at - p));
+
+			p += n ? n : 1;
+		}
+	}
+	/* TRANSLATORS: the character itself, then its code point. */
+	kp_findings_add(f, "skrift", KP_WARNING, ln, col,
+			_("no installed font has the character '%s' (U+%04X): "
+			  "the PDF shows a box in its place"),
+			ch, c);
 }
 
 int kp_render(struct kp_buf *out, const char *format,
@@ -1361,6 +1437,8 @@ int kp_render(struct kp_buf *out, const char *format,
 	      struct kp_error *err)
 {
 	struct kp_rdoc *doc = NULL;
+	struct kp_chars missing = KP_CHARS_INIT;
+	size_t i;
 	int error;
 
 	if (strcmp(format, "html") != 0 && strcmp(format, "pdf") != 0)
@@ -1372,7 +1450,11 @@ int kp_render(struct kp_buf *out, const char *format,
 	if (strcmp(format, "html") == 0)
 		error = kp_render_html(out, doc, err);
 	else
-		error = kp_render_pdf(out, doc, err);
+		error = kp_render_pdf(out, doc, &missing, err);
+	if (error == 0 && opts && opts->warnings)
+		for (i = 0; i < missing.len; i++)
+			warn_missing(opts->warnings, plan, missing.v[i]);
+	kp_chars_release(&missing);
 	kp_rdoc_free(doc);
 	/* The writers know the model, not the file: name it here. */
 	if (error < 0 && err && !err->file[0] && plan->path)

@@ -15,6 +15,7 @@
 #include <cairo.h>
 #include <cairo-pdf.h>
 #include <cmark.h>
+#include <hb.h>
 #include <pango/pangocairo.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "render/render.h"
 #include "i18n.h"
 #include "pdf.h"
+#include "render/pdfpost.h"
 #include "banned.h"
 
 /* A4 and the page's areas. */
@@ -58,18 +60,26 @@
 #define QUOTE_INDENT 12.0
 #define BULLET_INDENT 11.0
 
-#define FONT_TEXT "DejaVu Serif 9"
-#define FONT_MONO "DejaVu Sans Mono 8.5"
-#define FONT_LABEL "DejaVu Sans Bold 8"
-#define FONT_EMPH "DejaVu Sans Oblique 8"
-#define FONT_SMALL "DejaVu Sans 7.5"
+/*
+ * Everything the parties read is at least 10 pt, so that the citizen
+ * can read it; only the running header and footer are smaller.  Labels
+ * and guidance stand in narrow columns: condensed.
+ */
+#define FONT_TEXT "DejaVu Serif 10"
+#define FONT_MONO "DejaVu Sans Mono 10"
+#define FONT_LABEL "DejaVu Sans Condensed Bold 10"
+#define FONT_EMPH "DejaVu Sans Condensed Oblique 10"
+#define FONT_SMALL "DejaVu Sans 8"
 #define FONT_HEADER "DejaVu Sans Bold 9"
 #define FONT_MARK "DejaVu Sans Bold 9.5"
 
-static const char *const heading_fonts[] = { "DejaVu Sans Bold 15",
-					     "DejaVu Sans Bold 11.5",
-					     "DejaVu Sans Bold 9.5" };
+static const char *const heading_fonts[] = { "DejaVu Sans Bold 16",
+					     "DejaVu Sans Bold 12.5",
+					     "DejaVu Sans Bold 10.5" };
 static const double heading_gap[] = { 18.0, 14.0, 10.0 };
+static const char *const heading_tags[] = {
+	"H1", "H2", "H3", "H4", "H5", "H6"
+};
 
 /* Colours: grey levels and the red of the draft and invalid marks. */
 #define INK 0.08
@@ -152,7 +162,34 @@ struct md_walk {
 	size_t nlists, alists;
 	char *marker; /* of the item whose first paragraph is due */
 	double mx;
+	int in_link;
 };
+
+/*
+ * A link's text is marked, in the markup, by a font feature that no font
+ * has, "kplink-N" (N: its address in urls); make_layout() takes the mark
+ * out again and keeps where it stood.
+ */
+#define LINK_FEATURE "kplink-"
+#define LINK_COLOUR "#1f3f7a"
+
+/* A web or mail address, which a reader's click can follow. */
+static int link_target(const char *url)
+{
+	return !g_ascii_strncasecmp(url, "http://", 7) ||
+	       !g_ascii_strncasecmp(url, "https://", 8) ||
+	       !g_ascii_strncasecmp(url, "mailto:", 7);
+}
+
+static size_t add_url(struct kp_pdf_paras *o, const char *url)
+{
+	if (o->nurls == o->aurls) {
+		o->aurls = o->aurls ? 2 * o->aurls : 4;
+		o->urls = kp_xrealloc(o->urls, o->aurls * sizeof(*o->urls));
+	}
+	o->urls[o->nurls] = kp_xstrdup(url);
+	return o->nurls++;
+}
 
 static void para_add(struct md_walk *w, enum kp_pdf_para_kind kind,
 		     const char *markup, size_t len)
@@ -167,6 +204,8 @@ static void para_add(struct md_walk *w, enum kp_pdf_para_kind kind,
 	}
 	p = &o->v[o->len];
 	p->kind = kind;
+	p->level = 0;
+	p->depth = (int)w->nlists;
 	p->markup = kp_xstrndup(markup, len);
 	p->marker = w->marker;
 	p->x = w->x;
@@ -289,9 +328,14 @@ static void add_verbatim(struct md_walk *w, cmark_node *node)
 	para_add(w, KP_PDF_PARA_CODE, w->m.buf, w->m.len);
 }
 
+static const char *const heading_open[] = {
+	"<span weight=\"bold\" size=\"125%\">",
+	"<span weight=\"bold\" size=\"112%\">", "<span weight=\"bold\">"
+};
+
 static void md_event(struct md_walk *w, cmark_event_type ev, cmark_node *node)
 {
-	int enter = ev == CMARK_EVENT_ENTER;
+	int enter = ev == CMARK_EVENT_ENTER, level;
 	const char *url;
 
 	switch (cmark_node_get_type(node)) {
@@ -318,15 +362,24 @@ static void md_event(struct md_walk *w, cmark_event_type ev, cmark_node *node)
 		}
 		break;
 	case CMARK_NODE_PARAGRAPH:
+		if (enter)
+			kp_buf_reset(&w->m);
+		else
+			para_add(w, KP_PDF_PARA_TEXT, w->m.buf, w->m.len);
+		break;
 	case CMARK_NODE_HEADING:
+		/* # and ## are sub-headings: larger, bold, tagged H3, H4... */
 		if (enter) {
 			kp_buf_reset(&w->m);
-			if (cmark_node_get_type(node) == CMARK_NODE_HEADING)
-				kp_buf_addstr(&w->m, "<b>");
+			level = cmark_node_get_heading_level(node);
+			kp_buf_addstr(&w->m, level == 1	  ? heading_open[0]
+					     : level == 2 ? heading_open[1]
+							  : heading_open[2]);
 		} else {
-			if (cmark_node_get_type(node) == CMARK_NODE_HEADING)
-				kp_buf_addstr(&w->m, "</b>");
-			para_add(w, KP_PDF_PARA_TEXT, w->m.buf, w->m.len);
+			kp_buf_addstr(&w->m, "</span>");
+			para_add(w, KP_PDF_PARA_HEADING, w->m.buf, w->m.len);
+			w->out->v[w->out->len - 1].level =
+				cmark_node_get_heading_level(node);
 		}
 		break;
 	case CMARK_NODE_CODE_BLOCK:
@@ -354,11 +407,28 @@ static void md_event(struct md_walk *w, cmark_event_type ev, cmark_node *node)
 		break;
 	case CMARK_NODE_LINK:
 		url = cmark_node_get_url(node);
+		/*
+		 * A link to the web or a mail address is clickable: its text
+		 * and its address, which paper needs, are one link (see
+		 * link_span()).  A place in the document (#x) has none.
+		 */
+		if (enter && url && link_target(url)) {
+			kp_buf_addf(&w->m,
+				    "<span font_features=\"" LINK_FEATURE
+				    "%zu\" foreground=\"" LINK_COLOUR "\" "
+				    "underline=\"single\">",
+				    add_url(w->out, url));
+			w->in_link = 1;
+		}
 		if (!enter && url && *url && kp_md_url_safe(url) &&
 		    !link_is_url(node, url)) {
 			kp_buf_addstr(&w->m, " (");
 			kp_pdf_escape(&w->m, url, strlen(url));
 			kp_buf_addch(&w->m, ')');
+		}
+		if (!enter && w->in_link) {
+			kp_buf_addstr(&w->m, "</span>");
+			w->in_link = 0;
 		}
 		break;
 	case CMARK_NODE_IMAGE: kp_buf_addch(&w->m, enter ? '[' : ']'); break;
@@ -398,9 +468,13 @@ void kp_pdf_paras_release(struct kp_pdf_paras *p)
 		free(p->v[i].markup);
 		free(p->v[i].marker);
 	}
+	for (i = 0; i < p->nurls; i++)
+		free(p->urls[i]);
+	free(p->urls);
 	free(p->v);
 	p->v = NULL;
-	p->len = p->alloc = 0;
+	p->urls = NULL;
+	p->len = p->alloc = p->nurls = p->aurls = 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -416,6 +490,11 @@ struct line {
 	double baseline; /* from the line's top */
 	double end;	 /* sum of gaps and heights up to its bottom */
 	int start;	 /* the first line of a paragraph */
+	/* Its paragraph in the tagged PDF (see put_lines()). */
+	const char *tag;     /* "P", "H1"... "H6"; NULL: an artifact (a rule) */
+	int depth;	     /* the lists it stands in */
+	int item;	     /* its paragraph opens a list item */
+	size_t link0, nlink; /* its layout's links in pdf.links */
 };
 
 struct flow {
@@ -466,9 +545,12 @@ static void flow_end(struct flow *f, struct line *l)
 /* ------------------------------------------------------------------ */
 
 enum op_type {
-	OP_FILL,  /* rectangle x, y, w, h in grey */
-	OP_TEXT,  /* line pl with its origin at x, y */
-	OP_STROKE /* line from x, y to x + w, y + h */
+	OP_FILL,   /* rectangle x, y, w, h in grey */
+	OP_TEXT,   /* line pl with its origin at x, y */
+	OP_STROKE, /* line from x, y to x + w, y + h */
+	OP_BEGIN,  /* a structure element opens: tag */
+	OP_END,	   /* and closes */
+	OP_LINK	   /* a link to urls[url] over x, y, w, h */
 };
 
 struct op {
@@ -476,7 +558,19 @@ struct op {
 	PangoLayoutLine *pl;
 	double x, y, w, h;
 	double grey;
+	const char *tag; /* OP_BEGIN, OP_END: static */
+	char scope;	 /* a TH: 'C' heads a column, 'R' a row */
+	size_t url;	 /* OP_LINK */
 };
+
+/* A link in a layout: bytes [start, end) of its text go to urls[url]. */
+struct link {
+	int start, end;
+	size_t url;
+};
+
+/* Lists deeper than this are tagged as this deep. */
+#define MAX_DEPTH 8
 
 struct page {
 	struct op *v;
@@ -493,6 +587,7 @@ struct mark {
 
 struct pdf {
 	const struct kp_rdoc *doc;
+	struct kp_chars *missing; /* characters no font has, or NULL */
 	PangoContext *pc;
 	PangoLayout **layouts; /* every layout made, unreferenced at the end */
 	size_t nlayouts, alayouts;
@@ -505,6 +600,25 @@ struct pdf {
 	int fresh;	    /* nothing on the last page yet */
 	struct mark *marks; /* the headings, for the PDF's bookmarks */
 	size_t nmarks, amarks;
+	/* Links: where they stand in layouts, and their addresses. */
+	struct link *links;
+	size_t nlinks, alinks;
+	char **urls;
+	size_t nurls, aurls;
+	const struct kp_pdf_paras *paras; /* whose "kplink-N" make_layout()
+					     is reading, or NULL */
+	/* The role of the lines laid out now (see struct line). */
+	const char *tag;
+	int depth, item;
+	/* The structure being put on the page (put_lines()). */
+	int quiet;	       /* put nothing in the structure: artifacts */
+	const char *leaf;      /* the open paragraph, or NULL */
+	int open;	       /* list levels open */
+	int li[MAX_DEPTH + 1]; /* an item open at each level */
+	struct op *pending;    /* links of the open paragraph */
+	size_t npending, apending;
+	char *scopes; /* 'C' or 'R' for each TH, in the order drawn */
+	size_t nscopes, ascopes;
 };
 
 static struct op *op_add(struct pdf *p, enum op_type type)
@@ -571,19 +685,184 @@ static void put_box(struct pdf *p, double x, double y, double w, double h)
 	put_stroke(p, x + w, y, 0, h, 0);
 }
 
-/* Put lines [a, b) of f with the top of a at x, y; their height. */
+/* ------------------------------------------------------------------ */
+/* The structure: a tagged PDF                                         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The display lists carry the document's logical structure as tags
+ * (cairo_tag_begin): Document; H1 to H6; P; L, LI, Lbl and LBody; Table,
+ * TR, TH and TD, a cell's paragraphs inside it; Link, with the address
+ * and the place of each link.  A paragraph, a list or a row that goes on
+ * onto the next page is closed at the foot of one page and opened again
+ * at the top of the next, so that no element that holds text spans two
+ * pages.  Whatever is drawn outside the structure (the running header
+ * and footer, rules, borders, fills, table headers repeated on later
+ * pages) is marked as an artifact afterwards (pdfpost.c).
+ */
+static void tag(struct pdf *p, enum op_type type, const char *name)
+{
+	struct op *o;
+
+	if (p->quiet)
+		return;
+	o = op_add(p, type);
+	o->tag = name;
+}
+
+static void tag_th(struct pdf *p, char scope)
+{
+	struct op *o;
+
+	if (p->quiet)
+		return;
+	o = op_add(p, OP_BEGIN);
+	o->tag = "TH";
+	o->scope = scope;
+}
+
+/* Close the open paragraph, then its links. */
+static void leaf_close(struct pdf *p)
+{
+	struct op *o;
+	size_t i;
+
+	if (p->leaf)
+		tag(p, OP_END, p->leaf);
+	p->leaf = NULL;
+	for (i = 0; i < p->npending; i++) {
+		o = op_add(p, OP_LINK);
+		*o = p->pending[i];
+	}
+	p->npending = 0;
+}
+
+/* Close list levels until depth are open. */
+static void lists_close(struct pdf *p, int depth)
+{
+	for (; p->open > depth; p->open--) {
+		if (p->li[p->open]) {
+			tag(p, OP_END, "LBody");
+			tag(p, OP_END, "LI");
+			p->li[p->open] = 0;
+		}
+		tag(p, OP_END, "L");
+	}
+}
+
+/*
+ * Open what the paragraph of l needs: its lists (with a new item and its
+ * label when it opens one; the label's line is mark at x, y) and the
+ * paragraph itself.
+ */
+static void para_begin(struct pdf *p, const struct line *l, int item, double x,
+		       double y)
+{
+	int d = l->depth > MAX_DEPTH ? MAX_DEPTH : l->depth, k;
+	struct op *o;
+
+	lists_close(p, item ? d : d > p->open ? p->open : d);
+	if (item && p->open == d && d && p->li[d]) {
+		tag(p, OP_END, "LBody");
+		tag(p, OP_END, "LI");
+		p->li[d] = 0;
+	}
+	for (k = p->open + 1; k <= d; k++) {
+		tag(p, OP_BEGIN, "L");
+		p->open = k;
+		if (k < d || !item) {
+			/* a level whose item began on an earlier page */
+			tag(p, OP_BEGIN, "LI");
+			tag(p, OP_BEGIN, "LBody");
+			p->li[k] = 1;
+		}
+	}
+	if (item && d) {
+		tag(p, OP_BEGIN, "LI");
+		tag(p, OP_BEGIN, "Lbl");
+		o = op_add(p, OP_TEXT);
+		o->pl = l->mark;
+		o->x = x + l->mx;
+		o->y = y;
+		tag(p, OP_END, "Lbl");
+		tag(p, OP_BEGIN, "LBody");
+		p->li[d] = 1;
+	} else if (d && !p->li[d]) {
+		tag(p, OP_BEGIN, "LI");
+		tag(p, OP_BEGIN, "LBody");
+		p->li[d] = 1;
+	}
+	if (l->tag) {
+		tag(p, OP_BEGIN, l->tag);
+		p->leaf = l->tag;
+	}
+}
+
+/* The links on line l, drawn with its origin at x, y, for leaf_close(). */
+static void line_links(struct pdf *p, const struct line *l, double x, double y)
+{
+	const struct link *k;
+	int *ranges, n, i, from, to;
+	size_t j;
+	struct op *o;
+
+	for (j = l->link0; j < l->link0 + l->nlink; j++) {
+		k = &p->links[j];
+		from = k->start > l->pl->start_index ? k->start
+						     : l->pl->start_index;
+		to = l->pl->start_index + l->pl->length;
+		to = k->end < to ? k->end : to;
+		if (from >= to || p->quiet)
+			continue;
+		pango_layout_line_get_x_ranges(l->pl, from, to, &ranges, &n);
+		for (i = 0; i < n; i++) {
+			if (p->npending == p->apending) {
+				p->apending = p->apending ? 2 * p->apending : 8;
+				p->pending = kp_xrealloc(
+					p->pending,
+					p->apending * sizeof(*p->pending));
+			}
+			o = &p->pending[p->npending++];
+			memset(o, 0, sizeof(*o));
+			o->type = OP_LINK;
+			o->url = k->url;
+			o->x = x + UN(ranges[2 * i]);
+			o->w = UN(ranges[2 * i + 1] - ranges[2 * i]);
+			o->y = y - l->baseline;
+			o->h = l->height;
+		}
+		g_free(ranges);
+	}
+}
+
+/*
+ * Put lines [a, b) of f with the top of a at x, y, in the structure;
+ * their height.  Everything they open is closed again at b.
+ */
 static double put_lines(struct pdf *p, const struct flow *f, size_t a, size_t b,
 			double x, double y)
 {
 	size_t i;
 	double top = y;
+	struct op *o;
 
 	for (i = a; i < b; i++) {
 		const struct line *l = &f->v[i];
-		struct op *o;
+		int item = l->start && l->item && l->mark;
 
 		if (i > a)
 			top += l->gap;
+		if (i == a || l->start) {
+			leaf_close(p);
+			para_begin(p, l, item, x, top + l->baseline);
+		}
+		/* A marker outside a list (never in practice): as text. */
+		if (l->mark && l->start && !(item && l->depth)) {
+			o = op_add(p, OP_TEXT);
+			o->pl = l->mark;
+			o->x = x + l->mx;
+			o->y = top + l->baseline;
+		}
 		if (!l->pl) {
 			put_stroke(p, x + l->x, top + l->height / 2,
 				   CONTENT_W / 3, 0, 0.55);
@@ -592,21 +871,97 @@ static double put_lines(struct pdf *p, const struct flow *f, size_t a, size_t b,
 			o->pl = l->pl;
 			o->x = x + l->x;
 			o->y = top + l->baseline;
-		}
-		if (l->mark) {
-			o = op_add(p, OP_TEXT);
-			o->pl = l->mark;
-			o->x = x + l->mx;
-			o->y = top + l->baseline;
+			line_links(p, l, o->x, o->y);
 		}
 		top += l->height;
 	}
+	leaf_close(p);
+	lists_close(p, 0);
 	return top - y;
 }
 
 /* ------------------------------------------------------------------ */
 /* Layouts                                                             */
 /* ------------------------------------------------------------------ */
+
+/*
+ * The characters of l that no installed font has: Pango gives each an
+ * unknown glyph, the character with PANGO_GLYPH_UNKNOWN_FLAG.
+ */
+static void find_missing(struct pdf *p, PangoLayout *l)
+{
+	PangoLayoutIter *it = pango_layout_get_iter(l);
+	PangoLayoutRun *run;
+	int i;
+
+	do {
+		run = pango_layout_iter_get_run_readonly(it);
+		if (!run)
+			continue;
+		for (i = 0; i < run->glyphs->num_glyphs; i++) {
+			PangoGlyph g = run->glyphs->glyphs[i].glyph;
+
+			if (g & PANGO_GLYPH_UNKNOWN_FLAG)
+				kp_chars_add(p->missing,
+					     g & ~PANGO_GLYPH_UNKNOWN_FLAG);
+		}
+	} while (pango_layout_iter_next_run(it));
+	pango_layout_iter_free(it);
+}
+
+/* A link mark: the font feature "kplink-N". */
+static gboolean is_link(PangoAttribute *a, gpointer data)
+{
+	(void)data;
+	return a->klass->type == PANGO_ATTR_FONT_FEATURES &&
+	       strncmp(((PangoAttrFontFeatures *)a)->features, LINK_FEATURE,
+		       strlen(LINK_FEATURE)) == 0;
+}
+
+/*
+ * Take the link marks out of attrs (no font would understand them) and
+ * keep, in p->links, where each stood and its address: p->paras's
+ * urls[N], copied into p->urls.
+ */
+static void take_links(struct pdf *p, PangoAttrList *attrs)
+{
+	PangoAttrList *marks = pango_attr_list_filter(attrs, is_link, NULL);
+	GSList *all, *e;
+	unsigned long n;
+	struct link *k;
+
+	if (!marks)
+		return;
+	all = pango_attr_list_get_attributes(marks);
+	for (e = all; e; e = e->next) {
+		PangoAttribute *a = e->data;
+
+		n = strtoul(((PangoAttrFontFeatures *)a)->features +
+				    strlen(LINK_FEATURE),
+			    NULL, 10);
+		if (p->paras && n < p->paras->nurls) {
+			if (p->nurls == p->aurls) {
+				p->aurls = p->aurls ? 2 * p->aurls : 8;
+				p->urls = kp_xrealloc(
+					p->urls, p->aurls * sizeof(*p->urls));
+			}
+			p->urls[p->nurls] = kp_xstrdup(p->paras->urls[n]);
+			if (p->nlinks == p->alinks) {
+				p->alinks = p->alinks ? 2 * p->alinks : 8;
+				p->links = kp_xrealloc(
+					p->links,
+					p->alinks * sizeof(*p->links));
+			}
+			k = &p->links[p->nlinks++];
+			k->start = (int)a->start_index;
+			k->end = (int)a->end_index;
+			k->url = p->nurls++;
+		}
+		pango_attribute_destroy(a);
+	}
+	g_slist_free(all);
+	pango_attr_list_unref(marks);
+}
 
 static PangoLayout *make_layout(struct pdf *p, const char *markup,
 				const char *font, double width)
@@ -618,17 +973,35 @@ static PangoLayout *make_layout(struct pdf *p, const char *markup,
 
 	pango_layout_set_font_description(l, fd);
 	pango_font_description_free(fd);
+	/*
+	 * The document reads left to right whatever its first letter:
+	 * Arabic and Hebrew runs are ordered within it, not the line.
+	 */
+	pango_layout_set_auto_dir(l, FALSE);
 	if (width > 0) {
 		pango_layout_set_width(l, PT(width));
 		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
 	}
 	/* The markup is ours and escaped; parse it without any warning. */
 	if (pango_parse_markup(markup, -1, 0, &attrs, &text, NULL, NULL)) {
+		/* A word broken at the line's end gets no hyphen added. */
+		pango_attr_list_insert(attrs,
+				       pango_attr_insert_hyphens_new(FALSE));
+		take_links(p, attrs);
+		/*
+		 * No ligatures: "fl" stays two letters, which every reader
+		 * of the text finds (cairo would write a ligature as
+		 * ActualText, which poppler's structure text stops at).
+		 */
+		pango_attr_list_insert_before(
+			attrs, pango_attr_font_features_new("liga=0,clig=0"));
 		pango_layout_set_text(l, text, -1);
 		pango_layout_set_attributes(l, attrs);
 		pango_attr_list_unref(attrs);
 		g_free(text);
 	}
+	if (p->missing && pango_layout_get_unknown_glyphs_count(l) > 0)
+		find_missing(p, l);
 	if (p->nlayouts == p->alayouts) {
 		p->alayouts = p->alayouts ? 2 * p->alayouts : 64;
 		p->layouts = kp_xrealloc(p->layouts,
@@ -638,10 +1011,44 @@ static PangoLayout *make_layout(struct pdf *p, const char *markup,
 	return l;
 }
 
+/*
+ * Pango draws the space where a line wraps as nothing (an empty glyph);
+ * cairo then writes that space as ActualText around no glyph, which
+ * breaks the text of the structure element for poppler and leaves
+ * nothing to read between the words.  The space becomes the font's own
+ * space glyph again, still of no width: the words stay apart in every
+ * reader, and nothing moves.
+ */
+static void spaces_drawn(PangoLayout *l, PangoLayoutLine *pl)
+{
+	const char *text = pango_layout_get_text(l);
+	GSList *r;
+	int i;
+
+	for (r = pl->runs; r; r = r->next) {
+		PangoGlyphItem *run = r->data;
+		PangoGlyphString *gs = run->glyphs;
+		hb_codepoint_t space;
+		hb_font_t *hb;
+
+		for (i = 0; i < gs->num_glyphs; i++) {
+			const char *c =
+				text + run->item->offset + gs->log_clusters[i];
+
+			if (gs->glyphs[i].glyph != PANGO_GLYPH_EMPTY ||
+			    *c != ' ')
+				continue;
+			hb = pango_font_get_hb_font(run->item->analysis.font);
+			if (hb && hb_font_get_nominal_glyph(hb, ' ', &space))
+				gs->glyphs[i].glyph = space;
+		}
+	}
+}
+
 /* Append the lines of layout l, its left edge at x, to f. */
 static void flow_add_layout(struct pdf *p, struct flow *f, PangoLayout *l,
 			    double x, double gap, int start, PangoLayout *mark,
-			    double mx)
+			    double mx, size_t link0)
 {
 	PangoLayoutIter *it = pango_layout_get_iter(l);
 	int first = 1;
@@ -654,9 +1061,15 @@ static void flow_add_layout(struct pdf *p, struct flow *f, PangoLayout *l,
 		pango_layout_iter_get_line_yrange(it, &y0, &y1);
 		pango_layout_iter_get_line_extents(it, NULL, &logical);
 		ln->pl = pango_layout_iter_get_line_readonly(it);
+		spaces_drawn(l, ln->pl);
 		ln->x = x + UN(logical.x);
 		ln->height = UN(y1 - y0);
 		ln->baseline = UN(pango_layout_iter_get_baseline(it) - y0);
+		ln->tag = p->tag;
+		ln->depth = p->depth;
+		ln->item = p->item;
+		ln->link0 = link0;
+		ln->nlink = p->nlinks - link0;
 		if (first) {
 			ln->start = start;
 			ln->gap = gap;
@@ -709,7 +1122,8 @@ static void para_open(struct para *pa)
 
 static void para_flush(struct para *pa)
 {
-	size_t i;
+	PangoLayout *l;
+	size_t i, link0;
 
 	for (i = pa->nopen; i-- > 0;) {
 		/* "<span foo=...>" closes as "</span>" */
@@ -723,10 +1137,10 @@ static void para_flush(struct para *pa)
 		pa->p->over = 1; /* refused: stop spending time */
 		return;
 	}
-	flow_add_layout(pa->p, pa->f,
-			make_layout(pa->p, pa->chunk.buf, pa->font, pa->width),
-			pa->x, pa->first ? pa->gap : 0, pa->first,
-			pa->first ? pa->mark : NULL, pa->mx);
+	link0 = pa->p->nlinks;
+	l = make_layout(pa->p, pa->chunk.buf, pa->font, pa->width);
+	flow_add_layout(pa->p, pa->f, l, pa->x, pa->first ? pa->gap : 0,
+			pa->first, pa->first ? pa->mark : NULL, pa->mx, link0);
 	pa->first = 0;
 	para_open(pa);
 }
@@ -763,6 +1177,12 @@ static void add_para(struct para *pa, const char *m)
 			continue;
 		}
 		if (*m == '\n') {
+			/*
+			 * A line break: a space ends the line, so that a
+			 * reader of the text does not join its last word
+			 * to the next line's first.
+			 */
+			kp_buf_addch(&pa->chunk, ' ');
 			para_flush(pa);
 			run = chars = 0;
 			m++;
@@ -842,6 +1262,29 @@ static void flags_wrap(struct kp_buf *out, unsigned flags, const char *m,
 }
 
 /*
+ * The guidance in a label (the template's italics) is italic but not
+ * bold, as in Bilag 1: into out, the markup m with <i> made so.
+ */
+static void label_emph(struct kp_buf *out, const char *m)
+{
+	kp_buf_reset(out);
+	while (*m) {
+		if (strncmp(m, "<i>", 3) == 0) {
+			kp_buf_addstr(out,
+				      "<span style=\"italic\" "
+				      "weight=\"normal\" foreground=\"" MUTED
+				      "\">");
+			m += 3;
+		} else if (strncmp(m, "</i>", 4) == 0) {
+			kp_buf_addstr(out, "</span>");
+			m += 4;
+		} else {
+			kp_buf_addch(out, *m++);
+		}
+	}
+}
+
+/*
  * Lay out text (CommonMark, or plain with KP_CELL_PLAIN) width points
  * wide into f.  An empty text gives no lines.
  */
@@ -852,6 +1295,7 @@ static void build_flow(struct pdf *p, struct flow *f, const char *text,
 	struct kp_buf m = KP_BUF_INIT, esc = KP_BUF_INIT;
 	struct kp_pdf_paras paras = KP_PDF_PARAS_INIT;
 	size_t i, len = text ? strlen(text) : 0;
+	int hl;
 
 	if (width < 20)
 		width = 20;
@@ -859,6 +1303,8 @@ static void build_flow(struct pdf *p, struct flow *f, const char *text,
 		len--;
 	if (!len)
 		return;
+	p->tag = "P";
+	p->depth = p->item = 0;
 	if (flags & KP_CELL_PLAIN) {
 		kp_pdf_escape(&esc, text, len);
 		flags_wrap(&m, flags, esc.buf, esc.len);
@@ -866,21 +1312,45 @@ static void build_flow(struct pdf *p, struct flow *f, const char *text,
 		goto done;
 	}
 	kp_pdf_paras_from_md(&paras, text, len, width / 2);
+	/* for make_layout() while this runs; NULL again at done */
+	/* cppcheck-suppress autoVariables */
+	p->paras = &paras;
+	/*
+	 * A field's headings stand under the part's H2: # is an H3, ## an
+	 * H4, and no level is skipped ("#" then "###" is H3 then H4).
+	 */
+	hl = 2;
 	for (i = 0; i < paras.len; i++) {
 		const struct kp_pdf_para *pa = &paras.v[i];
 		PangoLayout *mark = NULL;
 		struct line *ln;
 
+		if (pa->kind == KP_PDF_PARA_HEADING) {
+			hl = 2 + pa->level > hl + 1 ? hl + 1 : 2 + pa->level;
+			hl = hl > 6 ? 6 : hl < 3 ? 3 : hl;
+			p->tag = heading_tags[hl - 1];
+		} else {
+			p->tag = "P";
+		}
+		p->depth = pa->depth;
+		p->item = pa->marker != NULL;
 		if (pa->kind == KP_PDF_PARA_RULE) {
 			ln = flow_push(f);
 			ln->x = pa->x;
 			ln->gap = pa->gap;
 			ln->height = 6;
+			ln->start = 1;
+			ln->depth = pa->depth;
 			flow_end(f, ln);
 			continue;
 		}
 		kp_buf_reset(&m);
-		flags_wrap(&m, flags, pa->markup, strlen(pa->markup));
+		if (flags & (KP_CELL_LABEL | KP_CELL_HEADER)) {
+			label_emph(&esc, pa->markup);
+			flags_wrap(&m, flags, esc.buf, esc.len);
+		} else {
+			flags_wrap(&m, flags, pa->markup, strlen(pa->markup));
+		}
 		if (pa->marker) {
 			kp_buf_reset(&esc);
 			kp_pdf_escape(&esc, pa->marker, strlen(pa->marker));
@@ -891,9 +1361,45 @@ static void build_flow(struct pdf *p, struct flow *f, const char *text,
 			 width - pa->x, pa->x, pa->gap, mark, pa->mx);
 	}
 done:
+	p->paras = NULL;
+	p->tag = "P";
+	p->depth = p->item = 0;
 	kp_pdf_paras_release(&paras);
 	kp_buf_release(&m);
 	kp_buf_release(&esc);
+}
+
+/*
+ * A label once more, where the row it labels goes on onto another page:
+ * its first paragraph and "(fortsat)", into f.
+ */
+static void build_cont(struct pdf *p, struct flow *f, const char *text,
+		       unsigned flags, double width)
+{
+	struct kp_pdf_paras paras = KP_PDF_PARAS_INIT;
+	struct kp_buf m = KP_BUF_INIT, e = KP_BUF_INIT;
+	size_t len =
+		text ? strcspn(text, (flags & KP_CELL_PLAIN) ? "\n" : "") : 0;
+
+	if (!len)
+		return;
+	if (flags & KP_CELL_PLAIN) {
+		kp_pdf_escape(&e, text, len);
+	} else {
+		kp_pdf_paras_from_md(&paras, text, len, width / 2);
+		if (!paras.len || paras.v[0].kind == KP_PDF_PARA_RULE)
+			goto done;
+		label_emph(&e, paras.v[0].markup);
+	}
+	kp_buf_addstr(&e, " <span style=\"italic\" weight=\"normal\">"
+			  "(fortsat)</span>");
+	flags_wrap(&m, flags, e.buf, e.len);
+	add_text(p, f, m.buf, flags_font(flags), width < 20 ? 20 : width, 0, 0,
+		 NULL, 0);
+done:
+	kp_pdf_paras_release(&paras);
+	kp_buf_release(&m);
+	kp_buf_release(&e);
 }
 
 static void flow_release(struct flow *f)
@@ -982,7 +1488,8 @@ static void put_flow(struct pdf *p, const struct flow *f, double gap)
 
 struct tcell {
 	struct flow f;
-	size_t next; /* first line not yet put on a page */
+	struct flow cont; /* a label: itself and "(fortsat)" */
+	size_t next;	  /* first line not yet put on a page */
 	size_t row, col;
 	size_t rs, cs;
 	unsigned flags;
@@ -1000,6 +1507,7 @@ struct table {
 	double *h, *top; /* nrows heights and tops, scratch */
 	double minh;	 /* least height of a row */
 	double hh;	 /* height of the header rows */
+	int hdr_done;	 /* the header rows are in the structure */
 };
 
 static void table_build(struct pdf *p, struct table *t,
@@ -1055,6 +1563,10 @@ static void table_build(struct pdf *p, struct table *t,
 			build_flow(p, &tc->f, kc->text, kc->flags,
 				   t->colx[c + tc->cs] - t->colx[c] -
 					   2 * PAD_X);
+			if (kc->flags & KP_CELL_LABEL)
+				build_cont(p, &tc->cont, kc->text, kc->flags,
+					   t->colx[c + tc->cs] - t->colx[c] -
+						   2 * PAD_X);
 		}
 	}
 	t->first[t->nrows] = t->ncells;
@@ -1065,8 +1577,10 @@ static void table_release(struct table *t)
 {
 	size_t i;
 
-	for (i = 0; i < t->ncells; i++)
+	for (i = 0; i < t->ncells; i++) {
 		flow_release(&t->cells[i].f);
+		flow_release(&t->cells[i].cont);
+	}
 	free(t->cells);
 	free(t->colx);
 	free(t->first);
@@ -1093,10 +1607,22 @@ static int cell_in(const struct tcell *c, size_t s, size_t e)
 	return c->row < e && c->row + c->rs > s;
 }
 
+/*
+ * A label whose lines are all on earlier pages, in a row that goes on:
+ * it is shown again, as "(fortsat)", rather than left empty.
+ */
+static int continued(const struct tcell *c)
+{
+	return c->cont.len && c->f.len && c->next >= c->f.len;
+}
+
 static double cell_need(const struct tcell *c, int fresh)
 {
 	size_t a = fresh ? 0 : c->next;
 
+	if (!fresh && continued(c))
+		return 2 * PAD_Y + c->lead +
+		       flow_height(&c->cont, 0, c->cont.len);
 	return 2 * PAD_Y + (a ? 0 : c->lead) + flow_height(&c->f, a, c->f.len);
 }
 
@@ -1150,27 +1676,32 @@ static double table_heights(struct table *t, size_t s, size_t e, size_t lo,
  * With must, each cell gets at least one line (the page is empty).  With
  * keep (header rows), lines are not consumed.  t->top must hold tops.
  */
-static void table_put(struct pdf *p, struct table *t, size_t s, size_t e,
-		      size_t lo, size_t cut, double bottom, int must, int keep)
+/*
+ * Put cell c, its top at row from of the rows whose tops t->top holds
+ * from y0: see table_put().  A header cell or a label is a TH, the others
+ * TDs; a cell's paragraphs are inside it.
+ */
+static void put_cell(struct pdf *p, struct table *t, struct tcell *c, double y0,
+		     size_t from, size_t cut, double bottom, int must, int keep)
 {
-	size_t i, n, from;
-	double y0 = p->y, top, bot, lead;
+	double x = t->colx[c->col], w = t->colx[c->col + c->cs] - x;
+	double top = t->top[from], bot, lead;
+	size_t next = keep ? 0 : c->next, n;
+	int th = (c->flags & (KP_CELL_HEADER | KP_CELL_LABEL)) != 0;
 
-	for (i = t->first[lo]; i < t->first[e]; i++) {
-		struct tcell *c = &t->cells[i];
-		double x = t->colx[c->col], w = t->colx[c->col + c->cs] - x;
-		size_t next = keep ? 0 : c->next;
-
-		if (!cell_in(c, s, e))
-			continue;
-		from = c->row > s ? c->row : s;
-		top = t->top[from];
-		bot = c->row + c->rs - 1 < cut ? t->top[c->row + c->rs]
-					       : bottom;
-		if (c->flags & KP_CELL_HEADER)
-			put_fill(p, x, y0 + top, w, bot - top, FILL_HEADER);
-		else if (c->flags & KP_CELL_LABEL)
-			put_fill(p, x, y0 + top, w, bot - top, FILL_LABEL);
+	bot = c->row + c->rs - 1 < cut ? t->top[c->row + c->rs] : bottom;
+	if (c->flags & KP_CELL_HEADER)
+		put_fill(p, x, y0 + top, w, bot - top, FILL_HEADER);
+	else if (c->flags & KP_CELL_LABEL)
+		put_fill(p, x, y0 + top, w, bot - top, FILL_LABEL);
+	if (th)
+		tag_th(p, (c->flags & KP_CELL_HEADER) ? 'C' : 'R');
+	else
+		tag(p, OP_BEGIN, "TD");
+	if (!keep && continued(c)) {
+		put_lines(p, &c->cont, 0, c->cont.len, x + PAD_X,
+			  y0 + top + PAD_Y + c->lead);
+	} else {
 		lead = next ? 0 : c->lead;
 		n = flow_fit(&c->f, next, bot - top - 2 * PAD_Y - lead);
 		if (next + n < c->f.len &&
@@ -1182,16 +1713,57 @@ static void table_put(struct pdf *p, struct table *t, size_t s, size_t e,
 			  y0 + top + PAD_Y + lead);
 		if (!keep)
 			c->next = next + n;
-		put_box(p, x, y0 + top, w, bot - top);
+	}
+	tag(p, OP_END, th ? "TH" : "TD");
+	put_box(p, x, y0 + top, w, bot - top);
+}
+
+/*
+ * Put rows [s, e) at p->y, each a TR: cells that end before row cut end
+ * at their row; the others end at bottom, and get the lines that fit
+ * above it.  A cell that starts above s (a span) is in the TR of row s.
+ * With must, each cell gets at least one line (the page is empty).  With
+ * keep (header rows), lines are not consumed.  t->top must hold tops.
+ */
+static void table_put(struct pdf *p, struct table *t, size_t s, size_t e,
+		      size_t lo, size_t cut, double bottom, int must, int keep)
+{
+	size_t r, k, i, from, n;
+	double y0 = p->y;
+
+	for (r = s; r < e; r++) {
+		n = 0;
+		for (k = 0; k < t->ncols; k++)
+			for (i = t->first[lo]; i < t->first[e]; i++) {
+				struct tcell *c = &t->cells[i];
+
+				from = c->row > s ? c->row : s;
+				if (c->col != k || from != r ||
+				    !cell_in(c, s, e))
+					continue;
+				if (!n++)
+					tag(p, OP_BEGIN, "TR");
+				put_cell(p, t, c, y0, from, cut, bottom, must,
+					 keep);
+			}
+		if (n)
+			tag(p, OP_END, "TR");
 	}
 }
 
+/*
+ * The header rows: in the structure the first time, and as artifacts
+ * where they are repeated at the top of later pages.
+ */
 static void table_header(struct pdf *p, struct table *t)
 {
 	if (!t->hdr)
 		return;
 	table_heights(t, 0, t->hdr, 0, 1);
+	p->quiet = t->hdr_done;
 	table_put(p, t, 0, t->hdr, 0, t->hdr, 0, 0, 1);
+	p->quiet = 0;
+	t->hdr_done = 1;
 	p->y += t->hh;
 }
 
@@ -1202,33 +1774,59 @@ static void table_page(struct pdf *p, struct table *t)
 	p->fresh = 0;
 }
 
-static void put_table(struct pdf *p, struct table *t)
+/*
+ * The header rows, repeated on each page, and their height: none when a
+ * span ties them to the body or they would take a third of a page.
+ */
+static void table_setup(struct pdf *p, struct table *t)
 {
-	size_t s, e, gs, r, c, i;
-	double hgt, avail, body_top;
-	int split;
+	size_t i;
 
 	t->minh = 2 * PAD_Y + line_height(p);
 	t->hdr = t->b->header_rows < t->nrows ? t->b->header_rows : 0;
 	for (i = 0; t->hdr && i < t->first[t->hdr]; i++)
 		if (t->cells[i].row + t->cells[i].rs > t->hdr)
 			t->hdr = 0; /* a span ties them to the body */
-	if (t->hdr) {
-		t->hh = table_heights(t, 0, t->hdr, 0, 1);
-		if (t->hh > BODY_H / 3)
-			t->hdr = 0; /* too tall to repeat */
+	t->hh = t->hdr ? table_heights(t, 0, t->hdr, 0, 1) : 0;
+	if (t->hh > BODY_H / 3) {
+		t->hdr = 0; /* too tall to repeat */
+		t->hh = 0;
 	}
+}
+
+/*
+ * How much of a page t needs to begin where avail points are left: its
+ * header rows and its first group of rows, whole when they fit there,
+ * or when they fit on a page of their own and little would be left
+ * empty here; else the header rows and MIN_SPLIT, for the group is then
+ * split.  put_table() begins a new page when this does not fit.
+ */
+static double table_start(struct table *t, double avail)
+{
+	double hgt;
+
+	if (t->nrows <= t->hdr)
+		return t->hh;
+	hgt = table_heights(t, t->hdr, group_end(t, t->hdr), t->hdr, 1);
+	if (t->hh + hgt <= avail + 0.001 ||
+	    (hgt <= BODY_H - t->hh && avail < KEEP_WASTE))
+		return t->hh + hgt;
+	return t->hh + MIN_SPLIT;
+}
+
+static void put_table(struct pdf *p, struct table *t)
+{
+	size_t s, e, gs, r, c;
+	double hgt, avail, body_top;
+	int split;
+
+	table_setup(p, t);
 	if (!p->fresh)
 		p->y += TABLE_GAP;
 	/* Keep the header rows with the start of the body. */
-	if (t->nrows > t->hdr) {
-		e = group_end(t, t->hdr);
-		hgt = table_heights(t, t->hdr, e, t->hdr, 1);
-		if (t->hh + (hgt <= BODY_H - t->hh ? hgt : MIN_SPLIT) >
-			    room(p) &&
-		    !p->fresh)
-			new_page(p);
-	}
+	if (!p->fresh && table_start(t, room(p)) > room(p) + 0.001)
+		new_page(p);
+	tag(p, OP_BEGIN, "Table");
 	table_header(p, t);
 	body_top = p->y;
 	p->fresh = 0;
@@ -1278,6 +1876,7 @@ static void put_table(struct pdf *p, struct table *t)
 			body_top = p->y;
 		}
 	}
+	tag(p, OP_END, "Table");
 }
 
 /* ------------------------------------------------------------------ */
@@ -1299,8 +1898,10 @@ static void prepare(struct pdf *p, struct prep *pr, const struct kp_block *b)
 	case KP_BLOCK_HEADING:
 		kp_pdf_escape(&m, b->text ? b->text : "",
 			      b->text ? strlen(b->text) : 0);
+		p->tag = heading_tags[lv - 1];
 		add_text(p, &pr->f, m.buf, heading_fonts[lv - 1], CONTENT_W, 0,
 			 0, NULL, 0);
+		p->tag = "P";
 		break;
 	case KP_BLOCK_TEXT:
 		build_flow(p, &pr->f, b->text, b->flags, CONTENT_W);
@@ -1310,24 +1911,56 @@ static void prepare(struct pdf *p, struct prep *pr, const struct kp_block *b)
 	kp_buf_release(&m);
 }
 
-/* The least of block pr that must follow a heading on its page. */
+/*
+ * The least of block pr that must follow a heading on its page, where
+ * avail points are left for it: the first two lines of a text, the
+ * start of a table (table_start()).
+ */
 static double keep_need(struct pdf *p, struct prep *pr,
-			const struct kp_block *b)
+			const struct kp_block *b, double avail)
 {
-	struct table *t = &pr->t;
-	double h, hh = 0;
-	size_t hdr;
-
 	if (b->type != KP_BLOCK_TABLE)
 		return flow_height(&pr->f, 0, pr->f.len < 2 ? pr->f.len : 2);
-	if (!t->nrows)
+	if (!pr->t.nrows)
 		return 0;
-	t->minh = 2 * PAD_Y + line_height(p);
-	hdr = b->header_rows < t->nrows ? b->header_rows : 0;
-	if (hdr)
-		hh = table_heights(t, 0, hdr, 0, 1);
-	h = table_heights(t, hdr, group_end(t, hdr), hdr, 1);
-	return TABLE_GAP + hh + (h < 3 * MIN_SPLIT ? h : MIN_SPLIT);
+	table_setup(p, &pr->t);
+	return TABLE_GAP + table_start(&pr->t, avail - TABLE_GAP);
+}
+
+/*
+ * What must stand on one page from block i on: the headings, the
+ * guidance and the short texts (two lines at most) in a row, and then
+ * the first rows or lines of the block they lead into, when avail
+ * points are left on the page.
+ */
+static double keep_chain(struct pdf *p, struct prep *prs, size_t i,
+			 double avail)
+{
+	const struct kp_rdoc *doc = p->doc;
+	double need = 0;
+	int lv;
+
+	for (; i < doc->nblocks; i++) {
+		const struct kp_block *b = &doc->blocks[i];
+		const struct flow *f = &prs[i].f;
+
+		switch (b->type) {
+		case KP_BLOCK_HEADING:
+			lv = b->level < 1 ? 1 : b->level > 3 ? 3 : b->level;
+			need += heading_gap[lv - 1] + flow_height(f, 0, f->len);
+			continue;
+		case KP_BLOCK_TEXT:
+			if ((b->flags & KP_CELL_EMPH) || f->len <= 2) {
+				need += TEXT_GAP + flow_height(f, 0, f->len);
+				continue;
+			}
+			return need + TEXT_GAP +
+			       keep_need(p, &prs[i], b, avail - need);
+		case KP_BLOCK_TABLE:
+			return need + keep_need(p, &prs[i], b, avail - need);
+		}
+	}
+	return need;
 }
 
 static void add_mark(struct pdf *p, const char *text, int level, double y)
@@ -1384,31 +2017,48 @@ static void paginate(struct pdf *p, struct prep *prs)
 	size_t i;
 
 	new_page(p);
+	tag(p, OP_BEGIN, "Document");
 	for (i = 0; i < doc->nblocks; i++) {
 		const struct kp_block *b = &doc->blocks[i];
 		struct prep *pr = &prs[i];
 		int lv = b->level < 1 ? 1 : b->level > 3 ? 3 : b->level;
-		double need;
+		double need, chain;
 
 		switch (b->type) {
 		case KP_BLOCK_HEADING:
-			/* Never alone at the bottom of a page. */
+			/*
+			 * Never the last thing on a page: with the guidance
+			 * under it and the first row or lines of what it
+			 * heads; failing that, with the block after it.
+			 */
 			need = heading_gap[lv - 1] +
 			       flow_height(&pr->f, 0, pr->f.len);
-			if (i + 1 < doc->nblocks)
-				need += keep_need(p, &prs[i + 1],
-						  &doc->blocks[i + 1]);
-			if (!p->fresh && need > room(p) && need < BODY_H / 2)
+			chain = keep_chain(p, prs, i + 1, room(p) - need);
+			if (chain > BODY_H * 0.6 && i + 1 < doc->nblocks)
+				chain = keep_need(p, &prs[i + 1],
+						  &doc->blocks[i + 1],
+						  room(p) - need);
+			need += chain;
+			if (!p->fresh && need > room(p) && need < BODY_H * 0.8)
 				new_page(p);
 			put_flow(p, &pr->f, heading_gap[lv - 1]);
 			add_mark(p, b->text, lv,
 				 p->y - flow_height(&pr->f, 0, pr->f.len));
 			p->y += lv == 1 ? 6 : 3;
 			break;
-		case KP_BLOCK_TEXT: put_flow(p, &pr->f, TEXT_GAP); break;
+		case KP_BLOCK_TEXT:
+			/* A short text that leads into a table goes with it. */
+			need = keep_chain(p, prs, i, room(p));
+			if (!p->fresh && pr->f.len <= 2 && need > room(p) &&
+			    need < BODY_H * 0.6 && i + 1 < doc->nblocks &&
+			    doc->blocks[i + 1].type == KP_BLOCK_TABLE)
+				new_page(p);
+			put_flow(p, &pr->f, TEXT_GAP);
+			break;
 		case KP_BLOCK_TABLE: put_table(p, &pr->t); break;
 		}
 	}
+	tag(p, OP_END, "Document");
 }
 
 /* ------------------------------------------------------------------ */
@@ -1533,6 +2183,37 @@ static void draw_chrome(struct pdf *p, cairo_t *cr, size_t n)
 	kp_buf_release(&m);
 }
 
+static void add_scope(struct pdf *p, char scope)
+{
+	if (p->nscopes == p->ascopes) {
+		p->ascopes = p->ascopes ? 2 * p->ascopes : 32;
+		p->scopes = kp_xrealloc(p->scopes, p->ascopes);
+	}
+	p->scopes[p->nscopes++] = scope;
+}
+
+/*
+ * A Link element with its annotation over the link's text: cairo takes
+ * the address and the rectangle as attributes, in user space.  In a
+ * string attribute, ' and \ are escaped with a backslash.
+ */
+static void draw_link(struct pdf *p, cairo_t *cr, const struct op *o)
+{
+	struct kp_buf a = KP_BUF_INIT;
+	const char *u;
+
+	kp_buf_addstr(&a, "uri='");
+	for (u = p->urls[o->url]; *u; u++) {
+		if (*u == '\'' || *u == '\\')
+			kp_buf_addch(&a, '\\');
+		kp_buf_addch(&a, *u);
+	}
+	kp_buf_addf(&a, "' rect=[%.2f %.2f %.2f %.2f]", o->x, o->y, o->w, o->h);
+	cairo_tag_begin(cr, CAIRO_TAG_LINK, a.buf);
+	cairo_tag_end(cr, CAIRO_TAG_LINK);
+	kp_buf_release(&a);
+}
+
 static void draw_page(struct pdf *p, cairo_t *cr, size_t n)
 {
 	const struct page *pg = &p->pages[n];
@@ -1540,14 +2221,25 @@ static void draw_page(struct pdf *p, cairo_t *cr, size_t n)
 	int pass;
 
 	draw_chrome(p, cr, n + 1);
-	/* Fills, then text, then borders, so that nothing hides a border. */
+	/*
+	 * Fills, then text, then borders, so that nothing hides a border;
+	 * the structure's tags go with the text, in its order.
+	 */
 	for (pass = 0; pass < 3; pass++)
 		for (i = 0; i < pg->len; i++) {
 			const struct op *o = &pg->v[i];
 
-			if ((int)o->type != pass)
+			if ((int)o->type != pass &&
+			    !(pass == OP_TEXT && o->type > OP_STROKE))
 				continue;
 			switch (o->type) {
+			case OP_BEGIN:
+				cairo_tag_begin(cr, o->tag, NULL);
+				if (o->scope)
+					add_scope(p, o->scope);
+				break;
+			case OP_END: cairo_tag_end(cr, o->tag); break;
+			case OP_LINK: draw_link(p, cr, o); break;
 			case OP_FILL:
 				cairo_set_source_rgb(cr, o->grey, o->grey,
 						     o->grey);
@@ -1613,11 +2305,46 @@ static PangoContext *make_context(void)
 	cairo_font_options_destroy(fo);
 	pango_context_set_round_glyph_positions(pc, FALSE);
 	pango_context_set_language(pc, pango_language_from_string("da-dk"));
+	pango_context_set_base_dir(pc, PANGO_DIRECTION_LTR);
 	return pc;
 }
 
+/*
+ * What cairo has no API for, as an update of the file it wrote
+ * (pdfpost.c): language, XMP metadata with the document's identity,
+ * artifacts, the scope of table headers.
+ */
+static int finish(struct pdf *p, struct kp_buf *out, size_t start,
+		  long long created, struct kp_error *err)
+{
+	const struct kp_rdoc *doc = p->doc;
+	struct kp_pdf_meta m;
+	struct kp_buf ident = KP_BUF_INIT, producer = KP_BUF_INIT;
+	int error;
+
+	memset(&m, 0, sizeof(m));
+	m.title = doc->title;
+	m.author = doc->author;
+	m.subject = doc->subject;
+	m.creator = "kiplan " KP_VERSION;
+	/* as cairo writes it into the Info dictionary */
+	kp_buf_addf(&producer, "cairo %s (https://cairographics.org)",
+		    cairo_version_string());
+	m.producer = producer.buf;
+	m.created = created;
+	m.lang = "da";
+	kp_ident_xmp(&ident, doc);
+	m.ident = ident.buf;
+	m.scopes = p->scopes;
+	m.nscopes = p->nscopes;
+	error = kp_pdf_finish(out, start, &m, err);
+	kp_buf_release(&ident);
+	kp_buf_release(&producer);
+	return error;
+}
+
 int kp_render_pdf(struct kp_buf *out, const struct kp_rdoc *doc,
-		  struct kp_error *err)
+		  struct kp_chars *missing, struct kp_error *err)
 {
 	struct pdf p;
 	struct prep *prs = NULL;
@@ -1628,10 +2355,13 @@ int kp_render_pdf(struct kp_buf *out, const struct kp_rdoc *doc,
 	char date[32];
 	struct tm tm;
 	time_t t;
+	long long created;
 	int error = 0;
 
 	memset(&p, 0, sizeof(p));
 	p.doc = doc;
+	p.missing = missing;
+	p.tag = "P";
 	p.pc = make_context();
 	p.lead = label_lead(&p);
 	prs = kp_xcalloc(doc->nblocks + 1, sizeof(*prs));
@@ -1651,8 +2381,13 @@ int kp_render_pdf(struct kp_buf *out, const struct kp_rdoc *doc,
 	set_meta(s, CAIRO_PDF_METADATA_AUTHOR, doc->author);
 	set_meta(s, CAIRO_PDF_METADATA_SUBJECT, doc->subject);
 	set_meta(s, CAIRO_PDF_METADATA_CREATOR, "kiplan " KP_VERSION);
-	t = (time_t)doc->created;
-	if (doc->created && gmtime_r(&t, &tm) &&
+	/*
+	 * A revision's date is its commit's: the same revision gives the
+	 * same bytes.  A working copy's is now.
+	 */
+	created = doc->created ? doc->created : (long long)time(NULL);
+	t = (time_t)created;
+	if (gmtime_r(&t, &tm) &&
 	    strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm))
 		set_meta(s, CAIRO_PDF_METADATA_CREATE_DATE, date);
 	cr = cairo_create(s);
@@ -1672,6 +2407,8 @@ int kp_render_pdf(struct kp_buf *out, const struct kp_rdoc *doc,
 				     cairo_status_to_string(st));
 	}
 	cairo_surface_destroy(s);
+	if (!error && (error = finish(&p, out, start, created, err)) < 0)
+		kp_buf_setlen(out, start);
 done:
 	for (i = 0; i < doc->nblocks; i++) {
 		flow_release(&prs[i].f);
@@ -1683,6 +2420,12 @@ done:
 		free(p.pages[i].v);
 	free(p.pages);
 	free(p.marks);
+	for (i = 0; i < p.nurls; i++)
+		free(p.urls[i]);
+	free(p.urls);
+	free(p.links);
+	free(p.pending);
+	free(p.scopes);
 	for (i = 0; i < p.nlayouts; i++)
 		g_object_unref(p.layouts[i]);
 	free(p.layouts);

@@ -25,12 +25,15 @@ void kp_pdf_escape(struct kp_buf *out, const char *s, size_t len);
  */
 enum kp_pdf_para_kind {
 	KP_PDF_PARA_TEXT,
-	KP_PDF_PARA_CODE, /* monospaced, kept as written */
-	KP_PDF_PARA_RULE  /* a thematic break: a thin line */
+	KP_PDF_PARA_HEADING, /* a sub-heading (# or ##), level set */
+	KP_PDF_PARA_CODE,    /* monospaced, kept as written */
+	KP_PDF_PARA_RULE     /* a thematic break: a thin line */
 };
 
 struct kp_pdf_para {
 	enum kp_pdf_para_kind kind;
+	int level;    /* of a heading: 1 for #, 2 for ##... */
+	int depth;    /* the lists it stands in: 0 for none */
 	char *markup; /* owned */
 	char *marker; /* owned, or NULL */
 	double x;     /* left edge of the text */
@@ -41,9 +44,11 @@ struct kp_pdf_para {
 struct kp_pdf_paras {
 	struct kp_pdf_para *v;
 	size_t len, alloc;
+	char **urls; /* the links' addresses, "kplink-N" in the markup */
+	size_t nurls, aurls;
 };
 /* clang-format off */
-#define KP_PDF_PARAS_INIT { NULL, 0, 0 }
+#define KP_PDF_PARAS_INIT { NULL, 0, 0, NULL, 0, 0 }
 /* clang-format on */
 
 /*
@@ -51,7 +56,9 @@ struct kp_pdf_paras {
  * code spans, paragraphs, headings, block quotes, code blocks and lists
  * (bullets and numbers with a hanging indent) are kept; a link is its
  * text followed by its URL in parentheses when the URL is safe
- * (kp_md_url_safe) and not the text itself; raw HTML is literal text.
+ * (kp_md_url_safe) and not the text itself, both in a span marked with
+ * the font feature "kplink-N" when the URL is http, https or mailto
+ * (urls[N]); raw HTML is literal text.
  * Indents stop growing at max_indent points.
  */
 void kp_pdf_paras_from_md(struct kp_pdf_paras *out, const char *text,

@@ -58,9 +58,24 @@ struct kp_rdoc {
 	int draft;	   /* not sent: the mark is a warning */
 	int invalid;	   /* rendered with --force: marked on every page */
 	long long created; /* seconds since the epoch, for metadata */
+	/* Which plan and revision this is (ident.c): kiplan verify. */
+	char *plan_id;	   /* or NULL */
+	unsigned revision; /* 0: a working copy, not a revision */
+	char commit[41];   /* hex; "" when not a revision */
+	int redacted;	   /* rendered with --redact */
 	struct kp_block *blocks;
 	size_t nblocks, alloc;
 };
+
+/*
+ * The identity of a rendered document, which it carries: in a PDF, as
+ * XMP properties in the namespace KP_IDENT_NS ("<kiplan:plan>"); in HTML,
+ * as <meta name="kiplan:plan" content="...">.  kp_ident_xmp() and
+ * kp_ident_html() write it for doc; kp_ident_read() is in kiplan.h.
+ */
+#define KP_IDENT_NS "urn:kiplan:document:1.0/"
+void kp_ident_xmp(struct kp_buf *out, const struct kp_rdoc *doc);
+void kp_ident_html(struct kp_buf *out, const struct kp_rdoc *doc);
 
 /*
  * Build the model of plan: the title, then Bilag 1's five parts in order
@@ -138,17 +153,30 @@ struct kp_cell *kp_rdoc_cell(const struct kp_block *table, size_t row,
 int kp_render_html(struct kp_buf *out, const struct kp_rdoc *doc,
 		   struct kp_error *err);
 
+/* Characters (code points), in the order first met, each once. */
+struct kp_chars {
+	unsigned *v;
+	size_t len, alloc;
+};
+/* clang-format off */
+#define KP_CHARS_INIT { NULL, 0, 0 }
+/* clang-format on */
+/* Add c unless it is there already. */
+void kp_chars_add(struct kp_chars *set, unsigned c);
+void kp_chars_release(struct kp_chars *set);
+
 /*
  * Write doc as an A4 PDF to out (appended), drawn with cairo and pango:
  * DejaVu fonts, embedded; tables and long cells break across pages with
  * their header rows repeated; a running header (doc->header, doc->stamp,
  * the draft and invalid marks) and "Side N af M" on every page; title,
  * author, subject and creation date as metadata; bookmarks for the
- * headings.  Layout time is bounded: KP_ELIMIT when the text would run
- * past some 40000 lines (500 pages); KP_ERENDER when cairo fails.  On
- * failure out is as it was.
+ * headings.  The characters that no installed font has, which print as
+ * boxes, go into missing (may be NULL).  Layout time is bounded: KP_ELIMIT when
+ * the text would run past some 40000 lines (500 pages); KP_ERENDER when cairo
+ * fails.  On failure out is as it was.
  */
 int kp_render_pdf(struct kp_buf *out, const struct kp_rdoc *doc,
-		  struct kp_error *err);
+		  struct kp_chars *missing, struct kp_error *err);
 
 #endif

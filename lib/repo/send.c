@@ -222,6 +222,7 @@ static int write_outbox(struct kp_send_result *res, struct kp_repo *repo,
 	memset(&ro, 0, sizeof(ro));
 	ro.schema = opts->schema;
 	ro.src = src;
+	ro.warnings = opts->warnings;
 	kp_buf_addf(&path, "%s/outbox", kp_repo_workdir(repo));
 	if (mkdir(path.buf, 0700) < 0 && errno != EEXIST) {
 		error = kp_error_set(err, KP_EIO, path.buf, 0, 0,

@@ -656,12 +656,51 @@ static void heading(struct kp_buf *out, struct kp_buf *tmp, const char *group,
 	kp_buf_addch(out, '\n');
 }
 
+/*
+ * --redact: list as it is, or, with redact, its copy in copy with every
+ * text through kp_redact_text(): the one redaction, in every format.
+ */
+static const struct kp_due_list *
+redacted(struct kp_due_list *copy, const struct kp_due_list *list, int redact)
+{
+	struct kp_due_item x;
+	char *s[6];
+	size_t i, k;
+
+	if (!redact)
+		return list;
+	for (i = 0; i < list->len; i++) {
+		x = list->v[i];
+		s[0] = kp_xstrdup(x.id);
+		s[1] = kp_xstrdup(x.file);
+		s[2] = kp_xstrdup(x.citizen);
+		s[3] = kp_xstrdup(x.coordinator);
+		s[4] = kp_xstrdup(x.responsible);
+		s[5] = kp_xstrdup(x.task ? x.task : "");
+		for (k = 0; k < 6; k++)
+			kp_redact_text(s[k]);
+		x.id = s[0];
+		x.file = s[1];
+		x.citizen = s[2];
+		x.coordinator = s[3];
+		x.responsible = s[4];
+		x.task = s[5];
+		kp_due_add(copy, &x);
+		for (k = 0; k < 6; k++)
+			free(s[k]);
+	}
+	return copy;
+}
+
 void kp_due_write_text(struct kp_buf *out, const struct kp_due_list *list,
 		       const struct kp_due_opts *opts, int redact)
 {
+	struct kp_due_list copy = KP_DUE_LIST_INIT;
 	struct kp_buf cell = KP_BUF_INIT, task = KP_BUF_INIT;
 	const char *group = NULL;
 	size_t i, width = when_width(list, &cell), w;
+
+	list = redacted(&copy, list, redact);
 
 	for (i = 0; i < list->len; i++) {
 		const struct kp_due_item *it = &list->v[i];
@@ -708,6 +747,7 @@ void kp_due_write_text(struct kp_buf *out, const struct kp_due_list *list,
 	}
 	kp_buf_release(&cell);
 	kp_buf_release(&task);
+	kp_due_release(&copy);
 }
 
 /* A TSV field: \\, \t, \n and \r escaped, so a field never splits. */
@@ -730,8 +770,11 @@ static void add_tsv(struct kp_buf *out, const char *s)
 void kp_due_write_tsv(struct kp_buf *out, const struct kp_due_list *list,
 		      const struct kp_due_opts *opts, int redact)
 {
+	struct kp_due_list copy = KP_DUE_LIST_INIT;
 	struct kp_buf text = KP_BUF_INIT;
 	size_t i;
+
+	list = redacted(&copy, list, redact);
 
 	kp_buf_addstr(out, "date\toverdue_days\tkind\tid\tfile\tcitizen\t"
 			   "coordinator\tresponsible\ttext\n");
@@ -760,6 +803,7 @@ void kp_due_write_tsv(struct kp_buf *out, const struct kp_due_list *list,
 		maybe_flush(out, opts);
 	}
 	kp_buf_release(&text);
+	kp_due_release(&copy);
 }
 
 static void json_str_or_null(struct kp_buf *out, const char *s)
@@ -773,8 +817,11 @@ static void json_str_or_null(struct kp_buf *out, const char *s)
 void kp_due_write_json(struct kp_buf *out, const struct kp_due_list *list,
 		       const struct kp_due_opts *opts, int redact)
 {
+	struct kp_due_list copy = KP_DUE_LIST_INIT;
 	struct kp_buf text = KP_BUF_INIT;
 	size_t i;
+
+	list = redacted(&copy, list, redact);
 
 	kp_buf_addch(out, '[');
 	for (i = 0; i < list->len; i++) {
@@ -816,6 +863,7 @@ void kp_due_write_json(struct kp_buf *out, const struct kp_due_list *list,
 	}
 	kp_buf_addstr(out, list->len ? "\n]\n" : "]\n");
 	kp_buf_release(&text);
+	kp_due_release(&copy);
 }
 
 /* An ICS property NAME:VALUE where value is TEXT. */
@@ -853,11 +901,14 @@ void kp_due_write_ics(struct kp_buf *out, const struct kp_due_list *list,
 		      const struct kp_due_opts *opts, long long stamp,
 		      int redact)
 {
+	struct kp_due_list copy = KP_DUE_LIST_INIT;
 	struct kp_buf line = KP_BUF_INIT, val = KP_BUF_INIT, text = KP_BUF_INIT;
 	char dtstamp[32];
 	time_t t = (time_t)stamp;
 	struct tm tm;
 	size_t i;
+
+	list = redacted(&copy, list, redact);
 
 	if (!gmtime_r(&t, &tm))
 		memset(&tm, 0, sizeof(tm));
@@ -923,4 +974,5 @@ void kp_due_write_ics(struct kp_buf *out, const struct kp_due_list *list,
 	kp_buf_release(&line);
 	kp_buf_release(&val);
 	kp_buf_release(&text);
+	kp_due_release(&copy);
 }

@@ -359,6 +359,19 @@ void kp_export_plan(struct kp_buf *out, const struct kp_export_opts *opts,
 		    const struct kp_plan *plan, const struct kp_source *src,
 		    size_t index)
 {
+	struct kp_plan *redacted = NULL;
+	struct kp_error err = KP_ERROR_INIT;
+
+	/*
+	 * --redact: every format writes the redacted copy, and leaves out the
+	 * CPR and telephone fields besides.  The copy cannot fail to parse
+	 * (only digits change), but if it did, nothing is written.
+	 */
+	if (opts->redact) {
+		if (kp_plan_redacted(&redacted, plan, &err) < 0)
+			return;
+		plan = redacted;
+	}
 	switch (opts->format) {
 	case KP_EXPORT_JSON:
 		kp_buf_addstr(out, index ? ",\n" : "\n");
@@ -373,6 +386,7 @@ void kp_export_plan(struct kp_buf *out, const struct kp_export_opts *opts,
 		kp_fhir_plan(out, NULL, NULL, plan, src, opts, index == 0);
 		break;
 	}
+	kp_plan_free(redacted);
 }
 
 void kp_export_end(struct kp_buf *out, const struct kp_export_opts *opts,

@@ -116,6 +116,27 @@ static void prepare(void *ctx, struct kp_batch_item *it,
 		s->rel = NULL;
 }
 
+/*
+ * The FHIR resources of plan; with --redact, of its redacted copy (as
+ * kp_export_plan() writes every format), so that no CPR or telephone
+ * number written in a text reaches the bundle.
+ */
+static void fhir_plan(struct eslot *s, const struct kp_plan *plan,
+		      const struct kp_source *src,
+		      const struct kp_export_opts *opts)
+{
+	struct kp_plan *redacted = NULL;
+	struct kp_error err = KP_ERROR_INIT;
+
+	if (opts->redact) {
+		if (kp_plan_redacted(&redacted, plan, &err) < 0)
+			return;
+		plan = redacted;
+	}
+	kp_fhir_plan(&s->out, &s->patient, s->patient_id, plan, src, opts, 1);
+	kp_plan_free(redacted);
+}
+
 static void work(void *ctx, struct kp_batch_item *it, const char *data,
 		 size_t len, struct kp_batch_worker *w)
 {
@@ -152,8 +173,8 @@ static void work(void *ctx, struct kp_batch_item *it, const char *data,
 			kp_revmap_source(run->revs, &src, s->rel, data, len);
 		/* Index 0: the separators are finish()'s. */
 		if (run->opts.format == KP_EXPORT_FHIR)
-			kp_fhir_plan(&s->out, &s->patient, s->patient_id, plan,
-				     src.in_repo ? &src : NULL, &run->opts, 1);
+			fhir_plan(s, plan, src.in_repo ? &src : NULL,
+				  &run->opts);
 		else
 			kp_export_plan(&s->out, &run->opts, plan,
 				       src.in_repo ? &src : NULL, 0);

@@ -21,13 +21,19 @@ pages() {
 	pdfinfo "$1" 2>/dev/null | sed -n 's/^Pages: *//p'
 }
 
+# flat: text with its line breaks as spaces, so that words a narrow
+# column wraps are found together.
+flat() {
+	tr '\n' ' ' | tr -s ' '
+}
+
 # every_page FILE TEXT WHAT: TEXT is on each page of FILE.
 every_page() {
 	n=$(pages "$1")
 	i=1
 	missing=
 	while [ "$i" -le "${n:-0}" ]; do
-		pdftotext -f "$i" -l "$i" "$1" - 2>/dev/null | grep -qF "$2" ||
+		pdftotext -f "$i" -l "$i" "$1" - 2>/dev/null | flat | grep -qF "$2" ||
 			missing="$missing $i"
 		i=$((i + 1))
 	done
@@ -58,7 +64,7 @@ cp "$ROOT/examples/bilag2.md" "$tmp/ki-2014-0001.md"
 "$KIPLAN" render "$tmp/ki-2014-0001.md" -o "$tmp/b.pdf" 2>"$tmp/err" && ok ||
 	{ bad "render bilag2"; cat "$tmp/err"; }
 head -c 5 "$tmp/b.pdf" | grep -q '%PDF-' && ok || bad "not a PDF"
-pdftotext "$tmp/b.pdf" "$tmp/b.txt" 2>/dev/null && ok || bad "pdftotext"
+pdftotext "$tmp/b.pdf" - 2>/dev/null | flat >"$tmp/b.txt" && ok || bad "pdftotext"
 for h in '1. Stamoplysninger' \
 	'2. Afdækning af status, mål og indsatser i eksisterende planer' \
 	'3. Identifikation af primære og/eller akutte udfordringer' \
@@ -73,7 +79,8 @@ for h in '1. Stamoplysninger' \
 	grep -qF "$h" "$tmp/b.txt" && ok || bad "bilag2 lacks '$h'"
 done
 # The five parts in the guideline's order.
-order=$(grep -nE '^[1-5]\. (Stamoplysninger|Afdækning|Identifikation|Fælles|Opfølgning)' "$tmp/b.txt" |
+order=$(pdftotext "$tmp/b.pdf" - |
+	grep -nE '^[1-5]\. (Stamoplysninger|Afdækning|Identifikation|Fælles|Opfølgning)' |
 	cut -d: -f2 | cut -c1 | tr -d '\n')
 [ "$order" = 12345 ] && ok || bad "parts out of order: '$order'"
 n=$(pages "$tmp/b.pdf")
@@ -135,7 +142,7 @@ last=$(pdftotext "$tmp/big.pdf" - | awk -v RS='\f' '/Stk120x/ { p = NR } END { p
 if [ -n "$first" ] && [ -n "$last" ]; then
 	i=$((first + 1))
 	while [ "$i" -le "$last" ]; do
-		pdftotext -f "$i" -l "$i" "$tmp/big.pdf" "$tmp/p.txt"
+		pdftotext -f "$i" -l "$i" "$tmp/big.pdf" - | flat >"$tmp/p.txt"
 		for h in 'Mål 1: Fastholdelse i psykiatrisk behandling' \
 			'Indsatser eller opgaver' 'Succeskriterier' 'Rollefordeling'; do
 			grep -qF "$h" "$tmp/p.txt" && ok || bad "page $i lacks header '$h'"

@@ -5,7 +5,9 @@
  * and, when it loads, validated against the built-in schema and the
  * guideline's rules.  The same bytes are also loaded as a plain YAML
  * stream, so that alias expansion and tags (refused in plans) are
- * exercised too.  `make fuzz` builds it with clang; tests/fuzz/driver.c
+ * exercised too; and as a field's text, through kiplan's text rule
+ * (kp_md_from_text, kp_md_parse) and --redact, which must keep its
+ * length.  `make fuzz` builds it with clang; tests/fuzz/driver.c
  * replays the corpus with any compiler in `make check`.
  */
 #include <stdint.h>
@@ -32,8 +34,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct kp_findings findings = KP_FINDINGS_INIT;
 	struct kp_plan *plan = NULL;
 	struct kp_doc *doc = NULL;
-	struct kp_buf json = KP_BUF_INIT;
+	struct kp_buf json = KP_BUF_INIT, md = KP_BUF_INIT;
 	const char *text = (const char *)data;
+	size_t n;
 	int rc;
 
 	/* Compiled once and kept: the built-in schema must always compile. */
@@ -43,7 +46,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc == 0) {
 		if (!plan->root || plan->root->type != KP_MAP ||
 		    !plan->body_doc || plan->body < plan->text.buf ||
-		    plan->body + plan->body_len != plan->text.buf + plan->text.len)
+		    plan->body + plan->body_len !=
+			    plan->text.buf + plan->text.len)
 			abort();
 		kp_validate(plan, schema, &findings);
 		kp_findings_release(&findings);
@@ -63,5 +67,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		check_error(rc, &err);
 	}
+	kp_md_from_text(&md, text, size);
+	kp_md_free(kp_md_parse(md.buf, md.len));
+	kp_buf_release(&md);
+	kp_buf_add(&md, text, size);
+	n = strlen(md.buf);
+	kp_redact_text(md.buf);
+	if (strlen(md.buf) != n)
+		abort();
+	kp_buf_release(&md);
 	return 0;
 }
