@@ -228,6 +228,54 @@ static int prepare(struct args *a, struct kp_repo *repo,
 	return KP_EXIT_OK;
 }
 
+/*
+ * The lock just taken finished an interrupted kiplan new of this very
+ * draft: print that plan's path instead of making a second one.
+ */
+static int replayed(struct kp_repo *repo, const char *id,
+		    const struct kp_buf *text, const struct args *a)
+{
+	char *done = NULL;
+
+	if (!kp_repo_new_replayed(&done, repo, id, text, a->body, a->nbody))
+		return 0;
+	cmd_warn(_("an interrupted kiplan new had already created this "
+		   "plan; it is not created again"));
+	print_path(repo, done);
+	free(done);
+	return 1;
+}
+
+/* Commit the new plan; say what happened when it fails. */
+static int commit(struct kp_repo *repo, const char *id, const char *rel,
+		  const struct kp_buf *text, const struct args *a)
+{
+	struct kp_error err = KP_ERROR_INIT;
+	char commit[41];
+	int error;
+
+	error = kp_repo_new_commit(commit, repo, id, text, a->body, a->nbody,
+				   &err);
+	if (error == KP_EAFTER) {
+		cmd_committed();
+		cmd_report(&err);
+		/* TRANSLATORS: ki-2026-0002.md, a commit id */
+		cmd_warn(_("%s was committed as revision 1 (%.12s), but the "
+			   "step above failed; do not run kiplan new again: "
+			   "the next kiplan command that changes the "
+			   "repository finishes it"),
+			 rel, commit);
+		print_path(repo, rel);
+		return KP_EXIT_COMMITTED;
+	}
+	if (error < 0) {
+		cmd_report(&err);
+		return cmd_exit_for(error);
+	}
+	cmd_committed();
+	return KP_EXIT_OK;
+}
+
 int cmd_new(int argc, char **argv)
 {
 	struct kp_error err = KP_ERROR_INIT;
@@ -236,7 +284,7 @@ int cmd_new(int argc, char **argv)
 	struct kp_buf text = KP_BUF_INIT;
 	struct kp_date today;
 	struct args a;
-	char id[13], rel[16], commit[41], *editpath = NULL;
+	char id[13], rel[16], *editpath = NULL;
 	int rc;
 
 	memset(&a, 0, sizeof(a));
@@ -253,6 +301,10 @@ int cmd_new(int argc, char **argv)
 		goto done;
 	}
 	snprintf(rel, sizeof(rel), "%s.md", id);
+	if (replayed(repo, id, &text, &a)) {
+		rc = KP_EXIT_OK;
+		goto done;
+	}
 	if (!draft_valid(rel, &text, schema)) {
 		cmd_warn(_("%s: the draft is not valid; nothing written"), rel);
 		rc = KP_EXIT_FINDINGS;
@@ -261,14 +313,11 @@ int cmd_new(int argc, char **argv)
 	if (a.edit && (rc = edit_draft(repo, rel, &text, schema, &editpath)) !=
 			      KP_EXIT_OK)
 		goto done;
-	if (kp_repo_new_commit(commit, repo, id, &text, a.body, a.nbody, &err) <
-	    0) {
-		cmd_report(&err);
-		rc = cmd_exit_for(err.code);
+	rc = commit(repo, id, rel, &text, &a);
+	if (editpath && (rc == KP_EXIT_OK || rc == KP_EXIT_COMMITTED))
+		unlink(editpath); /* committed: the draft has done its work */
+	if (rc != KP_EXIT_OK)
 		goto done;
-	}
-	if (editpath)
-		unlink(editpath);
 	kp_repo_unlock(repo);
 	print_path(repo, rel);
 done:

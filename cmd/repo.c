@@ -23,5 +23,6 @@ int cmd_repo_open(struct kp_repo **out)
 		cmd_report(&err);
 		return KP_EXIT_ERROR;
 	}
+	kp_repo_set_notify(*out, cmd_notify, NULL);
 	return KP_EXIT_OK;
 }

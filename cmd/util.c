@@ -77,7 +77,27 @@ int cmd_exit_for(int error)
 		return KP_EXIT_USAGE;
 	if (error == KP_EINVALID)
 		return KP_EXIT_FINDINGS;
+	if (error == KP_EAFTER)
+		return KP_EXIT_COMMITTED;
 	return KP_EXIT_ERROR;
+}
+
+void cmd_notify(const char *msg, void *payload)
+{
+	(void)payload;
+	cmd_warn("%s", msg);
+}
+
+static int committed;
+
+void cmd_committed(void)
+{
+	committed = 1;
+}
+
+int cmd_was_committed(void)
+{
+	return committed;
 }
 
 int cmd_help(const char *usage)

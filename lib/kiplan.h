@@ -51,7 +51,8 @@ enum {
 	KP_EINVALID = -8,  /* a plan has error findings */
 	KP_EEXISTS = -9,   /* a thing to be created exists already */
 	KP_ELOCKED = -10,  /* a lock could not be taken */
-	KP_ERENDER = -11   /* rendering failed */
+	KP_ERENDER = -11,  /* rendering failed */
+	KP_EAFTER = -12	   /* committed, but a step after the commit failed */
 };
 
 /*
@@ -438,10 +439,14 @@ int kp_repo_open(struct kp_repo **out, const char *path, struct kp_error *err);
  * when NULL), .kiplan/config and a .gitignore that keeps outbox/ out of
  * git.  On an existing plan repository nothing is changed and *created
  * is 0.  A non-empty directory that is not a plan repository is refused
- * with KP_EEXISTS.
+ * with KP_EEXISTS.  The repository lock is taken and given back, so that
+ * what a killed kiplan left is repaired (told to notify, as
+ * kp_repo_set_notify(); NULL: not told).  KP_EAFTER: the repository
+ * exists (*out is set) but its first commit is not wholly in place.
  */
 int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 		 const char *schema_text, size_t schema_len,
+		 void (*notify)(const char *msg, void *payload), void *payload,
 		 struct kp_error *err);
 void kp_repo_free(struct kp_repo *repo);
 
@@ -465,7 +470,17 @@ int kp_repo_schema(struct kp_schema **out, struct kp_repo *repo,
  * kernel releases when the process dies, so a killed kiplan never leaves
  * a lock that blocks.  Waits up to $KIPLAN_LOCK_TIMEOUT seconds (default
  * 30), then KP_ELOCKED.  Not recursive.
+ *
+ * Once it holds the lock, it repairs what a killed kiplan left behind
+ * (lib/repo/txn.c): it finishes a change whose commit exists, or takes
+ * back one whose commit does not, and removes temporary files.  What it
+ * repaired it says, a sentence each, to the function that
+ * kp_repo_set_notify() gave (nothing when none was given).  When it
+ * cannot repair, the lock is not taken and err says why.
  */
+void kp_repo_set_notify(struct kp_repo *repo,
+			void (*fn)(const char *msg, void *payload),
+			void *payload);
 int kp_repo_lock(struct kp_repo *repo, struct kp_error *err);
 void kp_repo_unlock(struct kp_repo *repo);
 
@@ -542,11 +557,13 @@ int kp_repo_blob(struct kp_buf *out, struct kp_repo *repo, const char *commit,
  * new revision, or, when it is unchanged since its last revision, record
  * the sending of that revision (an empty commit), with the summary "Send
  * indsatsplan ID, revision N", the body lines, and one Sendt-til trailer
- * per recipient.  Then, with opts->outbox, render exactly that revision,
- * stamped with its commit, into outbox/ID-rN.html and .pdf, each written
- * under a temporary name and renamed into place only after the commit
- * exists.  res->committed says whether the commit exists when an error is
- * returned.
+ * per recipient.  With opts->outbox, exactly that revision, stamped with
+ * its commit, goes to outbox/ID-rN.html and .pdf.  All of it is one
+ * change (lib/repo/txn.c): there entirely or not at all.  KP_EAFTER:
+ * committed (res->committed), but a later step failed; the next lock
+ * finishes it.  When the lock finished an interrupted kiplan send of the
+ * same request (the same file, text, recipients and message), nothing is
+ * sent again: res->replayed, and res describes that sending.
  */
 struct kp_send_opts {
 	const struct kp_recipients *to;
@@ -562,6 +579,7 @@ struct kp_send_result {
 	char commit[41];
 	int changed;	 /* a new revision, not a repeated sending */
 	int committed;	 /* the commit exists */
+	int replayed;	 /* an interrupted kiplan send had done it */
 	char *outbox[2]; /* the HTML and the PDF written, or NULL */
 };
 
@@ -578,8 +596,15 @@ void kp_send_result_release(struct kp_send_result *res);
  * it, the draft waits at kp_repo_edit_path() (in the git directory, as
  * libgit2 finds it; *out to free()), which keeps its id reserved.
  * kp_repo_new_commit(), holding the lock again, writes <id>.md (0600)
- * and commits it as revision 1 ("Opret indsatsplan <id>"); an existing
- * file is KP_EEXISTS.
+ * and commits it as revision 1 ("Opret indsatsplan <id>"), as one change
+ * (lib/repo/txn.c); an existing file is KP_EEXISTS.  KP_EAFTER: the plan
+ * is committed (commit is set), but a later step failed; the next lock
+ * finishes it.
+ *
+ * kp_repo_new_replayed(), after kp_repo_new_draft(): 1 when the lock
+ * just taken finished an interrupted kiplan new of the same draft (the
+ * same text but for its id, and the same message lines), which must then
+ * not be made again; *done is the plan file it created (free()).
  */
 int kp_repo_new_draft(struct kp_buf *text, char id[13], struct kp_repo *repo,
 		      const struct kp_node *fields, int year,
@@ -589,6 +614,9 @@ int kp_repo_edit_path(char **out, struct kp_repo *repo, const char *rel,
 int kp_repo_new_commit(char commit[41], struct kp_repo *repo, const char *id,
 		       const struct kp_buf *text, const char *const *body,
 		       size_t nbody, struct kp_error *err);
+int kp_repo_new_replayed(char **done, struct kp_repo *repo, const char *id,
+			 const struct kp_buf *text, const char *const *body,
+			 size_t nbody);
 
 /* ------------------------------------------------------------------ */
 /* Rendering (lib/render.c builds the model; render_html.c and         */
