@@ -31,6 +31,12 @@ int cmd_show(int argc, char **argv);
  * return KP_EXIT_ERROR.
  */
 int cmd_repo_open(struct kp_repo **out);
+/*
+ * After a command's change and its output: flush the output, end the
+ * change (kp_repo_end()) and unlock.  KP_EXIT_OK, or KP_EXIT_COMMITTED
+ * when the change's journal could not be removed (said on stderr).
+ */
+int cmd_repo_end(struct kp_repo *repo);
 int cmd_due(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 

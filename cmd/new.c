@@ -13,7 +13,7 @@
 #include "banned.h"
 
 static const char usage_str[] = N_(
-	"usage: kiplan new [--navn NAME] [--cpr CPR] [--adresse ADDRESS]\n"
+	"usage: kiplan new [--navn NAME] [--cpr CPR|-] [--adresse ADDRESS]\n"
 	"                  [--telefon PHONE] [--email EMAIL]\n"
 	"                  [--koordinator-navn NAME] [--koordinator-stilling "
 	"TITLE]\n"
@@ -29,6 +29,8 @@ static const char usage_str[] = N_(
 	"it, and print its path.  An invalid draft is not written (exit 1).\n"
 	"\n"
 	"  --navn, --cpr, --adresse, --telefon, --email   borger.*\n"
+	"  --cpr -                the CPR number from standard input, so that\n"
+	"                         it is not in the command line (ps, /proc)\n"
 	"  --koordinator-navn, -stilling, -organisation, -telefon, -email\n"
 	"                         koordinator.*\n"
 	"  --moede-dato DATE      moede.dato, the coordination meeting\n"
@@ -193,24 +195,68 @@ static void print_path(const struct kp_repo *repo, const char *rel)
 	free(cwd);
 }
 
+/*
+ * The first line of standard input, without its line break and the
+ * blanks around it: a value that must not stand in the command line,
+ * where every local user can read it (/proc/PID/cmdline).
+ */
+static int read_stdin_line(struct kp_buf *out, struct kp_error *err)
+{
+	struct kp_buf b = KP_BUF_INIT;
+	size_t s = 0, e;
+	int error;
+
+	if (isatty(STDIN_FILENO)) {
+		fputs(_("CPR number: "), stderr);
+		fflush(stderr);
+	}
+	if ((error = kp_buf_read_file(&b, "-", 4096, err)) < 0) {
+		kp_buf_release(&b);
+		return error;
+	}
+	e = strcspn(b.buf, "\r\n");
+	while (s < e && (b.buf[s] == ' ' || b.buf[s] == '\t'))
+		s++;
+	while (e > s && (b.buf[e - 1] == ' ' || b.buf[e - 1] == '\t'))
+		e--;
+	kp_buf_add(out, b.buf + s, e - s);
+	kp_buf_release(&b);
+	return 0;
+}
+
 /* The fields: --from, then the options and --set, in order. */
 static int fields(struct args *a, struct kp_error *err)
 {
+	struct kp_buf cpr = KP_BUF_INIT;
 	size_t i;
-	int error;
+	int error = 0;
 
 	if (a->from && (error = kp_fields_load(a->fields, a->from, err)) < 0)
 		return error;
-	for (i = 0; i < a->nsets; i++) {
+	for (i = 0; i < a->nsets && !error; i++) {
 		const struct setting *s = &a->sets[i];
+		const char *value = s->value;
 
-		error = s->path ? kp_fields_set(a->fields, s->path, s->value, 0,
+		if (s->path && strcmp(s->path, "borger.cpr") == 0 &&
+		    strcmp(value, "-") == 0) {
+			if (a->from && strcmp(a->from, "-") == 0) {
+				error = kp_error_set(
+					err, KP_EUSAGE, NULL, 0, 0,
+					_("--from - and --cpr - cannot both "
+					  "read standard input"));
+				break;
+			}
+			kp_buf_reset(&cpr);
+			if ((error = read_stdin_line(&cpr, err)) < 0)
+				break;
+			value = cpr.buf;
+		}
+		error = s->path ? kp_fields_set(a->fields, s->path, value, 0,
 						err)
-				: kp_fields_set_arg(a->fields, s->value, err);
-		if (error < 0)
-			return error;
+				: kp_fields_set_arg(a->fields, value, err);
 	}
-	return 0;
+	kp_buf_release(&cpr);
+	return error;
 }
 
 /* The fields, the schema and today, or an exit status. */
@@ -318,8 +364,8 @@ int cmd_new(int argc, char **argv)
 		unlink(editpath); /* committed: the draft has done its work */
 	if (rc != KP_EXIT_OK)
 		goto done;
-	kp_repo_unlock(repo);
 	print_path(repo, rel);
+	rc = cmd_repo_end(repo);
 done:
 	if (repo)
 		kp_repo_unlock(repo);

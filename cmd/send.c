@@ -145,6 +145,11 @@ int cmd_send(int argc, char **argv)
 	so.nbody = a.nbody;
 	so.schema = schema;
 	so.outbox = a.outbox;
+	if (kp_repo_lock(repo, &err) < 0) {
+		cmd_report(&err);
+		rc = cmd_exit_for(err.code);
+		goto done;
+	}
 	error = kp_repo_send(&res, repo, rel, plan, &so, &err);
 	if (res.committed)
 		cmd_committed();
@@ -171,6 +176,7 @@ int cmd_send(int argc, char **argv)
 	for (i = 0; i < 2; i++)
 		if (res.outbox[i])
 			printf("%s\n", res.outbox[i]);
+	rc = cmd_repo_end(repo);
 done:
 	kp_send_result_release(&res);
 	kp_recipients_release(&to);

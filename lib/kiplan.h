@@ -128,6 +128,21 @@ char *kp_buf_detach(struct kp_buf *b, size_t *len);
  * start a new line or drive a terminal.
  */
 void kp_buf_add_escaped(struct kp_buf *b, const char *s, size_t len);
+/* The same, but the control characters in keep ("\n\t") stay as they are. */
+void kp_buf_add_text(struct kp_buf *b, const char *s, size_t len,
+		     const char *keep);
+
+/*
+ * Mask, in place, everything in s shaped like a CPR number, whatever it
+ * is glued to: six digits, a dash or a space and four digits
+ * ("010174-xxxx"), or a run of ten digits, or of nine (a number whose
+ * leading zero YAML dropped), lose their last four digits.  Longer runs
+ * of digits, decimal fractions and words of 12 or more hex digits
+ * (commit ids) are left alone.  kp_error_set() (message and file),
+ * kp_findings_add(), kp_finding_text() (the file) and cmd/'s messages do
+ * it to every message.  Returns the number masked.
+ */
+size_t kp_cpr_mask_text(char *s);
 
 /*
  * The choice closest to word, for a "did you mean": within one edit of a
@@ -314,6 +329,9 @@ int kp_fields_set(struct kp_fields *f, const char *path, const char *value,
 int kp_fields_set_arg(struct kp_fields *f, const char *arg,
 		      struct kp_error *err);
 int kp_fields_load(struct kp_fields *f, const char *path, struct kp_error *err);
+/* The same from len bytes of data, named name in messages. */
+int kp_fields_load_text(struct kp_fields *f, const char *name, const char *data,
+			size_t len, struct kp_error *err);
 void kp_fields_type(struct kp_fields *f, const struct kp_schema *schema,
 		    const struct kp_node *base);
 /* The fields as a mapping; borrowed. */
@@ -478,6 +496,15 @@ int kp_repo_schema(struct kp_schema **out, struct kp_repo *repo,
  * kp_repo_set_notify() gave (nothing when none was given).  When it
  * cannot repair, the lock is not taken and err says why.
  */
+/*
+ * A command that changed the repository writes its output, then calls
+ * kp_repo_end() before kp_repo_unlock(): the change's journal goes only
+ * then, so that a kiplan killed before its output was out is taken for
+ * interrupted, and a retry is recognized.  KP_EAFTER when the journal
+ * cannot be removed (the change itself is whole).  kp_repo_unlock()
+ * ends a change that kp_repo_end() did not, silently.
+ */
+int kp_repo_end(struct kp_repo *repo, struct kp_error *err);
 void kp_repo_set_notify(struct kp_repo *repo,
 			void (*fn)(const char *msg, void *payload),
 			void *payload);
@@ -553,7 +580,9 @@ int kp_repo_blob(struct kp_buf *out, struct kp_repo *repo, const char *commit,
 
 /*
  * Send the plan whose file is rel and whose text (plan->text) has been
- * judged by kp_send_check(): under the repository lock, commit it as a
+ * judged by kp_send_check(), holding the repository lock (call
+ * kp_repo_unlock() only once the result is written out, so that a retry
+ * after a kill before that is recognized): commit it as a
  * new revision, or, when it is unchanged since its last revision, record
  * the sending of that revision (an empty commit), with the summary "Send
  * indsatsplan ID, revision N", the body lines, and one Sendt-til trailer

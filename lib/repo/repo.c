@@ -29,6 +29,7 @@ struct kp_repo {
 	char *workdir; /* absolute, real, no trailing slash */
 	char *gitdir;  /* with a trailing slash */
 	int lock_fd;
+	int txn_done; /* a finished change's journal waits for the unlock */
 	void (*notify)(const char *msg, void *payload);
 	void *notify_payload;
 };
@@ -194,6 +195,24 @@ struct git_repository *kp_repo_git(const struct kp_repo *repo)
 int kp_repo_locked(const struct kp_repo *repo)
 {
 	return repo->lock_fd >= 0;
+}
+
+int kp_repo_end(struct kp_repo *repo, struct kp_error *err)
+{
+	if (!repo->txn_done)
+		return 0;
+	repo->txn_done = 0;
+	return kp_txn_end(repo, err);
+}
+
+void kp_repo_txn_done(struct kp_repo *repo, int done)
+{
+	repo->txn_done = done;
+}
+
+int kp_repo_txn_is_done(const struct kp_repo *repo)
+{
+	return repo->txn_done;
 }
 
 void kp_repo_set_notify(struct kp_repo *repo,
@@ -387,6 +406,14 @@ void kp_repo_unlock(struct kp_repo *repo)
 	path = join(repo->gitdir, "kiplan.lock");
 	/* Unlink while still holding it: see kp_repo_lock(). */
 	unlink(path);
+	/*
+	 * The last step of a finished change, after the command has
+	 * written its output: a kiplan killed before it is known, by its
+	 * journal, to have finished, and a retry is recognized.
+	 */
+	if (repo->txn_done)
+		kp_txn_end(repo, NULL);
+	repo->txn_done = 0;
 	close(repo->lock_fd);
 	repo->lock_fd = -1;
 	free(path);

@@ -140,6 +140,15 @@ int kp_repo_commit(char out[41], struct kp_repo *repo, const char *rel,
 /* The libgit2 repository (borrowed), and whether the lock is held. */
 struct git_repository *kp_repo_git(const struct kp_repo *repo);
 int kp_repo_locked(const struct kp_repo *repo);
+/*
+ * A change finished (kp_txn_commit()) leaves its journal until
+ * kp_repo_unlock() calls kp_txn_end(): the command writes its output
+ * before that, so that a kill before the output is out is taken for an
+ * interrupted change, and a retry is recognized (kp_repo_replayed()).
+ */
+void kp_repo_txn_done(struct kp_repo *repo, int done);
+int kp_repo_txn_is_done(const struct kp_repo *repo);
+int kp_txn_end(struct kp_repo *repo, struct kp_error *err);
 
 /*
  * Author or committer: $KIPLAN_AUTHOR ("Name <email>") or git's

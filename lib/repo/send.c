@@ -143,14 +143,17 @@ int kp_repo_send(struct kp_send_result *res, struct kp_repo *repo,
 	const char *id = kp_plan_str(plan, "id");
 	const char *docs[2];
 	char **lines = NULL, req[41];
-	int error;
+	int error = 0;
 
 	memset(res, 0, sizeof(*res));
 	snprintf(res->id, sizeof(res->id), "%s", id ? id : "");
 	lines = recipient_lines(opts->to);
 	send_request(req, rel, plan, lines, opts->to->len, opts);
-	if ((error = kp_repo_lock(repo, err)) < 0)
+	if (!kp_repo_locked(repo)) {
+		error = kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
+				     _("a change needs the repository lock"));
 		goto done;
+	}
 	kp_test_crash("send-locked");
 	if (replayed(res, repo, req))
 		goto done;
@@ -211,7 +214,6 @@ int kp_repo_send(struct kp_send_result *res, struct kp_repo *repo,
 	}
 done:
 	kp_txn_free(t);
-	kp_repo_unlock(repo);
 	free_lines(lines);
 	kp_history_release(&h);
 	kp_buf_release(&old);

@@ -77,8 +77,9 @@ struct kp_txn {
 	int has_parent, prepared, committed;
 	long long time;
 	int offset;
-	char *sigline; /* "Name <email> TIME +HHMM" for the reflogs */
-	char *reflog;  /* the reflog message */
+	long long start; /* when the change began, by the clock */
+	char *sigline;	 /* "Name <email> TIME +HHMM" for the reflogs */
+	char *reflog;	 /* the reflog message */
 	char *pref, *pidx;
 	int ref_locked, index_locked;
 };
@@ -444,6 +445,12 @@ int kp_txn_begin(struct kp_txn **out, struct kp_repo *repo, const char *kind,
 				    _("a change needs the repository lock"));
 	jpath = path2(kp_repo_gitdir(repo), JOURNAL);
 	tdir = path2(kp_repo_gitdir(repo), TMPDIR);
+	if (kp_repo_txn_is_done(repo)) {
+		/* The change before, finished; should this fail, the
+		 * journal's O_EXCL below says so. */
+		kp_repo_txn_done(repo, 0);
+		kp_txn_end(repo, NULL);
+	}
 	if (mkdir(tdir, 0700) < 0 && errno != EEXIST) {
 		error = io_fail(err, tdir,
 				_("cannot create the directory: %s"));
@@ -467,7 +474,8 @@ int kp_txn_begin(struct kp_txn **out, struct kp_repo *repo, const char *kind,
 	}
 	add_word(&w, t->kind);
 	add_word(&w, t->request);
-	kp_buf_addf(&w, " %ld", (long)getpid());
+	t->start = (long long)time(NULL);
+	kp_buf_addf(&w, " %ld %lld", (long)getpid(), t->start);
 	if ((error = jline(t, "kiplan-journal-1", &w, err)) < 0) {
 		kp_txn_free(t);
 		goto done;
@@ -1013,6 +1021,8 @@ static int place(const char *tmp, const char *path, int create)
 /* Commit                                                              */
 /* ------------------------------------------------------------------ */
 
+static int sweep_objects(struct kp_repo *repo, long long since);
+
 /* Note the first failure after the commit point; go on with the rest. */
 static void after_fail(int *error, struct kp_error *err, const char *path,
 		       const char *fmt)
@@ -1150,20 +1160,39 @@ int kp_txn_commit(struct kp_txn *t, struct kp_error *err)
 	if (error)
 		goto done; /* the journal stays: recovery finishes it */
 	kp_test_crash("commit-done");
-	unlink(t->pref);
-	unlink(t->pidx);
+	if (unlink(t->pref) < 0 || unlink(t->pidx) < 0 ||
+	    sweep_objects(t->repo, t->start) < 0)
+		after_fail(&error, err, gitdir(t),
+			   _("cannot remove a temporary file: %s"));
+	if (error)
+		goto done;
 	fd = t->jfd;
 	t->jfd = -1;
-	close(fd);
-	if (unlink(jpath) < 0 || sync_dir(jpath) < 0)
+	if (close(fd) < 0)
 		after_fail(&error, err, jpath,
-			   _("cannot remove the journal: %s"));
+			   _("cannot write the journal: %s"));
+	/* Removed by kp_repo_unlock(), after the command's output. */
+	kp_repo_txn_done(t->repo, 1);
 done:
 	kp_buf_release(&w);
 	free(rlock);
 	free(rpath);
 	free(ilock);
 	free(ipath);
+	free(jpath);
+	return error;
+}
+
+int kp_txn_end(struct kp_repo *repo, struct kp_error *err)
+{
+	char *jpath = path2(kp_repo_gitdir(repo), JOURNAL);
+	int error = 0;
+
+	/* Should this fail, recovery finds a change with nothing to do. */
+	if (unlink(jpath) < 0 || sync_dir(jpath) < 0)
+		error = kp_error_set(err, KP_EAFTER, jpath, 0, 0,
+				     _("cannot remove the journal: %s"),
+				     strerror(errno));
 	free(jpath);
 	return error;
 }
@@ -1477,6 +1506,37 @@ static void roll_back(struct kp_repo *repo, const struct journal *j,
 	free(outbox);
 }
 
+/*
+ * libgit2 writes an object as objects/tmp_object_git2_<hex> and renames
+ * it; a kill leaves that file, which holds a plan, compressed.  Remove
+ * those made since the change began (git's own are named tmp_obj_).
+ */
+static int sweep_objects(struct kp_repo *repo, long long since)
+{
+	git_repository *git = kp_repo_git(repo);
+	char *dir = path2(git_repository_commondir(git), "objects");
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int rc = 0;
+
+	while (d && (de = readdir(d))) {
+		struct stat st;
+		char *p;
+
+		if (strncmp(de->d_name, "tmp_object_git2_", 16) != 0)
+			continue;
+		p = path2(dir, de->d_name);
+		if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (long long)st.st_mtim.tv_sec + 1 >= since && unlink(p) < 0)
+			rc = -1;
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	return rc;
+}
+
 static int recover_journal(struct kp_repo *repo, const char *jpath,
 			   struct kp_error *err)
 {
@@ -1490,10 +1550,22 @@ static int recover_journal(struct kp_repo *repo, const char *jpath,
 	if ((error = kp_buf_read_file(&text, jpath, 16 * 1024 * 1024, err)) < 0)
 		goto done;
 	journal_parse(&j, text.buf, text.len);
-	if (!j.len || strcmp(j.v[0].w[0], "kiplan-journal-1") != 0) {
+	if (!j.len) {
+		/* Killed before its first line was out: nothing was begun. */
+		if (unlink(jpath) < 0 || sync_dir(jpath) < 0)
+			error = io_fail(err, jpath,
+					_("cannot remove the journal: %s"));
+		goto done;
+	}
+	if (strcmp(j.v[0].w[0], "kiplan-journal-1") != 0) {
 		error = kp_error_set(err, KP_EIO, jpath, 0, 0,
 				     _("not a journal that this kiplan "
 				       "understands; nothing was changed"));
+		goto done;
+	}
+	if (sweep_objects(repo, strtoll(word(&j.v[0], 4), NULL, 10)) < 0) {
+		error = io_fail(err, jpath,
+				_("cannot remove a temporary file: %s"));
 		goto done;
 	}
 	c = find_rec(&j, "commit");
