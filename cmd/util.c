@@ -34,6 +34,8 @@ void cmd_warn(const char *fmt, ...)
 	va_start(ap, fmt);
 	kp_buf_vaddf(&b, fmt, ap);
 	va_end(ap);
+	/* A file name, an argument: no CPR number is echoed whole. */
+	kp_cpr_mask_text(b.buf);
 	/* Whatever a value holds, a message is one line of text. */
 	kp_buf_add_escaped(&e, b.buf, b.len);
 	fprintf(stderr, "kiplan: %s\n", e.buf);
