@@ -68,7 +68,9 @@ else
 	skip jsonschema-suite "$SHARED/testsuites not found"
 	skip yaml-suite "$SHARED/testsuites not found"
 fi
-run fuzz-corpus "$BUILD/tests/fuzz-replay" tests/fuzz/corpus
+for t in plan fast validate html json; do
+	run "fuzz-$t" "$BUILD/tests/fuzz-replay-$t" "tests/fuzz/corpus/$t"
+done
 for t in tests/cli/*.sh; do
 	[ -f "$t" ] || continue
 	run "cli/${t##*/}" sh "$t"
