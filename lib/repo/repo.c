@@ -284,6 +284,7 @@ int kp_repo_schema(struct kp_schema **out, struct kp_repo *repo,
 	struct kp_buf text = KP_BUF_INIT;
 	struct kp_doc *doc = NULL;
 	const char *builtin;
+	char *path = NULL;
 	size_t blen;
 	int error;
 
@@ -299,11 +300,14 @@ int kp_repo_schema(struct kp_schema **out, struct kp_repo *repo,
 	if ((error = kp_yaml_parse(&doc, text.buf, text.len, 1, 0,
 				   ".kiplan/schema.yaml", err)) < 0)
 		goto done;
-	error = kp_schema_compile(out, kp_doc_root(doc), ".kiplan/schema.yaml",
-				  err);
+	/* Its own URI is its base: it may refer to files beside it. */
+	path = join(repo->workdir, ".kiplan/schema.yaml");
+	error = kp_schema_compile_file(out, kp_doc_root(doc),
+				       ".kiplan/schema.yaml", path, err);
 done:
 	kp_doc_free(doc);
 	kp_buf_release(&text);
+	free(path);
 	return error;
 }
 
