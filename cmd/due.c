@@ -40,6 +40,7 @@ static const char usage_str[] = N_(
 	"  --no-cache          neither read nor write the cache\n"
 	"  --jobs N            parse with N threads (default: CPUs, at most "
 	"8)\n"
+	"  -h, --help          show this help\n"
 	"\n"
 	"Exit status: 0 nothing overdue, 1 something overdue, 2 usage,\n"
 	"3 a plan could not be read (and nothing is overdue).\n");

@@ -37,6 +37,7 @@ static const char usage_str[] = N_(
 	"stderr)\n"
 	"  --today DATE     count overdue days from DATE (YYYY-MM-DD)\n"
 	"  -o FILE          write to FILE (atomically) instead of stdout\n"
+	"  -h, --help       show this help\n"
 	"\n"
 	"Exit status: 0 ok, 1 a plan has errors, 2 usage, 3 a file could not\n"
 	"be read or written.\n");

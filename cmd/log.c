@@ -2,10 +2,12 @@
  * log.c: kiplan log, the audit trail of one plan: its revisions, newest
  * first, and to whom each was sent.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "banned.h"
@@ -180,7 +182,17 @@ int cmd_log(int argc, char **argv)
 		goto done;
 	}
 	if (!h.revisions) {
-		cmd_warn(_("%s has no revision (it was never committed)"), rel);
+		struct kp_buf path = KP_BUF_INIT;
+
+		kp_buf_addf(&path, "%s/%s", kp_repo_workdir(repo), rel);
+		if (access(path.buf, F_OK) < 0 && errno == ENOENT)
+			cmd_warn(_("%s: no such plan, now or in the history"),
+				 rel);
+		else
+			cmd_warn(_("%s has no revision (it was never "
+				   "committed)"),
+				 rel);
+		kp_buf_release(&path);
 		rc = KP_EXIT_ERROR;
 		goto done;
 	}

@@ -18,12 +18,14 @@
 void cmd_report(const struct kp_error *err)
 {
 	struct kp_buf b = KP_BUF_INIT;
-	char line[600];
+	size_t size = strlen(err->file) + strlen(err->msg) + 64;
+	char *line = kp_xmalloc(size);
 
-	kp_error_format(line, sizeof(line), err);
+	kp_error_format(line, size, err);
 	kp_buf_add_escaped(&b, line, strlen(line));
 	fprintf(stderr, "kiplan: %s\n", b.buf);
 	kp_buf_release(&b);
+	free(line);
 }
 
 void cmd_warn(const char *fmt, ...)
@@ -194,9 +196,10 @@ int cmd_choice(const char *option, const char *value,
 	const char *best;
 	size_t n;
 
-	for (n = 0; choices[n]; n++) {
+	for (n = 0; choices[n]; n++)
 		if (strcmp(value, choices[n]) == 0)
 			return (int)n;
+	for (n = 0; choices[n]; n++) {
 		if (n)
 			kp_buf_addstr(&list, ", ");
 		kp_buf_addstr(&list, choices[n]);

@@ -61,9 +61,9 @@ enum {
  */
 struct kp_error {
 	int code;
-	char file[256];
+	char file[512];	    /* a longer name ends in "…" */
 	unsigned line, col; /* 1-based; 0 when unknown */
-	char msg[256];
+	char msg[512];	    /* a longer message ends in "…" */
 };
 /* clang-format off */
 #define KP_ERROR_INIT { 0, "", 0, 0, "" }

@@ -8,20 +8,41 @@
 #include "base/base.h"
 #include "banned.h"
 
+/*
+ * A text that did not fit its fixed buffer (n >= size bytes wanted) ends
+ * in "…" at a character boundary: shortened, never cut in silence or in
+ * the middle of a UTF-8 sequence.
+ */
+static void mark_cut(char *buf, size_t size, int n)
+{
+	static const char ellipsis[] = "\xe2\x80\xa6";
+	size_t end;
+
+	if (n < 0 || (size_t)n < size)
+		return;
+	end = size - sizeof(ellipsis);
+	while (end > 0 && ((unsigned char)buf[end] & 0xc0) == 0x80)
+		end--;
+	memcpy(buf + end, ellipsis, sizeof(ellipsis));
+}
+
 int kp_error_set(struct kp_error *err, int code, const char *file,
 		 unsigned line, unsigned col, const char *fmt, ...)
 {
 	va_list ap;
+	int n;
 
 	if (!err)
 		return code;
 	err->code = code;
-	snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
+	n = snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
+	mark_cut(err->file, sizeof(err->file), n);
 	err->line = line;
 	err->col = col;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
+	mark_cut(err->msg, sizeof(err->msg), n);
 	kp_cpr_mask_text(err->msg);
 	return code;
 }

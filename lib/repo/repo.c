@@ -158,8 +158,13 @@ int kp_repo_open(struct kp_repo **out, const char *path, struct kp_error *err)
 	repo = NULL;
 done:
 	free(kdir);
-	kp_repo_free(repo);
-	if (error)
+	/*
+	 * One git_libgit2_shutdown() for the lib_init() above: the repo's
+	 * own when it was made (kp_repo_free), else here.
+	 */
+	if (repo)
+		kp_repo_free(repo);
+	else if (error)
 		git_libgit2_shutdown();
 	return error;
 }
@@ -1112,8 +1117,9 @@ done:
 	}
 	kp_txn_free(t);
 	git_repository_free(git);
+	/* One shutdown for lib_init(): kp_repo_free()'s, or this one. */
 	if (repo)
-		kp_repo_free(repo); /* and libgit2 with it */
+		kp_repo_free(repo);
 	else if (error && !*out)
 		git_libgit2_shutdown();
 	free(dotgit);

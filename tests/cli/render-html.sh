@@ -202,14 +202,14 @@ for spec in '![[]()|0' '![[]()|8000' '*![[]()|1150' '*_|1900' 'a*|2000' \
 	unit=${spec%|*}
 	block=${spec##*|}
 	gen "$unit" "$block" "$tmp/ki-2014-0003.md"
-	start=$(date +%s%N)
-	"$KIPLAN" render "$tmp/ki-2014-0003.md" -o "$tmp/q.html" 2>"$tmp/err"
+	# Not a speed test (bench/ has those): a guard against the
+	# quadratic time that libcmark takes on such input, which runs for
+	# many minutes; linear work ends far within the CPU limit, even
+	# under the sanitizers on a loaded machine.
+	(ulimit -t 120; exec "$KIPLAN" render "$tmp/ki-2014-0003.md" -o "$tmp/q.html") 2>"$tmp/err"
 	rc=$?
-	end=$(date +%s%N)
-	ms=$(((end - start) / 1000000))
-	echo "render of 1 MiB '$unit' blocks of $block: ${ms} ms"
+	[ $rc -ne 152 ] || bad "render '$unit' $block: over 120 s of CPU"
 	[ $rc -eq 0 ] && ok || { bad "render '$unit' $block: exit $rc"; cat "$tmp/err"; }
-	[ $ms -lt 10000 ] && ok || bad "render '$unit' $block took $ms ms"
 	html_ok "$tmp/q.html" "quadratic '$unit'"
 done
 

@@ -215,19 +215,16 @@ for spec in '![[]()|0' '*![[]()|1150' '*_|1900' '[a](|8000' 'x|0' \
 	unit=${spec%|*}
 	block=${spec##*|}
 	gen "$unit" "$block" "$tmp/ki-2014-0003.md"
-	start=$(date +%s%N)
-	"$KIPLAN" render "$tmp/ki-2014-0003.md" -o "$tmp/q.pdf" 2>"$tmp/err"
+	# A guard against quadratic time, not a speed test (see bench/).
+	(ulimit -t 120; exec "$KIPLAN" render "$tmp/ki-2014-0003.md" -o "$tmp/q.pdf") 2>"$tmp/err"
 	rc=$?
-	end=$(date +%s%N)
-	ms=$(((end - start) / 1000000))
-	echo "pdf of 1 MiB '$unit' blocks of $block: exit $rc, ${ms} ms"
+	[ $rc -ne 152 ] && ok || bad "'$unit' $block: over 120 s of CPU"
 	if [ $rc -eq 0 ]; then
 		head -c 5 "$tmp/q.pdf" | grep -q '%PDF-' && ok || bad "'$unit' $block: not a PDF"
 	else
 		grep -q 'too long' "$tmp/err" && [ ! -e "$tmp/q.pdf" ] && ok ||
 			{ bad "'$unit' $block: exit $rc"; cat "$tmp/err"; }
 	fi
-	[ $ms -lt 10000 ] && ok || bad "'$unit' $block took $ms ms"
 	rm -f "$tmp/q.pdf"
 done
 

@@ -93,3 +93,25 @@ void test_core__findings_sorted_stably(void)
 	INT_EQ(kp_findings_count(&f, KP_ERROR), 3);
 	kp_findings_release(&f);
 }
+
+void test_core__error_too_long_is_marked(void)
+{
+	struct kp_error err = KP_ERROR_INIT;
+	char name[2000];
+	size_t i, n;
+
+	/* 1,000 two-byte characters: far over the buffer. */
+	for (i = 0; i + 2 < sizeof(name); i += 2) {
+		name[i] = '\xc3';
+		name[i + 1] = '\xa6';
+	}
+	name[i] = '\0';
+	kp_error_set(&err, KP_EIO, name, 0, 0, "%s", name);
+	n = strlen(err.msg);
+	OK(n < sizeof(err.msg));
+	/* Ends in the ellipsis, after a whole character. */
+	OK(n >= 3 && memcmp(err.msg + n - 3, "\xe2\x80\xa6", 3) == 0);
+	OK(kp_utf8_len(err.msg + n - 5, 2) == 2);
+	n = strlen(err.file);
+	OK(n >= 3 && memcmp(err.file + n - 3, "\xe2\x80\xa6", 3) == 0);
+}
