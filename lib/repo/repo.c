@@ -1439,10 +1439,15 @@ int kp_repo_blob(struct kp_buf *out, struct kp_repo *repo, const char *commit,
 		error = git_fail(err, _("cannot read the commit: %s"));
 		goto done;
 	}
-	if (git_tree_entry_bypath(&e, tree, rel) < 0 ||
-	    git_blob_lookup(&blob, repo->git, git_tree_entry_id(e)) < 0) {
+	if ((error = git_tree_entry_bypath(&e, tree, rel)) == GIT_ENOTFOUND) {
 		error = kp_error_set(err, KP_ENOTFOUND, rel, 0, 0,
 				     _("not in commit %.12s"), commit);
+		goto done;
+	}
+	/* Any other failure is one of reading, not a missing file. */
+	if (error < 0 ||
+	    git_blob_lookup(&blob, repo->git, git_tree_entry_id(e)) < 0) {
+		error = git_fail(err, _("cannot read the commit: %s"));
 		goto done;
 	}
 	if ((size_t)git_blob_rawsize(blob) > KP_PLAN_MAX) {
