@@ -281,9 +281,12 @@ static int prepare(struct args *a, struct kp_repo *repo,
 static int replayed(struct kp_repo *repo, const char *id,
 		    const struct kp_buf *text, const struct args *a)
 {
+	struct kp_error err = KP_ERROR_INIT;
 	char *done = NULL;
 
-	if (!kp_repo_new_replayed(&done, repo, id, text, a->body, a->nbody))
+	/* An error (no plugin) cannot be: the repository was opened. */
+	if (kp_repo_new_replayed(&done, repo, id, text, a->body, a->nbody,
+				 &err) <= 0)
 		return 0;
 	cmd_warn(_("an interrupted kiplan new had already created this "
 		   "plan; it is not created again"));

@@ -52,7 +52,8 @@ enum {
 	KP_EEXISTS = -9,   /* a thing to be created exists already */
 	KP_ELOCKED = -10,  /* a lock could not be taken */
 	KP_ERENDER = -11,  /* rendering failed */
-	KP_EAFTER = -12	   /* committed, but a step after the commit failed */
+	KP_EPLUGIN = -12,  /* a plugin of kiplan could not be loaded */
+	KP_EAFTER = -13	   /* committed, but a step after the commit failed */
 };
 
 /*
@@ -452,6 +453,18 @@ struct kp_repo;
 int kp_repo_open(struct kp_repo **out, const char *path, struct kp_error *err);
 
 /*
+ * Find the plan repository of path as kp_repo_open() does, without git
+ * (lib/repo/workdir.c; the kiplan executable does not load libgit2 for
+ * it): the first directory from path upwards, on the same file system,
+ * that holds .git, when it also holds a .kiplan directory.  The result
+ * knows only its working directory: use it with kp_repo_workdir(),
+ * kp_repo_plan_path(), kp_repo_read(), kp_repo_schema() and
+ * kp_repo_free(); anything else needs kp_repo_open().
+ */
+int kp_repo_locate(struct kp_repo **out, const char *path,
+		   struct kp_error *err);
+
+/*
  * Create a plan repository in dir (created 0700 if missing), with a first
  * commit holding .kiplan/schema.yaml (schema_text, or the built-in schema
  * when NULL), .kiplan/config and a .gitignore that keeps outbox/ out of
@@ -633,7 +646,8 @@ void kp_send_result_release(struct kp_send_result *res);
  * kp_repo_new_replayed(), after kp_repo_new_draft(): 1 when the lock
  * just taken finished an interrupted kiplan new of the same draft (the
  * same text but for its id, and the same message lines), which must then
- * not be made again; *done is the plan file it created (free()).
+ * not be made again; *done is the plan file it created (free()); 0
+ * when not; err only for the plugin's stub (KP_EPLUGIN).
  */
 int kp_repo_new_draft(struct kp_buf *text, char id[13], struct kp_repo *repo,
 		      const struct kp_node *fields, int year,
@@ -645,7 +659,7 @@ int kp_repo_new_commit(char commit[41], struct kp_repo *repo, const char *id,
 		       size_t nbody, struct kp_error *err);
 int kp_repo_new_replayed(char **done, struct kp_repo *repo, const char *id,
 			 const struct kp_buf *text, const char *const *body,
-			 size_t nbody);
+			 size_t nbody, struct kp_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Rendering (lib/render.c builds the model; render_html.c and         */

@@ -83,11 +83,12 @@ static void new_request(char out[41], const char *id, const struct kp_buf *text,
 
 int kp_repo_new_replayed(char **done, struct kp_repo *repo, const char *id,
 			 const struct kp_buf *text, const char *const *body,
-			 size_t nbody)
+			 size_t nbody, struct kp_error *err)
 {
 	struct kp_txn_outcome o;
 	char req[41];
 
+	(void)err;
 	*done = NULL;
 	new_request(req, id, text, body, nbody);
 	if (!kp_repo_replayed(&o, repo, "new", req))

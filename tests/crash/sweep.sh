@@ -49,8 +49,13 @@ export W KIPLAN CRASHDIR HOME="$W/home" GIT_CONFIG_NOSYSTEM=1
 export KIPLAN_TODAY=2026-02-01 LC_ALL=C.UTF-8 KIPLAN_LOCK_TIMEOUT=10
 unset KIPLAN_DIR KIPLAN_AUTHOR GIT_AUTHOR_DATE GIT_COMMITTER_DATE GIT_DIR LANGUAGE LANG
 mkdir -p "$HOME"
-# A binary of its own: a build during the sweep changes nothing.
-cp "$KIPLAN" "$W/kiplan" && KIPLAN=$W/kiplan
+# A binary of its own, with its plugins beside it (kiplan-git.so,
+# kiplan-pdf.so): a build during the sweep changes nothing.
+cp "$KIPLAN" "$W/kiplan" || exit 1
+for p in "$(dirname "$KIPLAN")"/kiplan-*.so; do
+	[ -f "$p" ] && { cp "$p" "$W/" || exit 1; }
+done
+KIPLAN=$W/kiplan
 git config --global user.name "Anne Larsen"
 git config --global user.email anne.larsen@example.dk
 . "$CRASHDIR/commands.sh"
