@@ -20,11 +20,14 @@ static const char usage_str[] = N_(
 	"usage: kiplan due [--today DATE] [--within DAYS] [--overdue]\n"
 	"                  [--coordinator NAME] [--by ansvarlig|koordinator]\n"
 	"                  [--format text|tsv|json|ics] [--draft-days DAYS]\n"
-	"                  [--redact] [--no-cache] [--jobs N] [PATH...]\n"
+	"                  [--offer-days DAYS] [--redact] [--no-cache] "
+	"[--jobs N]\n"
+	"                  [PATH...]\n"
 	"\n"
-	"List follow-up meetings, deadlines of actions and drafts' first\n"
-	"meetings that are overdue or fall due within DAYS (default 14).\n"
-	"Without PATH, the plans of the plan repository.\n"
+	"List follow-up meetings, deadlines of open actions, treatment\n"
+	"guarantees, drafts' first meetings and renewed offers that are\n"
+	"overdue or fall due within DAYS (default 14).  Without PATH, the\n"
+	"plans of the plan repository.\n"
 	"\n"
 	"  --today DATE        count from DATE (YYYY-MM-DD), not today\n"
 	"  --within DAYS       list what falls due in DAYS days (default 14)\n"
@@ -36,6 +39,10 @@ static const char usage_str[] = N_(
 	"  --draft-days DAYS   a draft's first meeting is due DAYS days after\n"
 	"                      its consent (default: the repository's\n"
 	"                      due.kladde-dage; off when unset)\n"
+	"  --offer-days DAYS   offer the plan again DAYS days after the "
+	"citizen\n"
+	"                      said no (default: due.tilbud-dage; off when\n"
+	"                      unset)\n"
 	"  --redact            leave out the citizens' names\n"
 	"  --no-cache          neither read nor write the cache\n"
 	"  --jobs N            parse with N threads (default: CPUs, at most "
@@ -74,22 +81,22 @@ static int parse_days(long *out, const char *s)
 	return 0;
 }
 
-/* due.kladde-dage of .kiplan/config, unless --draft-days said. */
-static int draft_days_setting(long *out, struct kp_repo *repo)
+/* A number of days in .kiplan/config (due.kladde-dage, due.tilbud-dage). */
+static int days_setting(long *out, struct kp_repo *repo, const char *key)
 {
 	struct kp_error err = KP_ERROR_INIT;
 	char *v = NULL;
 
-	if (kp_repo_setting(&v, repo, "due.kladde-dage", &err) < 0) {
+	if (kp_repo_setting(&v, repo, key, &err) < 0) {
 		if (err.code == KP_ENOTFOUND)
 			return 0;
 		cmd_report(&err);
 		return -1;
 	}
 	if (parse_days(out, v) < 0) {
-		cmd_warn(_(".kiplan/config: due.kladde-dage is not a number of "
-			   "days: '%s'"),
-			 v);
+		/* TRANSLATORS: the setting (due.kladde-dage), its value */
+		cmd_warn(_(".kiplan/config: %s is not a number of days: '%s'"),
+			 key, v);
 		free(v);
 		return -1;
 	}
@@ -135,6 +142,7 @@ int cmd_due(int argc, char **argv)
 		{ "by", required_argument, NULL, 'b' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "draft-days", required_argument, NULL, 'd' },
+		{ "offer-days", required_argument, NULL, 'O' },
 		{ "redact", no_argument, NULL, 'r' },
 		{ "no-cache", no_argument, NULL, 'n' },
 		{ "jobs", required_argument, NULL, 'j' },
@@ -149,8 +157,9 @@ int cmd_due(int argc, char **argv)
 	struct cmd_plans plans = CMD_PLANS_INIT;
 	struct kp_due_run run;
 	const char *today_arg = NULL;
-	long n, draft_days = -1;
+	long n, draft_days = -1, offer_days = -1;
 	int c, fmt = FMT_TEXT, redact = 0, have_draft_days = 0, rc;
+	int have_offer_days = 0;
 	long long stamp;
 	size_t overdue;
 
@@ -184,6 +193,12 @@ int cmd_due(int argc, char **argv)
 				return cmd_usage(usage_str);
 			have_draft_days = 1;
 			break;
+		case 'O':
+			if (number_opt(&offer_days, "--offer-days", optarg, 0,
+				       36500) < 0)
+				return cmd_usage(usage_str);
+			have_offer_days = 1;
+			break;
 		case 'r': redact = 1; break;
 		case 'n': run.use_cache = 0; break;
 		case 'j':
@@ -211,12 +226,20 @@ int cmd_due(int argc, char **argv)
 	}
 	if ((rc = cmd_plans_open(&plans, argc, argv, NULL, 0)) != KP_EXIT_OK)
 		return rc;
-	if (plans.repo && !have_draft_days &&
-	    draft_days_setting(&draft_days, plans.repo) < 0) {
+	if ((plans.repo && !have_draft_days &&
+	     days_setting(&draft_days, plans.repo, "due.kladde-dage") < 0) ||
+	    (plans.repo && !have_offer_days &&
+	     days_setting(&offer_days, plans.repo, "due.tilbud-dage") < 0)) {
+		rc = KP_EXIT_ERROR;
+		goto done;
+	}
+	if (plans.repo && kp_repo_uuid(run.due.ns, plans.repo, &err) < 0) {
+		cmd_report(&err);
 		rc = KP_EXIT_ERROR;
 		goto done;
 	}
 	run.due.draft_days = (int)draft_days;
+	run.due.offer_days = (int)offer_days;
 	run.repo = plans.repo;
 	run.repo_plans = argc == 0;
 	run.full_load = cmd_full_load();

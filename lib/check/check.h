@@ -94,6 +94,13 @@ const char *kp_schema_title(const struct kp_schema *schema, const char *path);
 const char *kp_schema_description(const struct kp_schema *schema,
 				  const char *path);
 /*
+ * The title of the value of an enumeration at path: the title of the
+ * oneOf (or anyOf) branch whose const is value ("Telefonmøde" for
+ * "moede/form", "telefon").  Borrowed; NULL when the schema has none.
+ */
+const char *kp_schema_value_title(const struct kp_schema *schema,
+				  const char *path, const char *value);
+/*
  * Call fn for each property name the schema declares for the object at
  * path, in the order of the schema document (including those added by
  * allOf branches, after the base's).  Returns the number of names.
@@ -101,6 +108,51 @@ const char *kp_schema_description(const struct kp_schema *schema,
 size_t kp_schema_properties(const struct kp_schema *schema, const char *path,
 			    void (*fn)(const char *name, void *payload),
 			    void *payload);
+
+/*
+ * The plan over time (life.c).  An action's state is its status
+ * (maal[].indsatser[].status); KP_ACT_NONE when it has none or an unknown
+ * one.  An action is open unless it is done (gennemfoert) or dropped
+ * (bortfaldet).
+ */
+enum kp_act_state {
+	KP_ACT_NONE,	    /* no status */
+	KP_ACT_NOT_STARTED, /* ikke_paabegyndt */
+	KP_ACT_STARTED,	    /* paabegyndt */
+	KP_ACT_DONE,	    /* gennemfoert */
+	KP_ACT_DROPPED	    /* bortfaldet */
+};
+enum kp_act_state kp_action_state(const struct kp_node *action);
+/* The status value of st ("gennemfoert"); "" for KP_ACT_NONE.  Static. */
+const char *kp_action_state_name(enum kp_act_state st);
+int kp_action_open(const struct kp_node *action);
+
+/*
+ * A meeting held: the coordination meeting (moede.dato, index -1) or an
+ * entry of moeder (index from 0).  node is its dato, borrowed from the
+ * plan; closing is 1 for the closing meeting (type: afslutning).
+ */
+struct kp_meeting {
+	struct kp_date date;
+	const struct kp_node *node;
+	long index;
+	int closing;
+};
+/*
+ * The meetings of root whose dates are dates, in the file's order (the
+ * coordination meeting first): at most max into out; returns how many
+ * there are.
+ */
+size_t kp_plan_meetings(struct kp_meeting *out, size_t max,
+			const struct kp_node *root);
+/*
+ * The latest meeting, by date (of equal dates, the later in the file),
+ * from which the next follow-up counts (§6.2.5); -1 when the plan has
+ * none.
+ */
+int kp_plan_last_meeting(struct kp_meeting *out, const struct kp_node *root);
+/* The field of a meeting's date: "moede.dato", "moeder[2].dato". */
+void kp_meeting_field(char *out, size_t size, const struct kp_meeting *m);
 
 /* The table of rules, in a stable order; count in *n. */
 const struct kp_rule *kp_rules(size_t *n);

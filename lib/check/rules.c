@@ -219,6 +219,15 @@ static void check_samtykke(const struct kp_plan *plan, struct kp_findings *out)
 				  "kiplan due cannot tell when the first "
 				  "coordination meeting falls due"));
 	}
+	if (c.level == DRAFT && is_bool(givet) && !givet->v.boolean &&
+	    is_missing(kp_map_get(s, "dato"))) {
+		missing_at(&c, "samtykke", "dato", &line, &col);
+		kp_findings_add(out, "samtykke", KP_WARNING, line, col,
+				_("samtykke.dato: the citizen said no to "
+				  "consent, but without a date kiplan due "
+				  "cannot tell when to offer the plan again "
+				  "(guideline §5)"));
+	}
 	/*
 	 * Withdrawn consent ends the plan: a closed plan may record it, an
 	 * active one may not; a draft cannot go ahead without new consent.
@@ -302,8 +311,9 @@ static void check_opfoelgning(const struct kp_plan *plan,
 			      struct kp_findings *out)
 {
 	const struct kp_node *mn, *fn;
+	struct kp_meeting last;
 	struct kp_date m, f, limit;
-	char ms[11], fs[11], ls[11];
+	char ms[11], fs[11], ls[11], field[40];
 	struct ctx c;
 	unsigned line, col;
 	enum kp_severity sev;
@@ -327,8 +337,14 @@ static void check_opfoelgning(const struct kp_plan *plan,
 			  "part 1)"));
 		return;
 	}
-	if (node_date(mn, &m) < 0)
+	/* A closed plan has no next follow-up to judge. */
+	if (node_date(mn, &m) < 0 || c.level == CLOSED)
 		return;
+	/* §6.2.5: the six months count from the latest meeting. */
+	if (kp_plan_last_meeting(&last, c.root) == 0 && last.index >= 0)
+		m = last.date;
+	else
+		last.index = -1;
 	if (is_missing(fn)) {
 		if (c.level != ACTIVE)
 			return;
@@ -343,19 +359,34 @@ static void check_opfoelgning(const struct kp_plan *plan,
 		return;
 	kp_date_format(ms, m);
 	kp_date_format(fs, f);
+	kp_meeting_field(field, sizeof(field), &last);
 	if (kp_date_cmp(f, m) <= 0) {
-		kp_findings_add(out, "opfoelgning", sev, fn->line, fn->col,
+		if (last.index < 0)
+			kp_findings_add(
+				out, "opfoelgning", sev, fn->line, fn->col,
 				/* TRANSLATORS: the dates of the follow-up and
 				   of the meeting, YYYY-MM-DD. */
 				_("opfoelgning.dato: the follow-up (%s) must "
 				  "be after the meeting (moede.dato %s) "
 				  "(guideline §6.2.5)"),
 				fs, ms);
+		else
+			kp_findings_add(
+				out, "opfoelgning", sev, fn->line, fn->col,
+				/* TRANSLATORS: the date of the follow-up, the
+				   field of the latest meeting
+				   (moeder[1].dato) and its date. */
+				_("opfoelgning.dato: the next follow-up (%s) "
+				  "must be after the latest meeting (%s %s) "
+				  "(guideline §6.2.5)"),
+				fs, field, ms);
 		return;
 	}
 	limit = kp_date_add_months(m, 6);
-	if (kp_date_cmp(f, limit) > 0) {
-		kp_date_format(ls, limit);
+	if (kp_date_cmp(f, limit) <= 0)
+		return;
+	kp_date_format(ls, limit);
+	if (last.index < 0)
 		kp_findings_add(
 			out, "opfoelgning", sev, fn->line, fn->col,
 			/* TRANSLATORS: the dates of the follow-up, of the
@@ -364,7 +395,220 @@ static void check_opfoelgning(const struct kp_plan *plan,
 			  "6 months after the meeting (moede.dato %s); at "
 			  "the latest %s (guideline §6.2.5, Bilag 1 part 5)"),
 			fs, ms, ls);
+	else
+		kp_findings_add(
+			out, "opfoelgning", sev, fn->line, fn->col,
+			/* TRANSLATORS: the date of the follow-up, the field
+			   of the latest meeting (moeder[1].dato), its date,
+			   and the latest date allowed. */
+			_("opfoelgning.dato: the next follow-up (%s) is more "
+			  "than 6 months after the latest meeting (%s %s); "
+			  "at the latest %s (guideline §6.2.5)"),
+			fs, field, ms, ls);
+}
+
+/*
+ * The meetings held after the coordination meeting (moeder): each after
+ * it and after the one before, and a follow-up meeting by telephone only
+ * when the citizen has said no to a meeting (§6.2.5).
+ */
+static void check_moeder(const struct kp_plan *plan, struct kp_findings *out)
+{
+	const struct kp_node *ms, *it, *dn, *form;
+	struct kp_date first, prev, d;
+	char ds[11], ps[11];
+	const char *f;
+	int have_first, have_prev = 0;
+	struct ctx c;
+	enum kp_severity sev;
+	size_t i;
+
+	if (ctx_init(&c, plan) < 0)
+		return;
+	ms = kp_map_get(c.root, "moeder");
+	if (!ms || ms->type != KP_SEQ)
+		return;
+	sev = c.level == DRAFT ? KP_WARNING : KP_ERROR;
+	have_first = node_date(kp_node_at(c.root, "moede.dato"), &first) == 0;
+	for (i = 0; i < ms->v.seq.len; i++) {
+		it = ms->v.seq.items[i];
+		dn = kp_map_get(it, "dato");
+		form = kp_map_get(it, "form");
+		f = kp_node_str(form);
+		if (f && strcmp(f, "telefon") == 0 &&
+		    !kp_node_true(kp_map_get(it, "borger_fravalgt")))
+			kp_findings_add(
+				out, "moeder", KP_WARNING, form->line,
+				form->col,
+				/* TRANSLATORS: %zu is the meeting's number,
+				   counted from 0. */
+				_("moeder[%zu].form: a follow-up meeting is "
+				  "held "
+				  "by telephone only when the citizen has said "
+				  "they will not take part in a meeting "
+				  "(borger_fravalgt: true) (guideline §6.2.5)"),
+				i);
+		if (node_date(dn, &d) < 0)
+			continue;
+		kp_date_format(ds, d);
+		if (have_first && kp_date_cmp(d, first) <= 0) {
+			kp_date_format(ps, first);
+			kp_findings_add(
+				out, "moeder", sev, dn->line, dn->col,
+				/* TRANSLATORS: the meeting's number (from 0),
+				   its date and the coordination meeting's. */
+				_("moeder[%zu].dato: the meeting (%s) must be "
+				  "after the coordination meeting (moede.dato "
+				  "%s)"),
+				i, ds, ps);
+		} else if (have_prev && kp_date_cmp(d, prev) < 0) {
+			kp_date_format(ps, prev);
+			kp_findings_add(
+				out, "moeder", sev, dn->line, dn->col,
+				/* TRANSLATORS: the meeting's number (from 0),
+				   its date and the date of the one before. */
+				_("moeder[%zu].dato: the meetings are not in "
+				  "order: %s is before the meeting above it "
+				  "(%s); the oldest comes first"),
+				i, ds, ps);
+		}
+		prev = d;
+		have_prev = 1;
 	}
+}
+
+/*
+ * A closing (afslutning) belongs to a closed plan, and a plan closed with
+ * one has no open action left (Region Syddanmark 2024,
+ * Færdigbehandlet/udskrevet).  A closed plan written before kiplan knew
+ * the closing has none, and is not judged here.
+ */
+static void check_afslutning(const struct kp_plan *plan,
+			     struct kp_findings *out)
+{
+	const struct kp_pair *a;
+	const struct kp_node *maal, *dn;
+	struct kp_date d, m;
+	char ds[11], ms[11];
+	struct ctx c;
+	size_t i, j;
+
+	if (ctx_init(&c, plan) < 0)
+		return;
+	a = kp_map_pair(c.root, "afslutning");
+	if (!a || a->value->type != KP_MAP)
+		return;
+	if (c.level != CLOSED) {
+		kp_findings_add(out, "afslutning", KP_ERROR, a->line, a->col,
+				_("afslutning: the plan is closed, but its "
+				  "status is not afsluttet"));
+		return;
+	}
+	dn = kp_map_get(a->value, "dato");
+	if (node_date(dn, &d) == 0 &&
+	    node_date(kp_node_at(c.root, "moede.dato"), &m) == 0 &&
+	    kp_date_cmp(d, m) < 0) {
+		kp_date_format(ds, d);
+		kp_date_format(ms, m);
+		kp_findings_add(out, "afslutning", KP_ERROR, dn->line, dn->col,
+				/* TRANSLATORS: the closing date and the
+				   coordination meeting's, YYYY-MM-DD. */
+				_("afslutning.dato: the plan cannot close (%s) "
+				  "before its coordination meeting "
+				  "(moede.dato %s)"),
+				ds, ms);
+	}
+	maal = kp_map_get(c.root, "maal");
+	for (i = 0; maal && maal->type == KP_SEQ && i < maal->v.seq.len; i++) {
+		const struct kp_node *ind =
+			kp_map_get(maal->v.seq.items[i], "indsatser");
+
+		for (j = 0; ind && ind->type == KP_SEQ && j < ind->v.seq.len;
+		     j++) {
+			const struct kp_node *act = ind->v.seq.items[j];
+
+			if (act->type != KP_MAP || !kp_action_open(act))
+				continue;
+			kp_findings_add(
+				out, "afslutning", KP_ERROR, act->line,
+				act->col,
+				/* TRANSLATORS: the numbers of the goal and of
+				   the action, counted from 0. */
+				_("maal[%zu].indsatser[%zu]: the plan is "
+				  "closed, but the action is still open; its "
+				  "status must be gennemfoert or bortfaldet"),
+				i, j);
+		}
+	}
+}
+
+/* §5: where children are involved, inform the children's department? */
+static void check_boern(const struct kp_plan *plan, struct kp_findings *out)
+{
+	const struct kp_node *b, *inv;
+	struct ctx c;
+
+	if (ctx_init(&c, plan) < 0)
+		return;
+	b = kp_map_get(c.root, "boern");
+	if (!b || b->type != KP_MAP || c.level == CLOSED)
+		return;
+	inv = kp_map_get(b, "involveret");
+	if (!kp_node_true(inv) || !is_missing(kp_map_get(b, "orientering")))
+		return;
+	kp_findings_add(out, "boern", KP_WARNING, inv->line, inv->col,
+			_("boern.orientering: children are involved; consider "
+			  "whether to inform the municipality's children and "
+			  "youth department, and record it (orienteret or "
+			  "ikke_grundlag) (guideline §5)"));
+}
+
+/*
+ * The treatment guarantee: treatment begins at the latest 14 days after
+ * the request is received (Region Syddanmark 2024, Henvisning).
+ */
+#define GUARANTEE_DAYS 14
+
+static void check_henvisning(const struct kp_plan *plan,
+			     struct kp_findings *out)
+{
+	const struct kp_node *h, *sn;
+	struct kp_date d, s, limit;
+	char ds[11], ss[11], ls[11];
+	struct ctx c;
+
+	if (ctx_init(&c, plan) < 0)
+		return;
+	h = kp_map_get(c.root, "henvisning");
+	sn = kp_map_get(h, "behandling_start");
+	if (!h || h->type != KP_MAP ||
+	    node_date(kp_map_get(h, "dato"), &d) < 0 || node_date(sn, &s) < 0)
+		return;
+	kp_date_format(ds, d);
+	kp_date_format(ss, s);
+	if (kp_date_cmp(s, d) < 0) {
+		kp_findings_add(out, "henvisning", KP_ERROR, sn->line, sn->col,
+				/* TRANSLATORS: the dates the treatment began
+				   and the request was received. */
+				_("henvisning.behandling_start: the treatment "
+				  "(%s) cannot begin before the request was "
+				  "received (henvisning.dato %s)"),
+				ss, ds);
+		return;
+	}
+	limit = kp_date_from_days(kp_date_days(d) + GUARANTEE_DAYS);
+	if (kp_date_cmp(s, limit) <= 0)
+		return;
+	kp_date_format(ls, limit);
+	kp_findings_add(out, "henvisning", KP_WARNING, sn->line, sn->col,
+			/* TRANSLATORS: the date the treatment began, the
+			   latest date the guarantee allowed, and the date
+			   the request was received. */
+			_("henvisning.behandling_start: the treatment began "
+			  "%s, after the treatment guarantee's %s (14 days "
+			  "after the request of %s) (Region Syddanmark 2024, "
+			  "Henvisning)"),
+			ss, ls, ds);
 }
 
 /*
@@ -625,6 +869,20 @@ static const struct kp_rule rules[] = {
 	  N_("a citizen under 15 at the consent date has consent from the "
 	     "parents"),
 	  check_samtykke_alder },
+	{ "moeder", N_("§6.2.5"),
+	  N_("meetings after the coordination meeting come in order; one by "
+	     "telephone only when the citizen said no to a meeting"),
+	  check_moeder },
+	{ "afslutning", N_("Region Syddanmark 2024, Færdigbehandlet"),
+	  N_("a closing belongs to a closed plan, which has no open action"),
+	  check_afslutning },
+	{ "boern", N_("§5"),
+	  N_("where children are involved, informing the children's "
+	     "department is considered"),
+	  check_boern },
+	{ "henvisning", N_("Region Syddanmark 2024, Henvisning"),
+	  N_("treatment begins at the latest 14 days after the request"),
+	  check_henvisning },
 };
 
 const struct kp_rule *kp_rules(size_t *n)

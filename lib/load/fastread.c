@@ -1,5 +1,5 @@
 /*
- * duescan.c: the fast path of kiplan due.  Due needs a dozen fields of a
+ * duescan.c: the fast path of kiplan due.  Due needs a score of fields of a
  * plan; loading the whole frontmatter through libyaml into a tree costs
  * several times reading the file.  This reads the plan's text once, line
  * by line, in the block style that kiplan writes and people type
@@ -28,14 +28,18 @@
 enum keep {
 	K_NONE, /* checked, not kept */
 	K_ROOT,
-	K_PERSON, /* borger, koordinator: navn */
-	K_DATED,  /* moede, opfoelgning, samtykke: dato */
-	K_GOALS,  /* maal: a sequence of K_GOAL */
-	K_GOAL,	  /* indsatser */
-	K_ACTS,	  /* a sequence of K_ACT */
-	K_ACT,	  /* opgave, ansvarlig, frist */
-	K_SCALAR, /* a kept scalar */
-	K_ALL	  /* everything below is kept (kp_plan_fast) */
+	K_PERSON,  /* borger, koordinator: navn */
+	K_DATED,   /* moede, opfoelgning: dato */
+	K_CONSENT, /* samtykke: dato, givet, tilbagekaldt */
+	K_REF,	   /* henvisning: dato, til, behandling_start */
+	K_MEETS,   /* moeder: a sequence of K_MEET */
+	K_MEET,	   /* dato, type */
+	K_GOALS,   /* maal: a sequence of K_GOAL */
+	K_GOAL,	   /* indsatser */
+	K_ACTS,	   /* a sequence of K_ACT */
+	K_ACT,	   /* opgave, ansvarlig, frist, status */
+	K_SCALAR,  /* a kept scalar */
+	K_ALL	   /* everything below is kept (kp_plan_fast) */
 };
 
 struct frame {
@@ -81,17 +85,34 @@ static enum keep child(enum keep parent, const char *k, size_t n)
 			return K_SCALAR;
 		if (IS("borger") || IS("koordinator"))
 			return K_PERSON;
-		if (IS("moede") || IS("opfoelgning") || IS("samtykke"))
+		if (IS("moede") || IS("opfoelgning"))
 			return K_DATED;
+		if (IS("samtykke"))
+			return K_CONSENT;
+		if (IS("henvisning"))
+			return K_REF;
+		if (IS("moeder"))
+			return K_MEETS;
 		if (IS("maal"))
 			return K_GOALS;
 		return K_NONE;
 	case K_PERSON: return IS("navn") ? K_SCALAR : K_NONE;
 	case K_DATED: return IS("dato") ? K_SCALAR : K_NONE;
+	case K_CONSENT:
+		return IS("dato") || IS("givet") || IS("tilbagekaldt")
+			       ? K_SCALAR
+			       : K_NONE;
+	case K_REF:
+		return IS("dato") || IS("til") || IS("behandling_start")
+			       ? K_SCALAR
+			       : K_NONE;
+	case K_MEET: return IS("dato") || IS("type") ? K_SCALAR : K_NONE;
 	case K_GOAL: return IS("indsatser") ? K_ACTS : K_NONE;
 	case K_ACT:
-		return IS("opgave") || IS("ansvarlig") || IS("frist") ? K_SCALAR
-								      : K_NONE;
+		return IS("opgave") || IS("ansvarlig") || IS("frist") ||
+				       IS("status")
+			       ? K_SCALAR
+			       : K_NONE;
 	default: return K_NONE;
 	}
 #undef IS
@@ -102,7 +123,10 @@ static enum keep item_of(enum keep k)
 {
 	if (k == K_ALL)
 		return K_ALL;
-	return k == K_GOALS ? K_GOAL : k == K_ACTS ? K_ACT : K_NONE;
+	return k == K_GOALS   ? K_GOAL
+	       : k == K_ACTS  ? K_ACT
+	       : k == K_MEETS ? K_MEET
+			      : K_NONE;
 }
 
 static int is_space(char c)
@@ -142,8 +166,11 @@ static int matches_number(const char *s, size_t n)
 	return i == n;
 }
 
+/* words are at most five bytes long (nulls, trues, falses below). */
 static int word_in(const char *s, size_t n, const char *const *words)
 {
+	if (n > 5)
+		return 0; /* most plain scalars: text */
 	for (; *words; words++)
 		if (strlen(*words) == n && memcmp(s, *words, n) == 0)
 			return 1;
@@ -548,7 +575,8 @@ static int resolve_pending(struct scan *s, int indent, const char *q)
 			return -1; /* a block where due wants a scalar */
 		if (kind != K_NONE) {
 			if (kind != K_ALL &&
-			    is_seq != (kind == K_GOALS || kind == K_ACTS))
+			    is_seq != (kind == K_GOALS || kind == K_ACTS ||
+				       kind == K_MEETS))
 				return -1;
 			node = kp_node_new(s->doc, is_seq ? KP_SEQ : KP_MAP,
 					   s->line, (unsigned)indent + 1);

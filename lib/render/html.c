@@ -42,6 +42,8 @@ static const char css[] =
 	"padding-bottom:.3em;display:flex;justify-content:space-between;"
 	"gap:1em}\n"
 	".draft{color:#8a4b00;font-weight:bold}\n"
+	".state{border:1.5px solid currentColor;padding:0 .3em;"
+	"white-space:nowrap}\n"
 	".invalid{color:#fff;background:#b00020;font-weight:bold;"
 	"padding:.3em .5em;margin:.5em 0}\n"
 	"footer{font-size:.85em;color:#333;border-top:1px solid #999;"
@@ -309,10 +311,13 @@ static void page_css(struct kp_buf *b, const struct kp_rdoc *doc)
 		css_string(b, KP_RENDER_INVALID);
 		kp_buf_addstr(b, "}\n");
 	}
-	if (doc->draft) {
-		kp_buf_addstr(b, "@bottom-left{font-size:8pt;font-weight:bold;"
-				 "color:#8a4b00;content:");
-		css_string(b, KP_RENDER_DRAFT);
+	if (kp_rdoc_mark(doc)) {
+		kp_buf_addstr(b, doc->draft ? "@bottom-left{font-size:8pt;"
+					      "font-weight:bold;"
+					      "color:#8a4b00;content:"
+					    : "@bottom-left{font-size:8pt;"
+					      "font-weight:bold;content:");
+		css_string(b, kp_rdoc_mark(doc));
 		kp_buf_addstr(b, "}\n");
 	}
 	kp_buf_addstr(b, "}\n");
@@ -384,6 +389,11 @@ static void html_doc(struct kp_buf *out, const struct kp_rdoc *doc)
 		kp_buf_addstr(out, " class=\"draft\"");
 	kp_buf_addch(out, '>');
 	esc(out, doc->stamp);
+	if (kp_rdoc_mark(doc)) {
+		kp_buf_addstr(out, " · <strong class=\"state\">");
+		esc(out, kp_rdoc_mark(doc));
+		kp_buf_addstr(out, "</strong>");
+	}
 	kp_buf_addstr(out, "</span></header>\n");
 	if (doc->invalid) {
 		kp_buf_addstr(out, "<p class=\"invalid\" role=\"alert\">");
@@ -395,6 +405,10 @@ static void html_doc(struct kp_buf *out, const struct kp_rdoc *doc)
 		write_block(out, &doc->blocks[i]);
 	kp_buf_addstr(out, "</main>\n<footer>");
 	esc(out, doc->stamp);
+	if (kp_rdoc_mark(doc)) {
+		kp_buf_addstr(out, " · ");
+		esc(out, kp_rdoc_mark(doc));
+	}
 	kp_buf_addstr(out, "</footer>\n</body>\n</html>\n");
 }
 

@@ -526,17 +526,29 @@ static const char gitignore_text[] =
 	"# kiplan: rendered documents of sent revisions, never committed\n"
 	"/outbox/\n";
 
+static const char gitattributes_text[] =
+	"# kiplan: planer flettes felt for felt (kiplan merge-file)\n"
+	"*.md merge=kiplan\n";
+
+/* The settings; %s is the repository's identity, a UUID. */
 static const char config_text[] =
 	"# Indstillinger for dette arkiv af koordinerende indsatsplaner\n"
 	"# (git-config-syntaks).\n"
 	"[kiplan]\n"
 	"\tformat = 1\n"
+	"\t# Arkivets identitet: FHIR-id'er og kalender-UID'er dannes af den\n"
+	"\t# og planens id, s\xc3\xa5 to arkivers eksporter aldrig "
+	"blandes.\n"
+	"\tid = %s\n"
 	"[due]\n"
 	"\t# Antal dage fra oprettelsen af en kladde, til "
 	"koordinationsm\xc3\xb8"
 	"det\n"
 	"\t# skal v\xc3\xa6re holdt (fristen aftales i sundhedsaftalen).\n"
-	"\tkladde-dage = 30\n";
+	"\tkladde-dage = 30\n"
+	"\t# Antal dage efter, at borgeren har sagt nej til samtykke, til\n"
+	"\t# planen skal tilbydes igen (retningslinjernes afsnit 5).\n"
+	"\ttilbud-dage = 90\n";
 
 /* 1 when HEAD's tree has .kiplan/schema.yaml. */
 static int has_schema_commit(git_repository *git)
@@ -603,14 +615,15 @@ int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 		 struct kp_error *err)
 {
 	static const char *const ours[] = { ".git", ".kiplan", ".gitignore",
-					    NULL };
+					    ".gitattributes", NULL };
 	git_repository *git = NULL;
 	struct kp_repo *repo = NULL;
 	struct kp_txn *t = NULL;
 	git_repository_init_options opts;
-	const char *paths[3], *datas[3];
-	size_t lens[3];
-	char *dotgit = NULL;
+	const char *paths[4], *datas[4];
+	size_t lens[4];
+	struct kp_buf config = KP_BUF_INIT;
+	char *dotgit = NULL, uuid[37];
 	struct stat st;
 	int error = 0, has_schema = 0, i;
 
@@ -679,15 +692,22 @@ int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 	paths[0] = ".gitignore";
 	datas[0] = gitignore_text;
 	lens[0] = sizeof(gitignore_text) - 1;
+	if ((error = kp_uuid_random(uuid, err)) < 0)
+		goto done;
+	kp_buf_addf(&config, config_text, uuid);
 	paths[1] = ".kiplan/config";
-	datas[1] = config_text;
-	lens[1] = sizeof(config_text) - 1;
+	datas[1] = config.buf;
+	lens[1] = config.len;
 	paths[2] = ".kiplan/schema.yaml";
 	datas[2] = schema_text;
 	lens[2] = schema_len;
-	if ((error = kp_txn_begin(&t, repo, "init", NULL, err)) < 0)
+	paths[3] = ".gitattributes";
+	datas[3] = gitattributes_text;
+	lens[3] = sizeof(gitattributes_text) - 1;
+	if ((error = kp_repo_configure_merge(repo, err)) < 0 ||
+	    (error = kp_txn_begin(&t, repo, "init", NULL, err)) < 0)
 		goto done;
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		if ((error = kp_txn_put(t, paths[i], datas[i], lens[i], 0,
 					err)) < 0)
 			goto done;
@@ -695,7 +715,8 @@ int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 		     t,
 		     "Opret arkiv for koordinerende indsatsplaner\n\n"
 		     "Skemaet for planerne ligger i .kiplan/schema.yaml,\n"
-		     "indstillingerne i .kiplan/config.\n",
+		     "indstillingerne og arkivets identitet i "
+		     ".kiplan/config.\n",
 		     err)) < 0 ||
 	    (error = kp_txn_commit(t, err)) < 0)
 		goto done;
@@ -715,6 +736,7 @@ done:
 	}
 	kp_txn_free(t);
 	git_repository_free(git);
+	kp_buf_release(&config);
 	/* One shutdown for lib_init(): kp_repo_free()'s, or this one. */
 	if (repo)
 		kp_repo_free(repo);
@@ -737,6 +759,85 @@ static void revision_release(struct kp_revision *r)
 	for (i = 0; i < r->nrecipients; i++)
 		free(r->recipients[i]);
 	free(r->recipients);
+	for (i = 0; i < r->nmeetings; i++)
+		free(r->meetings[i]);
+	free(r->meetings);
+}
+
+/* "YYYY-MM-DD TYPE" of each meeting that plan records, into out. */
+static void meeting_names(struct kp_buf *out, const struct kp_plan *plan)
+{
+	struct kp_meeting m[64];
+	size_t n, i;
+
+	n = kp_plan_meetings(m, 64, plan->root);
+	for (i = 0; i < n && i < 64; i++) {
+		char ds[11];
+
+		kp_date_format(ds, m[i].date);
+		kp_buf_addf(out, "%s %s\n", ds,
+			    m[i].index < 0 ? "koordination"
+			    : m[i].closing ? "afslutning"
+					   : "opfoelgning");
+	}
+}
+
+/* 1 when the lines of list hold the line s (n bytes). */
+static int has_line(const char *list, const char *s, size_t n)
+{
+	const char *nl;
+
+	for (; *list; list = nl + 1) {
+		nl = strchr(list, '\n');
+		if (!nl)
+			return 0;
+		if ((size_t)(nl - list) == n && memcmp(list, s, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int kp_history_meetings(struct kp_history *h, struct kp_repo *repo,
+			const char *rel, struct kp_error *err)
+{
+	struct kp_buf text = KP_BUF_INIT, prev = KP_BUF_INIT, cur = KP_BUF_INIT;
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < h->len; i++) {
+		struct kp_revision *r = &h->v[i];
+		struct kp_plan *plan = NULL;
+		const char *p, *nl;
+
+		if (r->sending)
+			continue;
+		kp_buf_reset(&text);
+		kp_buf_reset(&cur);
+		if ((error = kp_repo_blob(&text, repo, r->commit, rel, err)) <
+		    0)
+			break;
+		if (kp_plan_parse(&plan, rel, text.buf, text.len, 0, NULL) < 0)
+			continue;
+		meeting_names(&cur, plan);
+		kp_plan_free(plan);
+		/* The lines of cur that prev has not. */
+		for (p = cur.buf; *p; p = nl + 1) {
+			nl = strchr(p, '\n');
+			if (has_line(prev.buf, p, (size_t)(nl - p)))
+				continue;
+			r->meetings = kp_xrealloc(r->meetings,
+						  (r->nmeetings + 1) *
+							  sizeof(char *));
+			r->meetings[r->nmeetings++] =
+				kp_xstrndup(p, (size_t)(nl - p));
+		}
+		kp_buf_reset(&prev);
+		kp_buf_add(&prev, cur.buf, cur.len);
+	}
+	kp_buf_release(&text);
+	kp_buf_release(&prev);
+	kp_buf_release(&cur);
+	return error;
 }
 
 void kp_history_release(struct kp_history *h)
@@ -797,7 +898,19 @@ static int fill_entry(struct kp_revision *r, git_commit *c, const git_oid *blob,
 		git_message_trailer_array_free(&tr);
 	}
 	*is_sending = planid && r->nrecipients > 0;
+	r->sent = *is_sending;
 	return 0;
+}
+
+const struct kp_revision *kp_history_last_sent(const struct kp_history *h,
+					       unsigned number)
+{
+	size_t i;
+
+	for (i = h->len; i-- > 0;)
+		if (h->v[i].number == number && h->v[i].sent)
+			return &h->v[i];
+	return NULL;
 }
 
 int kp_repo_history(struct kp_history *out, struct kp_repo *repo,
@@ -1157,10 +1270,18 @@ int kp_plan_open(struct kp_plan **out, struct kp_source *src, const char *spec,
 		}
 	}
 	if (r) {
+		const struct kp_revision *sent =
+			kp_history_last_sent(&h, r->number);
+
 		src->revision = r->number;
 		memcpy(src->commit, r->commit, sizeof(src->commit));
 		src->time = r->time;
 		src->offset = r->offset;
+		if (sent) {
+			src->sent = 1;
+			src->sent_time = sent->time;
+			src->sent_offset = sent->offset;
+		}
 	}
 	error = kp_plan_parse(out, path, text.buf, text.len, flags, err);
 done:
@@ -1192,4 +1313,155 @@ int kp_repo_commit_time(long long *time, int *offset, struct kp_repo *repo,
 	*offset = git_commit_time_offset(c);
 	git_commit_free(c);
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Merging and identity                                                */
+/* ------------------------------------------------------------------ */
+
+int kp_repo_configure_merge(struct kp_repo *repo, struct kp_error *err)
+{
+	static const char line[] = "*.md merge=kiplan\n";
+	git_config *cfg = NULL;
+	struct kp_buf attrs = KP_BUF_INIT, path = KP_BUF_INIT;
+	struct kp_error e2 = KP_ERROR_INIT;
+	int error = 0;
+
+	if (git_repository_config(&cfg, repo->git) < 0 ||
+	    git_config_set_string(cfg, "merge.kiplan.name",
+				  "kiplan: indsatsplaner flettes felt for "
+				  "felt") < 0 ||
+	    git_config_set_string(cfg, "merge.kiplan.driver",
+				  "kiplan merge-file %O %A %B %P") < 0) {
+		error = git_fail(err,
+				 _("cannot configure the merge driver: %s"));
+		goto done;
+	}
+	/*
+	 * Also in info/attributes, for a repository made before init
+	 * committed .gitattributes: git then merges its plans with kiplan
+	 * too.
+	 */
+	kp_buf_addf(&path, "%sinfo", git_repository_commondir(repo->git));
+	if (mkdir(path.buf, 0700) < 0 && errno != EEXIST) {
+		error = kp_error_set(err, KP_EIO, path.buf, 0, 0,
+				     _("cannot create: %s"), strerror(errno));
+		goto done;
+	}
+	kp_buf_addstr(&path, "/attributes");
+	if (kp_buf_read_file(&attrs, path.buf, KP_PLAN_MAX, &e2) < 0)
+		kp_buf_reset(&attrs);
+	if (!strstr(attrs.buf, "merge=kiplan")) {
+		if (attrs.len && attrs.buf[attrs.len - 1] != '\n')
+			kp_buf_addch(&attrs, '\n');
+		kp_buf_addstr(&attrs, line);
+		error = kp_write_file_atomic(path.buf, attrs.buf, attrs.len,
+					     0600, err);
+	}
+done:
+	git_config_free(cfg);
+	kp_buf_release(&attrs);
+	kp_buf_release(&path);
+	return error;
+}
+
+/* A UUID as text: 8-4-4-4-12 lower-case hex digits. */
+static void uuid_text(char out[37], const unsigned char b[16])
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, o = 0;
+
+	for (i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[o++] = '-';
+		out[o++] = hex[b[i] >> 4];
+		out[o++] = hex[b[i] & 15];
+	}
+	out[o] = '\0';
+}
+
+int kp_uuid_random(char out[37], struct kp_error *err)
+{
+	unsigned char b[16];
+	FILE *f = fopen("/dev/urandom", "rb");
+	size_t n = f ? fread(b, 1, sizeof(b), f) : 0;
+
+	if (f)
+		fclose(f);
+	if (n != sizeof(b))
+		return kp_error_set(err, KP_EIO, "/dev/urandom", 0, 0,
+				    _("cannot read random bytes"));
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 */
+	uuid_text(out, b);
+	return 0;
+}
+
+/* 1 when s is a UUID in the form uuid_text() writes (any hex case). */
+static int is_uuid(const char *s)
+{
+	size_t i;
+
+	if (strlen(s) != 36)
+		return 0;
+	for (i = 0; i < 36; i++) {
+		int dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return 0;
+	}
+	return 1;
+}
+
+int kp_repo_uuid(char out[37], struct kp_repo *repo, struct kp_error *err)
+{
+	git_revwalk *walk = NULL;
+	git_oid root, hash;
+	struct kp_buf name = KP_BUF_INIT;
+	unsigned char b[16];
+	char *set = NULL, hex[GIT_OID_HEXSZ + 1];
+	struct kp_error e2 = KP_ERROR_INIT;
+	size_t i;
+	int error = 0, found = 0;
+
+	if (kp_repo_setting(&set, repo, "kiplan.id", &e2) == 0 &&
+	    is_uuid(set)) {
+		for (i = 0; i < 36; i++)
+			out[i] = (char)tolower((unsigned char)set[i]);
+		out[36] = '\0';
+		goto done;
+	}
+	/*
+	 * A repository made before init wrote one: derived from its first
+	 * commit, the same on every clone (a name-based UUID, version 5 in
+	 * form, from the SHA-1 of "kiplan-arkiv:" and the commit id).
+	 */
+	if (git_revwalk_new(&walk, repo->git) < 0 ||
+	    git_revwalk_push_head(walk) < 0) {
+		error = git_fail(err, _("cannot read the history: %s"));
+		goto done;
+	}
+	git_revwalk_simplify_first_parent(walk);
+	while (git_revwalk_next(&root, walk) == 0)
+		found = 1;
+	if (!found) {
+		error = kp_error_set(err, KP_ENOTFOUND, NULL, 0, 0,
+				     _("the repository has no commit yet"));
+		goto done;
+	}
+	git_oid_tostr(hex, sizeof(hex), &root);
+	kp_buf_addf(&name, "kiplan-arkiv:%s", hex);
+	if (git_odb_hash(&hash, name.buf, name.len, GIT_OBJECT_BLOB) < 0) {
+		error = git_fail(err, _("cannot read the history: %s"));
+		goto done;
+	}
+	memcpy(b, hash.id, sizeof(b));
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x50);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	uuid_text(out, b);
+done:
+	git_revwalk_free(walk);
+	kp_buf_release(&name);
+	free(set);
+	return error;
 }

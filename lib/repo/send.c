@@ -6,10 +6,12 @@
  * the documents of exactly that revision are rendered, stamped with the
  * commit, written whole under temporary names, and put into outbox/
  * only once the commit exists, so that the outbox never holds a
- * revision the history lacks.
+ * revision the history lacks.  With them goes a cover letter
+ * (følgebrev): who the plan goes to, and what changed for each.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "repo/repo.h"
 #include "render/render.h"
@@ -52,13 +54,164 @@ static void free_lines(char **v)
 	free(v);
 }
 
-/* Render the revision into outbox/<id>-r<N>.html and .pdf, for t. */
-static int render_outbox(struct kp_txn *t, struct kp_send_result *res,
-			 const struct kp_plan *plan,
-			 const struct kp_source *src,
-			 const struct kp_send_opts *opts, struct kp_error *err)
+/* The name part of a recipient line, "Name <email>": its length. */
+static size_t name_len(const char *r)
 {
-	static const char *const formats[] = { "html", "pdf" };
+	const char *lt = strstr(r, " <");
+
+	return lt ? (size_t)(lt - r) : strlen(r);
+}
+
+/*
+ * The revision that recipient r last received, by name, in h (which
+ * does not hold this sending yet); 0 when never.
+ */
+static unsigned last_received(const struct kp_history *h, const char *r)
+{
+	size_t i, j, n = name_len(r);
+
+	for (i = h->len; i-- > 0;)
+		for (j = 0; h->v[i].sent && j < h->v[i].nrecipients; j++)
+			if (name_len(h->v[i].recipients[j]) == n &&
+			    strncasecmp(h->v[i].recipients[j], r, n) == 0)
+				return h->v[i].number;
+	return 0;
+}
+
+static const char *const months[] = { "januar",	 "februar",  "marts",
+				      "april",	 "maj",	     "juni",
+				      "juli",	 "august",   "september",
+				      "oktober", "november", "december" };
+
+/* The changes from revision number (of h) to plan, as Danish lines. */
+static int changes_since(struct kp_buf *out, struct kp_repo *repo,
+			 const char *rel, const struct kp_history *h,
+			 unsigned number, const struct kp_plan *plan,
+			 struct kp_error *err)
+{
+	struct kp_buf text = KP_BUF_INIT;
+	struct kp_plan *old = NULL;
+	struct kp_diff d;
+	size_t i;
+	int error;
+
+	memset(&d, 0, sizeof(d));
+	for (i = 0; i < h->len; i++)
+		if (!h->v[i].sending && h->v[i].number == number)
+			break;
+	if (i == h->len)
+		return 0;
+	if ((error = kp_repo_blob(&text, repo, h->v[i].commit, rel, err)) < 0 ||
+	    (error = kp_plan_parse(&old, rel, text.buf, text.len, 0, err)) < 0)
+		goto done;
+	kp_diff_plans(&d, old, plan);
+	if (!d.len)
+		kp_buf_addf(out, "Ingen ændringer siden revision %u.\n",
+			    number);
+	else
+		kp_buf_addf(out, "Ændringer siden revision %u:\n", number);
+	for (i = 0; i < d.len; i++) {
+		kp_buf_addstr(out, "- ");
+		kp_diff_text_da(out, &d.v[i]);
+		kp_buf_addstr(out, ".\n");
+	}
+done:
+	kp_diff_release(&d);
+	kp_plan_free(old);
+	kp_buf_release(&text);
+	return error;
+}
+
+/*
+ * The cover letter (følgebrev): who the plan goes to, and for each of
+ * them what changed since the revision they last received.  Danish, as
+ * everything the parties see.
+ */
+static int letter(struct kp_buf *out, struct kp_repo *repo, const char *rel,
+		  const struct kp_history *h, const struct kp_plan *plan,
+		  const struct kp_send_result *res, const struct kp_source *src,
+		  const struct kp_send_opts *opts, char **lines,
+		  struct kp_error *err)
+{
+	const struct kp_recipients *to = opts->to;
+	unsigned *base = kp_xcalloc(to->len + 1, sizeof(*base));
+	char *done = kp_xcalloc(to->len + 1, 1);
+	const char *s;
+	long long t = src->sent_time + (long long)src->sent_offset * 60;
+	struct kp_date d =
+		kp_date_from_days((long)(t / 86400 - (t % 86400 < 0)));
+	size_t i, j;
+	int error = 0;
+
+	kp_buf_addf(out,
+		    "Følgebrev til koordinerende indsatsplan %s, "
+		    "revision %u\n\n",
+		    res->id, res->revision);
+	if ((s = kp_plan_str(plan, "borger.navn")))
+		kp_buf_addf(out, "Borger: %s\n", s);
+	kp_buf_addf(out, "Sendt: %d. %s %d\n", d.d, months[d.m - 1], d.y);
+	if ((s = kp_plan_str(plan, "koordinator.navn"))) {
+		kp_buf_addf(out, "Fra: %s", s);
+		if ((s = kp_plan_str(plan, "koordinator.stilling")))
+			kp_buf_addf(out, ", %s", s);
+		if ((s = kp_plan_str(plan, "koordinator.organisation")))
+			kp_buf_addf(out, ", %s", s);
+		kp_buf_addch(out, '\n');
+	}
+	kp_buf_addstr(out, "\nPlanen sendes til:\n");
+	for (i = 0; i < to->len; i++) {
+		kp_buf_addf(out, "- %s\n", lines[i]);
+		base[i] = last_received(h, lines[i]);
+	}
+	/* One section per revision last received, its recipients named. */
+	for (i = 0; i < to->len; i++) {
+		if (done[i])
+			continue;
+		kp_buf_addstr(out, "\nTil ");
+		for (j = i; j < to->len; j++) {
+			if (done[j] || base[j] != base[i])
+				continue;
+			kp_buf_addf(out, "%s%.*s", j > i ? ", " : "",
+				    (int)name_len(lines[j]), lines[j]);
+			done[j] = 1;
+		}
+		kp_buf_addstr(out, ":\n");
+		if (!base[i])
+			kp_buf_addstr(out,
+				      "Første forsendelse: planen er vedlagt "
+				      "i sin helhed.\n");
+		else if ((error = changes_since(out, repo, rel, h, base[i],
+						plan, err)) < 0)
+			goto done;
+	}
+	if (opts->nbody) {
+		kp_buf_addch(out, '\n');
+		for (i = 0; i < opts->nbody; i++)
+			kp_buf_addf(out, "%s\n", opts->body[i]);
+	}
+	kp_buf_addstr(out, "\nDen koordinerende indsatsplan skal vedlægges som "
+			   "bilag til behandlingsplan,\nhandleplan m.v., og "
+			   "beslutninger skal indskrives i eksisterende "
+			   "planer.\n");
+done:
+	free(base);
+	free(done);
+	return error;
+}
+
+/*
+ * Render the revision into outbox/<id>-r<N>.html and .pdf, and write its
+ * cover letter, <id>-r<N>-foelgebrev.txt, for t: they go into place only
+ * once the commit exists.
+ */
+static int
+render_outbox(struct kp_txn *t, struct kp_send_result *res,
+	      struct kp_repo *repo, const char *rel, const struct kp_plan *plan,
+	      const struct kp_source *src, const struct kp_send_opts *opts,
+	      const struct kp_history *h, char **lines, struct kp_error *err)
+{
+	static const char *const formats[] = { "html", "pdf",
+					       "foelgebrev.txt" };
 	struct kp_render_opts ro;
 	struct kp_buf out = KP_BUF_INIT, name = KP_BUF_INIT;
 	size_t i;
@@ -67,14 +220,16 @@ static int render_outbox(struct kp_txn *t, struct kp_send_result *res,
 	memset(&ro, 0, sizeof(ro));
 	ro.schema = opts->schema;
 	ro.src = src;
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
 		kp_buf_reset(&out);
 		kp_buf_reset(&name);
-		kp_buf_addf(&name, "%s-r%u.%s", res->id, res->revision,
-			    formats[i]);
-		if ((error = kp_render(&out, formats[i], plan, &ro, err)) < 0 ||
-		    (error = kp_txn_outbox(t, name.buf, out.buf, out.len,
-					   err)) < 0)
+		kp_buf_addf(&name, "%s-r%u%s%s", res->id, res->revision,
+			    i < 2 ? "." : "-", formats[i]);
+		error = i < 2 ? kp_render(&out, formats[i], plan, &ro, err)
+			      : letter(&out, repo, rel, h, plan, res, src, opts,
+				       lines, err);
+		if (error < 0 || (error = kp_txn_outbox(t, name.buf, out.buf,
+							out.len, err)) < 0)
 			break;
 	}
 	kp_buf_release(&out);
@@ -106,7 +261,7 @@ static void outbox_paths(struct kp_send_result *res, struct kp_repo *repo,
 {
 	size_t i;
 
-	for (i = 0; i < n && i < 2; i++) {
+	for (i = 0; i < n && i < 3; i++) {
 		struct kp_buf p = KP_BUF_INIT;
 
 		kp_buf_addf(&p, "%s/outbox/%s", kp_repo_workdir(repo), docs[i]);
@@ -141,7 +296,7 @@ int kp_repo_send(struct kp_send_result *res, struct kp_repo *repo,
 	struct kp_source src;
 	struct kp_txn *t = NULL;
 	const char *id = kp_plan_str(plan, "id");
-	const char *docs[2];
+	const char *docs[3];
 	char **lines = NULL, req[41];
 	int error = 0;
 
@@ -188,29 +343,38 @@ int kp_repo_send(struct kp_send_result *res, struct kp_repo *repo,
 		memset(&src, 0, sizeof(src));
 		src.in_repo = 1;
 		src.revision = res->revision;
+		/* Sent now: by the commit being made. */
+		src.sent = 1;
+		kp_txn_time(t, &src.sent_time, &src.sent_offset);
 		if (res->changed) {
 			memcpy(src.commit, res->commit, sizeof(src.commit));
-			kp_txn_time(t, &src.time, &src.offset);
+			src.time = src.sent_time;
+			src.offset = src.sent_offset;
 		} else {
 			memcpy(src.commit, last->commit, sizeof(src.commit));
 			src.time = last->time;
 			src.offset = last->offset;
 		}
-		if ((error = render_outbox(t, res, plan, &src, opts, err)) < 0)
+		if ((error = render_outbox(t, res, repo, rel, plan, &src, opts,
+					   &h, lines, err)) < 0)
 			goto done;
 	}
 	error = kp_txn_commit(t, err);
 	res->committed = kp_txn_committed(t);
 	if (!error && opts->outbox) {
-		struct kp_buf n[2] = { KP_BUF_INIT, KP_BUF_INIT };
+		struct kp_buf n[3] = { KP_BUF_INIT, KP_BUF_INIT, KP_BUF_INIT };
 
 		kp_buf_addf(&n[0], "%s-r%u.html", res->id, res->revision);
 		kp_buf_addf(&n[1], "%s-r%u.pdf", res->id, res->revision);
+		kp_buf_addf(&n[2], "%s-r%u-foelgebrev.txt", res->id,
+			    res->revision);
 		docs[0] = n[0].buf;
 		docs[1] = n[1].buf;
-		outbox_paths(res, repo, docs, 2);
+		docs[2] = n[2].buf;
+		outbox_paths(res, repo, docs, 3);
 		kp_buf_release(&n[0]);
 		kp_buf_release(&n[1]);
+		kp_buf_release(&n[2]);
 	}
 done:
 	kp_txn_free(t);
@@ -224,7 +388,10 @@ done:
 
 void kp_send_result_release(struct kp_send_result *res)
 {
-	free(res->outbox[0]);
-	free(res->outbox[1]);
-	res->outbox[0] = res->outbox[1] = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(res->outbox) / sizeof(res->outbox[0]); i++) {
+		free(res->outbox[i]);
+		res->outbox[i] = NULL;
+	}
 }

@@ -90,6 +90,32 @@ static const struct slot slots[] = {
 	{ 1, "paaroerende", "false",
 	  "Samtykke til at inddrage p\xc3\xa5r\xc3\xb8rende", NULL, NULL },
 
+	{ 0, "boern", "", NULL,
+	  "\n# B\xc3\xb8rn: hvor der er b\xc3\xb8rn involveret, vurderes det, "
+	  "om "
+	  "der er grundlag for\n"
+	  "# at orientere kommunens b\xc3\xb8rne- og ungeafdeling "
+	  "(retningslinjernes afsnit 5).\n",
+	  NULL },
+	{ 1, "involveret", "true", "Der er b\xc3\xb8rn involveret", NULL,
+	  NULL },
+	{ 1, "orientering", "orienteret", "orienteret | ikke_grundlag", NULL,
+	  NULL },
+	{ 1, "dato", "\xc3\x85\xc3\x85\xc3\x85\xc3\x85-MM-DD",
+	  "Dato for vurderingen", NULL, NULL },
+
+	{ 0, "henvisning", "", NULL,
+	  "\n# Henvisning til stof- eller alkoholbehandling: behandlingen "
+	  "skal iv\xc3\xa6rks\xc3\xa6ttes\n"
+	  "# senest 14 dage efter, at henvendelsen er modtaget "
+	  "(behandlingsgarantien).\n",
+	  NULL },
+	{ 1, "dato", "\xc3\x85\xc3\x85\xc3\x85\xc3\x85-MM-DD",
+	  "Henvendelsen modtaget", NULL, NULL },
+	{ 1, "til", "Rusmiddelcenter", "Henvist til", NULL, NULL },
+	{ 1, "behandling_start", "\xc3\x85\xc3\x85\xc3\x85\xc3\x85-MM-DD",
+	  "Behandlingen iv\xc3\xa6rksat", NULL, NULL },
+
 	{ 0, "koordinator", "", NULL,
 	  "\n# Koordinator: koordinators navn, stilling, organisation og\n"
 	  "# kontaktoplysninger.\n",
@@ -199,7 +225,10 @@ static const struct slot slots[] = {
 	  "#         tidsplan: Hvorn\xc3\xa5r og i hvilken "
 	  "r\xc3\xa6kkef\xc3\xb8lge?\n"
 	  "#         frist: \xc3\x85\xc3\x85\xc3\x85\xc3\x85-MM-DD\n"
-	  "#         forloeb: parallel\n" },
+	  "#         forloeb: parallel\n"
+	  "#         status: ikke_paabegyndt   # ikke_paabegyndt | "
+	  "paabegyndt | gennemfoert |\n"
+	  "#                                   # bortfaldet\n" },
 
 	{ 0, "opfoelgning", "", NULL,
 	  "\n# "
@@ -220,154 +249,25 @@ static const struct slot slots[] = {
 	  NULL, NULL },
 };
 
+/*
+ * After part 5: the meetings and the closing are written by kiplan
+ * followup and kiplan close, not by hand; say so where they will stand.
+ */
+static const char after_text[] =
+	"\n# Opf\xc3\xb8lgende m\xc3\xb8"
+	"der skrives ind med kiplan followup (moeder), og planen\n"
+	"# afsluttes med kiplan close (afslutning).\n";
+
 #define NSLOTS (sizeof(slots) / sizeof(slots[0]))
 
-static int reserved_word(const char *s, size_t len)
-{
-	static const char *const words[] = { "true", "false", "null", "yes",
-					     "no",   "on",    "off",  "y",
-					     "n",    "~" };
-	size_t i, j;
-
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-		if (strlen(words[i]) != len)
-			continue;
-		for (j = 0; j < len; j++)
-			if (tolower((unsigned char)s[j]) != words[i][j])
-				break;
-		if (j == len)
-			return 1;
-	}
-	return 0;
-}
-
-/* 1 when s can stand as a plain YAML scalar and load back as this string. */
-static int plain_ok(const char *s, size_t len)
-{
-	struct kp_date d;
-	size_t i;
-
-	if (len == 10 && kp_date_parse(&d, s, len) == 0)
-		return 1;
-	if (!len || reserved_word(s, len) || s[len - 1] == ' ')
-		return 0;
-	if (!isalpha((unsigned char)s[0]) && !((unsigned char)s[0] & 0x80))
-		return 0;
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c & 0x80 || isalnum(c))
-			continue;
-		if (!strchr(" .,-()/@_+;?", c))
-			return 0;
-	}
-	return 1;
-}
-
-static void add_scalar(struct kp_buf *out, const struct kp_node *n)
-{
-	switch (n->type) {
-	case KP_NULL: kp_buf_addstr(out, "null"); break;
-	case KP_BOOL:
-		kp_buf_addstr(out, n->v.boolean ? "true" : "false");
-		break;
-	case KP_INT: kp_buf_addf(out, "%lld", n->v.integer); break;
-	case KP_FLOAT: kp_buf_addf(out, "%.17g", n->v.real); break;
-	case KP_STR:
-		if (plain_ok(n->v.str.ptr, n->v.str.len))
-			kp_buf_add(out, n->v.str.ptr, n->v.str.len);
-		else
-			kp_buf_add_json(out, n->v.str.ptr, n->v.str.len);
-		break;
-	default: break;
-	}
-}
-
-static void add_key(struct kp_buf *out, const struct kp_pair *p)
-{
-	size_t i;
-	int plain = p->keylen > 0;
-
-	for (i = 0; i < p->keylen; i++)
-		if (!islower((unsigned char)p->key[i]) &&
-		    !isdigit((unsigned char)p->key[i]) && p->key[i] != '_')
-			plain = 0;
-	if (plain)
-		kp_buf_add(out, p->key, p->keylen);
-	else
-		kp_buf_add_json(out, p->key, p->keylen);
-	kp_buf_addch(out, ':');
-}
-
-static int is_coll(const struct kp_node *n)
-{
-	return (n->type == KP_MAP && n->v.map.len) ||
-	       (n->type == KP_SEQ && n->v.seq.len);
-}
+/* The emitter is the load module's (kp_yaml_*): one YAML for every writer. */
+#define add_key(out, p) kp_yaml_key(out, (p)->key, (p)->keylen)
+#define emit(out, n, ind) kp_yaml_value(out, n, ind)
 
 static void indent(struct kp_buf *out, int n)
 {
 	while (n-- > 0)
 		kp_buf_addch(out, ' ');
-}
-
-static void emit(struct kp_buf *out, const struct kp_node *n, int ind);
-
-/* The items of a mapping at indentation ind; the first without indent
- * when first_inline (after "- "). */
-static void emit_pairs(struct kp_buf *out, const struct kp_node *n, int ind,
-		       int first_inline)
-{
-	size_t i;
-
-	for (i = 0; i < n->v.map.len; i++) {
-		const struct kp_pair *p = &n->v.map.pairs[i];
-
-		if (i || !first_inline)
-			indent(out, ind);
-		add_key(out, p);
-		emit(out, p->value, ind + 2);
-	}
-}
-
-/* After "key:": the value, its own lines for a collection. */
-static void emit(struct kp_buf *out, const struct kp_node *n, int ind)
-{
-	size_t i;
-
-	if (!is_coll(n)) {
-		kp_buf_addch(out, ' ');
-		if (n->type == KP_MAP)
-			kp_buf_addstr(out, "{}");
-		else if (n->type == KP_SEQ)
-			kp_buf_addstr(out, "[]");
-		else
-			add_scalar(out, n);
-		kp_buf_addch(out, '\n');
-		return;
-	}
-	kp_buf_addch(out, '\n');
-	if (n->type == KP_MAP) {
-		emit_pairs(out, n, ind, 0);
-		return;
-	}
-	for (i = 0; i < n->v.seq.len; i++) {
-		const struct kp_node *it = n->v.seq.items[i];
-
-		indent(out, ind);
-		kp_buf_addch(out, '-');
-		if (it->type == KP_MAP && it->v.map.len) {
-			kp_buf_addch(out, ' ');
-			emit_pairs(out, it, ind + 2, 1);
-		} else if (is_coll(it)) {
-			/* A list in a list: written in flow style, as JSON. */
-			kp_buf_addch(out, ' ');
-			kp_json_write(out, it);
-			kp_buf_addch(out, '\n');
-		} else {
-			emit(out, it, ind + 2);
-		}
-	}
 }
 
 static int in_slots(int depth, const char *parent, const char *key)
@@ -485,6 +385,7 @@ int kp_template_draft(struct kp_buf *out, const char *id,
 			emit(out, p->value, 4);
 		}
 	}
+	kp_buf_addstr(out, after_text);
 	/* Fields the template does not know (a regional schema's). */
 	for (i = 0; fields && i < fields->v.map.len; i++) {
 		const struct kp_pair *p = &fields->v.map.pairs[i];

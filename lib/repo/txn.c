@@ -1667,7 +1667,7 @@ static size_t sweep(const char *dir, const char *const *exts, int all)
 int kp_txn_recover(struct kp_repo *repo, struct kp_error *err)
 {
 	static const char *const plans[] = { ".md", NULL };
-	static const char *const docs[] = { ".html", ".pdf", NULL };
+	static const char *const docs[] = { ".html", ".pdf", ".txt", NULL };
 	const char *gd = kp_repo_gitdir(repo), *wd = kp_repo_workdir(repo);
 	char *jpath = path2(gd, JOURNAL), *p;
 	size_t n = 0;

@@ -5,7 +5,7 @@
  * The file is a header and then one record per plan, in the order of the
  * walk:
  *
- *	header: "KPDUE\0\2\0", u64 key
+ *	header: "KPDUE\0\3\0", u64 key
  *	record: u32 length, u64 FNV-1a of the payload, payload
  *	payload: path, file identity (5 x u64), u32 item count, items
  *	item: u8 kind, u8 inferred, u8 has_meeting, i32 days since 1970,
@@ -40,7 +40,7 @@
 #include "i18n.h"
 #include "banned.h"
 
-static const char magic[8] = { 'K', 'P', 'D', 'U', 'E', 0, 2, 0 };
+static const char magic[8] = { 'K', 'P', 'D', 'U', 'E', 0, 3, 0 };
 
 #define RECORD_MAX (4u * 1024 * 1024)
 #define RACY_NS 2000000000LL
@@ -313,7 +313,7 @@ static int decode_items(struct kp_due_cache *c, const char *file,
 		memcpy(&days, p + 3, sizeof(days));
 		memcpy(&mdays, p + 3 + sizeof(days), sizeof(mdays));
 		p += 3 + sizeof(days) + sizeof(mdays);
-		if (it.kind > KP_DUE_MOEDE)
+		if (it.kind > KP_DUE_TILBUD)
 			goto done;
 		it.date = kp_date_from_days(days);
 		if (it.has_meeting)

@@ -22,6 +22,8 @@ const char *kp_due_kind_name(enum kp_due_kind kind)
 	case KP_DUE_OPFOELGNING: return "opfoelgning";
 	case KP_DUE_FRIST: return "frist";
 	case KP_DUE_MOEDE: return "moede";
+	case KP_DUE_GARANTI: return "behandlingsgaranti";
+	case KP_DUE_TILBUD: return "tilbud";
 	}
 	return "?";
 }
@@ -55,6 +57,21 @@ void kp_due_text(struct kp_buf *out, const struct kp_due_item *it)
 			kp_date_format(ds, it->meeting);
 			kp_buf_addf(out, " (planlagt %s)", ds);
 		}
+		break;
+	case KP_DUE_GARANTI:
+		kp_date_format(ds, it->meeting);
+		kp_buf_addf(out,
+			    "Behandlingsgaranti: behandlingen iværksættes "
+			    "(henvendelse %s",
+			    ds);
+		if (it->task && *it->task)
+			kp_buf_addf(out, ", henvist til %s", it->task);
+		kp_buf_addch(out, ')');
+		break;
+	case KP_DUE_TILBUD:
+		kp_date_format(ds, it->meeting);
+		kp_buf_addf(out, "Tilbyd planen igen (borgeren sagde nej %s)",
+			    ds);
 		break;
 	}
 }
@@ -176,6 +193,9 @@ static void actions(struct kp_due_list *out, struct kp_due_item *base,
 			struct kp_due_item it = *base;
 
 			n++;
+			/* Done and dropped actions are never due. */
+			if (!kp_action_open(act))
+				continue;
 			if (node_date(&it.date, frist,
 				      "maal[].indsatser[].frist",
 				      problems) <= 0)
@@ -192,15 +212,121 @@ static void actions(struct kp_due_list *out, struct kp_due_item *base,
 	}
 }
 
+/* The treatment guarantee: 14 days from the request (seed 002). */
+#define GUARANTEE_DAYS 14
+
+static void guarantee(struct kp_due_list *out, const struct kp_due_item *base,
+		      const struct kp_node *root, struct kp_findings *problems,
+		      size_t *count)
+{
+	const struct kp_node *h = kp_map_get(root, "henvisning");
+	const struct kp_node *dn = kp_map_get(h, "dato");
+	struct kp_due_item it = *base;
+	struct kp_date d;
+
+	if (!h || h->type != KP_MAP ||
+	    node_date(&d, dn, "henvisning.dato", problems) <= 0)
+		return;
+	/* Begun: the guarantee is kept or broken, and no longer due. */
+	if (node_date(&it.date, kp_map_get(h, "behandling_start"),
+		      "henvisning.behandling_start", problems) != 0)
+		return;
+	it.kind = KP_DUE_GARANTI;
+	it.date = kp_date_from_days(kp_date_days(d) + GUARANTEE_DAYS);
+	it.meeting = d;
+	it.has_meeting = 1;
+	it.line = dn->line;
+	it.task = str_or_empty(kp_map_get(h, "til"));
+	kp_due_add(out, &it);
+	(*count)++;
+}
+
+/*
+ * A draft: its first coordination meeting, counted from the consent; or,
+ * when the citizen said no, a renewed offer of the plan (§5: the
+ * coordinating function keeps offering it).
+ */
+static void draft(struct kp_due_list *out, const struct kp_due_item *base,
+		  const struct kp_node *root, int draft_days, int have_md,
+		  struct kp_date md, struct kp_findings *problems,
+		  size_t *count)
+{
+	const struct kp_node *consent = kp_node_at(root, "samtykke.dato");
+	const struct kp_node *given = kp_node_at(root, "samtykke.givet");
+	struct kp_due_item it = *base;
+
+	/*
+	 * A draft without samtykke.dato is validate's to report (rule
+	 * samtykke), once, not due's every morning.
+	 */
+	if (node_date(&it.date, consent, "samtykke.dato", problems) <= 0)
+		return;
+	it.line = consent->line;
+	if (given && given->type == KP_BOOL && !given->v.boolean) {
+		it.kind = KP_DUE_TILBUD;
+		it.meeting = it.date;
+		it.has_meeting = 1;
+	} else {
+		if (draft_days < 0)
+			return;
+		it.kind = KP_DUE_MOEDE;
+		if (have_md > 0) {
+			it.meeting = md;
+			it.has_meeting = 1;
+		}
+	}
+	kp_due_add(out, &it);
+	(*count)++;
+}
+
+/* The next follow-up of an active plan: given, or inferred (§6.2.5). */
+static void followup(struct kp_due_list *out, const struct kp_due_item *base,
+		     const struct kp_node *root, const struct kp_node *status,
+		     int have_md, struct kp_findings *problems, size_t *count)
+{
+	const struct kp_node *fu = kp_node_at(root, "opfoelgning.dato");
+	struct kp_due_item it = *base;
+	struct kp_meeting last;
+	struct kp_date d;
+	int r = node_date(&d, fu, "opfoelgning.dato", problems);
+
+	it.kind = KP_DUE_OPFOELGNING;
+	if (r > 0) {
+		it.date = d;
+		it.line = fu->line;
+	} else if (r == 0 && kp_plan_last_meeting(&last, root) == 0) {
+		/* Six months after the latest meeting, not the first. */
+		it.date = kp_date_add_months(last.date, FOLLOWUP_MONTHS);
+		it.line = last.node->line;
+		it.inferred = 1;
+		it.meeting = last.date;
+		it.has_meeting = 1;
+	} else {
+		/* A moede.dato that is no date is reported already. */
+		if (r == 0 && have_md == 0 && problems)
+			kp_findings_add(problems, "due", KP_ERROR, status->line,
+					status->col,
+					_("an active plan with neither "
+					  "opfoelgning.dato nor moede.dato: "
+					  "cannot tell when its follow-up is "
+					  "due"));
+		return;
+	}
+	kp_due_add(out, &it);
+	(*count)++;
+}
+
 size_t kp_due_extract(struct kp_due_list *out, const struct kp_node *root,
 		      const char *file, int draft_days,
 		      struct kp_findings *problems)
 {
 	const struct kp_node *status = kp_map_get(root, "status");
 	const struct kp_node *meeting = kp_node_at(root, "moede.dato");
+	const struct kp_node *withdrawn =
+		kp_node_at(root, "samtykke.tilbagekaldt");
 	const char *st = kp_node_str(status);
 	struct kp_due_item base;
-	struct kp_date md, d;
+	struct kp_date md, wd;
 	size_t count = 0;
 	int have_md;
 
@@ -225,64 +351,37 @@ size_t kp_due_extract(struct kp_due_list *out, const struct kp_node *root,
 	}
 	if (strcmp(st, "afsluttet") == 0)
 		goto done;
+	/*
+	 * Withdrawn consent: nothing may be done with the plan but close
+	 * it (§5).  One warning for the plan, not one per item.
+	 */
+	if (node_date(&wd, withdrawn, "samtykke.tilbagekaldt", problems) > 0) {
+		char ds[11];
+
+		kp_date_format(ds, wd);
+		if (problems)
+			kp_findings_add(
+				problems, "due", KP_WARNING, withdrawn->line,
+				withdrawn->col,
+				/* TRANSLATORS: the date consent was
+				   withdrawn */
+				_("samtykke.tilbagekaldt: the citizen withdrew "
+				  "consent on %s, so nothing in the plan is "
+				  "due; close it (kiplan close)"),
+				ds);
+		goto done;
+	}
 	have_md = node_date(&md, meeting, "moede.dato", problems);
 
 	if (strcmp(st, "kladde") == 0) {
-		const struct kp_node *consent =
-			kp_node_at(root, "samtykke.dato");
-		struct kp_due_item it = base;
-		int r;
-
-		if (draft_days < 0)
-			goto done;
-		/*
-		 * A draft without samtykke.dato is validate's to report
-		 * (rule samtykke_dato), once, not due's every morning.
-		 */
-		r = node_date(&it.date, consent, "samtykke.dato", problems);
-		if (r <= 0)
-			goto done;
-		it.kind = KP_DUE_MOEDE;
-		it.line = consent->line;
-		if (have_md > 0) {
-			it.meeting = md;
-			it.has_meeting = 1;
-		}
-		kp_due_add(out, &it);
-		count++;
-		goto done;
+		draft(out, &base, root, draft_days, have_md, md, problems,
+		      &count);
+	} else {
+		/* An active plan: the follow-up, each open action. */
+		followup(out, &base, root, status, have_md, problems, &count);
+		actions(out, &base, root, problems, &count);
 	}
-
-	/* An active plan: the follow-up, then each action's deadline. */
-	{
-		const struct kp_node *fu = kp_node_at(root, "opfoelgning.dato");
-		struct kp_due_item it = base;
-		int r = node_date(&d, fu, "opfoelgning.dato", problems);
-
-		it.kind = KP_DUE_OPFOELGNING;
-		if (r > 0) {
-			it.date = d;
-			it.line = fu->line;
-			kp_due_add(out, &it);
-			count++;
-		} else if (r == 0 && have_md > 0) {
-			it.date = kp_date_add_months(md, FOLLOWUP_MONTHS);
-			it.line = meeting->line;
-			it.inferred = 1;
-			it.meeting = md;
-			it.has_meeting = 1;
-			kp_due_add(out, &it);
-			count++;
-		} else if (r == 0 && have_md == 0 && problems) {
-			kp_findings_add(problems, "due", KP_ERROR, status->line,
-					status->col,
-					_("an active plan with neither "
-					  "opfoelgning.dato nor moede.dato: "
-					  "cannot tell when its follow-up is "
-					  "due"));
-		}
-	}
-	actions(out, &base, root, problems, &count);
+	guarantee(out, &base, root, problems, &count);
 done:
 	return count;
 }
@@ -305,6 +404,12 @@ size_t kp_due_keep(struct kp_due_list *out, const struct kp_due_item *items,
 				continue;
 			it.date = kp_date_from_days(kp_date_days(it.date) +
 						    opts->draft_days);
+		}
+		if (it.kind == KP_DUE_TILBUD) {
+			if (opts->offer_days < 0)
+				continue;
+			it.date = kp_date_from_days(kp_date_days(it.date) +
+						    opts->offer_days);
 		}
 		days = kp_date_days(it.date);
 		it.overdue = today - days;
@@ -450,6 +555,30 @@ static void label(struct kp_buf *out, const struct kp_due_item *it,
 		} else {
 			kp_buf_addstr(out, _("First coordination meeting"));
 		}
+		break;
+	case KP_DUE_GARANTI:
+		kp_date_format(ds, it->meeting);
+		if (*task)
+			kp_buf_addf(out,
+				    /* TRANSLATORS: the date of the request,
+				       then whom the citizen is referred to */
+				    _("Treatment guarantee: treatment begins "
+				      "(request of %s, referred to %s)"),
+				    ds, task);
+		else
+			kp_buf_addf(out,
+				    /* TRANSLATORS: the date of the request */
+				    _("Treatment guarantee: treatment begins "
+				      "(request of %s)"),
+				    ds);
+		break;
+	case KP_DUE_TILBUD:
+		kp_date_format(ds, it->meeting);
+		kp_buf_addf(out,
+			    /* TRANSLATORS: the date the citizen said no */
+			    _("Offer the plan again (the citizen said no on "
+			      "%s)"),
+			    ds);
 		break;
 	}
 }
@@ -680,6 +809,10 @@ void kp_due_write_json(struct kp_buf *out, const struct kp_due_list *list,
 		if (it->kind == KP_DUE_OPFOELGNING)
 			kp_buf_addf(out, ",\"inferred\":%s",
 				    it->inferred ? "true" : "false");
+		if (it->kind == KP_DUE_GARANTI || it->kind == KP_DUE_TILBUD) {
+			kp_date_format(ds, it->meeting);
+			kp_buf_addf(out, ",\"since\":\"%s\"", ds);
+		}
 		kp_buf_addf(out, ",\"line\":%u}", it->line);
 		maybe_flush(out, opts);
 	}
@@ -748,8 +881,10 @@ void kp_due_write_ics(struct kp_buf *out, const struct kp_due_list *list,
 		ics_date(end, kp_date_from_days(kp_date_days(it->date) + 1));
 		ics_plain(out, "BEGIN:VEVENT");
 		kp_buf_reset(&val);
-		kp_buf_addf(&val, "%s-%s-%u@kiplan", uid,
-			    kp_due_kind_name(it->kind), it->n);
+		/* UID: unique among every repository's plans. */
+		kp_buf_addf(&val, "%s-%s-%u@%s%skiplan", uid,
+			    kp_due_kind_name(it->kind), it->n, opts->ns,
+			    *opts->ns ? "." : "");
 		ics_text_prop(out, &line, "UID", val.buf);
 		kp_buf_reset(&line);
 		kp_buf_addf(&line, "DTSTAMP:%s", dtstamp);

@@ -226,7 +226,11 @@ static const char *csv_columns[] = { "id",
 				     "indsatser",
 				     "fil",
 				     "revision",
-				     "commit" };
+				     "commit",
+				     "seneste_moede",
+				     "aabne_indsatser",
+				     "afslutning_dato",
+				     "afslutning_til" };
 
 static void csv_str(struct kp_buf *out, const char *s, char sep, int last)
 {
@@ -236,17 +240,20 @@ static void csv_str(struct kp_buf *out, const char *s, char sep, int last)
 		kp_buf_addch(out, sep);
 }
 
-/* The follow-up date as due(1) counts it: given or inferred. */
+/*
+ * The follow-up date as due(1) counts it: given, or six months after the
+ * latest meeting.
+ */
 static int followup(struct kp_date *out, const struct kp_node *root)
 {
 	const char *s = kp_node_str(kp_node_at(root, "opfoelgning.dato"));
+	struct kp_meeting last;
 
 	if (s)
 		return kp_date_parse(out, s, strlen(s));
-	s = kp_node_str(kp_node_at(root, "moede.dato"));
-	if (!s || kp_date_parse(out, s, strlen(s)) < 0)
+	if (kp_plan_last_meeting(&last, root) < 0)
 		return -1;
-	*out = kp_date_add_months(*out, 6);
+	*out = kp_date_add_months(last.date, 6);
 	return 0;
 }
 
@@ -257,7 +264,8 @@ static void csv_plan(struct kp_buf *out, const struct kp_export_opts *opts,
 	char sep = opts->excel ? ';' : ',';
 	const char *status = kp_node_str(kp_map_get(root, "status"));
 	char num[32], ds[11];
-	size_t g, nact = 0, ngoals = 0;
+	size_t g, a, nact = 0, nopen = 0, ngoals = 0;
+	struct kp_meeting last;
 	struct kp_date fu;
 	int have_fu;
 
@@ -294,11 +302,15 @@ static void csv_plan(struct kp_buf *out, const struct kp_export_opts *opts,
 	if (goals && goals->type == KP_SEQ) {
 		ngoals = goals->v.seq.len;
 		for (g = 0; g < ngoals; g++) {
-			const struct kp_node *a =
+			const struct kp_node *acts =
 				kp_map_get(goals->v.seq.items[g], "indsatser");
 
-			if (a && a->type == KP_SEQ)
-				nact += a->v.seq.len;
+			for (a = 0; acts && acts->type == KP_SEQ &&
+				    a < acts->v.seq.len;
+			     a++) {
+				nact++;
+				nopen += kp_action_open(acts->v.seq.items[a]);
+			}
 		}
 	}
 	snprintf(num, sizeof(num), "%zu", ngoals);
@@ -309,11 +321,19 @@ static void csv_plan(struct kp_buf *out, const struct kp_export_opts *opts,
 	if (src && src->in_repo && src->revision) {
 		snprintf(num, sizeof(num), "%u", src->revision);
 		csv_str(out, num, sep, 0);
-		csv_str(out, src->commit, sep, 1);
+		csv_str(out, src->commit, sep, 0);
 	} else {
 		csv_str(out, NULL, sep, 0);
-		csv_str(out, NULL, sep, 1);
+		csv_str(out, NULL, sep, 0);
 	}
+	if (kp_plan_last_meeting(&last, root) == 0)
+		kp_date_format(ds, last.date);
+	csv_str(out, kp_plan_last_meeting(&last, root) == 0 ? ds : NULL, sep,
+		0);
+	snprintf(num, sizeof(num), "%zu", nopen);
+	csv_str(out, num, sep, 0);
+	csv_str(out, kp_node_str(kp_node_at(root, "afslutning.dato")), sep, 0);
+	csv_str(out, kp_node_str(kp_node_at(root, "afslutning.til")), sep, 1);
 	kp_buf_addstr(out, "\r\n");
 }
 
@@ -337,8 +357,10 @@ void kp_export_begin(struct kp_buf *out, const struct kp_export_opts *opts)
 		kp_buf_addstr(out, "\r\n");
 		break;
 	case KP_EXPORT_FHIR:
-		kp_buf_addstr(out, "{\"resourceType\":\"Bundle\","
-				   "\"type\":\"collection\",\"entry\":[");
+		kp_buf_addf(out,
+			    "{\"resourceType\":\"Bundle\","
+			    "\"type\":\"%s\",\"entry\":[",
+			    opts->transaction ? "transaction" : "collection");
 		break;
 	}
 }
@@ -358,7 +380,7 @@ void kp_export_plan(struct kp_buf *out, const struct kp_export_opts *opts,
 		break;
 	case KP_EXPORT_CSV: csv_plan(out, opts, plan, src); break;
 	case KP_EXPORT_FHIR:
-		kp_fhir_plan(out, plan, src, opts->redact, index == 0);
+		kp_fhir_plan(out, NULL, NULL, plan, src, opts, index == 0);
 		break;
 	}
 }

@@ -3,10 +3,18 @@
  * CareTeam, the Goals and the Consent it refers to.  man/kiplan-export.1
  * gives the mapping field by field.
  *
- * Every resource's id is a name-based UUID of the plan id and the
- * resource's role in it, so the same plan gives the same ids in every
- * export and a receiving system can update rather than duplicate.  What
- * FHIR has no element for goes into extensions under EXT.
+ * Every resource's id is a name-based UUID of the repository's identity
+ * (kp_repo_uuid()), the plan id and the resource's role in it, so the
+ * same plan gives the same ids in every export, a receiving system can
+ * update rather than duplicate, and two repositories' plans of the same
+ * id never meet.  The Patient's id comes from the repository's identity
+ * and the CPR number: one citizen, one Patient.  What FHIR has no
+ * element for goes into extensions under EXT.
+ *
+ * A transaction Bundle gives each entry a request: PUT by the CPR number
+ * for the Patient, by the plan's identifier (urn:uuid of the CarePlan's
+ * id) for the CarePlan, by id for the rest: conditional updates that a
+ * FHIR server can take as they are, again and again.
  */
 #include <stdint.h>
 #include <string.h>
@@ -60,7 +68,11 @@ struct fhir {
 	int redact;
 	const char *status; /* kladde, aktiv, afsluttet, or "" */
 	const char *pid;    /* the plan id, or its file */
+	const char *ns;	    /* the repository's identity, or "" */
+	int transaction;
+	char cpr[16]; /* the CPR number's ten digits, or "" */
 	char patient[37], team[37], consent[37], careplan[37];
+	struct kp_buf url; /* the current entry's request URL */
 };
 
 static const char *str_at(const struct kp_node *n, const char *path)
@@ -74,6 +86,8 @@ static void uuid_of(char out[37], const struct fhir *f, const char *what)
 {
 	struct kp_buf b = KP_BUF_INIT;
 
+	if (*f->ns)
+		kp_buf_addf(&b, "%s/", f->ns);
 	kp_buf_addf(&b, "%s/%s", f->pid, what);
 	kp_uuid_for(out, b.buf);
 	kp_buf_release(&b);
@@ -190,11 +204,20 @@ static void begin_entry(struct fhir *f, const char *uuid, const char *type)
 	key_str(&f->w, "resourceType", type);
 	key_str(&f->w, "id", uuid);
 	kp_buf_release(&b);
+	kp_buf_reset(&f->url);
+	kp_buf_addf(&f->url, "%s/%s", type, uuid);
 }
 
 static void end_entry(struct fhir *f)
 {
 	kp_jw_close(&f->w, '}');
+	if (f->transaction) {
+		kp_jw_key(&f->w, "request");
+		kp_jw_open(&f->w, '{');
+		key_str(&f->w, "method", "PUT");
+		key_str(&f->w, "url", f->url.buf);
+		kp_jw_close(&f->w, '}');
+	}
 	kp_jw_close(&f->w, '}');
 }
 
@@ -208,14 +231,11 @@ static void patient(struct fhir *f)
 
 	begin_entry(f, f->patient, "Patient");
 	if (cpr && !f->redact) {
-		char digits[16];
-		size_t i, n = 0;
+		const char *digits = f->cpr;
 
-		/* The CPR register writes the ten digits without a hyphen. */
-		for (i = 0; cpr[i] && n + 1 < sizeof(digits); i++)
-			if (cpr[i] >= '0' && cpr[i] <= '9')
-				digits[n++] = cpr[i];
-		digits[n] = '\0';
+		kp_buf_reset(&f->url);
+		kp_buf_addf(&f->url, "Patient?identifier=%s|%s", CPR_SYSTEM,
+			    digits);
 		kp_jw_key(w, "identifier");
 		kp_jw_open(w, '[');
 		kp_jw_open(w, '{');
@@ -355,6 +375,35 @@ static void care_team(struct fhir *f)
 	kp_buf_release(&name);
 }
 
+/*
+ * A goal's lifecycle follows its actions: active while one is open;
+ * completed when all are closed and one was done; cancelled when all
+ * were dropped.  A goal without actions follows the plan.
+ */
+static const char *goal_status(const struct fhir *f, const struct kp_node *goal)
+{
+	const struct kp_node *acts = kp_map_get(goal, "indsatser");
+	size_t i, open = 0, done = 0, n = 0;
+
+	if (strcmp(f->status, "kladde") == 0)
+		return "proposed";
+	for (i = 0; acts && acts->type == KP_SEQ && i < acts->v.seq.len; i++) {
+		const struct kp_node *a = acts->v.seq.items[i];
+
+		if (a->type != KP_MAP)
+			continue;
+		n++;
+		if (kp_action_open(a))
+			open++;
+		else if (kp_action_state(a) == KP_ACT_DONE)
+			done++;
+	}
+	if (!n || (open && strcmp(f->status, "afsluttet") == 0))
+		return map_status(f->status, "proposed", "active", "completed",
+				  "entered-in-error");
+	return open ? "active" : done ? "completed" : "cancelled";
+}
+
 static void goals(struct fhir *f)
 {
 	const struct kp_node *g = kp_map_get(f->root, "maal");
@@ -369,8 +418,7 @@ static void goals(struct fhir *f)
 		uuid_of(uuid, f, what);
 		begin_entry(f, uuid, "Goal");
 		key_str(w, "lifecycleStatus",
-			map_status(f->status, "proposed", "active", "completed",
-				   "entered-in-error"));
+			goal_status(f, g->v.seq.items[i]));
 		text_concept(w, "description", title ? title : "(uden titel)");
 		reference(w, "subject", f->patient);
 		end_entry(f);
@@ -383,6 +431,7 @@ static void consent(struct fhir *f)
 	const struct kp_node *s = kp_map_get(f->root, "samtykke");
 	const struct kp_node *given = kp_map_get(s, "givet");
 	const char *by = str_at(s, "givet_af");
+	const char *withdrawn = str_at(s, "tilbagekaldt");
 
 	begin_entry(f, f->consent, "Consent");
 	if (kp_map_get(s, "paaroerende") &&
@@ -394,9 +443,10 @@ static void consent(struct fhir *f)
 		kp_jw_close(w, ']');
 	}
 	key_str(w, "status",
-		!given || given->type != KP_BOOL ? "proposed"
-		: given->v.boolean		 ? "active"
-						 : "rejected");
+		withdrawn			   ? "inactive"
+		: !given || given->type != KP_BOOL ? "proposed"
+		: given->v.boolean		   ? "active"
+						   : "rejected");
 	kp_jw_key(w, "scope");
 	kp_buf_addstr(
 		w->b,
@@ -420,6 +470,17 @@ static void consent(struct fhir *f)
 	text_concept(w, "policyRule",
 		     "Samtykke til at indhente og udveksle oplysninger og "
 		     "udarbejde en koordinerende indsatsplan");
+	/* The consent held from its date until it was withdrawn. */
+	if (withdrawn) {
+		kp_jw_key(w, "provision");
+		kp_jw_open(w, '{');
+		kp_jw_key(w, "period");
+		kp_jw_open(w, '{');
+		key_str(w, "start", str_at(s, "dato"));
+		key_str(w, "end", withdrawn);
+		kp_jw_close(w, '}');
+		kp_jw_close(w, '}');
+	}
 	end_entry(f);
 }
 
@@ -456,6 +517,8 @@ static void plan_extensions(struct fhir *f)
 		kp_jw_close(w, '}');
 	}
 	ext_code(w, "forloeb", str_at(f->root, "forloeb"));
+	ext_str(w, "afslutning-aarsag", str_at(f->root, "afslutning.aarsag"));
+	ext_str(w, "afslutning-til", str_at(f->root, "afslutning.til"));
 	ext_bool(w, "godkendt-af-borger",
 		 kp_map_get(f->root, "godkendt_af_borger"));
 	for (i = 0; ch && ch->type == KP_SEQ && i < ch->v.seq.len; i++)
@@ -492,6 +555,71 @@ static void plan_extensions(struct fhir *f)
 	drop_if_empty(w, m);
 }
 
+/*
+ * The action's own state; without one, what the plan's status says of
+ * it: not started in a draft, in progress in an active plan, and unknown
+ * in a closed one (closing does not make an action done).
+ */
+static const char *activity_status(const struct fhir *f,
+				   const struct kp_node *act)
+{
+	switch (kp_action_state(act)) {
+	case KP_ACT_NOT_STARTED: return "not-started";
+	case KP_ACT_STARTED: return "in-progress";
+	case KP_ACT_DONE: return "completed";
+	case KP_ACT_DROPPED: return "cancelled";
+	case KP_ACT_NONE: break;
+	}
+	return map_status(f->status, "not-started", "in-progress", "unknown",
+			  "unknown");
+}
+
+/* A meeting as an activity of kind Appointment. */
+static void appointment(struct kp_jw *w, const char *status, const char *date,
+			const char *what)
+{
+	kp_jw_open(w, '{');
+	kp_jw_key(w, "detail");
+	kp_jw_open(w, '{');
+	key_str(w, "kind", "Appointment");
+	key_str(w, "status", status);
+	kp_jw_key(w, "scheduledPeriod");
+	kp_jw_open(w, '{');
+	key_str(w, "start", date);
+	kp_jw_close(w, '}');
+	key_str(w, "description", what);
+	kp_jw_close(w, '}');
+	kp_jw_close(w, '}');
+}
+
+/* Every meeting held (completed), then the next follow-up (scheduled). */
+static void meetings(struct fhir *f)
+{
+	const struct kp_node *m = kp_map_get(f->root, "moeder");
+	const char *fu = str_at(f->root, "opfoelgning.dato");
+	const char *first = str_at(f->root, "moede.dato");
+	size_t i;
+
+	if (first && strcmp(f->status, "kladde") != 0)
+		appointment(&f->w, "completed", first, "Koordinationsmøde");
+	for (i = 0; m && m->type == KP_SEQ && i < m->v.seq.len; i++) {
+		const char *d = str_at(m->v.seq.items[i], "dato");
+		const char *type = str_at(m->v.seq.items[i], "type");
+
+		if (d)
+			appointment(&f->w, "completed", d,
+				    type && strcmp(type, "afslutning") == 0
+					    ? "Afsluttende møde"
+					    : "Opfølgningsmøde");
+	}
+	/* A closed plan has no next follow-up. */
+	if (fu && strcmp(f->status, "afsluttet") != 0)
+		appointment(&f->w,
+			    map_status(f->status, "not-started", "scheduled",
+				       "unknown", "unknown"),
+			    fu, "Opfølgningsmøde");
+}
+
 static void activity(struct fhir *f, const struct kp_node *act,
 		     const char *goal_uuid)
 {
@@ -501,17 +629,19 @@ static void activity(struct fhir *f, const struct kp_node *act,
 	const char *crit = str_at(act, "succeskriterier");
 	const char *order = str_at(act, "forloeb");
 	const char *who = str_at(act, "ansvarlig");
+	const char *changed = str_at(act, "status_dato");
 
 	kp_jw_open(w, '{');
 	kp_jw_key(w, "detail");
 	kp_jw_open(w, '{');
-	if (crit || order || (plan && frist)) {
+	if (crit || order || (plan && frist) || changed) {
 		kp_jw_key(w, "extension");
 		kp_jw_open(w, '[');
 		ext_str(w, "succeskriterier", crit);
 		ext_code(w, "indsats-forloeb", order);
 		if (frist)
 			ext_str(w, "tidsplan", plan);
+		ext_text(w, "status-dato", "valueDate", changed);
 		kp_jw_close(w, ']');
 	}
 	kp_jw_key(w, "goal");
@@ -526,9 +656,7 @@ static void activity(struct fhir *f, const struct kp_node *act,
 	}
 	kp_jw_close(w, '}');
 	kp_jw_close(w, ']');
-	key_str(w, "status",
-		map_status(f->status, "not-started", "in-progress", "completed",
-			   "unknown"));
+	key_str(w, "status", activity_status(f, act));
 	if (frist) {
 		kp_jw_key(w, "scheduledPeriod");
 		kp_jw_open(w, '{');
@@ -555,7 +683,9 @@ static void care_plan(struct fhir *f)
 	struct kp_jw *w = &f->w;
 	const struct kp_node *g = kp_map_get(f->root, "maal");
 	const char *meeting = str_at(f->root, "moede.dato");
-	const char *fu = str_at(f->root, "opfoelgning.dato");
+	const char *closed = strcmp(f->status, "afsluttet") == 0
+				     ? str_at(f->root, "afslutning.dato")
+				     : NULL;
 	const struct kp_node *coord = kp_map_get(f->root, "koordinator");
 	struct kp_buf author = KP_BUF_INIT;
 	struct mark m;
@@ -571,13 +701,30 @@ static void care_plan(struct fhir *f)
 		kp_jw_close(w, '}');
 	}
 	plan_extensions(f);
-	if (str_at(f->root, "id")) {
+	if (str_at(f->root, "id") || *f->ns) {
 		kp_jw_key(w, "identifier");
 		kp_jw_open(w, '[');
-		kp_jw_open(w, '{');
-		key_str(w, "system", PLAN_ID_SYSTEM);
-		key_str(w, "value", str_at(f->root, "id"));
-		kp_jw_close(w, '}');
+		if (str_at(f->root, "id")) {
+			kp_jw_open(w, '{');
+			key_str(w, "system", PLAN_ID_SYSTEM);
+			key_str(w, "value", str_at(f->root, "id"));
+			kp_jw_close(w, '}');
+		}
+		if (*f->ns) {
+			/* The plan among every repository's plans. */
+			struct kp_buf v = KP_BUF_INIT;
+
+			kp_buf_addf(&v, "urn:uuid:%s", f->careplan);
+			kp_jw_open(w, '{');
+			key_str(w, "system", "urn:ietf:rfc:3986");
+			key_str(w, "value", v.buf);
+			kp_jw_close(w, '}');
+			kp_buf_reset(&f->url);
+			kp_buf_addf(&f->url,
+				    "CarePlan?identifier=urn:ietf:rfc:3986|%s",
+				    v.buf);
+			kp_buf_release(&v);
+		}
 		kp_jw_close(w, ']');
 	}
 	key_str(w, "status",
@@ -586,10 +733,11 @@ static void care_plan(struct fhir *f)
 	key_str(w, "intent", "plan");
 	key_str(w, "title", "Koordinerende indsatsplan");
 	reference(w, "subject", f->patient);
-	if (meeting) {
+	if (meeting || closed) {
 		kp_jw_key(w, "period");
 		kp_jw_open(w, '{');
 		key_str(w, "start", meeting);
+		key_str(w, "end", closed);
 		kp_jw_close(w, '}');
 	}
 	if (coord && str_at(coord, "navn")) {
@@ -666,22 +814,7 @@ static void care_plan(struct fhir *f)
 			if (acts->v.seq.items[a]->type == KP_MAP)
 				activity(f, acts->v.seq.items[a], uuid);
 	}
-	if (fu) {
-		kp_jw_open(w, '{');
-		kp_jw_key(w, "detail");
-		kp_jw_open(w, '{');
-		key_str(w, "kind", "Appointment");
-		key_str(w, "status",
-			map_status(f->status, "not-started", "scheduled",
-				   "unknown", "unknown"));
-		kp_jw_key(w, "scheduledPeriod");
-		kp_jw_open(w, '{');
-		key_str(w, "start", fu);
-		kp_jw_close(w, '}');
-		key_str(w, "description", "Opfølgningsmøde");
-		kp_jw_close(w, '}');
-		kp_jw_close(w, '}');
-	}
+	meetings(f);
 	kp_jw_close(w, ']');
 	drop_if_empty(w, m);
 	if (f->plan->body_len) {
@@ -697,32 +830,64 @@ static void care_plan(struct fhir *f)
 	kp_buf_release(&author);
 }
 
-void kp_fhir_plan(struct kp_buf *out, const struct kp_plan *plan,
-		  const struct kp_source *src, int redact, int first)
+void kp_fhir_plan(struct kp_buf *out, struct kp_buf *patient_out,
+		  char patient_id[37], const struct kp_plan *plan,
+		  const struct kp_source *src,
+		  const struct kp_export_opts *opts, int first)
 {
 	struct fhir f;
-	const char *st;
+	const char *st, *cpr;
+	size_t i, n = 0;
 
 	memset(&f, 0, sizeof(f));
-	kp_jw_init(&f.w, out);
+	kp_buf_init(&f.url);
+	kp_jw_init(&f.w, patient_out ? patient_out : out);
 	/* The entries continue the Bundle's array. */
 	f.w.used[0] = !first;
 	f.plan = plan;
 	f.root = plan->root;
 	f.src = src;
-	f.redact = redact;
+	f.redact = opts->redact;
+	f.transaction = opts->transaction;
+	f.ns = opts->ns;
 	st = kp_node_str(kp_map_get(plan->root, "status"));
 	f.status = st ? st : "";
 	f.pid = str_at(plan->root, "id") ? str_at(plan->root, "id")
 					 : plan->path;
-	uuid_of(f.patient, &f, "Patient");
+	/* The CPR register writes the ten digits without a hyphen. */
+	cpr = str_at(plan->root, "borger.cpr");
+	for (i = 0; cpr && cpr[i] && n + 1 < sizeof(f.cpr); i++)
+		if (cpr[i] >= '0' && cpr[i] <= '9')
+			f.cpr[n++] = cpr[i];
+	f.cpr[n] = '\0';
+	/*
+	 * One citizen, one Patient, whichever plans are theirs.  Redacted,
+	 * only when the repository's identity keys the id: a bare CPR
+	 * number's UUID could be found by trying every number.
+	 */
+	if (n == 10 && (*f.ns || !f.redact)) {
+		struct kp_buf b = KP_BUF_INIT;
+
+		kp_buf_addf(&b, "%s/Patient/%s", f.ns, f.cpr);
+		kp_uuid_for(f.patient, b.buf);
+		kp_buf_release(&b);
+	} else {
+		uuid_of(f.patient, &f, "Patient");
+	}
+	if (patient_id)
+		memcpy(patient_id, f.patient, sizeof(f.patient));
 	uuid_of(f.team, &f, "CareTeam");
 	uuid_of(f.consent, &f, "Consent");
 	uuid_of(f.careplan, &f, "CarePlan");
 	patient(&f);
+	if (patient_out) {
+		kp_jw_init(&f.w, out);
+		f.w.used[0] = !first;
+	}
 	care_team(&f);
 	goals(&f);
 	if (kp_map_get(plan->root, "samtykke"))
 		consent(&f);
 	care_plan(&f);
+	kp_buf_release(&f.url);
 }

@@ -50,7 +50,7 @@ settled() {
 	[ "$docs" = "$(sendings)" ] ||
 		bad "$1: the outbox ($(echo $docs)) is not the history's sendings ($(sendings | tr '\n' ' '))"
 	for d in $docs; do
-		[ -f "outbox/$d.html" ] && [ -f "outbox/$d.pdf" ] || bad "$1: outbox/$d is not whole"
+		[ -f "outbox/$d.html" ] && [ -f "outbox/$d.pdf" ] && [ -f "outbox/$d-foelgebrev.txt" ] || bad "$1: outbox/$d is not whole"
 	done
 }
 

@@ -11,14 +11,14 @@
 #include "harness.h"
 #include "kiplan.h"
 
-static struct kp_date D(int y, int m, int d)
-{
+static struct kp_date D(int y, int m, int d) {
 	struct kp_date r = { y, m, d };
 
 	return r;
 }
 
-static const char *fmt(struct kp_date d)
+static const char *
+fmt(struct kp_date d)
 {
 	static char out[11];
 
@@ -56,10 +56,10 @@ void test_due__follow_up_six_months_clamped(void)
 	struct kp_due_list l = KP_DUE_LIST_INIT;
 	struct kp_findings f = KP_FINDINGS_INIT;
 	struct kp_doc *doc;
-	const struct kp_node *root = plan(&doc,
-		"{\"id\":\"ki-2013-0001\",\"status\":\"aktiv\","
-		"\"moede\":{\"dato\":\"2013-08-31\"},"
-		"\"koordinator\":{\"navn\":\"Anne\"}}");
+	const struct kp_node *root =
+		plan(&doc, "{\"id\":\"ki-2013-0001\",\"status\":\"aktiv\","
+			   "\"moede\":{\"dato\":\"2013-08-31\"},"
+			   "\"koordinator\":{\"navn\":\"Anne\"}}");
 
 	INT_EQ(kp_due_extract(&l, root, "a.md", -1, &f), 1);
 	INT_EQ(f.len, 0);
@@ -73,15 +73,18 @@ void test_due__follow_up_six_months_clamped(void)
 	kp_due_release(&l);
 	kp_doc_free(doc);
 
-	root = plan(&doc, "{\"status\":\"aktiv\",\"moede\":{\"dato\":\"2015-08-31\"}}");
+	root = plan(
+		&doc,
+		"{\"status\":\"aktiv\",\"moede\":{\"dato\":\"2015-08-31\"}}");
 	kp_due_extract(&l, root, "b.md", -1, &f);
 	STR_EQ(fmt(l.v[0].date), "2016-02-29");
 	kp_due_release(&l);
 	kp_doc_free(doc);
 
 	/* An explicit date wins over the inference. */
-	root = plan(&doc, "{\"status\":\"aktiv\",\"moede\":{\"dato\":\"2014-01-01\"},"
-			  "\"opfoelgning\":{\"dato\":\"2014-03-03\"}}");
+	root = plan(&doc,
+		    "{\"status\":\"aktiv\",\"moede\":{\"dato\":\"2014-01-01\"},"
+		    "\"opfoelgning\":{\"dato\":\"2014-03-03\"}}");
 	kp_due_extract(&l, root, "c.md", -1, &f);
 	STR_EQ(fmt(l.v[0].date), "2014-03-03");
 	INT_EQ(l.v[0].inferred, 0);
@@ -96,17 +99,18 @@ void test_due__actions_closed_and_drafts(void)
 	struct kp_due_list l = KP_DUE_LIST_INIT;
 	struct kp_findings f = KP_FINDINGS_INIT;
 	struct kp_doc *doc;
-	const char *acts =
-		"\"maal\":[{\"titel\":\"A\",\"indsatser\":["
-		"{\"opgave\":\"Et\",\"ansvarlig\":\"DP\",\"frist\":\"2014-07-01\"},"
-		"{\"opgave\":\"To\"},"
-		"{\"opgave\":\"Tre\",\"frist\":\"2014-08-01\"},"
-		"{\"frist\":\"2014-08-02\"}]}]";
+	const char *acts = "\"maal\":[{\"titel\":\"A\",\"indsatser\":["
+			   "{\"opgave\":\"Et\",\"ansvarlig\":\"DP\",\"frist\":"
+			   "\"2014-07-01\"},"
+			   "{\"opgave\":\"To\"},"
+			   "{\"opgave\":\"Tre\",\"frist\":\"2014-08-01\"},"
+			   "{\"frist\":\"2014-08-02\"}]}]";
 	char json[512];
 	const struct kp_node *root;
 
 	snprintf(json, sizeof(json),
-		 "{\"status\":\"aktiv\",\"opfoelgning\":{\"dato\":\"2014-09-01\"},%s}",
+		 "{\"status\":\"aktiv\",\"opfoelgning\":{\"dato\":\"2014-09-"
+		 "01\"},%s}",
 		 acts);
 	root = plan(&doc, json);
 	INT_EQ(kp_due_extract(&l, root, "a.md", -1, &f), 4);
@@ -125,27 +129,32 @@ void test_due__actions_closed_and_drafts(void)
 	kp_doc_free(doc);
 
 	snprintf(json, sizeof(json),
-		 "{\"status\":\"afsluttet\",\"opfoelgning\":{\"dato\":\"2014-09-01\"},%s}",
+		 "{\"status\":\"afsluttet\",\"opfoelgning\":{\"dato\":\"2014-"
+		 "09-01\"},%s}",
 		 acts);
 	root = plan(&doc, json);
 	INT_EQ(kp_due_extract(&l, root, "b.md", 30, &f), 0);
 	kp_doc_free(doc);
 
-	root = plan(&doc, "{\"status\":\"kladde\",\"samtykke\":{\"dato\":\"2014-05-10\"}}");
+	root = plan(&doc, "{\"status\":\"kladde\",\"samtykke\":{\"dato\":"
+			  "\"2014-05-10\"}}");
 	INT_EQ(kp_due_extract(&l, root, "c.md", -1, &f), 0);
 	INT_EQ(kp_due_extract(&l, root, "c.md", 14, &f), 1);
 	INT_EQ(l.v[0].kind, KP_DUE_MOEDE);
-	STR_EQ(fmt(l.v[0].date), "2014-05-10");	/* the consent date */
+	STR_EQ(fmt(l.v[0].date), "2014-05-10"); /* the consent date */
 	INT_EQ(f.len, 0);
 	kp_due_release(&l);
 	kp_doc_free(doc);
 
 	/* A draft's meeting names the planned date when there is one. */
-	root = plan(&doc, "{\"status\":\"kladde\",\"samtykke\":{\"dato\":\"2014-05-10\"},"
-			  "\"moede\":{\"dato\":\"2014-06-20\"}}");
+	root = plan(
+		&doc,
+		"{\"status\":\"kladde\",\"samtykke\":{\"dato\":\"2014-05-10\"},"
+		"\"moede\":{\"dato\":\"2014-06-20\"}}");
 	INT_EQ(kp_due_extract(&l, root, "c.md", 14, &f), 1);
 	INT_EQ(l.v[0].has_meeting, 1);
-	STR_EQ(text_of(&l.v[0]), "Første koordinerende møde (planlagt 2014-06-20)");
+	STR_EQ(text_of(&l.v[0]),
+	       "Første koordinerende møde (planlagt 2014-06-20)");
 	kp_due_release(&l);
 	kp_doc_free(doc);
 
@@ -167,7 +176,8 @@ void test_due__problems_are_reported(void)
 	struct kp_doc *doc;
 	const struct kp_node *root;
 
-	root = plan(&doc, "{\"status\":\"aktiv\",\n\"opfoelgning\":{\"dato\":\"2014-02-30\"},"
+	root = plan(&doc, "{\"status\":\"aktiv\",\n\"opfoelgning\":{\"dato\":"
+			  "\"2014-02-30\"},"
 			  "\"moede\":{\"dato\":\"2014-01-01\"}}");
 	INT_EQ(kp_due_extract(&l, root, "a.md", -1, &f), 0);
 	INT_EQ(f.len, 1);
@@ -183,16 +193,19 @@ void test_due__problems_are_reported(void)
 	kp_findings_release(&f);
 	kp_doc_free(doc);
 
-	root = plan(&doc, "{\"status\":\"active\",\"moede\":{\"dato\":\"2014-01-01\"}}");
+	root = plan(
+		&doc,
+		"{\"status\":\"active\",\"moede\":{\"dato\":\"2014-01-01\"}}");
 	INT_EQ(kp_due_extract(&l, root, "c.md", -1, &f), 0);
 	INT_EQ(f.len, 1);
 	OK(strstr(f.v[0].msg, "status") != NULL);
 	kp_findings_release(&f);
 	kp_doc_free(doc);
 
-	root = plan(&doc, "{\"status\":\"aktiv\",\"moede\":{\"dato\":20140101}}");
+	root = plan(&doc,
+		    "{\"status\":\"aktiv\",\"moede\":{\"dato\":20140101}}");
 	kp_due_extract(&l, root, "d.md", -1, &f);
-	INT_EQ(f.len, 1);	/* not a date (and not again as missing) */
+	INT_EQ(f.len, 1); /* not a date (and not again as missing) */
 	kp_findings_release(&f);
 	kp_doc_free(doc);
 	kp_due_release(&l);
@@ -257,8 +270,8 @@ void test_due__keep_and_sort(void)
 	STR_EQ(kept.v[0].id, "ki-2014-0001");
 	INT_EQ(kept.v[0].overdue, 31);
 	STR_EQ(kept.v[1].id, "ki-2014-0004");
-	INT_EQ(kept.v[1].overdue, 0);	/* due today: not overdue */
-	INT_EQ(kept.v[2].kind, KP_DUE_OPFOELGNING);	/* same day and id */
+	INT_EQ(kept.v[1].overdue, 0);		    /* due today: not overdue */
+	INT_EQ(kept.v[2].kind, KP_DUE_OPFOELGNING); /* same day and id */
 	INT_EQ(kept.v[3].kind, KP_DUE_FRIST);
 	INT_EQ(kept.v[3].overdue, -14);
 	kp_due_release(&kept);
@@ -398,7 +411,7 @@ static int collect(const char *path, const struct kp_error *problem,
 void test_due__scan_order(void)
 {
 	char dir[] = "/tmp/kp-test-scan-XXXXXX";
-	static const char *const files[] = { "b.md", "a/z.md", "a-c.md",
+	static const char *const files[] = { "b.md",	"a/z.md",  "a-c.md",
 					     "a/y.txt", ".h/x.md", "A.md" };
 	struct kp_buf b = KP_BUF_INIT, p = KP_BUF_INIT;
 	const char *roots[1];
@@ -441,10 +454,8 @@ static int same_tree(const struct kp_node *a, const struct kp_node *b)
 	case KP_STR:
 		return a->v.str.len == b->v.str.len &&
 		       memcmp(a->v.str.ptr, b->v.str.ptr, a->v.str.len) == 0;
-	case KP_INT:
-		return a->v.integer == b->v.integer;
-	case KP_BOOL:
-		return a->v.boolean == b->v.boolean;
+	case KP_INT: return a->v.integer == b->v.integer;
+	case KP_BOOL: return a->v.boolean == b->v.boolean;
 	case KP_SEQ:
 		if (a->v.seq.len != b->v.seq.len)
 			return 0;
@@ -464,8 +475,7 @@ static int same_tree(const struct kp_node *a, const struct kp_node *b)
 				return 0;
 		}
 		return 1;
-	default:
-		return 1;
+	default: return 1;
 	}
 }
 
@@ -479,8 +489,8 @@ static int fast_agrees(const char *name, const char *text, size_t len)
 	if (accepted) {
 		if (kp_plan_parse(&s, name, text, len, 0, &err) < 0)
 			harness_fail(__FILE__, __LINE__,
-				     "%s: fast reader accepts, loader: %s", name,
-				     err.msg);
+				     "%s: fast reader accepts, loader: %s",
+				     name, err.msg);
 		else if (!same_tree(f->root, s->root) ||
 			 f->body_len != s->body_len ||
 			 f->body_line != s->body_line ||
@@ -510,10 +520,12 @@ void test_due__fast_reader_equals_loader(void)
 {
 	static const char *const docs[] = {
 		"---\nkiplan: 1\nid: ki-2014-0001\nstatus: aktiv\n---\nBody\n",
-		"---\n# c\nid: x   # c\nn: -12\nm: +7\nz: 0\nb: True\nv: ~\ne:\n"
+		"---\n# c\nid: x   # c\nn: -12\nm: +7\nz: 0\nb: True\nv: "
+		"~\ne:\n"
 		"q: 'a # b'\nd: \"x: y\"\n---\n",
 		"---\na: |\n  one\n\n  two\n    more\n\n\nb: 1\n---\n",
-		"---\na: >\n  one\n  two\n\n  three\n    spaced\n  four\nb: |-\n"
+		"---\na: >\n  one\n  two\n\n  three\n    spaced\n  four\nb: "
+		"|-\n"
 		"  x\n\n---\n",
 		"---\nl:\n- a\n- b: 1\n  c: 2\n-   d: 3\nm:\n  - x\n---\n",
 		"---\nmaal:\n  - titel: A\n    indsatser:\n      - opgave: >-\n"
@@ -528,8 +540,103 @@ void test_due__fast_reader_equals_loader(void)
 	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++)
 		if (!fast_agrees("doc.md", docs[i], strlen(docs[i])))
 			harness_fail(__FILE__, __LINE__,
-				     "document %zu: the fast reader gave up", i);
+				     "document %zu: the fast reader gave up",
+				     i);
 	/* Every plan in the project, where the tests run. */
 	kp_scan(roots, 2, agree_file, &n);
 	OK(n > 50);
+}
+
+/* The items of data, through the due fast reader (1) or the loader. */
+static int due_items(struct kp_due_list *out, const char *path,
+		     const char *data, size_t len, int fast)
+{
+	struct kp_findings f = KP_FINDINGS_INIT;
+	struct kp_error err = KP_ERROR_INIT;
+	struct kp_plan *p = NULL;
+	struct kp_doc *doc = NULL;
+	int ok = 0;
+
+	if (fast) {
+		if (kp_due_fast(&doc, data, len)) {
+			kp_due_extract(out, kp_doc_root(doc), path, 30, &f);
+			ok = 1;
+		}
+	} else if (kp_plan_parse(&p, path, data, len, 0, &err) == 0) {
+		kp_due_extract(out, p->root, path, 30, &f);
+		ok = 1;
+	}
+	kp_doc_free(doc);
+	kp_plan_free(p);
+	kp_findings_release(&f);
+	return ok;
+}
+
+static int due_agree_file(const char *path, const struct kp_error *problem,
+			  void *payload)
+{
+	struct kp_due_list a = KP_DUE_LIST_INIT, b = KP_DUE_LIST_INIT;
+	struct kp_buf text = KP_BUF_INIT;
+	struct kp_error err = KP_ERROR_INIT;
+	int *n = payload;
+	size_t i;
+
+	if (problem || kp_buf_read_file(&text, path, KP_PLAN_MAX, &err) < 0)
+		goto done;
+	if (!due_items(&a, path, text.buf, text.len, 1) ||
+	    !due_items(&b, path, text.buf, text.len, 0))
+		goto done;
+	(*n)++;
+	if (a.len != b.len) {
+		harness_fail(__FILE__, __LINE__,
+			     "%s: %zu items fast, %zu loaded", path, a.len,
+			     b.len);
+		goto done;
+	}
+	for (i = 0; i < a.len; i++) {
+		const struct kp_due_item *x = &a.v[i], *y = &b.v[i];
+
+		if (x->kind != y->kind || kp_date_cmp(x->date, y->date) ||
+		    x->n != y->n || x->line != y->line ||
+		    x->has_meeting != y->has_meeting ||
+		    (x->has_meeting && kp_date_cmp(x->meeting, y->meeting)) ||
+		    strcmp(x->task, y->task) ||
+		    strcmp(x->responsible, y->responsible))
+			harness_fail(__FILE__, __LINE__,
+				     "%s: item %zu differs fast and loaded",
+				     path, i);
+	}
+done:
+	kp_due_release(&a);
+	kp_due_release(&b);
+	kp_buf_release(&text);
+	return 0;
+}
+
+/*
+ * What due reads of a plan, through its fast reader, is what the loader
+ * gives: meetings, action states, consent and referral included.
+ */
+void test_due__fast_items_equal_loaded(void)
+{
+	static const char *const keep[] = { "tests/cases/due/latest-meeting.md",
+					    "tests/cases/due/withdrawn.md",
+					    "tests/cases/due/declined.md" };
+	const char *roots[] = { "examples", "tests/cases" };
+	struct kp_due_list l = KP_DUE_LIST_INIT;
+	struct kp_buf text = KP_BUF_INIT;
+	struct kp_error err = KP_ERROR_INIT;
+	size_t i;
+	int n = 0;
+
+	kp_scan(roots, 2, due_agree_file, &n);
+	OK(n > 50);
+	/* The fields added for the plan over time keep the fast path. */
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		kp_buf_reset(&text);
+		OK(kp_buf_read_file(&text, keep[i], KP_PLAN_MAX, &err) == 0);
+		OK(due_items(&l, keep[i], text.buf, text.len, 1));
+	}
+	kp_due_release(&l);
+	kp_buf_release(&text);
 }

@@ -157,7 +157,7 @@ void test_export__csv_row(void)
 	kp_export_plan(&b, &o, p, NULL, 0);
 	/* 31 January + 6 months = 31 July: 5 days overdue on 5 August. */
 	STR_EQ(b.buf + row, "ki-2014-0001;aktiv;;Anne Larsen;;2014-01-31;2014-07-31;5;0;ja;1;1;"
-		    "ki-2014-0001.md;;\r\n");
+		    "ki-2014-0001.md;;;2014-01-31;1;;\r\n");
 	kp_buf_release(&b);
 	kp_plan_free(p);
 }

@@ -58,10 +58,11 @@ static void format_findings(struct kp_findings *f)
 	kp_findings_sort(f);
 	result[0] = '\0';
 	for (i = 0; i < f->len && n < sizeof(result); i++)
-		n += (size_t)snprintf(
-		    result + n, sizeof(result) - n, "%u:%u: %s: %s: %s\n",
-		    f->v[i].line, f->v[i].col, kp_severity_name(f->v[i].sev),
-		    f->v[i].code, f->v[i].msg);
+		n += (size_t)snprintf(result + n, sizeof(result) - n,
+				      "%u:%u: %s: %s: %s\n", f->v[i].line,
+				      f->v[i].col,
+				      kp_severity_name(f->v[i].sev),
+				      f->v[i].code, f->v[i].msg);
 }
 
 /* The rules' findings on yaml, or "(parse error)". */
@@ -97,7 +98,7 @@ static const char *rules_sub3(const char *f1, const char *t1, const char *f2,
 			      const char *t2, const char *f3, const char *t3)
 {
 	static char text[4096];
-	const char *from[3] = {f1, f2, f3}, *to[3] = {t1, t2, t3};
+	const char *from[3] = { f1, f2, f3 }, *to[3] = { t1, t2, t3 };
 	struct kp_buf b = KP_BUF_INIT;
 	int i;
 
@@ -163,9 +164,11 @@ void test_rules__a_draft_needs_only_part_1(void)
 void test_rules__the_table_has_one_entry_per_rule(void)
 {
 	static const char *const codes[] = {
-	    "grundlag",	    "samtykke",	   "paaroerende",
-	    "godkendt",	    "opfoelgning", "ansvarlig",
-	    "udfordringer", "cpr",	   "samtykke_alder"};
+		"grundlag",	  "samtykke",  "paaroerende",  "godkendt",
+		"opfoelgning",	  "ansvarlig", "udfordringer", "cpr",
+		"samtykke_alder", "moeder",    "afslutning",   "boern",
+		"henvisning"
+	};
 	const struct kp_rule *r;
 	size_t n = 0, i;
 
@@ -199,34 +202,30 @@ void test_rules__grundlag(void)
 			  "  rusmiddelbehandling: false\n",
 			  "  rusmiddelbehandling: true\n"),
 	       "");
-	STR_EQ(
-	    rules_sub(
-		"  psykiatri: true\n  rusmiddelbehandling: false\n",
-		"  behov_psykiatri: true\n  behov_rusmiddelbehandling: true\n"),
-	    "8:1: error: grundlag: grundlag: at least one of "
-	    "grundlag.psykiatri and grundlag.rusmiddelbehandling must be "
-	    "true (guideline Bilag 1)\n");
+	STR_EQ(rules_sub("  psykiatri: true\n  rusmiddelbehandling: false\n",
+			 "  behov_psykiatri: true\n  "
+			 "behov_rusmiddelbehandling: true\n"),
+	       "8:1: error: grundlag: grundlag: at least one of "
+	       "grundlag.psykiatri and grundlag.rusmiddelbehandling must be "
+	       "true (guideline Bilag 1)\n");
 	/* Missing: at the status key; nothing for a draft. */
-	STR_EQ(
-	    rules_sub(
-		"grundlag:\n  psykiatri: true\n  rusmiddelbehandling: false\n",
-		""),
-	    "4:1: error: grundlag: grundlag: the basis of the plan is "
-	    "required: grundlag.psykiatri or grundlag.rusmiddelbehandling "
-	    "must be true (guideline Bilag 1)\n");
-	STR_EQ(
-	    rules_sub2(
-		DRAFT,
-		"grundlag:\n  psykiatri: true\n  rusmiddelbehandling: false\n",
-		""),
-	    "");
+	STR_EQ(rules_sub("grundlag:\n  psykiatri: true\n  rusmiddelbehandling: "
+			 "false\n",
+			 ""),
+	       "4:1: error: grundlag: grundlag: the basis of the plan is "
+	       "required: grundlag.psykiatri or grundlag.rusmiddelbehandling "
+	       "must be true (guideline Bilag 1)\n");
+	STR_EQ(rules_sub2(DRAFT,
+			  "grundlag:\n  psykiatri: true\n  "
+			  "rusmiddelbehandling: false\n",
+			  ""),
+	       "");
 	/* Wrong types are the schema's. */
 	STR_EQ(rules_sub("  psykiatri: true\n", "  psykiatri: ja\n"), "");
-	STR_EQ(
-	    rules_sub(
-		"grundlag:\n  psykiatri: true\n  rusmiddelbehandling: false\n",
-		"grundlag: [psykiatri]\n"),
-	    "");
+	STR_EQ(rules_sub("grundlag:\n  psykiatri: true\n  rusmiddelbehandling: "
+			 "false\n",
+			 "grundlag: [psykiatri]\n"),
+	       "");
 }
 
 void test_rules__samtykke(void)
@@ -333,12 +332,12 @@ void test_rules__opfoelgning_within_six_months(void)
 	       "(2014-11-02) is more than 6 months after the meeting "
 	       "(moede.dato 2014-05-01); at the latest 2014-11-01 "
 	       "(guideline §6.2.5, Bilag 1 part 5)\n");
-	STR_EQ(
-	    rules_sub2(DRAFT, "  dato: 2014-10-01\n", "  dato: 2014-12-01\n"),
-	    "33:9: warning: opfoelgning: opfoelgning.dato: the follow-up "
-	    "(2014-12-01) is more than 6 months after the meeting "
-	    "(moede.dato 2014-05-01); at the latest 2014-11-01 "
-	    "(guideline §6.2.5, Bilag 1 part 5)\n");
+	STR_EQ(rules_sub2(DRAFT, "  dato: 2014-10-01\n",
+			  "  dato: 2014-12-01\n"),
+	       "33:9: warning: opfoelgning: opfoelgning.dato: the follow-up "
+	       "(2014-12-01) is more than 6 months after the meeting "
+	       "(moede.dato 2014-05-01); at the latest 2014-11-01 "
+	       "(guideline §6.2.5, Bilag 1 part 5)\n");
 	/* Month ends: 31 August + 6 months is 28 February. */
 	STR_EQ(rules_sub2("  dato: 2014-05-01\n", "  dato: 2014-08-31\n",
 			  "  dato: 2014-10-01\n", "  dato: 2015-02-28\n"),
@@ -417,15 +416,16 @@ void test_rules__ansvarlig(void)
 	       "31:9: error: ansvarlig: maal[0].indsatser[0].ansvarlig: every "
 	       "action needs a responsible party (guideline §6.2.4)\n");
 	/* Both missing: two findings; a draft: warnings. */
-	STR_EQ(
-	    rules_sub2(DRAFT,
-		       "        succeskriterier: Møder op\n"
-		       "        ansvarlig: Psykiatrien\n",
-		       ""),
-	    "29:9: warning: ansvarlig: maal[0].indsatser[0].ansvarlig: every "
-	    "action needs a responsible party (guideline §6.2.4)\n"
-	    "29:9: warning: ansvarlig: maal[0].indsatser[0].succeskriterier: "
-	    "every action needs success criteria (guideline §6.2.4)\n");
+	STR_EQ(rules_sub2(DRAFT,
+			  "        succeskriterier: Møder op\n"
+			  "        ansvarlig: Psykiatrien\n",
+			  ""),
+	       "29:9: warning: ansvarlig: maal[0].indsatser[0].ansvarlig: "
+	       "every "
+	       "action needs a responsible party (guideline §6.2.4)\n"
+	       "29:9: warning: ansvarlig: "
+	       "maal[0].indsatser[0].succeskriterier: "
+	       "every action needs success criteria (guideline §6.2.4)\n");
 	/* The second action of the second goal. */
 	STR_EQ(rules_sub("opfoelgning:\n", "  - titel: Bolig\n"
 					   "    indsatser:\n"
@@ -467,8 +467,9 @@ void test_rules__udfordringer(void)
 			 ""),
 	       want);
 	STR_EQ(rules_sub2(
-		   DRAFT,
-		   "udfordringer:\n  - Stabilt fremmøde i psykiatrien.\n", ""),
+		       DRAFT,
+		       "udfordringer:\n  - Stabilt fremmøde i psykiatrien.\n",
+		       ""),
 	       "");
 	STR_EQ(rules_sub("udfordringer:\n  - Stabilt fremmøde i psykiatrien.\n",
 			 "udfordringer: Fremmøde\n"),
@@ -499,12 +500,12 @@ void test_rules__samtykke_alder(void)
 {
 	const char *child = "\"120502-4006\""; /* born 2002-05-12 */
 
-	STR_EQ(
-	    rules_sub("\"070761-4285\"", child),
-	    "14:13: error: samtykke_alder: samtykke.givet_af: the citizen is "
-	    "under 15 on 2014-04-20 (samtykke.dato); consent must be given "
-	    "by the parents (givet_af: foraeldre or vaerge) (Region "
-	    "Syddanmark 2024, Samtykke)\n");
+	STR_EQ(rules_sub("\"070761-4285\"", child),
+	       "14:13: error: samtykke_alder: samtykke.givet_af: the citizen "
+	       "is "
+	       "under 15 on 2014-04-20 (samtykke.dato); consent must be given "
+	       "by the parents (givet_af: foraeldre or vaerge) (Region "
+	       "Syddanmark 2024, Samtykke)\n");
 	STR_EQ(rules_sub2("\"070761-4285\"", child, "givet_af: borger",
 			  "givet_af: foraeldre"),
 	       "");
@@ -512,20 +513,20 @@ void test_rules__samtykke_alder(void)
 			  "givet_af: vaerge"),
 	       "");
 	/* Missing givet_af: at samtykke; a draft: a warning. */
-	STR_EQ(
-	    rules_sub3(DRAFT, "\"070761-4285\"", child, "  givet_af: borger\n",
-		       ""),
-	    "11:1: warning: samtykke_alder: samtykke.givet_af: the citizen is "
-	    "under 15 on 2014-04-20 (samtykke.dato); consent must be given "
-	    "by the parents (givet_af: foraeldre or vaerge) (Region "
-	    "Syddanmark 2024, Samtykke)\n");
+	STR_EQ(rules_sub3(DRAFT, "\"070761-4285\"", child,
+			  "  givet_af: borger\n", ""),
+	       "11:1: warning: samtykke_alder: samtykke.givet_af: the citizen "
+	       "is "
+	       "under 15 on 2014-04-20 (samtykke.dato); consent must be given "
+	       "by the parents (givet_af: foraeldre or vaerge) (Region "
+	       "Syddanmark 2024, Samtykke)\n");
 	/* Without a consent date, the meeting's. */
-	STR_EQ(
-	    rules_sub2("\"070761-4285\"", child, "  dato: 2014-04-20\n", ""),
-	    "13:13: error: samtykke_alder: samtykke.givet_af: the citizen is "
-	    "under 15 on 2014-05-01 (moede.dato); consent must be given "
-	    "by the parents (givet_af: foraeldre or vaerge) (Region "
-	    "Syddanmark 2024, Samtykke)\n");
+	STR_EQ(rules_sub2("\"070761-4285\"", child, "  dato: 2014-04-20\n", ""),
+	       "13:13: error: samtykke_alder: samtykke.givet_af: the citizen "
+	       "is "
+	       "under 15 on 2014-05-01 (moede.dato); consent must be given "
+	       "by the parents (givet_af: foraeldre or vaerge) (Region "
+	       "Syddanmark 2024, Samtykke)\n");
 	/* Fifteen on the very day: the citizen consents. */
 	STR_EQ(rules_sub("\"070761-4285\"", "\"200499-4003\""), "");
 	OK(strstr(rules_sub("\"070761-4285\"", "\"210499-4000\""),
@@ -553,20 +554,20 @@ void test_rules__samtykke_alder(void)
  */
 void test_rules__any_shape_is_survived(void)
 {
-	static const char *const values[] = {"~",
-					     "true",
-					     "false",
-					     "7",
-					     "-1.5",
-					     "\"\"",
-					     "x",
-					     "[]",
-					     "{}",
-					     "[1, {a: b}, [c]]",
-					     "{dato: [1], givet: {}}",
-					     "2014-05-01",
-					     "\"010174-1235\"",
-					     "paaroerende"};
+	static const char *const values[] = { "~",
+					      "true",
+					      "false",
+					      "7",
+					      "-1.5",
+					      "\"\"",
+					      "x",
+					      "[]",
+					      "{}",
+					      "[1, {a: b}, [c]]",
+					      "{dato: [1], givet: {}}",
+					      "2014-05-01",
+					      "\"010174-1235\"",
+					      "paaroerende" };
 	const char *p = base;
 	int lines = 0, runs = 0;
 
@@ -672,18 +673,18 @@ void test_rules__validate_checks_the_id_against_the_file_name(void)
 	STR_EQ(validate_as("plans/2014/ki-2014-0007.md",
 			   with_id("ki-2014-0008"), &errors),
 	       wrong);
-	STR_EQ(
-	    validate_as("ki-2014-0007.md@3", with_id("ki-2014-0008"), &errors),
-	    wrong);
+	STR_EQ(validate_as("ki-2014-0007.md@3", with_id("ki-2014-0008"),
+			   &errors),
+	       wrong);
 	/* Names that are not of the id form are exempt. */
 	STR_EQ(validate_as("bilag2.md", with_id("ki-2014-0008"), &errors), "");
 	STR_EQ(validate_as("case-1.md", with_id("ki-2014-0008"), &errors), "");
 	STR_EQ(validate_as("-", with_id("ki-2014-0008"), &errors), "");
 	STR_EQ(validate_as("ki-2014-007.md", with_id("ki-2014-0008"), &errors),
 	       "");
-	STR_EQ(
-	    validate_as("ki-2014-0007.txt", with_id("ki-2014-0008"), &errors),
-	    "");
+	STR_EQ(validate_as("ki-2014-0007.txt", with_id("ki-2014-0008"),
+			   &errors),
+	       "");
 	STR_EQ(validate_as("ki-2014-0007.md.bak", with_id("ki-2014-0008"),
 			   &errors),
 	       "");
@@ -707,15 +708,16 @@ void test_rules__validate_counts_errors_and_sorts(void)
 	memcpy(strstr(text, "  givet: true") + 9, "7   ", 4);
 	memcpy(strstr(text, "070761-4285"), "010174-1235", 11);
 	snprintf(text + strlen(text), sizeof(text) - strlen(text), "---\n");
-	STR_EQ(
-	    validate_as("t.md", text, &errors),
-	    "7:8: warning: cpr: borger.cpr: 010174-xxxx fails the modulus-11 "
-	    "check; numbers issued since 2007 may, but check for a typing "
-	    "error\n"
-	    "12:10: error: schema: samtykke.givet: expected boolean, got "
-	    "integer 7\n"
-	    "23:21: error: schema: godkendt_af_borger: expected boolean, got "
-	    "integer 7\n");
+	STR_EQ(validate_as("t.md", text, &errors),
+	       "7:8: warning: cpr: borger.cpr: 010174-xxxx fails the "
+	       "modulus-11 "
+	       "check; numbers issued since 2007 may, but check for a typing "
+	       "error\n"
+	       "12:10: error: schema: samtykke.givet: expected boolean, got "
+	       "integer 7\n"
+	       "23:21: error: schema: godkendt_af_borger: expected boolean, "
+	       "got "
+	       "integer 7\n");
 }
 
 /*
