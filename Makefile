@@ -74,7 +74,8 @@ MO       := $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/kiplan.mo)
 # that their calls among themselves stay inside the plugin; each exports
 # one symbol, its table (lib/repo/git_api.def, lib/render/pdf_api.def).
 GIT_PLUGIN_SRC := lib/repo/change.c lib/repo/drafts.c lib/repo/repo.c \
-	lib/repo/revs.c lib/repo/send.c lib/repo/template.c lib/repo/merge.c
+	lib/repo/revs.c lib/repo/send.c lib/repo/template.c lib/repo/merge.c \
+	lib/repo/txn.c
 PDF_PLUGIN_SRC := lib/render/pdf.c lib/render/pdfpost.c
 GIT_PLUGIN_OBJ := $(GIT_PLUGIN_SRC:%.c=$(BUILD)/plugin/%.o) \
 	$(BUILD)/plugin/lib/repo/git_plugin.o
@@ -89,10 +90,14 @@ EXE_OBJ := $(filter-out $(GIT_PLUGIN_SRC:%.c=$(BUILD)/%.o) \
 LIBKIPLAN := $(BUILD)/libkiplan.a
 KIPLAN    := $(BUILD)/kiplan
 PLUGINS   := $(BUILD)/kiplan-git.so $(BUILD)/kiplan-pdf.so
+# The fuzz targets (tests/fuzz/fuzz_T.c), each with its corpus in
+# tests/fuzz/corpus/T/, replayed in `make check` without libFuzzer.
+FUZZ     := plan fast validate html json
 TEST_BINS := $(BUILD)/tests/unit-tests $(BUILD)/tests/jsonschema-suite \
-	$(BUILD)/tests/yaml-suite $(BUILD)/tests/fuzz-replay
+	$(BUILD)/tests/yaml-suite $(FUZZ:%=$(BUILD)/tests/fuzz-replay-%)
 
-.PHONY: all bench check check-run demo demo-run deps fuzz lint install uninstall clean
+.PHONY: all bench check check-run crashtest demo demo-run deps fuzz lint \
+	install uninstall clean
 .SUFFIXES:
 
 all: $(KIPLAN) $(PLUGINS) $(TEST_BINS) $(MO)
@@ -161,21 +166,28 @@ $(BUILD)/tests/jsonschema-suite: $(BUILD)/tests/suite/jsonschema_suite.o $(LIBKI
 $(BUILD)/tests/yaml-suite: $(BUILD)/tests/suite/yaml_suite.o $(LIBKIPLAN)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBKIPLAN) $(PKG_LIBS)
 
-$(BUILD)/tests/fuzz-replay: $(BUILD)/tests/fuzz/fuzz_plan.o \
+$(BUILD)/tests/fuzz-replay-%: $(BUILD)/tests/fuzz/fuzz_%.o \
 		$(BUILD)/tests/fuzz/driver.o $(LIBKIPLAN)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(BUILD)/tests/fuzz/fuzz_plan.o \
-		$(BUILD)/tests/fuzz/driver.o $(LIBKIPLAN) $(PKG_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/tests/fuzz/driver.o \
+		$(LIBKIPLAN) $(PKG_LIBS)
 
-# libFuzzer target for the loader and validator (clang only).
+# libFuzzer targets (clang only): the loader, the fast reader against
+# the loader, validate, render to HTML, the JSON reader.
 fuzz: deps
 	@$(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)-fuzz \
 		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link" \
 		SANITIZE=address,undefined $(BUILD)-fuzz/libkiplan.a
-	clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 \
-		-fsanitize=fuzzer,address,undefined -Ilib $(PKG_CFLAGS) \
-		-o $(BUILD)-fuzz/fuzz_plan tests/fuzz/fuzz_plan.c \
-		$(BUILD)-fuzz/libkiplan.a $(PKG_LIBS)
-	@echo "run: $(BUILD)-fuzz/fuzz_plan -max_total_time=60 tests/fuzz/corpus"
+	for t in $(FUZZ); do \
+		clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 \
+			-fsanitize=fuzzer,address,undefined -Ilib $(PKG_CFLAGS) \
+			-o $(BUILD)-fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c \
+			$(BUILD)-fuzz/libkiplan.a $(PKG_LIBS) || exit 1; \
+	done
+	@echo "run: $(BUILD)-fuzz/fuzz_T -max_total_time=1200 tests/fuzz/corpus/T  (T: $(FUZZ))"
+
+# The whole crash sweep (tests/crash/sweep.sh); make check runs a sample.
+crashtest: $(KIPLAN)
+	KIPLAN=$(KIPLAN) sh tests/crash/sweep.sh
 
 deps:
 	@sh tests/install-deps.sh
@@ -250,4 +262,4 @@ clean:
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) \
 	$(EXE_OBJ:.o=.d) $(GIT_PLUGIN_OBJ:.o=.d) $(PDF_PLUGIN_OBJ:.o=.d) \
 	$(BUILD)/tests/suite/jsonschema_suite.d $(BUILD)/tests/suite/yaml_suite.d \
-	$(BUILD)/tests/fuzz/fuzz_plan.d $(BUILD)/tests/fuzz/driver.d
+	$(FUZZ:%=$(BUILD)/tests/fuzz/fuzz_%.d) $(BUILD)/tests/fuzz/driver.d

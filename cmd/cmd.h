@@ -13,7 +13,8 @@ enum {
 	KP_EXIT_OK = 0,	      /* success; nothing to report */
 	KP_EXIT_FINDINGS = 1, /* a plan has errors (or: something is overdue) */
 	KP_EXIT_USAGE = 2,    /* bad options or arguments */
-	KP_EXIT_ERROR = 3     /* system, I/O, YAML or git failure */
+	KP_EXIT_ERROR = 3,    /* system, I/O, YAML or git failure */
+	KP_EXIT_COMMITTED = 4 /* committed, but a later step failed */
 };
 
 int cmd_validate(int argc, char **argv);
@@ -30,6 +31,12 @@ int cmd_show(int argc, char **argv);
  * return KP_EXIT_ERROR.
  */
 int cmd_repo_open(struct kp_repo **out);
+/*
+ * After a command's change and its output: flush the output, end the
+ * change (kp_repo_end()) and unlock.  KP_EXIT_OK, or KP_EXIT_COMMITTED
+ * when the change's journal could not be removed (said on stderr).
+ */
+int cmd_repo_end(struct kp_repo *repo);
 int cmd_due(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
@@ -102,8 +109,23 @@ void cmd_print_findings(FILE *to, const char *file, const struct kp_findings *f,
 			int errors_only);
 /* A file report to stderr: its error, or its findings. */
 void cmd_print_file_report(const struct kp_file_report *r, int errors_only);
-/* KP_EXIT_ERROR for most errors, KP_EXIT_USAGE for KP_EUSAGE. */
+/*
+ * KP_EXIT_ERROR for most errors, KP_EXIT_USAGE for KP_EUSAGE,
+ * KP_EXIT_COMMITTED for KP_EAFTER.
+ */
 int cmd_exit_for(int error);
+/*
+ * What the repository lock repaired (kp_repo_set_notify()): one line
+ * "kiplan: MSG" on stderr.
+ */
+void cmd_notify(const char *msg, void *payload);
+/*
+ * A command calls cmd_committed() once its change is committed: from
+ * then on a failure to write its output is KP_EXIT_COMMITTED, not
+ * KP_EXIT_ERROR, so that a script does not make the change again.
+ */
+void cmd_committed(void);
+int cmd_was_committed(void);
 
 /*
  * Options.  usage is an N_() text: cmd_help() prints it translated to

@@ -56,8 +56,15 @@ int cmd_init(int argc, char **argv)
 		}
 	}
 	error = kp_repo_init(&repo, &created, dir,
-			     schema_path ? text.buf : NULL, text.len, &err);
-	if (error < 0) {
+			     schema_path ? text.buf : NULL, text.len,
+			     cmd_notify, NULL, &err);
+	if (error == KP_EAFTER) {
+		cmd_report(&err);
+		cmd_warn(_("the plan repository is created, but the step above "
+			   "failed; the next kiplan command that changes it "
+			   "finishes it"));
+		rc = KP_EXIT_COMMITTED;
+	} else if (error < 0) {
 		cmd_report(&err);
 		rc = KP_EXIT_ERROR;
 		goto done;

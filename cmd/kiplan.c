@@ -101,6 +101,11 @@ static int finish(int rc)
 		if (errno != EPIPE)
 			cmd_warn(_("cannot write to standard output: %s"),
 				 strerror(errno));
+		if (cmd_was_committed()) {
+			cmd_warn(_("the change is committed all the same; do "
+				   "not make it again"));
+			return KP_EXIT_COMMITTED;
+		}
 		return KP_EXIT_ERROR;
 	}
 	return rc;

@@ -13,7 +13,7 @@
 #include "banned.h"
 
 static const char usage_str[] = N_(
-	"usage: kiplan new [--navn NAME] [--cpr CPR] [--adresse ADDRESS]\n"
+	"usage: kiplan new [--navn NAME] [--cpr CPR|-] [--adresse ADDRESS]\n"
 	"                  [--telefon PHONE] [--email EMAIL]\n"
 	"                  [--koordinator-navn NAME] [--koordinator-stilling "
 	"TITLE]\n"
@@ -29,6 +29,8 @@ static const char usage_str[] = N_(
 	"it, and print its path.  An invalid draft is not written (exit 1).\n"
 	"\n"
 	"  --navn, --cpr, --adresse, --telefon, --email   borger.*\n"
+	"  --cpr -                the CPR number from standard input, so that\n"
+	"                         it is not in the command line (ps, /proc)\n"
 	"  --koordinator-navn, -stilling, -organisation, -telefon, -email\n"
 	"                         koordinator.*\n"
 	"  --moede-dato DATE      moede.dato, the coordination meeting\n"
@@ -193,24 +195,68 @@ static void print_path(const struct kp_repo *repo, const char *rel)
 	free(cwd);
 }
 
+/*
+ * The first line of standard input, without its line break and the
+ * blanks around it: a value that must not stand in the command line,
+ * where every local user can read it (/proc/PID/cmdline).
+ */
+static int read_stdin_line(struct kp_buf *out, struct kp_error *err)
+{
+	struct kp_buf b = KP_BUF_INIT;
+	size_t s = 0, e;
+	int error;
+
+	if (isatty(STDIN_FILENO)) {
+		fputs(_("CPR number: "), stderr);
+		fflush(stderr);
+	}
+	if ((error = kp_buf_read_file(&b, "-", 4096, err)) < 0) {
+		kp_buf_release(&b);
+		return error;
+	}
+	e = strcspn(b.buf, "\r\n");
+	while (s < e && (b.buf[s] == ' ' || b.buf[s] == '\t'))
+		s++;
+	while (e > s && (b.buf[e - 1] == ' ' || b.buf[e - 1] == '\t'))
+		e--;
+	kp_buf_add(out, b.buf + s, e - s);
+	kp_buf_release(&b);
+	return 0;
+}
+
 /* The fields: --from, then the options and --set, in order. */
 static int fields(struct args *a, struct kp_error *err)
 {
+	struct kp_buf cpr = KP_BUF_INIT;
 	size_t i;
-	int error;
+	int error = 0;
 
 	if (a->from && (error = kp_fields_load(a->fields, a->from, err)) < 0)
 		return error;
-	for (i = 0; i < a->nsets; i++) {
+	for (i = 0; i < a->nsets && !error; i++) {
 		const struct setting *s = &a->sets[i];
+		const char *value = s->value;
 
-		error = s->path ? kp_fields_set(a->fields, s->path, s->value, 0,
+		if (s->path && strcmp(s->path, "borger.cpr") == 0 &&
+		    strcmp(value, "-") == 0) {
+			if (a->from && strcmp(a->from, "-") == 0) {
+				error = kp_error_set(
+					err, KP_EUSAGE, NULL, 0, 0,
+					_("--from - and --cpr - cannot both "
+					  "read standard input"));
+				break;
+			}
+			kp_buf_reset(&cpr);
+			if ((error = read_stdin_line(&cpr, err)) < 0)
+				break;
+			value = cpr.buf;
+		}
+		error = s->path ? kp_fields_set(a->fields, s->path, value, 0,
 						err)
-				: kp_fields_set_arg(a->fields, s->value, err);
-		if (error < 0)
-			return error;
+				: kp_fields_set_arg(a->fields, value, err);
 	}
-	return 0;
+	kp_buf_release(&cpr);
+	return error;
 }
 
 /* The fields, the schema and today, or an exit status. */
@@ -228,6 +274,57 @@ static int prepare(struct args *a, struct kp_repo *repo,
 	return KP_EXIT_OK;
 }
 
+/*
+ * The lock just taken finished an interrupted kiplan new of this very
+ * draft: print that plan's path instead of making a second one.
+ */
+static int replayed(struct kp_repo *repo, const char *id,
+		    const struct kp_buf *text, const struct args *a)
+{
+	struct kp_error err = KP_ERROR_INIT;
+	char *done = NULL;
+
+	/* An error (no plugin) cannot be: the repository was opened. */
+	if (kp_repo_new_replayed(&done, repo, id, text, a->body, a->nbody,
+				 &err) <= 0)
+		return 0;
+	cmd_warn(_("an interrupted kiplan new had already created this "
+		   "plan; it is not created again"));
+	print_path(repo, done);
+	free(done);
+	return 1;
+}
+
+/* Commit the new plan; say what happened when it fails. */
+static int commit(struct kp_repo *repo, const char *id, const char *rel,
+		  const struct kp_buf *text, const struct args *a)
+{
+	struct kp_error err = KP_ERROR_INIT;
+	char commit[41];
+	int error;
+
+	error = kp_repo_new_commit(commit, repo, id, text, a->body, a->nbody,
+				   &err);
+	if (error == KP_EAFTER) {
+		cmd_committed();
+		cmd_report(&err);
+		/* TRANSLATORS: ki-2026-0002.md, a commit id */
+		cmd_warn(_("%s was committed as revision 1 (%.12s), but the "
+			   "step above failed; do not run kiplan new again: "
+			   "the next kiplan command that changes the "
+			   "repository finishes it"),
+			 rel, commit);
+		print_path(repo, rel);
+		return KP_EXIT_COMMITTED;
+	}
+	if (error < 0) {
+		cmd_report(&err);
+		return cmd_exit_for(error);
+	}
+	cmd_committed();
+	return KP_EXIT_OK;
+}
+
 int cmd_new(int argc, char **argv)
 {
 	struct kp_error err = KP_ERROR_INIT;
@@ -236,7 +333,7 @@ int cmd_new(int argc, char **argv)
 	struct kp_buf text = KP_BUF_INIT;
 	struct kp_date today;
 	struct args a;
-	char id[13], rel[16], commit[41], *editpath = NULL;
+	char id[13], rel[16], *editpath = NULL;
 	int rc;
 
 	memset(&a, 0, sizeof(a));
@@ -253,6 +350,10 @@ int cmd_new(int argc, char **argv)
 		goto done;
 	}
 	snprintf(rel, sizeof(rel), "%s.md", id);
+	if (replayed(repo, id, &text, &a)) {
+		rc = KP_EXIT_OK;
+		goto done;
+	}
 	if (!draft_valid(rel, &text, schema)) {
 		cmd_warn(_("%s: the draft is not valid; nothing written"), rel);
 		rc = KP_EXIT_FINDINGS;
@@ -261,16 +362,13 @@ int cmd_new(int argc, char **argv)
 	if (a.edit && (rc = edit_draft(repo, rel, &text, schema, &editpath)) !=
 			      KP_EXIT_OK)
 		goto done;
-	if (kp_repo_new_commit(commit, repo, id, &text, a.body, a.nbody, &err) <
-	    0) {
-		cmd_report(&err);
-		rc = cmd_exit_for(err.code);
+	rc = commit(repo, id, rel, &text, &a);
+	if (editpath && (rc == KP_EXIT_OK || rc == KP_EXIT_COMMITTED))
+		unlink(editpath); /* committed: the draft has done its work */
+	if (rc != KP_EXIT_OK)
 		goto done;
-	}
-	if (editpath)
-		unlink(editpath);
-	kp_repo_unlock(repo);
 	print_path(repo, rel);
+	rc = cmd_repo_end(repo);
 done:
 	if (repo)
 		kp_repo_unlock(repo);

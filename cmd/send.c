@@ -149,21 +149,39 @@ int cmd_send(int argc, char **argv)
 	so.schema = schema;
 	so.outbox = a.outbox;
 	so.warnings = &warn;
-	if ((error = kp_repo_send(&res, repo, rel, plan, &so, &err)) < 0) {
-		if (res.committed) {
-			print_result(&res, to.len);
-			cmd_warn(_("the sending is recorded, but the outbox is "
-				   "incomplete"));
-		}
+	if (kp_repo_lock(repo, &err) < 0) {
 		cmd_report(&err);
-		rc = res.committed ? KP_EXIT_ERROR : cmd_exit_for(error);
+		rc = cmd_exit_for(err.code);
 		goto done;
 	}
+	error = kp_repo_send(&res, repo, rel, plan, &so, &err);
 	cmd_print_findings(stderr, rel, &warn, 0);
+	if (res.committed)
+		cmd_committed();
+	if (error == KP_EAFTER) {
+		cmd_report(&err);
+		/* TRANSLATORS: ki-2026-0001, revision 2, a commit id */
+		cmd_warn(_("%s was committed as revision %u (%.12s) and its "
+			   "sending recorded, but the step above failed; do "
+			   "not send it again: the next kiplan command that "
+			   "changes the repository finishes it"),
+			 res.id, res.revision, res.commit);
+		rc = KP_EXIT_COMMITTED;
+		goto done;
+	}
+	if (error < 0) {
+		cmd_report(&err);
+		rc = cmd_exit_for(error);
+		goto done;
+	}
+	if (res.replayed)
+		cmd_warn(_("an interrupted kiplan send had already recorded "
+			   "this sending; it is not recorded again"));
 	print_result(&res, to.len);
 	for (i = 0; i < 3; i++)
 		if (res.outbox[i])
 			printf("%s\n", res.outbox[i]);
+	rc = cmd_repo_end(repo);
 done:
 	kp_send_result_release(&res);
 	kp_recipients_release(&to);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "banned.h"
@@ -82,7 +83,16 @@ int cmd_show(int argc, char **argv)
 		goto fail;
 	if (hide)
 		kp_redact_text(text.buf);
-	fwrite(text.buf, 1, text.len, stdout);
+	if (isatty(STDOUT_FILENO)) {
+		/* On a terminal, a hostile plan drives nothing. */
+		struct kp_buf safe = KP_BUF_INIT;
+
+		kp_buf_add_text(&safe, text.buf, text.len, "\n\t");
+		fwrite(safe.buf, 1, safe.len, stdout);
+		kp_buf_release(&safe);
+	} else {
+		fwrite(text.buf, 1, text.len, stdout);
+	}
 	goto done;
 fail:
 	cmd_report(&err);

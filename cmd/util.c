@@ -36,6 +36,8 @@ void cmd_warn(const char *fmt, ...)
 	va_start(ap, fmt);
 	kp_buf_vaddf(&b, fmt, ap);
 	va_end(ap);
+	/* A file name, an argument: no CPR number is echoed whole. */
+	kp_cpr_mask_text(b.buf);
 	/* Whatever a value holds, a message is one line of text. */
 	kp_buf_add_escaped(&e, b.buf, b.len);
 	fprintf(stderr, "kiplan: %s\n", e.buf);
@@ -79,7 +81,27 @@ int cmd_exit_for(int error)
 		return KP_EXIT_USAGE;
 	if (error == KP_EINVALID)
 		return KP_EXIT_FINDINGS;
+	if (error == KP_EAFTER)
+		return KP_EXIT_COMMITTED;
 	return KP_EXIT_ERROR;
+}
+
+void cmd_notify(const char *msg, void *payload)
+{
+	(void)payload;
+	cmd_warn("%s", msg);
+}
+
+static int committed;
+
+void cmd_committed(void)
+{
+	committed = 1;
+}
+
+int cmd_was_committed(void)
+{
+	return committed;
 }
 
 int cmd_help(const char *usage)

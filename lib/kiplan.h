@@ -41,19 +41,20 @@ struct kp_plan;
 
 enum {
 	KP_OK = 0,
-	KP_EIO = -1,	   /* a file could not be read or written */
-	KP_EPARSE = -2,	   /* the file is not a well-formed plan */
-	KP_ELIMIT = -3,	   /* a documented limit was exceeded */
-	KP_ESCHEMA = -4,   /* a schema could not be compiled */
-	KP_EGIT = -5,	   /* a libgit2 operation failed */
-	KP_EUSAGE = -6,	   /* a caller passed something meaningless */
-	KP_ENOTFOUND = -7, /* a thing looked up does not exist */
-	KP_EINVALID = -8,  /* a plan has error findings */
-	KP_EEXISTS = -9,   /* a thing to be created exists already */
-	KP_ELOCKED = -10,  /* a lock could not be taken */
-	KP_ERENDER = -11,  /* rendering failed */
-	KP_EPLUGIN = -12,  /* a plugin of kiplan could not be loaded */
-	KP_ECONFLICT = -13 /* a file holds git's conflict markers */
+	KP_EIO = -1,	    /* a file could not be read or written */
+	KP_EPARSE = -2,	    /* the file is not a well-formed plan */
+	KP_ELIMIT = -3,	    /* a documented limit was exceeded */
+	KP_ESCHEMA = -4,    /* a schema could not be compiled */
+	KP_EGIT = -5,	    /* a libgit2 operation failed */
+	KP_EUSAGE = -6,	    /* a caller passed something meaningless */
+	KP_ENOTFOUND = -7,  /* a thing looked up does not exist */
+	KP_EINVALID = -8,   /* a plan has error findings */
+	KP_EEXISTS = -9,    /* a thing to be created exists already */
+	KP_ELOCKED = -10,   /* a lock could not be taken */
+	KP_ERENDER = -11,   /* rendering failed */
+	KP_EPLUGIN = -12,   /* a plugin of kiplan could not be loaded */
+	KP_ECONFLICT = -13, /* a file holds git's conflict markers */
+	KP_EAFTER = -14	    /* committed, but a step after the commit failed */
 };
 
 /*
@@ -129,6 +130,21 @@ char *kp_buf_detach(struct kp_buf *b, size_t *len);
  * start a new line or drive a terminal.
  */
 void kp_buf_add_escaped(struct kp_buf *b, const char *s, size_t len);
+/* The same, but the control characters in keep ("\n\t") stay as they are. */
+void kp_buf_add_text(struct kp_buf *b, const char *s, size_t len,
+		     const char *keep);
+
+/*
+ * Mask, in place, everything in s shaped like a CPR number, whatever it
+ * is glued to: six digits, a dash or a space and four digits
+ * ("010174-xxxx"), or a run of ten digits, or of nine (a number whose
+ * leading zero YAML dropped), lose their last four digits.  Longer runs
+ * of digits, decimal fractions and words of 12 or more hex digits
+ * (commit ids) are left alone.  kp_error_set() (message and file),
+ * kp_findings_add(), kp_finding_text() (the file) and cmd/'s messages do
+ * it to every message.  Returns the number masked.
+ */
+size_t kp_cpr_mask_text(char *s);
 
 /*
  * The choice closest to word, for a "did you mean": within one edit of a
@@ -319,6 +335,9 @@ int kp_fields_set(struct kp_fields *f, const char *path, const char *value,
 int kp_fields_set_arg(struct kp_fields *f, const char *arg,
 		      struct kp_error *err);
 int kp_fields_load(struct kp_fields *f, const char *path, struct kp_error *err);
+/* The same from len bytes of data, named name in messages. */
+int kp_fields_load_text(struct kp_fields *f, const char *name, const char *data,
+			size_t len, struct kp_error *err);
 void kp_fields_type(struct kp_fields *f, const struct kp_schema *schema,
 		    const struct kp_node *base);
 /* The fields as a mapping; borrowed. */
@@ -621,10 +640,14 @@ int kp_repo_locate(struct kp_repo **out, const char *path,
  * when NULL), .kiplan/config and a .gitignore that keeps outbox/ out of
  * git.  On an existing plan repository nothing is changed and *created
  * is 0.  A non-empty directory that is not a plan repository is refused
- * with KP_EEXISTS.
+ * with KP_EEXISTS.  The repository lock is taken and given back, so that
+ * what a killed kiplan left is repaired (told to notify, as
+ * kp_repo_set_notify(); NULL: not told).  KP_EAFTER: the repository
+ * exists (*out is set) but its first commit is not wholly in place.
  */
 int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 		 const char *schema_text, size_t schema_len,
+		 void (*notify)(const char *msg, void *payload), void *payload,
 		 struct kp_error *err);
 void kp_repo_free(struct kp_repo *repo);
 
@@ -648,7 +671,26 @@ int kp_repo_schema(struct kp_schema **out, struct kp_repo *repo,
  * kernel releases when the process dies, so a killed kiplan never leaves
  * a lock that blocks.  Waits up to $KIPLAN_LOCK_TIMEOUT seconds (default
  * 30), then KP_ELOCKED.  Not recursive.
+ *
+ * Once it holds the lock, it repairs what a killed kiplan left behind
+ * (lib/repo/txn.c): it finishes a change whose commit exists, or takes
+ * back one whose commit does not, and removes temporary files.  What it
+ * repaired it says, a sentence each, to the function that
+ * kp_repo_set_notify() gave (nothing when none was given).  When it
+ * cannot repair, the lock is not taken and err says why.
  */
+/*
+ * A command that changed the repository writes its output, then calls
+ * kp_repo_end() before kp_repo_unlock(): the change's journal goes only
+ * then, so that a kiplan killed before its output was out is taken for
+ * interrupted, and a retry is recognized.  KP_EAFTER when the journal
+ * cannot be removed (the change itself is whole).  kp_repo_unlock()
+ * ends a change that kp_repo_end() did not, silently.
+ */
+int kp_repo_end(struct kp_repo *repo, struct kp_error *err);
+void kp_repo_set_notify(struct kp_repo *repo,
+			void (*fn)(const char *msg, void *payload),
+			void *payload);
 int kp_repo_lock(struct kp_repo *repo, struct kp_error *err);
 void kp_repo_unlock(struct kp_repo *repo);
 
@@ -747,17 +789,22 @@ int kp_repo_blob(struct kp_buf *out, struct kp_repo *repo, const char *commit,
 
 /*
  * Send the plan whose file is rel and whose text (plan->text) has been
- * judged by kp_send_check(): under the repository lock, commit it as a
+ * judged by kp_send_check(), holding the repository lock (call
+ * kp_repo_unlock() only once the result is written out, so that a retry
+ * after a kill before that is recognized): commit it as a
  * new revision, or, when it is unchanged since its last revision, record
  * the sending of that revision (an empty commit), with the summary "Send
  * indsatsplan ID, revision N", the body lines, and one Sendt-til trailer
- * per recipient.  Then, with opts->outbox, render exactly that revision,
- * stamped with its commit, into outbox/ID-rN.html and .pdf, and write
- * its cover letter, outbox/ID-rN-foelgebrev.txt: the recipients, and for
- * each the changes since the revision they last received (in Danish,
- * kp_diff_text_da()); each file written under a temporary name and
- * renamed into place only after the commit exists.  res->committed says whether
- * the commit exists when an error is returned.
+ * per recipient.  With opts->outbox, exactly that revision, stamped with
+ * its commit, goes to outbox/ID-rN.html and .pdf, with its cover letter,
+ * outbox/ID-rN-foelgebrev.txt: the recipients, and for each the changes
+ * since the revision they last received (in Danish, kp_diff_text_da()).
+ * All of it is one change (lib/repo/txn.c): there entirely or not at
+ * all.  KP_EAFTER: committed (res->committed), but a later step failed;
+ * the next lock finishes it.  When the lock finished an interrupted
+ * kiplan send of the same request (the same file, text, recipients and
+ * message), nothing is sent again: res->replayed, and res describes that
+ * sending.
  */
 struct kp_send_opts {
 	const struct kp_recipients *to;
@@ -774,6 +821,7 @@ struct kp_send_result {
 	char commit[41];
 	int changed;	 /* a new revision, not a repeated sending */
 	int committed;	 /* the commit exists */
+	int replayed;	 /* an interrupted kiplan send had done it */
 	char *outbox[3]; /* the HTML, the PDF and the cover letter written,
 			    or NULL */
 };
@@ -791,8 +839,16 @@ void kp_send_result_release(struct kp_send_result *res);
  * it, the draft waits at kp_repo_edit_path() (in the git directory, as
  * libgit2 finds it; *out to free()), which keeps its id reserved.
  * kp_repo_new_commit(), holding the lock again, writes <id>.md (0600)
- * and commits it as revision 1 ("Opret indsatsplan <id>"); an existing
- * file is KP_EEXISTS.
+ * and commits it as revision 1 ("Opret indsatsplan <id>"), as one change
+ * (lib/repo/txn.c); an existing file is KP_EEXISTS.  KP_EAFTER: the plan
+ * is committed (commit is set), but a later step failed; the next lock
+ * finishes it.
+ *
+ * kp_repo_new_replayed(), after kp_repo_new_draft(): 1 when the lock
+ * just taken finished an interrupted kiplan new of the same draft (the
+ * same text but for its id, and the same message lines), which must then
+ * not be made again; *done is the plan file it created (free()); 0
+ * when not; err only for the plugin's stub (KP_EPLUGIN).
  */
 int kp_repo_new_draft(struct kp_buf *text, char id[13], struct kp_repo *repo,
 		      const struct kp_node *fields, int year,
@@ -802,6 +858,9 @@ int kp_repo_edit_path(char **out, struct kp_repo *repo, const char *rel,
 int kp_repo_new_commit(char commit[41], struct kp_repo *repo, const char *id,
 		       const struct kp_buf *text, const char *const *body,
 		       size_t nbody, struct kp_error *err);
+int kp_repo_new_replayed(char **done, struct kp_repo *repo, const char *id,
+			 const struct kp_buf *text, const char *const *body,
+			 size_t nbody, struct kp_error *err);
 
 /*
  * --redact: hide, in place, every CPR number and Danish telephone number

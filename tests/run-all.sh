@@ -68,7 +68,13 @@ else
 	skip jsonschema-suite "$SHARED/testsuites not found"
 	skip yaml-suite "$SHARED/testsuites not found"
 fi
-run fuzz-corpus "$BUILD/tests/fuzz-replay" tests/fuzz/corpus
+# What the shared copy of the suite lacks (anchor.json), kept here.
+# A sample of the crash sweep (every 80th point; make crashtest runs all).
+run crash-sample sh tests/crash/sweep.sh -e "${KIPLAN_CRASH_EVERY:-80}" -j 2
+run jsonschema-suite-extra tests/run-jsonschema-suite tests/suite/jsonschema-extra
+for t in plan fast validate html json; do
+	run "fuzz-$t" "$BUILD/tests/fuzz-replay-$t" "tests/fuzz/corpus/$t"
+done
 for t in tests/cli/*.sh; do
 	[ -f "$t" ] || continue
 	run "cli/${t##*/}" sh "$t"

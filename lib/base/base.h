@@ -225,15 +225,4 @@ void kp_parallel(size_t n, int jobs,
 unsigned long long kp_hash64(unsigned long long h, const void *data,
 			     size_t len);
 
-/*
- * Mask, in place, everything in s shaped like a CPR number, whatever it
- * is glued to: six digits, a dash or a space and four digits
- * ("010174-xxxx"), or a run of ten digits, or of nine (a number whose
- * leading zero YAML dropped), lose their last four digits.  Longer runs
- * of digits, decimal fractions and words of 12 or more hex digits
- * (commit ids) are left alone.  kp_error_set() and
- * kp_findings_add() do it to every message.  Returns the number masked.
- */
-size_t kp_cpr_mask_text(char *s);
-
 #endif

@@ -166,13 +166,22 @@ size_t kp_utf8_len(const char *str, size_t n)
 
 void kp_buf_add_escaped(struct kp_buf *b, const char *s, size_t len)
 {
+	kp_buf_add_text(b, s, len, "");
+}
+
+void kp_buf_add_text(struct kp_buf *b, const char *s, size_t len,
+		     const char *keep)
+{
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, n;
 
 	while (i < len) {
 		unsigned c = p[i];
 
-		if (c == '\n') {
+		if (c && c < 0x20 && strchr(keep, (int)c)) {
+			kp_buf_addch(b, (int)c);
+			i++;
+		} else if (c == '\n') {
 			kp_buf_add(b, "\\n", 2);
 			i++;
 		} else if (c == '\t') {

@@ -64,6 +64,7 @@ const char *kp_error_name(int code)
 	case KP_ERENDER: return "render";
 	case KP_EPLUGIN: return "plugin";
 	case KP_ECONFLICT: return "konflikt";
+	case KP_EAFTER: return "after";
 	}
 	return "error";
 }
@@ -80,4 +81,7 @@ void kp_error_format(char *out, size_t size, const struct kp_error *err)
 		snprintf(out, size, "%s: %s", err->file, err->msg);
 	else
 		snprintf(out, size, "%s", err->msg);
+	/* The file's name too: a plan may be named by its CPR number. */
+	if (size)
+		kp_cpr_mask_text(out);
 }

@@ -53,11 +53,20 @@ void kp_cpr_mask(char out[12], const char *s, size_t len);
 /*
  * Compile a schema document.  Refuses (KP_ESCHEMA, with the line and
  * column of the keyword) any keyword outside the supported subset, a $ref
- * that does not resolve inside the document, and an invalid pattern.
- * The schema keeps no pointer into doc: doc may be freed afterwards.
+ * that does not resolve, and an invalid pattern.  A $ref resolves against
+ * the base URI of the schema that holds it ($id, RFC 3986) to a resource
+ * ($id), a JSON pointer in one, or an $anchor; the built-in schema is
+ * urn:kiplan:schema:kiplan-1.  kp_schema_compile_file() is given the
+ * file that doc was read from (path): its file: URI is the base, and a
+ * $ref may name another schema file in its directory or below, which is
+ * read then.  The schema keeps no pointer into doc: doc may be freed
+ * afterwards.
  */
 int kp_schema_compile(struct kp_schema **out, const struct kp_node *doc,
 		      const char *name, struct kp_error *err);
+int kp_schema_compile_file(struct kp_schema **out, const struct kp_node *doc,
+			   const char *name, const char *path,
+			   struct kp_error *err);
 
 /* The schema compiled into the binary: schema/kiplan-1.schema.yaml. */
 int kp_schema_builtin(struct kp_schema **out, struct kp_error *err);

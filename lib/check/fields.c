@@ -230,25 +230,77 @@ int kp_fields_set_arg(struct kp_fields *f, const char *arg,
 int kp_fields_load(struct kp_fields *f, const char *path, struct kp_error *err)
 {
 	struct kp_buf text = KP_BUF_INIT;
+	int error;
+
+	if ((error = kp_buf_read_file(&text, path, KP_PLAN_MAX, err)) == 0)
+		error = kp_fields_load_text(f, path, text.buf, text.len, err);
+	kp_buf_release(&text);
+	return error;
+}
+
+/*
+ * A string holding NUL, which JSON can write (\u0000) and no plan can
+ * hold: refused where it stands, not in a draft the person never saw.
+ */
+static int find_nul(const struct kp_node *n, const char *name,
+		    struct kp_error *err)
+{
+	size_t i;
+	int error = 0;
+
+	switch (n->type) {
+	case KP_STR:
+		if (memchr(n->v.str.ptr, '\0', n->v.str.len))
+			return kp_error_set(err, KP_EPARSE, name, n->line,
+					    n->col,
+					    _("a value holds the character "
+					      "U+0000, which a plan cannot "
+					      "hold"));
+		break;
+	case KP_SEQ:
+		for (i = 0; i < n->v.seq.len && !error; i++)
+			error = find_nul(n->v.seq.items[i], name, err);
+		break;
+	case KP_MAP:
+		for (i = 0; i < n->v.map.len && !error; i++) {
+			const struct kp_pair *p = &n->v.map.pairs[i];
+
+			if (memchr(p->key, '\0', p->keylen))
+				return kp_error_set(
+					err, KP_EPARSE, name, p->line, p->col,
+					_("a value holds the character "
+					  "U+0000, which a plan cannot "
+					  "hold"));
+			error = find_nul(p->value, name, err);
+		}
+		break;
+	default: break;
+	}
+	return error;
+}
+
+int kp_fields_load_text(struct kp_fields *f, const char *name, const char *data,
+			size_t len, struct kp_error *err)
+{
 	struct kp_doc *from = NULL;
 	const struct kp_node *fr;
-	const char *p;
+	const char *p = data, *end = data + len;
+	const char *path = name;
 	size_t i;
 	int error;
 
-	if ((error = kp_buf_read_file(&text, path, KP_PLAN_MAX, err)) < 0)
-		goto done;
-	for (p = text.buf; *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r';
-	     p++)
-		;
-	if (*p == '{')
-		error = kp_json_parse(&from, text.buf, text.len, path, err);
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	if (p < end && *p == '{')
+		error = kp_json_parse(&from, data, len, path, err);
 	else
-		error = kp_yaml_parse(&from, text.buf, text.len, 1,
-				      KP_YAML_PLAN, path, err);
+		error = kp_yaml_parse(&from, data, len, 1, KP_YAML_PLAN, path,
+				      err);
 	if (error < 0)
 		goto done;
 	fr = kp_doc_root(from);
+	if (fr && (error = find_nul(fr, name, err)) < 0)
+		goto done;
 	if (!fr || fr->type != KP_MAP) {
 		error = kp_error_set(err, KP_EPARSE, path, 1, 1,
 				     _("expected a mapping of the plan's "
@@ -262,7 +314,6 @@ int kp_fields_load(struct kp_fields *f, const char *path, struct kp_error *err)
 			    kp_node_copy(f->doc, fr->v.map.pairs[i].value));
 done:
 	kp_doc_free(from);
-	kp_buf_release(&text);
 	return error;
 }
 

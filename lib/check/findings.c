@@ -103,10 +103,22 @@ void kp_finding_from_error(struct kp_findings *f, const struct kp_error *err)
 			"%s", err->msg);
 }
 
+/* file, with any CPR number in its name masked (kp_cpr_mask_text()). */
+static char *masked(const char *file)
+{
+	char *s = kp_xstrdup(file);
+
+	kp_cpr_mask_text(s);
+	return s;
+}
+
 void kp_finding_text(struct kp_buf *out, const char *file,
 		     const struct kp_finding *f)
 {
-	kp_buf_add_escaped(out, file, strlen(file));
+	char *name = masked(file);
+
+	kp_buf_add_escaped(out, name, strlen(name));
+	free(name);
 	if (f->line)
 		kp_buf_addf(out, ":%u:%u", f->line, f->col);
 	/* The prefix is fixed in every language: editors parse it. */
@@ -119,8 +131,11 @@ void kp_finding_text(struct kp_buf *out, const char *file,
 void kp_finding_json(struct kp_buf *out, const char *file,
 		     const struct kp_finding *f)
 {
+	char *name = masked(file);
+
 	kp_buf_addstr(out, "{\"file\":");
-	kp_buf_add_json(out, file, strlen(file));
+	kp_buf_add_json(out, name, strlen(name));
+	free(name);
 	kp_buf_addf(out,
 		    ",\"line\":%u,\"column\":%u,\"severity\":\"%s\",\"code\":",
 		    f->line, f->col, kp_severity_name(f->sev));

@@ -13,8 +13,23 @@
  * property of the instance object), which is what unevaluatedProperties
  * needs: a regional schema extends the closed base schema with allOf and
  * may add fields while unknown keys stay errors.
+ *
+ * References resolve as 2020-12 says: before compiling, every schema
+ * resource of a document is indexed by its absolute URI (its "$id",
+ * resolved against the base URI of the schema around it, RFC 3986) and
+ * every "$anchor" by its resource and name, and each schema object
+ * remembers its base URI.  A "$ref" resolves against that base; its
+ * fragment is a JSON pointer from the resource it names, or an anchor.
+ * A schema read from a file has that file's URI as its base, so that a
+ * region may write its schema as several files in one directory that
+ * refer to each other ("$ref: felles.schema.yaml#/$defs/adresse"); such
+ * a file is read when first referred to, and only from that directory
+ * or below it.
  */
+/* realpath() is XSI. */
+#define _XOPEN_SOURCE 700
 #include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -133,16 +148,31 @@ struct kp_schema {
 /* A document that $ref may point into. */
 struct cdoc {
 	const struct kp_node *root;
-	const char *id; /* its root $id, or NULL */
-	size_t idlen;
-	struct kp_doc *owned; /* the built-in schema, loaded on demand */
+	const char *name;     /* for messages; in the arena */
+	struct kp_doc *owned; /* one read on demand */
 };
 
 struct pending {
 	struct sch *s;
 	int doc;
+	const char *base;	   /* the base URI of the schema holding $ref */
 	const struct kp_node *ref; /* the $ref string */
 	unsigned line, col;
+};
+
+/* A schema resource ("$id") or an anchor, by absolute URI. */
+struct res {
+	const char *uri;    /* without fragment; in the arena */
+	const char *anchor; /* NULL: the resource itself */
+	const struct kp_node *node;
+	int doc;
+};
+
+/* Pointer-keyed map (open addressing). */
+struct ptrmap {
+	const void **keys;
+	const void **vals;
+	size_t n, cap;
 };
 
 struct memo_slot {
@@ -154,8 +184,13 @@ struct compiler {
 	struct kp_schema *schema;
 	const char *name;
 	struct kp_error *err;
-	struct cdoc docs[2];
-	int ndocs;
+	struct cdoc *docs;
+	int ndocs, adocs;
+	struct res *res;
+	size_t nres, ares;
+	struct ptrmap bases; /* schema node -> its base URI */
+	const char *cur_base;
+	char *dir; /* files may be read below it; NULL: none */
 	struct pending *pend;
 	size_t npend, apend;
 	struct memo_slot *memo;
@@ -198,6 +233,45 @@ static size_t ptr_hash(const void *p, size_t cap)
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 33;
 	return (size_t)h & (cap - 1);
+}
+
+static const void *ptrmap_get(const struct ptrmap *m, const void *key)
+{
+	size_t k;
+
+	if (!m->cap)
+		return NULL;
+	for (k = ptr_hash(key, m->cap); m->keys[k]; k = (k + 1) & (m->cap - 1))
+		if (m->keys[k] == key)
+			return m->vals[k];
+	return NULL;
+}
+
+static void ptrmap_put(struct ptrmap *m, const void *key, const void *val)
+{
+	size_t k, i;
+
+	if (m->n * 2 >= m->cap) {
+		struct ptrmap old = *m;
+
+		m->cap = m->cap ? m->cap * 2 : 64;
+		m->keys = kp_xcalloc(m->cap, sizeof(*m->keys));
+		m->vals = kp_xcalloc(m->cap, sizeof(*m->vals));
+		m->n = 0;
+		for (i = 0; i < old.cap; i++)
+			if (old.keys[i])
+				ptrmap_put(m, old.keys[i], old.vals[i]);
+		free(old.keys);
+		free(old.vals);
+	}
+	for (k = ptr_hash(key, m->cap); m->keys[k]; k = (k + 1) & (m->cap - 1))
+		if (m->keys[k] == key) {
+			m->vals[k] = val;
+			return;
+		}
+	m->keys[k] = key;
+	m->vals[k] = val;
+	m->n++;
 }
 
 static struct sch *memo_get(struct compiler *c, const struct kp_node *node)
@@ -423,6 +497,23 @@ static int count_kw(struct compiler *c, const struct kp_node *v,
 	return 0;
 }
 
+/* 2020-12's anchor names: [A-Za-z_][-A-Za-z0-9._]* */
+static int anchor_name(const char *s, size_t n)
+{
+	size_t i;
+
+	if (!n || !((s[0] >= 'a' && s[0] <= 'z') ||
+		    (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_'))
+		return 0;
+	for (i = 1; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
+		      s[i] == '_' || s[i] == '.'))
+			return 0;
+	return 1;
+}
+
 /* Keywords that are kept or ignored (annotations), with their check. */
 static int annotation(struct compiler *c, struct sch *s,
 		      const struct kp_pair *kw, int *handled)
@@ -432,10 +523,16 @@ static int annotation(struct compiler *c, struct sch *s,
 
 	*handled = 1;
 	if (!strcmp(k, "$schema") || !strcmp(k, "$id") ||
-	    !strcmp(k, "$comment")) {
+	    !strcmp(k, "$comment") || !strcmp(k, "$anchor")) {
 		if (v->type != KP_STR)
 			return cerr(c, kw->line, kw->col,
 				    _("'%s' must be a string"), k, kw->keylen);
+		if (k[1] == 'a' && !anchor_name(v->v.str.ptr, v->v.str.len))
+			return cerr(c, v->line, v->col,
+				    _("'%s' is not an anchor name (a letter "
+				      "or '_', then letters, digits, '-', "
+				      "'_' and '.')"),
+				    v->v.str.ptr, v->v.str.len);
 	} else if (!strcmp(k, "title") || !strcmp(k, "description")) {
 		if (v->type != KP_STR)
 			return cerr(c, kw->line, kw->col,
@@ -717,6 +814,7 @@ static int compile_keyword(struct compiler *c, int doc, struct sch *s,
 		p = &c->pend[c->npend++];
 		p->s = s;
 		p->doc = doc;
+		p->base = c->cur_base;
 		p->ref = v;
 		p->line = kw->line;
 		p->col = kw->col;
@@ -758,10 +856,20 @@ static int compile_node(struct compiler *c, int doc, const struct kp_node *n,
 		return 0;
 	}
 	s->kind = SCH_OBJ;
-	for (i = 0; i < n->v.map.len; i++)
-		if ((error = compile_keyword(c, doc, s, &n->v.map.pairs[i],
-					     depth)) < 0)
-			return error;
+	{
+		const char *saved_base = c->cur_base, *saved_name = c->name;
+		const char *base = ptrmap_get(&c->bases, n);
+
+		if (base)
+			c->cur_base = base;
+		c->name = c->docs[doc].name;
+		for (i = 0; i < n->v.map.len; i++)
+			if ((error = compile_keyword(
+				     c, doc, s, &n->v.map.pairs[i], depth)) < 0)
+				return error;
+		c->cur_base = saved_base;
+		c->name = saved_name;
+	}
 	return 0;
 }
 
@@ -865,54 +973,396 @@ fail:
 	return NULL;
 }
 
-static void set_doc_id(struct cdoc *d)
-{
-	const struct kp_node *id = kp_map_get(d->root, "$id");
+/* ------------------------------------------------------------------ */
+/* URIs (RFC 3986) and the index of resources and anchors              */
+/* ------------------------------------------------------------------ */
 
-	d->id = kp_node_str(id);
-	d->idlen = d->id ? id->v.str.len : 0;
-	/* a trailing empty fragment is the same document */
-	if (d->id && d->idlen && d->id[d->idlen - 1] == '#')
-		d->idlen--;
+/* A URI reference split into its parts; absent parts are NULL. */
+struct uri {
+	char *scheme, *auth, *path, *query, *frag;
+};
+
+static void uri_release(struct uri *u)
+{
+	free(u->scheme);
+	free(u->auth);
+	free(u->path);
+	free(u->query);
+	free(u->frag);
+	memset(u, 0, sizeof(*u));
+}
+
+static void uri_parse(struct uri *u, const char *s, size_t len)
+{
+	const char *end = s + len, *p = s, *q;
+
+	memset(u, 0, sizeof(*u));
+	for (q = p;
+	     q < end && ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+			 (q > p && ((*q >= '0' && *q <= '9') || *q == '+' ||
+				    *q == '-' || *q == '.')));
+	     q++)
+		;
+	if (q > p && q < end && *q == ':') {
+		u->scheme = kp_xstrndup(p, (size_t)(q - p));
+		p = q + 1;
+	}
+	if (end - p >= 2 && p[0] == '/' && p[1] == '/') {
+		for (q = p + 2; q < end && *q != '/' && *q != '?' && *q != '#';
+		     q++)
+			;
+		u->auth = kp_xstrndup(p + 2, (size_t)(q - p - 2));
+		p = q;
+	}
+	for (q = p; q < end && *q != '?' && *q != '#'; q++)
+		;
+	u->path = kp_xstrndup(p, (size_t)(q - p));
+	p = q;
+	if (p < end && *p == '?') {
+		for (q = p + 1; q < end && *q != '#'; q++)
+			;
+		u->query = kp_xstrndup(p + 1, (size_t)(q - p - 1));
+		p = q;
+	}
+	if (p < end && *p == '#')
+		u->frag = kp_xstrndup(p + 1, (size_t)(end - p - 1));
+}
+
+/* RFC 3986 5.2.4: remove "." and ".." segments. */
+static char *remove_dots(const char *in)
+{
+	struct kp_buf out = KP_BUF_INIT;
+	const char *p = in;
+
+	while (*p) {
+		if (!strncmp(p, "../", 3)) {
+			p += 3;
+		} else if (!strncmp(p, "./", 2)) {
+			p += 2;
+		} else if (!strncmp(p, "/./", 3)) {
+			p += 2;
+		} else if (!strcmp(p, "/.")) {
+			p += 1;
+			kp_buf_addch(&out, '/');
+			break;
+		} else if (!strncmp(p, "/../", 4) || !strcmp(p, "/..")) {
+			char *slash;
+
+			p += 3;
+			slash = out.len ? strrchr(out.buf, '/') : NULL;
+			kp_buf_setlen(&out,
+				      slash ? (size_t)(slash - out.buf) : 0);
+			if (!*p) {
+				kp_buf_addch(&out, '/');
+				break;
+			}
+		} else if (!strcmp(p, ".") || !strcmp(p, "..")) {
+			break;
+		} else {
+			const char *q = strchr(p + 1, '/');
+			size_t n = q ? (size_t)(q - p) : strlen(p);
+
+			kp_buf_add(&out, p, n);
+			p += n;
+		}
+	}
+	return kp_buf_detach(&out, NULL);
 }
 
 /*
- * The document that a $ref's base (before '#') names; KP_ENOTFOUND when
- * none, another negative code (err set) when the built-in one is broken.
+ * ref (len bytes) resolved against the absolute URI base (RFC 3986
+ * 5.2.2), with ref's fragment; a new string.
  */
-static int ref_doc(struct compiler *c, int from, const char *base, size_t len)
+static char *uri_resolve(const char *base, const char *ref, size_t len)
 {
-	int i;
+	struct uri b, r, t;
+	struct kp_buf out = KP_BUF_INIT;
 
-	if (!len)
-		return from;
-	for (i = 0; i < c->ndocs; i++)
-		if (c->docs[i].id && c->docs[i].idlen == len &&
-		    memcmp(c->docs[i].id, base, len) == 0)
-			return i;
-	if (len == strlen(BUILTIN_URN) && memcmp(base, BUILTIN_URN, len) == 0 &&
-	    c->ndocs < 2) {
-		struct kp_doc *doc = NULL;
-		struct cdoc *d = &c->docs[c->ndocs];
+	uri_parse(&b, base, strlen(base));
+	uri_parse(&r, ref, len);
+	memset(&t, 0, sizeof(t));
+	if (r.scheme) {
+		t.scheme = kp_xstrdup(r.scheme);
+		t.auth = r.auth ? kp_xstrdup(r.auth) : NULL;
+		t.path = remove_dots(r.path);
+		t.query = r.query ? kp_xstrdup(r.query) : NULL;
+	} else {
+		if (r.auth) {
+			t.auth = kp_xstrdup(r.auth);
+			t.path = remove_dots(r.path);
+			t.query = r.query ? kp_xstrdup(r.query) : NULL;
+		} else {
+			if (!*r.path) {
+				t.path = kp_xstrdup(b.path);
+				t.query = r.query   ? kp_xstrdup(r.query)
+					  : b.query ? kp_xstrdup(b.query)
+						    : NULL;
+			} else {
+				struct kp_buf m = KP_BUF_INIT;
+				const char *slash = strrchr(b.path, '/');
 
-		int error =
-			kp_yaml_parse(&doc, kp_schema_text, kp_schema_text_len,
-				      1, 0, BUILTIN_NAME, c->err);
-
-		if (error < 0 || !kp_doc_root(doc)) {
-			kp_doc_free(doc);
-			return error < 0
-				       ? error
-				       : kp_error_set(c->err, KP_ESCHEMA,
-						      BUILTIN_NAME, 0, 0,
-						      _("the schema is empty"));
+				if (r.path[0] == '/')
+					kp_buf_addstr(&m, r.path);
+				else if (b.auth && !*b.path)
+					kp_buf_addf(&m, "/%s", r.path);
+				else {
+					if (slash)
+						kp_buf_add(&m, b.path,
+							   (size_t)(slash -
+								    b.path +
+								    1));
+					kp_buf_addstr(&m, r.path);
+				}
+				t.path = remove_dots(m.buf);
+				kp_buf_release(&m);
+				t.query = r.query ? kp_xstrdup(r.query) : NULL;
+			}
+			t.auth = b.auth ? kp_xstrdup(b.auth) : NULL;
 		}
-		d->owned = doc;
-		d->root = kp_doc_root(doc);
-		set_doc_id(d);
-		return c->ndocs++;
+		t.scheme = b.scheme ? kp_xstrdup(b.scheme) : NULL;
 	}
-	return KP_ENOTFOUND;
+	if (t.scheme)
+		kp_buf_addf(&out, "%s:", t.scheme);
+	if (t.auth)
+		kp_buf_addf(&out, "//%s", t.auth);
+	kp_buf_addstr(&out, t.path ? t.path : "");
+	if (t.query)
+		kp_buf_addf(&out, "?%s", t.query);
+	if (r.frag)
+		kp_buf_addf(&out, "#%s", r.frag);
+	uri_release(&b);
+	uri_release(&r);
+	uri_release(&t);
+	return kp_buf_detach(&out, NULL);
+}
+
+static const char *arena_str(struct compiler *c, const char *s)
+{
+	return arena_strdup(c->schema, s, strlen(s));
+}
+
+static void add_res(struct compiler *c, const char *uri, const char *anchor,
+		    const struct kp_node *node, int doc)
+{
+	struct res *r;
+
+	if (c->nres == c->ares) {
+		c->ares = c->ares ? c->ares * 2 : 16;
+		c->res = kp_xrealloc(c->res, c->ares * sizeof(*c->res));
+	}
+	r = &c->res[c->nres++];
+	r->uri = uri;
+	r->anchor = anchor;
+	r->node = node;
+	r->doc = doc;
+}
+
+static const struct res *find_res(const struct compiler *c, const char *uri,
+				  size_t urilen, const char *anchor,
+				  size_t anchorlen)
+{
+	size_t i;
+
+	for (i = 0; i < c->nres; i++) {
+		const struct res *r = &c->res[i];
+
+		if (strlen(r->uri) != urilen || memcmp(r->uri, uri, urilen))
+			continue;
+		if (!anchor && !r->anchor)
+			return r;
+		if (anchor && r->anchor && strlen(r->anchor) == anchorlen &&
+		    !memcmp(r->anchor, anchor, anchorlen))
+			return r;
+	}
+	return NULL;
+}
+
+/* The keywords whose values are schemas, maps of them, or lists. */
+static int kw_kind(const char *k)
+{
+	static const char *const one[] = { "additionalProperties",
+					   "unevaluatedProperties",
+					   "items",
+					   "unevaluatedItems",
+					   "contains",
+					   "propertyNames",
+					   "not",
+					   "if",
+					   "then",
+					   "else",
+					   NULL };
+	static const char *const maps[] = { "properties", "patternProperties",
+					    "$defs", "dependentSchemas", NULL };
+	static const char *const lists[] = { "allOf", "anyOf", "oneOf",
+					     "prefixItems", NULL };
+	size_t i;
+
+	for (i = 0; one[i]; i++)
+		if (!strcmp(k, one[i]))
+			return 1;
+	for (i = 0; maps[i]; i++)
+		if (!strcmp(k, maps[i]))
+			return 2;
+	for (i = 0; lists[i]; i++)
+		if (!strcmp(k, lists[i]))
+			return 3;
+	return 0;
+}
+
+/*
+ * Walk the schema node n of document doc, whose base URI is base: note
+ * each schema's base, and index its "$id" and "$anchor".
+ */
+static void index_schema(struct compiler *c, int doc, const struct kp_node *n,
+			 const char *base, int depth)
+{
+	const struct kp_node *id, *anchor;
+	size_t i, j;
+
+	if (n->type != KP_MAP || depth > COMPILE_DEPTH_MAX ||
+	    ptrmap_get(&c->bases, n))
+		return;
+	id = kp_map_get(n, "$id");
+	if (id && id->type == KP_STR &&
+	    !memchr(id->v.str.ptr, '\0', id->v.str.len)) {
+		char *abs = uri_resolve(base, id->v.str.ptr, id->v.str.len);
+		char *hash = strchr(abs, '#');
+
+		if (hash)
+			*hash = '\0'; /* "...#": the empty fragment */
+		base = arena_str(c, abs);
+		free(abs);
+		add_res(c, base, NULL, n, doc);
+	}
+	ptrmap_put(&c->bases, n, base);
+	anchor = kp_map_get(n, "$anchor");
+	if (anchor && anchor->type == KP_STR &&
+	    anchor_name(anchor->v.str.ptr, anchor->v.str.len))
+		add_res(c, base,
+			arena_strdup(c->schema, anchor->v.str.ptr,
+				     anchor->v.str.len),
+			n, doc);
+	for (i = 0; i < n->v.map.len; i++) {
+		const struct kp_pair *p = &n->v.map.pairs[i];
+		const struct kp_node *v = p->value;
+
+		if (strlen(p->key) != p->keylen)
+			continue;
+		switch (kw_kind(p->key)) {
+		case 1: index_schema(c, doc, v, base, depth + 1); break;
+		case 2:
+			if (v->type == KP_MAP)
+				for (j = 0; j < v->v.map.len; j++)
+					index_schema(c, doc,
+						     v->v.map.pairs[j].value,
+						     base, depth + 1);
+			break;
+		case 3:
+			if (v->type == KP_SEQ)
+				for (j = 0; j < v->v.seq.len; j++)
+					index_schema(c, doc, v->v.seq.items[j],
+						     base, depth + 1);
+			break;
+		}
+	}
+}
+
+/* Add a document read on demand (owned) or given, with its base URI. */
+static int add_doc(struct compiler *c, const struct kp_node *root,
+		   struct kp_doc *owned, const char *name, const char *base)
+{
+	struct cdoc *d;
+
+	if (c->ndocs == c->adocs) {
+		c->adocs = c->adocs ? c->adocs * 2 : 4;
+		c->docs = kp_xrealloc(c->docs, (size_t)c->adocs * sizeof(*d));
+	}
+	d = &c->docs[c->ndocs];
+	d->root = root;
+	d->owned = owned;
+	d->name = arena_str(c, name);
+	/* The document is a resource at its base, whatever its $id says. */
+	add_res(c, arena_str(c, base), NULL, root, c->ndocs);
+	index_schema(c, c->ndocs, root, arena_str(c, base), 0);
+	return c->ndocs++;
+}
+
+/*
+ * Read the schema document that the file: URI uri (without fragment)
+ * names, when it lies in c->dir or below: KP_ENOTFOUND when it may not
+ * be read, another code (err set) when it cannot.
+ */
+static int read_doc(struct compiler *c, const char *uri)
+{
+	struct kp_buf path = KP_BUF_INIT, text = KP_BUF_INIT;
+	struct kp_doc *doc = NULL;
+	char real[PATH_MAX];
+	const char *p;
+	size_t dlen, i;
+	int error = KP_ENOTFOUND;
+
+	if (!c->dir || strncmp(uri, "file://", 7) != 0)
+		return KP_ENOTFOUND;
+	p = uri + 7;
+	if (*p != '/')
+		return KP_ENOTFOUND; /* file://host/... */
+	for (; *p; p++) {
+		if (*p == '%' && hexdigit(p[1]) >= 0 && hexdigit(p[2]) >= 0) {
+			kp_buf_addch(&path,
+				     hexdigit(p[1]) * 16 + hexdigit(p[2]));
+			p += 2;
+		} else {
+			kp_buf_addch(&path, *p);
+		}
+	}
+	dlen = strlen(c->dir);
+	if (memchr(path.buf, '\0', path.len) || !realpath(path.buf, real) ||
+	    strncmp(real, c->dir, dlen) != 0 || real[dlen] != '/')
+		goto done;
+	if ((error = kp_buf_read_file(&text, real, SCHEMA_FILE_MAX, c->err)) <
+	    0)
+		goto done;
+	for (i = 0; i < text.len && strchr(" \t\r\n", text.buf[i]); i++)
+		;
+	if (i < text.len && (text.buf[i] == '{' || text.buf[i] == '['))
+		error = kp_json_parse(&doc, text.buf, text.len, path.buf,
+				      c->err);
+	else
+		error = kp_yaml_parse(&doc, text.buf, text.len, 1, 0, path.buf,
+				      c->err);
+	if (error < 0)
+		goto done;
+	if (!kp_doc_root(doc)) {
+		error = kp_error_set(c->err, KP_ESCHEMA, path.buf, 0, 0,
+				     _("the schema is empty"));
+		goto done;
+	}
+	add_doc(c, kp_doc_root(doc), doc, path.buf, uri);
+	doc = NULL;
+	error = 0;
+done:
+	kp_doc_free(doc);
+	kp_buf_release(&path);
+	kp_buf_release(&text);
+	return error;
+}
+
+/* The built-in schema, read on demand for urn:kiplan:schema:kiplan-1. */
+static int read_builtin(struct compiler *c)
+{
+	struct kp_doc *doc = NULL;
+	int error = kp_yaml_parse(&doc, kp_schema_text, kp_schema_text_len, 1,
+				  0, BUILTIN_NAME, c->err);
+
+	if (error < 0 || !kp_doc_root(doc)) {
+		kp_doc_free(doc);
+		return error < 0
+			       ? error
+			       : kp_error_set(c->err, KP_ESCHEMA, BUILTIN_NAME,
+					      0, 0, _("the schema is empty"));
+	}
+	add_doc(c, kp_doc_root(doc), doc, BUILTIN_NAME, BUILTIN_URN);
+	return 0;
 }
 
 static int resolve_refs(struct compiler *c)
@@ -925,29 +1375,49 @@ static int resolve_refs(struct compiler *c)
 		struct pending p = c->pend[i];
 		const char *ref = p.ref->v.str.ptr;
 		size_t len = p.ref->v.str.len;
-		const char *hash = memchr(ref, '#', len);
-		size_t blen = hash ? (size_t)(hash - ref) : len;
-		const struct kp_node *target;
-		int doc = ref_doc(c, p.doc, ref, blen);
+		char *abs = uri_resolve(p.base, ref, len);
+		char *hash = strchr(abs, '#');
+		size_t ulen = hash ? (size_t)(hash - abs) : strlen(abs);
+		const char *frag = hash ? hash + 1 : "";
+		const struct res *r;
+		const struct kp_node *target = NULL;
+		int doc = 0;
 
-		if (doc < 0 && doc != KP_ENOTFOUND)
-			return doc;
-		if (doc < 0)
+		c->name = c->docs[p.doc].name;
+		r = find_res(c, abs, ulen, NULL, 0);
+		if (!r) {
+			char *u = kp_xstrndup(abs, ulen);
+
+			error = !strcmp(u, BUILTIN_URN) ? read_builtin(c)
+							: read_doc(c, u);
+			free(u);
+			if (error < 0 && error != KP_ENOTFOUND) {
+				free(abs);
+				return error;
+			}
+			r = find_res(c, abs, ulen, NULL, 0);
+		}
+		if (r && *frag && *frag != '/') {
+			const struct res *a =
+				find_res(c, abs, ulen, frag, strlen(frag));
+
+			target = a ? a->node : NULL;
+			if (a)
+				r = a;
+		} else if (r) {
+			target = *frag ? follow_pointer(r->node, frag,
+							strlen(frag))
+				       : r->node;
+		}
+		if (r)
+			doc = r->doc;
+		free(abs);
+		if (!r)
 			return cerr(c, p.line, p.col,
-				    _("cannot resolve $ref '%s' (only "
-				      "references within the document and to "
-				      "urn:kiplan:schema:kiplan-1 are "
-				      "supported)"),
+				    _("cannot resolve $ref '%s': no schema "
+				      "here has that $id or $anchor, and it "
+				      "names no schema file beside this one"),
 				    ref, len);
-		if (hash && hash + 1 < ref + len && hash[1] != '/')
-			return cerr(
-				c, p.line, p.col,
-				_("cannot resolve $ref '%s' (anchors are not "
-				  "supported)"),
-				ref, len);
-		target = hash ? follow_pointer(c->docs[doc].root, hash + 1,
-					       len - blen - 1)
-			      : c->docs[doc].root;
 		if (!target)
 			return cerr(c, p.line, p.col,
 				    _("cannot resolve $ref '%s'"), ref, len);
@@ -957,11 +1427,17 @@ static int resolve_refs(struct compiler *c)
 	return 0;
 }
 
-int kp_schema_compile(struct kp_schema **out, const struct kp_node *doc,
-		      const char *name, struct kp_error *err)
+/*
+ * path, when given, is the file the schema was read from: its URI is
+ * the base, and files beside it may be referred to.
+ */
+static int compile_at(struct kp_schema **out, const struct kp_node *doc,
+		      const char *name, const char *path, struct kp_error *err)
 {
 	struct compiler c;
 	struct kp_schema *schema;
+	struct kp_buf base = KP_BUF_INIT;
+	char real[PATH_MAX];
 	int error, i;
 
 	*out = NULL;
@@ -975,10 +1451,25 @@ int kp_schema_compile(struct kp_schema **out, const struct kp_node *doc,
 	c.schema = schema;
 	c.name = name;
 	c.err = err;
-	c.docs[0].root = doc;
-	if (doc->type == KP_MAP)
-		set_doc_id(&c.docs[0]);
-	c.ndocs = 1;
+	if (path && realpath(path, real)) {
+		char *slash = strrchr(real, '/');
+
+		kp_buf_addstr(&base, "file://");
+		for (i = 0; real[i]; i++) {
+			unsigned char ch = (unsigned char)real[i];
+
+			if (ch <= 0x20 || ch >= 0x7f || strchr("%#?", ch))
+				kp_buf_addf(&base, "%%%02X", ch);
+			else
+				kp_buf_addch(&base, (char)ch);
+		}
+		c.dir = kp_xstrndup(real, slash ? (size_t)(slash - real) : 0);
+	} else {
+		/* No file: relative references have nothing to name. */
+		kp_buf_addstr(&base, "urn:kiplan:schema:given");
+	}
+	c.cur_base = arena_str(&c, base.buf);
+	add_doc(&c, doc, NULL, name, base.buf);
 	if ((error = compile_node(&c, 0, doc, 0, &schema->root)) < 0)
 		goto done;
 	if ((error = resolve_refs(&c)) < 0)
@@ -989,10 +1480,29 @@ done:
 	kp_schema_free(schema);
 	for (i = 0; i < c.ndocs; i++)
 		kp_doc_free(c.docs[i].owned);
+	free(c.docs);
+	free(c.res);
+	free(c.bases.keys);
+	free(c.bases.vals);
+	free(c.dir);
 	free(c.pend);
 	free(c.memo);
+	kp_buf_release(&base);
 	kp_buf_release(&c.tmp);
 	return error;
+}
+
+int kp_schema_compile(struct kp_schema **out, const struct kp_node *doc,
+		      const char *name, struct kp_error *err)
+{
+	return compile_at(out, doc, name, NULL, err);
+}
+
+int kp_schema_compile_file(struct kp_schema **out, const struct kp_node *doc,
+			   const char *name, const char *path,
+			   struct kp_error *err)
+{
+	return compile_at(out, doc, name, path, err);
 }
 
 void kp_schema_free(struct kp_schema *schema)
@@ -1028,7 +1538,7 @@ int kp_schema_load(struct kp_schema **out, const char *path,
 				      err);
 	if (error < 0)
 		goto done;
-	error = kp_schema_compile(out, kp_doc_root(doc), path, err);
+	error = kp_schema_compile_file(out, kp_doc_root(doc), path, path, err);
 done:
 	kp_doc_free(doc);
 	kp_buf_release(&text);

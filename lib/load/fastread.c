@@ -495,6 +495,12 @@ static const char *key_at(const char *q, const char *eol, const char **k,
 		q++;
 	if (q == eol || *q != ':' || (q + 1 < eol && q[1] != ' '))
 		return NULL;
+	/*
+	 * libyaml gives up on an implicit key whose ':' stands more than
+	 * 1024 characters after its start ("could not find expected ':'").
+	 */
+	if (q - start > 1024)
+		return NULL;
 	*k = start;
 	*n = (size_t)(q - start);
 	if (word_in(start, *n, nulls) || word_in(start, *n, trues) ||
@@ -645,7 +651,8 @@ static int content_line(struct scan *s, int indent)
 /*
  * 1 when data is UTF-8 without NUL, CR and other control characters but
  * tab and LF, and without DEL: what the loader accepts, less CR, which
- * it would normalise.
+ * it would normalise, and less the characters that libyaml reads as line
+ * breaks (NEL, a C1 control; LS and PS) where this reader sees text.
  */
 static int clean_text(const unsigned char *s, size_t n)
 {
@@ -687,8 +694,11 @@ static int clean_text(const unsigned char *s, size_t n)
 				return 0;
 			cp = ((c & 0x0f) << 12) | ((s[i + 1] & 0x3fu) << 6) |
 			     (s[i + 2] & 0x3fu);
+			/* U+2028 and U+2029 break lines to libyaml (YAML
+			 * 1.1); the loader judges them. */
 			if (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff) ||
-			    cp == 0xfeff || cp >= 0xfffe)
+			    cp == 0xfeff || cp >= 0xfffe || cp == 0x2028 ||
+			    cp == 0x2029)
 				return 0;
 			i += 3;
 		} else if (c >= 0xf0 && c <= 0xf4) {

@@ -1,7 +1,15 @@
 /*
  * scan.c: walk paths for plan files, in an order that is the same on
  * every machine, holding only the directories on the current path.
+ *
+ * Writers work beside the readers: kiplan writes a plan under a
+ * temporary name (NAME.md.tmp-XXXXXX) and renames it, so entries come
+ * and go while a directory is read.  An entry is judged by its name
+ * first, and by the type readdir() gives, so that a file that is no plan
+ * is never looked at; one that is gone when looked at is passed over.
  */
+/* d_type and DT_* of readdir() (Linux, the BSDs); lstat() where absent. */
+#define _DEFAULT_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -34,12 +42,23 @@ static int call(struct walk *w, const char *path, const struct stat *st,
 
 static int cmp_names(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
 }
 
 static int is_plan_name(const char *name, size_t n)
 {
 	return n > 3 && name[0] != '.' && memcmp(name + n - 3, ".md", 3) == 0;
+}
+
+/* A d_type (0 when readdir() gave none) that may be a directory. */
+static int dir_type(unsigned char type)
+{
+#ifdef DT_UNKNOWN
+	return type == DT_DIR || type == DT_UNKNOWN || type == 0;
+#else
+	(void)type;
+	return 1;
+#endif
 }
 
 /* fmt says what failed, with %s for strerror(errno). */
@@ -59,7 +78,7 @@ static int problem(struct walk *w, const char *path, const char *fmt)
 static int walk_dir(struct walk *w, int depth)
 {
 	size_t base = w->path.len, n = 0, alloc = 0, i;
-	char **names = NULL;
+	char **names = NULL; /* each with its d_type in front */
 	struct dirent *de;
 	int error = 0;
 	DIR *d;
@@ -71,33 +90,52 @@ static int walk_dir(struct walk *w, int depth)
 	if (!(d = opendir(w->path.buf)))
 		return problem(w, w->path.buf, _("cannot open directory: %s"));
 	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		unsigned char type = 0;
+
 		if (de->d_name[0] == '.')
 			continue;
+#ifdef DT_UNKNOWN
+		type = de->d_type;
+		/* A file that is no plan: not even looked at. */
+		if ((type == DT_REG || type == DT_LNK) &&
+		    !is_plan_name(de->d_name, len))
+			continue;
+#endif
 		if (n == alloc) {
 			alloc = alloc ? alloc * 2 : 64;
 			names = kp_xrealloc(names, alloc * sizeof(*names));
 		}
-		names[n++] = kp_xstrdup(de->d_name);
+		names[n] = kp_xmalloc(len + 2);
+		names[n][0] = (char)type;
+		memcpy(names[n] + 1, de->d_name, len + 1);
+		n++;
 	}
 	closedir(d);
 	if (n)
 		qsort(names, n, sizeof(*names), cmp_names);
 	for (i = 0; i < n && error >= 0; i++) {
-		size_t len = strlen(names[i]);
+		const char *name = names[i] + 1;
+		size_t len = strlen(name);
 		struct stat st;
 
 		kp_buf_setlen(&w->path, base);
 		if (base && w->path.buf[base - 1] != '/')
 			kp_buf_addch(&w->path, '/');
-		kp_buf_add(&w->path, names[i], len);
+		kp_buf_add(&w->path, name, len);
+		if (!is_plan_name(name, len) && !dir_type(names[i][0]))
+			continue;
 		if (lstat(w->path.buf, &st) < 0) {
-			error = problem(w, w->path.buf, _("cannot read: %s"));
+			/* Gone since readdir(): a writer's temporary file. */
+			if (errno != ENOENT)
+				error = problem(w, w->path.buf,
+						_("cannot read: %s"));
 			continue;
 		}
 		if (S_ISDIR(st.st_mode))
 			error = walk_dir(w, depth + 1);
 		else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) &&
-			 is_plan_name(names[i], len))
+			 is_plan_name(name, len))
 			error = call(w, w->path.buf,
 				     S_ISREG(st.st_mode) ? &st : NULL, NULL);
 	}

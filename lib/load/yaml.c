@@ -529,15 +529,26 @@ static int hint_error(struct loader *ld, size_t pline, size_t cline)
 /* The character at mark, for "cannot start any token": '@', '`'... */
 static int bad_char(struct loader *ld, yaml_mark_t m)
 {
+	const char *p = line_start(ld, mark_line(ld, m));
+	const char *end = ld->data + ld->len;
 	char ch[8];
-	size_t n;
+	size_t n, col;
 
-	if (m.index >= ld->len)
+	/*
+	 * libyaml counts a mark's index and column in characters, not
+	 * bytes: find the character from its line and column.
+	 */
+	for (col = 0; p && p < end && *p != '\n' && col < m.column; col++) {
+		if (!(n = kp_utf8_len(p, (size_t)(end - p))))
+			return 0;
+		p += n;
+	}
+	if (!p || p >= end || col != m.column)
 		return 0;
-	n = kp_utf8_len(ld->data + m.index, ld->len - m.index);
-	if (n == 0 || ld->data[m.index] == '\t')
+	n = kp_utf8_len(p, (size_t)(end - p));
+	if (n == 0 || *p == '\t' || *p == '\n')
 		return 0;
-	memcpy(ch, ld->data + m.index, n);
+	memcpy(ch, p, n);
 	ch[n] = '\0';
 	/* TRANSLATORS: %s is one character, such as @ or `. */
 	return fail(

@@ -323,14 +323,40 @@ static void page_css(struct kp_buf *b, const struct kp_rdoc *doc)
 	kp_buf_addstr(b, "}\n");
 }
 
-int kp_render_html(struct kp_buf *out, const struct kp_rdoc *doc,
-		   struct kp_error *err)
+/*
+ * Append html to out with every control character but tab and line
+ * breaks (C0, DEL, and C1 in UTF-8), which HTML does not allow and which
+ * would drive a terminal that shows the file, as U+FFFD.
+ */
+static void add_clean(struct kp_buf *out, const char *html, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)html;
+	size_t i, start = 0;
+
+	for (i = 0; i < len; i++) {
+		size_t n = 0;
+
+		if ((p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' &&
+		     p[i] != '\r') ||
+		    p[i] == 0x7f)
+			n = 1;
+		else if (p[i] == 0xc2 && i + 1 < len && p[i + 1] >= 0x80 &&
+			 p[i + 1] < 0xa0)
+			n = 2;
+		if (!n)
+			continue;
+		kp_buf_add(out, html + start, i - start);
+		kp_buf_addstr(out, "&#xFFFD;");
+		i += n - 1;
+		start = i + 1;
+	}
+	kp_buf_add(out, html + start, len - start);
+}
+
+static void html_doc(struct kp_buf *out, const struct kp_rdoc *doc)
 {
 	size_t i;
 
-	if (!doc)
-		return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
-				    _("no document to write"));
 	kp_buf_addstr(
 		out, "<!DOCTYPE html>\n<html lang=\"da\">\n<head>\n"
 		     "<meta charset=\"utf-8\">\n"
@@ -385,5 +411,18 @@ int kp_render_html(struct kp_buf *out, const struct kp_rdoc *doc,
 		esc(out, kp_rdoc_mark(doc));
 	}
 	kp_buf_addstr(out, "</footer>\n</body>\n</html>\n");
+}
+
+int kp_render_html(struct kp_buf *out, const struct kp_rdoc *doc,
+		   struct kp_error *err)
+{
+	struct kp_buf b = KP_BUF_INIT;
+
+	if (!doc)
+		return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
+				    _("no document to write"));
+	html_doc(&b, doc);
+	add_clean(out, b.buf, b.len);
+	kp_buf_release(&b);
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -49,6 +50,9 @@ static void lib_init(void)
 	const char *nosys = getenv("GIT_CONFIG_NOSYSTEM");
 
 	git_libgit2_init();
+	/* Objects and files under .git reach the disk before a ref names them.
+	 */
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
 	/* As git: GIT_CONFIG_NOSYSTEM keeps /etc/gitconfig out. */
 	if (nosys && *nosys && strcmp(nosys, "0") != 0 &&
 	    strcmp(nosys, "false") != 0)
@@ -140,6 +144,19 @@ void kp_repo_git_free(struct kp_repo *repo)
 	git_repository_free(repo->git);
 	repo->git = NULL;
 	git_libgit2_shutdown();
+}
+
+struct git_repository *kp_repo_git(const struct kp_repo *repo)
+{
+	return repo->git;
+}
+
+int kp_repo_end(struct kp_repo *repo, struct kp_error *err)
+{
+	if (!repo->txn_done)
+		return 0;
+	repo->txn_done = 0;
+	return kp_txn_end(repo, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -392,9 +409,10 @@ static int parse_git_date(long long *t, int *off, const char *s)
 	return 0;
 }
 
-static int signature(git_signature **out, git_repository *git,
-		     const char *datevar, struct kp_error *err)
+int kp_repo_signature(git_signature **out, struct kp_repo *repo,
+		      const char *datevar, struct kp_error *err)
 {
+	git_repository *git = repo->git;
 	git_signature *def = NULL;
 	const char *env = getenv("KIPLAN_AUTHOR"), *date = getenv(datevar);
 	char *name = NULL, *email = NULL;
@@ -455,188 +473,49 @@ done:
 	return error;
 }
 
-/* Point the index entry of path at blob, with the file's stat data when
- * the working file holds exactly that blob. */
-static int index_update(git_index *idx, const char *path, const git_oid *blob)
-{
-	const git_index_entry *e;
-	git_index_entry ne;
-
-	if (git_index_add_bypath(idx, path) == 0 &&
-	    (e = git_index_get_bypath(idx, path, 0)) &&
-	    git_oid_equal(&e->id, blob))
-		return 0;
-	memset(&ne, 0, sizeof(ne));
-	ne.mode = GIT_FILEMODE_BLOB;
-	ne.id = *blob;
-	ne.path = path;
-	return git_index_add(idx, &ne);
-}
-
-/*
- * Commit n files (paths, datas, lens) on HEAD's tree.  n == 0: HEAD's
- * own tree, and the index entry of keep (when not NULL) is refreshed.
- */
-static int commit_files(char out[41], struct kp_repo *repo, size_t n,
-			const char *const *paths, const char *const *datas,
-			const size_t *lens, const char *keep,
-			const char *message, struct kp_error *err)
-{
-	git_repository *git = repo->git;
-	git_reference *head = NULL, *ref = NULL;
-	git_commit *parent = NULL;
-	git_tree *base = NULL, *tree = NULL;
-	git_tree_entry *kent = NULL;
-	git_signature *author = NULL, *committer = NULL;
-	git_index *idx = NULL;
-	git_tree_update *upd = NULL;
-	git_oid *blobs = NULL, parent_id, tree_id, id;
-	const git_commit *parents[1];
-	struct kp_buf reflog = KP_BUF_INIT;
-	const char *branch, *nl;
-	int rc, error = 0;
-	size_t i;
-
-	if (git_reference_lookup(&head, git, "HEAD") < 0) {
-		error = git_fail(err, _("cannot read HEAD: %s"));
-		goto done;
-	}
-	if (git_reference_type(head) != GIT_REFERENCE_SYMBOLIC) {
-		error = kp_error_set(
-			err, KP_EGIT, NULL, 0, 0,
-			_("HEAD is detached; check out a branch first"));
-		goto done;
-	}
-	branch = git_reference_symbolic_target(head);
-	rc = git_reference_name_to_id(&parent_id, git, branch);
-	if (rc == 0) {
-		if (git_commit_lookup(&parent, git, &parent_id) < 0 ||
-		    git_commit_tree(&base, parent) < 0) {
-			error = git_fail(err, _("cannot read HEAD: %s"));
-			goto done;
-		}
-	} else if (rc != GIT_ENOTFOUND) {
-		error = git_fail(err, _("cannot read HEAD: %s"));
-		goto done;
-	}
-	if (n) {
-		blobs = kp_xcalloc(n, sizeof(*blobs));
-		upd = kp_xcalloc(n, sizeof(*upd));
-		for (i = 0; i < n; i++) {
-			if (git_blob_create_from_buffer(
-				    &blobs[i], git, datas[i], lens[i]) < 0) {
-				error = git_fail(err,
-						 _("cannot write a blob: %s"));
-				goto done;
-			}
-			upd[i].action = GIT_TREE_UPDATE_UPSERT;
-			upd[i].id = blobs[i];
-			upd[i].filemode = GIT_FILEMODE_BLOB;
-			upd[i].path = paths[i];
-		}
-		if (git_tree_create_updated(&tree_id, git, base, n, upd) < 0) {
-			error = git_fail(err, _("cannot write the tree: %s"));
-			goto done;
-		}
-	} else if (base) {
-		tree_id = *git_tree_id(base);
-	} else {
-		error = kp_error_set(
-			err, KP_EGIT, NULL, 0, 0,
-			_("nothing to record: the repository has no commit"));
-		goto done;
-	}
-	if (git_tree_lookup(&tree, git, &tree_id) < 0) {
-		error = git_fail(err, _("cannot read the tree: %s"));
-		goto done;
-	}
-	if ((error = signature(&author, git, "GIT_AUTHOR_DATE", err)) < 0 ||
-	    (error = signature(&committer, git, "GIT_COMMITTER_DATE", err)) < 0)
-		goto done;
-	parents[0] = parent;
-	if (git_commit_create(&id, git, NULL, author, committer, NULL, message,
-			      tree, parent ? 1 : 0, parents) < 0) {
-		error = git_fail(err, _("cannot write the commit: %s"));
-		goto done;
-	}
-	kp_test_crash("commit-objects");
-	nl = strchr(message, '\n');
-	kp_buf_addf(&reflog, "commit%s: ", parent ? "" : " (initial)");
-	kp_buf_add(&reflog, message,
-		   nl ? (size_t)(nl - message) : strlen(message));
-	if (parent)
-		rc = git_reference_create_matching(&ref, git, branch, &id, 1,
-						   &parent_id, reflog.buf);
-	else
-		rc = git_reference_create(&ref, git, branch, &id, 0,
-					  reflog.buf);
-	if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS) {
-		error = kp_error_set(err, KP_ELOCKED, NULL, 0, 0,
-				     /* TRANSLATORS: %s: the branch */
-				     _("%s moved while kiplan committed; "
-				       "nothing was changed, try again"),
-				     branch);
-		goto done;
-	}
-	if (rc < 0) {
-		error = git_fail(err, _("cannot update the branch: %s"));
-		goto done;
-	}
-	git_oid_tostr(out, 41, &id);
-	kp_test_crash("commit-ref");
-	if (git_repository_index(&idx, git) < 0 || git_index_read(idx, 1) < 0)
-		goto index_fail;
-	for (i = 0; i < n; i++)
-		if (index_update(idx, paths[i], &blobs[i]) < 0)
-			goto index_fail;
-	if (!n && keep && git_tree_entry_bypath(&kent, tree, keep) == 0 &&
-	    index_update(idx, keep, git_tree_entry_id(kent)) < 0)
-		goto index_fail;
-	if (git_index_write(idx) < 0)
-		goto index_fail;
-	/* libgit2 writes the index 0644 whatever the umask. */
-	{
-		char *ipath = kp_repo_join(repo->gitdir, "index");
-
-		chmod(ipath, 0600);
-		free(ipath);
-	}
-	goto done;
-index_fail : {
-	const git_error *e = git_error_last();
-
-	error = kp_error_set(
-		err, KP_EGIT, NULL, 0, 0,
-		/* TRANSLATORS: a commit id, libgit2's reason */
-		_("committed %.12s, but could not update the index: %s"), out,
-		e && e->message ? e->message : _("unknown error"));
-}
-done:
-	kp_buf_release(&reflog);
-	git_index_free(idx);
-	git_tree_entry_free(kent);
-	git_signature_free(author);
-	git_signature_free(committer);
-	git_tree_free(tree);
-	git_tree_free(base);
-	git_commit_free(parent);
-	git_reference_free(ref);
-	git_reference_free(head);
-	free(blobs);
-	free(upd);
-	return error;
-}
-
 int kp_repo_commit(char out[41], struct kp_repo *repo, const char *rel,
 		   const char *data, size_t len, const char *message,
 		   struct kp_error *err)
 {
+	struct kp_txn *t = NULL;
+	struct kp_buf head = KP_BUF_INIT;
+	int error;
+
 	out[0] = '\0';
-	if (!data)
-		return commit_files(out, repo, 0, NULL, NULL, NULL, rel,
-				    message, err);
-	return commit_files(out, repo, 1, &rel, &data, &len, NULL, message,
-			    err);
+	if ((error = kp_txn_begin(&t, repo, "commit", NULL, err)) < 0)
+		return error;
+	if (!data) {
+		/* HEAD's own text of rel: the tree stays as it is. */
+		git_object *obj = NULL;
+		struct kp_buf spec = KP_BUF_INIT;
+
+		kp_buf_addf(&spec, "HEAD:%s", rel);
+		if (git_revparse_single(&obj, repo->git, spec.buf) == 0 &&
+		    git_object_type(obj) == GIT_OBJECT_BLOB)
+			kp_buf_add(&head, git_blob_rawcontent((git_blob *)obj),
+				   (size_t)git_blob_rawsize((git_blob *)obj));
+		else
+			error = kp_error_set(err, KP_ENOTFOUND, rel, 0, 0,
+					     _("not in HEAD"));
+		git_object_free(obj);
+		kp_buf_release(&spec);
+		if (error)
+			goto done;
+		data = head.buf;
+		len = head.len;
+		error = kp_txn_put(t, rel, data, len, KP_TXN_KEEP, err);
+	} else {
+		error = kp_txn_put(t, rel, data, len, KP_TXN_KEEP, err);
+	}
+	if (error < 0 || (error = kp_txn_prepare(t, message, err)) < 0)
+		goto done;
+	error = kp_txn_commit(t, err);
+	if (kp_txn_committed(t))
+		kp_txn_commit_id(t, out);
+done:
+	kp_txn_free(t);
+	kp_buf_release(&head);
+	return error;
 }
 
 /* ------------------------------------------------------------------ */
@@ -704,21 +583,49 @@ static int only_holds(const char *dir, const char *const *allowed)
 	return ok;
 }
 
+/* Open the repository at dir, take the lock (which repairs), and tell
+ * whether it holds a plan repository's first commit already. */
+static int open_locked(struct kp_repo **out, int *has_schema, const char *dir,
+		       void (*notify)(const char *, void *), void *payload,
+		       struct kp_error *err)
+{
+	git_repository *git = NULL;
+	int error;
+
+	*out = NULL;
+	if (git_repository_open_ext(&git, dir, GIT_REPOSITORY_OPEN_NO_SEARCH,
+				    NULL) < 0)
+		return git_fail(err, _("cannot open the repository: %s"));
+	if ((error = wrap(out, git, err)) < 0)
+		return error;
+	kp_repo_set_notify(*out, notify, payload);
+	if ((error = kp_repo_lock(*out, err)) < 0) {
+		kp_repo_free(*out);
+		*out = NULL;
+		git_libgit2_init(); /* kp_repo_free() shut it down */
+		return error;
+	}
+	*has_schema = has_schema_commit((*out)->git);
+	return 0;
+}
+
 int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 		 const char *schema_text, size_t schema_len,
+		 void (*notify)(const char *msg, void *payload), void *payload,
 		 struct kp_error *err)
 {
 	static const char *const ours[] = { ".git", ".kiplan", ".gitignore",
-					    NULL };
+					    ".gitattributes", NULL };
 	git_repository *git = NULL;
 	struct kp_repo *repo = NULL;
+	struct kp_txn *t = NULL;
 	git_repository_init_options opts;
 	const char *paths[4], *datas[4];
 	size_t lens[4];
 	struct kp_buf config = KP_BUF_INIT;
-	char *dotgit = NULL, *kdir = NULL, *file = NULL, commit[41], uuid[37];
+	char *dotgit = NULL, uuid[37];
 	struct stat st;
-	int error = 0, i;
+	int error = 0, has_schema = 0, i;
 
 	*out = NULL;
 	*created = 0;
@@ -735,20 +642,17 @@ int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 	}
 	dotgit = kp_repo_join(dir, ".git");
 	if (lstat(dotgit, &st) == 0) {
-		if (git_repository_open_ext(&git, dir,
-					    GIT_REPOSITORY_OPEN_NO_SEARCH,
-					    NULL) < 0) {
-			error = git_fail(err,
-					 _("cannot open the repository: %s"));
+		if ((error = open_locked(&repo, &has_schema, dir, notify,
+					 payload, err)) < 0)
 			goto done;
-		}
-		if (has_schema_commit(git)) {
-			error = wrap(out, git, err);
-			git = NULL;
+		if (has_schema) {
+			kp_repo_unlock(repo);
+			*out = repo;
+			repo = NULL;
 			goto done;
 		}
 		/* A kiplan init killed before its first commit may resume. */
-		if (!git_repository_head_unborn(git) ||
+		if (!git_repository_head_unborn(repo->git) ||
 		    !only_holds(dir, ours)) {
 			error = kp_error_set(err, KP_EEXISTS, dir, 0, 0,
 					     _("a git repository, but not a "
@@ -772,21 +676,15 @@ int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 					 _("cannot create the repository: %s"));
 			goto done;
 		}
+		git_repository_free(git);
+		git = NULL;
+		if ((error = open_locked(&repo, &has_schema, dir, notify,
+					 payload, err)) < 0)
+			goto done;
 	}
 	if (chmod(dir, 0700) < 0) {
 		error = kp_error_set(err, KP_EIO, dir, 0, 0,
 				     _("cannot chmod: %s"), strerror(errno));
-		goto done;
-	}
-	if ((error = wrap(&repo, git, err)) < 0) {
-		git = NULL;
-		goto done;
-	}
-	git = NULL;
-	kdir = kp_repo_join(repo->workdir, ".kiplan");
-	if (mkdir(kdir, 0700) < 0 && errno != EEXIST) {
-		error = kp_error_set(err, KP_EIO, kdir, 0, 0,
-				     _("cannot create: %s"), strerror(errno));
 		goto done;
 	}
 	if (!schema_text)
@@ -806,37 +704,45 @@ int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 	paths[3] = ".gitattributes";
 	datas[3] = gitattributes_text;
 	lens[3] = sizeof(gitattributes_text) - 1;
-	for (i = 0; i < 4; i++) {
-		free(file);
-		file = kp_repo_join(repo->workdir, paths[i]);
-		if ((error = kp_write_file_atomic(file, datas[i], lens[i], 0600,
-						  err)) < 0)
-			goto done;
-	}
-	if ((error = kp_repo_configure_merge(repo, err)) < 0)
+	if ((error = kp_repo_configure_merge(repo, err)) < 0 ||
+	    (error = kp_txn_begin(&t, repo, "init", NULL, err)) < 0)
 		goto done;
-	if ((error = commit_files(
-		     commit, repo, 4, paths, datas, lens, NULL,
+	for (i = 0; i < 4; i++)
+		if ((error = kp_txn_put(t, paths[i], datas[i], lens[i], 0,
+					err)) < 0)
+			goto done;
+	if ((error = kp_txn_prepare(
+		     t,
 		     "Opret arkiv for koordinerende indsatsplaner\n\n"
 		     "Skemaet for planerne ligger i .kiplan/schema.yaml,\n"
 		     "indstillingerne og arkivets identitet i "
 		     ".kiplan/config.\n",
-		     err)) < 0)
+		     err)) < 0 ||
+	    (error = kp_txn_commit(t, err)) < 0)
 		goto done;
+	kp_repo_unlock(repo);
 	*created = 1;
 	*out = repo;
 	repo = NULL;
 done:
+	if (error == KP_EAFTER && repo) {
+		/* The repository exists; the next lock finishes it. */
+		*created = 1;
+		kp_txn_free(t);
+		t = NULL;
+		kp_repo_unlock(repo);
+		*out = repo;
+		repo = NULL;
+	}
+	kp_txn_free(t);
 	git_repository_free(git);
-	free(dotgit);
-	free(kdir);
 	kp_buf_release(&config);
-	free(file);
 	/* One shutdown for lib_init(): kp_repo_free()'s, or this one. */
 	if (repo)
 		kp_repo_free(repo);
 	else if (error && !*out)
 		git_libgit2_shutdown();
+	free(dotgit);
 	return error;
 }
 
@@ -1244,10 +1150,15 @@ int kp_repo_blob(struct kp_buf *out, struct kp_repo *repo, const char *commit,
 		error = git_fail(err, _("cannot read the commit: %s"));
 		goto done;
 	}
-	if (git_tree_entry_bypath(&e, tree, rel) < 0 ||
-	    git_blob_lookup(&blob, repo->git, git_tree_entry_id(e)) < 0) {
+	if ((error = git_tree_entry_bypath(&e, tree, rel)) == GIT_ENOTFOUND) {
 		error = kp_error_set(err, KP_ENOTFOUND, rel, 0, 0,
 				     _("not in commit %.12s"), commit);
+		goto done;
+	}
+	/* Any other failure is one of reading, not a missing file. */
+	if (error < 0 ||
+	    git_blob_lookup(&blob, repo->git, git_tree_entry_id(e)) < 0) {
+		error = git_fail(err, _("cannot read the commit: %s"));
 		goto done;
 	}
 	if ((size_t)git_blob_rawsize(blob) > KP_PLAN_MAX) {

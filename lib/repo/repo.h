@@ -40,20 +40,129 @@ int kp_repo_message(struct kp_buf *out, const char *summary,
 		    size_t nrecipients, struct kp_error *err);
 
 /*
+ * A change: the one way a command changes a plan repository
+ * (lib/repo/txn.c).  Every committing command goes through it:
+ *
+ *	kp_repo_lock()		the repository lock; repairs first
+ *	kp_txn_begin()		the journal
+ *	kp_txn_put()		a file and its new text, for the commit
+ *	kp_txn_prepare()	the commit object: its id and time are known
+ *	kp_txn_outbox()		a document for outbox/, stamped with them
+ *	kp_txn_commit()		the commit point and the rest
+ *	kp_txn_free()		without a commit, nothing is left behind
+ *	kp_repo_unlock()
+ *
+ * Nothing is visible until kp_txn_commit(): every file is written under
+ * a temporary name first.  Then, under git's locks (taken as hard links
+ * to kiplan's own files, so that recovery knows them for its own), the
+ * branch moves from the commit it was built on to the new one only if it
+ * still points there (compare and swap); that is the commit point.
+ * After it: the index entries of the files put (as the committed blobs),
+ * the files in the working tree, the reflogs, the outbox.
+ *
+ * kp_txn_commit() returns 0 when all is done; KP_EAFTER when the commit
+ * exists but a later step failed (err says which; the journal stays, and
+ * the next kp_repo_lock() finishes it: do not repeat the command); any
+ * other code when nothing was committed.  kp_txn_committed() says the
+ * same.  kind names the command ("new", "send"); request, a digest of
+ * what was asked (or NULL), lets a retried command learn that recovery
+ * finished it (kp_repo_replayed()).  Call everything holding the lock.
+ */
+struct kp_txn;
+
+#define KP_TXN_CREATE 1 /* the file must not exist (KP_EEXISTS) */
+#define KP_TXN_KEEP 2	/* commit data; leave the working file alone */
+
+int kp_txn_begin(struct kp_txn **out, struct kp_repo *repo, const char *kind,
+		 const char *request, struct kp_error *err);
+/*
+ * rel (relative to the working directory) will hold data.  Without
+ * KP_TXN_KEEP the new text goes beside it under a temporary name now,
+ * and replaces it after the commit point.
+ */
+int kp_txn_put(struct kp_txn *t, const char *rel, const void *data, size_t len,
+	       unsigned flags, struct kp_error *err);
+/*
+ * The commit: HEAD's tree with the files put (none: HEAD's own tree, an
+ * empty commit), the message, the author and committer of
+ * kp_repo_signature().  HEAD must be a branch.
+ */
+int kp_txn_prepare(struct kp_txn *t, const char *message, struct kp_error *err);
+/* After kp_txn_prepare(): the commit's id (into out) and time. */
+const char *kp_txn_commit_id(const struct kp_txn *t, char out[41]);
+void kp_txn_time(const struct kp_txn *t, long long *time, int *offset);
+/* What the change makes of a plan, for recovery's report. */
+void kp_txn_describe(struct kp_txn *t, const char *plan, unsigned revision);
+/* outbox/name will hold data, after the commit point. */
+int kp_txn_outbox(struct kp_txn *t, const char *name, const void *data,
+		  size_t len, struct kp_error *err);
+int kp_txn_commit(struct kp_txn *t, struct kp_error *err);
+int kp_txn_committed(const struct kp_txn *t);
+void kp_txn_free(struct kp_txn *t);
+
+/*
+ * Recovery, run by kp_repo_lock() (lib/repo/txn.c): see there.
+ */
+int kp_txn_recover(struct kp_repo *repo, struct kp_error *err);
+
+/*
+ * What recovery finished of an interrupted command: when the last such
+ * command was of this kind and request, fill out, forget it (a request
+ * made again later is carried out) and return 1; else 0.
+ */
+struct kp_txn_outcome {
+	char commit[41];
+	char *plan; /* as kp_txn_describe() named it */
+	unsigned revision;
+	char *docs[2]; /* outbox documents */
+	size_t ndocs;
+};
+int kp_repo_replayed(struct kp_txn_outcome *out, struct kp_repo *repo,
+		     const char *kind, const char *request);
+void kp_txn_outcome_release(struct kp_txn_outcome *o);
+/* A digest of len bytes, 40 hex digits, for a request. */
+void kp_txn_digest(char out[41], const void *data, size_t len);
+
+/*
  * Commit the one file rel with the content data (len bytes) on top of
- * HEAD: the new tree is HEAD's tree with that one entry replaced, whatever
- * else is staged or modified.  With data NULL the tree is HEAD's own (an
- * empty commit that records a sending).  HEAD's branch moves only if it
- * still points where it was read (compare and swap), then the index entry
- * of rel is updated, so that git status shows the file clean.  Author and
- * committer: $KIPLAN_AUTHOR ("Name <email>") or git's user.name and
- * user.email; times from $GIT_AUTHOR_DATE and $GIT_COMMITTER_DATE when
- * set ("@SECONDS +HHMM", "SECONDS +HHMM" or "YYYY-MM-DDTHH:MM:SS+HH:MM").
- * The commit id goes into out.  Call it holding the lock.
+ * HEAD, as one change (kp_txn_*): HEAD's tree with that one entry
+ * replaced, whatever else is staged or modified; the working file is
+ * left alone (KP_TXN_KEEP), and the index entry of rel set to data.
+ * With data NULL the tree is HEAD's own (an empty commit that records a
+ * sending).  The commit
+ * id goes into out as soon as the commit exists, so that out is set when
+ * KP_EAFTER is returned.  Call it holding the lock.
  */
 int kp_repo_commit(char out[41], struct kp_repo *repo, const char *rel,
 		   const char *data, size_t len, const char *message,
 		   struct kp_error *err);
+
+/* The libgit2 repository (borrowed), and whether the lock is held. */
+struct git_repository *kp_repo_git(const struct kp_repo *repo);
+int kp_repo_locked(const struct kp_repo *repo);
+/*
+ * A change finished (kp_txn_commit()) leaves its journal until
+ * kp_repo_unlock() calls kp_txn_end(): the command writes its output
+ * before that, so that a kill before the output is out is taken for an
+ * interrupted change, and a retry is recognized (kp_repo_replayed()).
+ */
+void kp_repo_txn_done(struct kp_repo *repo, int done);
+int kp_repo_txn_is_done(const struct kp_repo *repo);
+int kp_txn_end(struct kp_repo *repo, struct kp_error *err);
+
+/*
+ * Author or committer: $KIPLAN_AUTHOR ("Name <email>") or git's
+ * user.name and user.email; the time from datevar ("GIT_AUTHOR_DATE",
+ * "GIT_COMMITTER_DATE") when set ("@SECONDS +HHMM", "SECONDS +HHMM" or
+ * "YYYY-MM-DDTHH:MM:SS+HH:MM"), else now.
+ */
+struct git_signature;
+int kp_repo_signature(struct git_signature **out, struct kp_repo *repo,
+		      const char *datevar, struct kp_error *err);
+
+/* Tell what was repaired (kp_repo_set_notify()); fmt through _(). */
+void kp_repo_notify(struct kp_repo *repo, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* The commit time of commit (hex), seconds since the epoch and minutes
  * east of UTC. */

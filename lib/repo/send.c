@@ -2,16 +2,16 @@
  * send.c: a sending, the one change that reaches the parties.  The plan
  * text is committed as a new revision (or, unchanged since its last
  * revision, as a record that the revision in force was sent again) with
- * one Sendt-til trailer per recipient; then the documents of exactly
- * that revision are rendered and put into outbox/, each written whole
- * under a temporary name and renamed into place only once the commit
- * exists, so that the outbox never holds a revision the history lacks.
+ * one Sendt-til trailer per recipient, as one change (lib/repo/txn.c):
+ * the documents of exactly that revision are rendered, stamped with the
+ * commit, written whole under temporary names, and put into outbox/
+ * only once the commit exists, so that the outbox never holds a
+ * revision the history lacks.  With them goes a cover letter
+ * (følgebrev): who the plan goes to, and what changed for each.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include "repo/repo.h"
 #include "render/render.h"
@@ -201,21 +201,19 @@ done:
 
 /*
  * Render the revision into outbox/<id>-r<N>.html and .pdf, and write its
- * cover letter, <id>-r<N>-foelgebrev.txt.
+ * cover letter, <id>-r<N>-foelgebrev.txt, for t: they go into place only
+ * once the commit exists.
  */
-static int write_outbox(struct kp_send_result *res, struct kp_repo *repo,
-			const char *rel, const struct kp_plan *plan,
-			const struct kp_source *src,
-			const struct kp_send_opts *opts,
-			const struct kp_history *h, char **lines,
-			struct kp_error *err)
+static int
+render_outbox(struct kp_txn *t, struct kp_send_result *res,
+	      struct kp_repo *repo, const char *rel, const struct kp_plan *plan,
+	      const struct kp_source *src, const struct kp_send_opts *opts,
+	      const struct kp_history *h, char **lines, struct kp_error *err)
 {
 	static const char *const formats[] = { "html", "pdf",
 					       "foelgebrev.txt" };
-	struct kp_outfile files[3];
-	int open[3] = { 0, 0, 0 };
 	struct kp_render_opts ro;
-	struct kp_buf out = KP_BUF_INIT, path = KP_BUF_INIT;
+	struct kp_buf out = KP_BUF_INIT, name = KP_BUF_INIT;
 	size_t i;
 	int error = 0;
 
@@ -223,48 +221,70 @@ static int write_outbox(struct kp_send_result *res, struct kp_repo *repo,
 	ro.schema = opts->schema;
 	ro.src = src;
 	ro.warnings = opts->warnings;
-	kp_buf_addf(&path, "%s/outbox", kp_repo_workdir(repo));
-	if (mkdir(path.buf, 0700) < 0 && errno != EEXIST) {
-		error = kp_error_set(err, KP_EIO, path.buf, 0, 0,
-				     _("cannot create the directory: %s"),
-				     strerror(errno));
-		goto done;
-	}
 	for (i = 0; i < 3; i++) {
 		kp_buf_reset(&out);
-		kp_buf_reset(&path);
-		kp_buf_addf(&path, "%s/outbox/%s-r%u%s%s",
-			    kp_repo_workdir(repo), res->id, res->revision,
+		kp_buf_reset(&name);
+		kp_buf_addf(&name, "%s-r%u%s%s", res->id, res->revision,
 			    i < 2 ? "." : "-", formats[i]);
 		error = i < 2 ? kp_render(&out, formats[i], plan, &ro, err)
 			      : letter(&out, repo, rel, h, plan, res, src, opts,
 				       lines, err);
-		if (error < 0 || (error = kp_outfile_open(&files[i], path.buf,
-							  0600, err)) < 0)
-			goto done;
-		open[i] = 1;
-		if ((error = kp_outfile_write(&files[i], out.buf, out.len,
-					      err)) < 0)
-			goto done;
+		if (error < 0 || (error = kp_txn_outbox(t, name.buf, out.buf,
+							out.len, err)) < 0)
+			break;
 	}
-	/* All rendered and written: now into place. */
-	for (i = 0; i < 3; i++) {
-		char *final = kp_xstrdup(files[i].path);
-
-		open[i] = 0;
-		if ((error = kp_outfile_commit(&files[i], err)) < 0) {
-			free(final);
-			goto done;
-		}
-		res->outbox[i] = final;
-	}
-done:
-	for (i = 0; i < 3; i++)
-		if (open[i])
-			kp_outfile_abort(&files[i]);
 	kp_buf_release(&out);
-	kp_buf_release(&path);
+	kp_buf_release(&name);
 	return error;
+}
+
+/* What a kiplan send asks for: the plan, its text, recipients, message. */
+static void send_request(char out[41], const char *rel,
+			 const struct kp_plan *plan, char **lines, size_t nto,
+			 const struct kp_send_opts *opts)
+{
+	struct kp_buf b = KP_BUF_INIT;
+	size_t i;
+
+	kp_buf_addf(&b, "send\n%s\n%d\n", rel, opts->outbox);
+	kp_buf_add(&b, plan->text.buf, plan->text.len);
+	for (i = 0; i < nto; i++)
+		kp_buf_addf(&b, "\n--to %s", lines[i]);
+	for (i = 0; i < opts->nbody; i++)
+		kp_buf_addf(&b, "\n-m %s", opts->body[i]);
+	kp_txn_digest(out, b.buf, b.len);
+	kp_buf_release(&b);
+}
+
+/* The outbox documents of a sending, as paths to print. */
+static void outbox_paths(struct kp_send_result *res, struct kp_repo *repo,
+			 const char *const *docs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && i < 3; i++) {
+		struct kp_buf p = KP_BUF_INIT;
+
+		kp_buf_addf(&p, "%s/outbox/%s", kp_repo_workdir(repo), docs[i]);
+		res->outbox[i] = kp_buf_detach(&p, NULL);
+	}
+}
+
+/* Recovery finished this very sending: say so, do not send again. */
+static int replayed(struct kp_send_result *res, struct kp_repo *repo,
+		    const char *req)
+{
+	struct kp_txn_outcome o;
+
+	if (!kp_repo_replayed(&o, repo, "send", req))
+		return 0;
+	res->revision = o.revision;
+	snprintf(res->commit, sizeof(res->commit), "%s", o.commit);
+	res->committed = 1;
+	res->replayed = 1;
+	outbox_paths(res, repo, (const char *const *)o.docs, o.ndocs);
+	kp_txn_outcome_release(&o);
+	return 1;
 }
 
 int kp_repo_send(struct kp_send_result *res, struct kp_repo *repo,
@@ -275,15 +295,24 @@ int kp_repo_send(struct kp_send_result *res, struct kp_repo *repo,
 	struct kp_buf old = KP_BUF_INIT, msg = KP_BUF_INIT, sum = KP_BUF_INIT;
 	const struct kp_revision *last;
 	struct kp_source src;
+	struct kp_txn *t = NULL;
 	const char *id = kp_plan_str(plan, "id");
-	char **lines = NULL;
-	int error;
+	const char *docs[3];
+	char **lines = NULL, req[41];
+	int error = 0;
 
 	memset(res, 0, sizeof(*res));
 	snprintf(res->id, sizeof(res->id), "%s", id ? id : "");
-	if ((error = kp_repo_lock(repo, err)) < 0)
-		return error;
+	lines = recipient_lines(opts->to);
+	send_request(req, rel, plan, lines, opts->to->len, opts);
+	if (!kp_repo_locked(repo)) {
+		error = kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
+				     _("a change needs the repository lock"));
+		goto done;
+	}
 	kp_test_crash("send-locked");
+	if (replayed(res, repo, req))
+		goto done;
 	if ((error = kp_repo_history(&h, repo, rel, err)) < 0)
 		goto done;
 	last = last_text(&h);
@@ -296,7 +325,6 @@ int kp_repo_send(struct kp_send_result *res, struct kp_repo *repo,
 			       memcmp(old.buf, plan->text.buf, old.len) != 0;
 	}
 	res->revision = res->changed ? h.revisions + 1 : last->number;
-	lines = recipient_lines(opts->to);
 	/* The commit message is Danish, as everything the parties see. */
 	kp_buf_addf(&sum, "Send indsatsplan %s, revision %u", res->id,
 		    res->revision);
@@ -304,30 +332,53 @@ int kp_repo_send(struct kp_send_result *res, struct kp_repo *repo,
 				     res->id, res->revision,
 				     (const char *const *)lines, opts->to->len,
 				     err)) < 0 ||
-	    (error = kp_repo_commit(res->commit, repo, rel,
-				    res->changed ? plan->text.buf : NULL,
-				    plan->text.len, msg.buf, err)) < 0)
+	    (error = kp_txn_begin(&t, repo, "send", req, err)) < 0 ||
+	    (error = kp_txn_put(t, rel, plan->text.buf, plan->text.len,
+				KP_TXN_KEEP, err)) < 0 ||
+	    (error = kp_txn_prepare(t, msg.buf, err)) < 0)
 		goto done;
-	res->committed = 1;
-	/* Still under the lock: no other kiplan tidies the outbox now. */
-	if (!opts->outbox)
-		goto done;
-	/* Exactly the committed revision, stamped with its own commit. */
-	memset(&src, 0, sizeof(src));
-	src.in_repo = 1;
-	src.sent = 1; /* now */
-	src.revision = res->revision;
-	memcpy(src.commit, res->changed ? res->commit : last->commit,
-	       sizeof(src.commit));
-	if ((error = kp_repo_commit_time(&src.time, &src.offset, repo,
-					 src.commit, err)) < 0 ||
-	    (error = kp_repo_commit_time(&src.sent_time, &src.sent_offset, repo,
-					 res->commit, err)) < 0 ||
-	    (error = write_outbox(res, repo, rel, plan, &src, opts, &h, lines,
-				  err)) < 0)
-		goto done;
+	kp_txn_describe(t, rel, res->revision);
+	kp_txn_commit_id(t, res->commit);
+	if (opts->outbox) {
+		/* Exactly the revision committed, stamped with its commit. */
+		memset(&src, 0, sizeof(src));
+		src.in_repo = 1;
+		src.revision = res->revision;
+		/* Sent now: by the commit being made. */
+		src.sent = 1;
+		kp_txn_time(t, &src.sent_time, &src.sent_offset);
+		if (res->changed) {
+			memcpy(src.commit, res->commit, sizeof(src.commit));
+			src.time = src.sent_time;
+			src.offset = src.sent_offset;
+		} else {
+			memcpy(src.commit, last->commit, sizeof(src.commit));
+			src.time = last->time;
+			src.offset = last->offset;
+		}
+		if ((error = render_outbox(t, res, repo, rel, plan, &src, opts,
+					   &h, lines, err)) < 0)
+			goto done;
+	}
+	error = kp_txn_commit(t, err);
+	res->committed = kp_txn_committed(t);
+	if (!error && opts->outbox) {
+		struct kp_buf n[3] = { KP_BUF_INIT, KP_BUF_INIT, KP_BUF_INIT };
+
+		kp_buf_addf(&n[0], "%s-r%u.html", res->id, res->revision);
+		kp_buf_addf(&n[1], "%s-r%u.pdf", res->id, res->revision);
+		kp_buf_addf(&n[2], "%s-r%u-foelgebrev.txt", res->id,
+			    res->revision);
+		docs[0] = n[0].buf;
+		docs[1] = n[1].buf;
+		docs[2] = n[2].buf;
+		outbox_paths(res, repo, docs, 3);
+		kp_buf_release(&n[0]);
+		kp_buf_release(&n[1]);
+		kp_buf_release(&n[2]);
+	}
 done:
-	kp_repo_unlock(repo);
+	kp_txn_free(t);
 	free_lines(lines);
 	kp_history_release(&h);
 	kp_buf_release(&old);

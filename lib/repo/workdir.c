@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -153,12 +154,50 @@ const char *kp_repo_gitdir(const struct kp_repo *repo)
 	return repo->gitdir;
 }
 
+int kp_repo_locked(const struct kp_repo *repo)
+{
+	return repo->lock_fd >= 0;
+}
+
+void kp_repo_txn_done(struct kp_repo *repo, int done)
+{
+	repo->txn_done = done;
+}
+
+int kp_repo_txn_is_done(const struct kp_repo *repo)
+{
+	return repo->txn_done;
+}
+
+void kp_repo_set_notify(struct kp_repo *repo,
+			void (*fn)(const char *msg, void *payload),
+			void *payload)
+{
+	repo->notify = fn;
+	repo->notify_payload = payload;
+}
+
+void kp_repo_notify(struct kp_repo *repo, const char *fmt, ...)
+{
+	struct kp_buf b = KP_BUF_INIT;
+	va_list ap;
+
+	if (!repo->notify)
+		return;
+	va_start(ap, fmt);
+	kp_buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	repo->notify(b.buf, repo->notify_payload);
+	kp_buf_release(&b);
+}
+
 int kp_repo_schema(struct kp_schema **out, struct kp_repo *repo,
 		   struct kp_error *err)
 {
 	struct kp_buf text = KP_BUF_INIT;
 	struct kp_doc *doc = NULL;
 	const char *builtin;
+	char *path = NULL;
 	size_t blen;
 	int error;
 
@@ -174,11 +213,14 @@ int kp_repo_schema(struct kp_schema **out, struct kp_repo *repo,
 	if ((error = kp_yaml_parse(&doc, text.buf, text.len, 1, 0,
 				   ".kiplan/schema.yaml", err)) < 0)
 		goto done;
-	error = kp_schema_compile(out, kp_doc_root(doc), ".kiplan/schema.yaml",
-				  err);
+	/* Its own URI is its base: it may refer to files beside it. */
+	path = kp_repo_join(repo->workdir, ".kiplan/schema.yaml");
+	error = kp_schema_compile_file(out, kp_doc_root(doc),
+				       ".kiplan/schema.yaml", path, err);
 done:
 	kp_doc_free(doc);
 	kp_buf_release(&text);
+	free(path);
 	return error;
 }
 
@@ -268,6 +310,12 @@ int kp_repo_lock(struct kp_repo *repo, struct kp_error *err)
 	}
 	repo->lock_fd = fd;
 	fd = -1;
+	/*
+	 * No kiplan that could be changing the repository runs now: repair
+	 * what a killed one left (lib/repo/txn.c, in the git plugin).
+	 */
+	if ((error = kp_txn_recover(repo, err)) < 0)
+		kp_repo_unlock(repo);
 done:
 	if (fd >= 0)
 		close(fd);
@@ -284,6 +332,14 @@ void kp_repo_unlock(struct kp_repo *repo)
 	path = kp_repo_join(repo->gitdir, "kiplan.lock");
 	/* Unlink while still holding it: see kp_repo_lock(). */
 	unlink(path);
+	/*
+	 * The last step of a finished change, after the command has
+	 * written its output: a kiplan killed before it is known, by its
+	 * journal, to have finished, and a retry is recognized.
+	 */
+	if (repo->txn_done)
+		kp_repo_end(repo, NULL);
+	repo->txn_done = 0;
 	close(repo->lock_fd);
 	repo->lock_fd = -1;
 	free(path);

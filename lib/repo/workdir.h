@@ -17,6 +17,9 @@ struct kp_repo {
 	char *workdir;		    /* absolute, real, no trailing slash */
 	char *gitdir; /* with a trailing slash; NULL without git */
 	int lock_fd;
+	int txn_done; /* a finished change's journal waits for the unlock */
+	void (*notify)(const char *msg, void *payload);
+	void *notify_payload;
 };
 
 /* a and b joined by one '/' (a new string: free()). */

@@ -750,20 +750,22 @@ void kp_due_write_text(struct kp_buf *out, const struct kp_due_list *list,
 	kp_due_release(&copy);
 }
 
-/* A TSV field: \\, \t, \n and \r escaped, so a field never splits. */
+/*
+ * A TSV field: \\, \t, \n and \r escaped, so a field never splits, and
+ * every other control character as \xHH (kp_buf_add_escaped()), so that
+ * it drives no terminal.
+ */
 static void add_tsv(struct kp_buf *out, const char *s)
 {
-	for (; *s; s++) {
-		if (*s == '\\')
+	while (*s) {
+		size_t n = strcspn(s, "\\");
+
+		kp_buf_add_escaped(out, s, n);
+		s += n;
+		if (*s == '\\') {
 			kp_buf_add(out, "\\\\", 2);
-		else if (*s == '\t')
-			kp_buf_add(out, "\\t", 2);
-		else if (*s == '\n')
-			kp_buf_add(out, "\\n", 2);
-		else if (*s == '\r')
-			kp_buf_add(out, "\\r", 2);
-		else
-			kp_buf_addch(out, *s);
+			s++;
+		}
 	}
 }
 

@@ -193,10 +193,20 @@ void kp_csv_add_field(struct kp_buf *out, const char *s, size_t len, char sep)
 		kp_buf_addch(out, '"');
 	if (neutralise)
 		kp_buf_addch(out, '\'');
-	for (i = 0; i < len; i++) {
-		if (s[i] == '"')
-			kp_buf_addch(out, '"');
-		kp_buf_addch(out, s[i]);
+	/*
+	 * A cell may hold a line break and a tab; every other control
+	 * character is written as \xHH, so that a plan can drive no
+	 * terminal that shows the file (JSON escapes them as well).
+	 */
+	for (i = 0; i < len;) {
+		size_t j = i;
+
+		while (j < len && s[j] != '"')
+			j++;
+		kp_buf_add_text(out, s + i, j - i, "\n\t");
+		if (j < len)
+			kp_buf_add(out, "\"\"", 2);
+		i = j + (j < len);
 	}
 	if (quote)
 		kp_buf_addch(out, '"');

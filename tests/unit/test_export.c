@@ -31,7 +31,11 @@ void test_export__csv_field(void)
 	STR_EQ(csv("-5", ','), "'-5");
 	STR_EQ(csv("@SUM(A1)", ','), "'@SUM(A1)");
 	STR_EQ(csv("\tx", ','), "'\tx");
-	STR_EQ(csv("\rx", ','), "\"'\rx\"");
+	/* A control character drives no terminal that shows the file. */
+	STR_EQ(csv("\rx", ','), "\"'\\rx\"");
+	STR_EQ(csv("a\x1b[2Jb", ','), "a\\x1b[2Jb");
+	STR_EQ(csv("x\xc2\x9by", ','), "x\\u009by");
+	STR_EQ(csv("tab\there", ','), "tab\there");
 	STR_EQ(csv("=a,b", ','), "\"'=a,b\"");
 	STR_EQ(csv("a=b", ','), "a=b");
 }

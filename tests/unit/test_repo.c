@@ -13,12 +13,12 @@
 
 static char dir[64];
 
-static const char plan1[] =
-	"---\nkiplan: 1\nid: ki-2026-0001\nstatus: kladde\nborger:\n  navn: A\n---\n";
-static const char plan2[] =
-	"---\nkiplan: 1\nid: ki-2026-0001\nstatus: kladde\nborger:\n  navn: B\n---\n";
-static const char plan3[] =
-	"---\nkiplan: 1\nid: ki-2026-0001\nstatus: kladde\nborger:\n  navn: C\n---\n";
+static const char plan1[] = "---\nkiplan: 1\nid: ki-2026-0001\nstatus: "
+			    "kladde\nborger:\n  navn: A\n---\n";
+static const char plan2[] = "---\nkiplan: 1\nid: ki-2026-0001\nstatus: "
+			    "kladde\nborger:\n  navn: B\n---\n";
+static const char plan3[] = "---\nkiplan: 1\nid: ki-2026-0001\nstatus: "
+			    "kladde\nborger:\n  navn: C\n---\n";
 
 /* A repository with three revisions of ki-2026-0001.md on three days,
  * a sending record on the second, and another file's commit between. */
@@ -34,16 +34,19 @@ static struct kp_repo *fixture(char commits[4][41])
 	if (!mkdtemp(dir))
 		return NULL;
 	setenv("KIPLAN_AUTHOR", "Unit Test <unit@example.dk>", 1);
-	setenv("GIT_AUTHOR_DATE", "@1767258000 +0100", 1);	/* 2026-01-01 10:00 */
+	setenv("GIT_AUTHOR_DATE", "@1767258000 +0100",
+	       1); /* 2026-01-01 10:00 */
 	setenv("GIT_COMMITTER_DATE", "@1767258000 +0100", 1);
-	OK(kp_repo_init(&repo, &created, dir, NULL, 0, &err) == 0);
+	OK(kp_repo_init(&repo, &created, dir, NULL, 0, NULL, NULL, &err) == 0);
 	OK(created);
 	if (!repo)
 		return NULL;
 	kp_buf_addf(&path, "%s/ki-2026-0001.md", dir);
+	OK(kp_repo_lock(repo, &err) == 0);
 	OK(kp_repo_message(&msg, "Opret indsatsplan ki-2026-0001", NULL, 0,
 			   "ki-2026-0001", 1, NULL, 0, &err) == 0);
-	OK(kp_write_file_atomic(path.buf, plan1, strlen(plan1), 0600, &err) == 0);
+	OK(kp_write_file_atomic(path.buf, plan1, strlen(plan1), 0600, &err) ==
+	   0);
 	OK(kp_repo_commit(commits[0], repo, "ki-2026-0001.md", plan1,
 			  strlen(plan1), msg.buf, &err) == 0);
 	/* 2026-02-01 late evening in Copenhagen: still Feb 1 there. */
@@ -51,7 +54,8 @@ static struct kp_repo *fixture(char commits[4][41])
 	kp_buf_reset(&msg);
 	OK(kp_repo_message(&msg, "Send indsatsplan ki-2026-0001, revision 2",
 			   NULL, 0, "ki-2026-0001", 2, to, 1, &err) == 0);
-	OK(kp_write_file_atomic(path.buf, plan2, strlen(plan2), 0600, &err) == 0);
+	OK(kp_write_file_atomic(path.buf, plan2, strlen(plan2), 0600, &err) ==
+	   0);
 	OK(kp_repo_commit(commits[1], repo, "ki-2026-0001.md", plan2,
 			  strlen(plan2), msg.buf, &err) == 0);
 	/* The same text sent again: a record, no new revision. */
@@ -61,9 +65,11 @@ static struct kp_repo *fixture(char commits[4][41])
 	kp_buf_reset(&msg);
 	OK(kp_repo_message(&msg, "Send indsatsplan ki-2026-0001, revision 3",
 			   NULL, 0, "ki-2026-0001", 3, to, 1, &err) == 0);
-	OK(kp_write_file_atomic(path.buf, plan3, strlen(plan3), 0600, &err) == 0);
+	OK(kp_write_file_atomic(path.buf, plan3, strlen(plan3), 0600, &err) ==
+	   0);
 	OK(kp_repo_commit(commits[3], repo, "ki-2026-0001.md", plan3,
 			  strlen(plan3), msg.buf, &err) == 0);
+	kp_repo_unlock(repo);
 	unsetenv("GIT_AUTHOR_DATE");
 	unsetenv("GIT_COMMITTER_DATE");
 	kp_buf_release(&msg);
@@ -214,18 +220,23 @@ void test_repo__message_refuses_forgery(void)
 	const char *bad2[] = { "Eve <e@x.dk> <f@y.dk>" };
 
 	INT_EQ(kp_repo_message(&b, "Opret", body, 1, "ki-2026-0001", 1, NULL, 0,
-			       &err), KP_EUSAGE);
+			       &err),
+	       KP_EUSAGE);
 	INT_EQ(kp_repo_message(&b, "Send", NULL, 0, "ki-2026-0001", 1, bad1, 1,
-			       &err), KP_EUSAGE);
+			       &err),
+	       KP_EUSAGE);
 	INT_EQ(kp_repo_message(&b, "Send", NULL, 0, "ki-2026-0001", 1, bad2, 1,
-			       &err), KP_EUSAGE);
-	INT_EQ(kp_repo_message(&b, "Send", NULL, 0, "ki-2026-0001\n", 1, NULL, 0,
-			       &err), KP_EUSAGE);
-	INT_EQ(kp_repo_message(&b, "Send\r", NULL, 0, "ki-2026-0001", 1, NULL, 0,
-			       &err), KP_EUSAGE);
+			       &err),
+	       KP_EUSAGE);
+	INT_EQ(kp_repo_message(&b, "Send", NULL, 0, "ki-2026-0001\n", 1, NULL,
+			       0, &err),
+	       KP_EUSAGE);
+	INT_EQ(kp_repo_message(&b, "Send\r", NULL, 0, "ki-2026-0001", 1, NULL,
+			       0, &err),
+	       KP_EUSAGE);
 	INT_EQ(b.len, 0);
-	OK(kp_repo_message(&b, "Send indsatsplan ki-2026-0001, revision 2", NULL,
-			   0, "ki-2026-0001", 2, good, 2, &err) == 0);
+	OK(kp_repo_message(&b, "Send indsatsplan ki-2026-0001, revision 2",
+			   NULL, 0, "ki-2026-0001", 2, good, 2, &err) == 0);
 	STR_EQ(b.buf, "Send indsatsplan ki-2026-0001, revision 2\n\n"
 		      "Plan-Id: ki-2026-0001\nRevision: 2\n"
 		      "Sendt-til: Peter Holm <peter@example.dk>\n"

@@ -209,7 +209,11 @@ void test_schema__compile_errors_with_positions(void)
 	refused("{\"$ref\": \"http://example.com/x.json\"}", 1, 2,
 		"cannot resolve $ref 'http://example.com/x.json'");
 	refused("{\"$defs\": {\"a\": {}}, \"$ref\": \"#a\"}", 1, 22,
-		"cannot resolve $ref '#a' (anchors are not supported)");
+		"cannot resolve $ref '#a'");
+	refused("{\"$ref\": \"other.json\"}", 1, 2,
+		"cannot resolve $ref 'other.json': no schema here");
+	refused("{\"$defs\": {\"a\": {\"$anchor\": \"1x\"}}}", 1, 29,
+		"'1x' is not an anchor name");
 	refused("{\"pattern\": \"(\"}", 1, 2, "invalid pattern '(':");
 	refused("{\"patternProperties\": {\"[a-\": {}}}", 1, 24,
 		"invalid pattern '[a-':");
@@ -633,4 +637,66 @@ void test_schema__load_json_and_yaml_files(void)
 	free(json);
 	free(yaml);
 	free(bad);
+}
+
+/* A schema written as several files in one directory, by $ref and $anchor. */
+void test_schema__refs_between_files(void)
+{
+	char dir[] = "/tmp/kp-schema-XXXXXX";
+	struct kp_error err = KP_ERROR_INIT;
+	struct kp_schema *s = NULL;
+	struct kp_buf t = KP_BUF_INIT;
+	char *main_s, *felles, *sub, *outside, *escape;
+
+	OK(mkdtemp(dir) != NULL);
+	kp_buf_addf(&t, "%s-outside.yaml", dir);
+	outside = kp_buf_detach(&t, NULL);
+	INT_EQ(kp_write_file_atomic(outside, "type: string\n", 13, 0600, &err),
+	       0);
+	felles = write_temp(dir, "felles.yaml",
+			    "$defs:\n"
+			    "  adresse: {type: string, minLength: 3}\n"
+			    "  navn:\n"
+			    "    $anchor: navn\n"
+			    "    type: string\n"
+			    "    maxLength: 5\n");
+	sub = write_temp(dir, "sub.json",
+			 "{\"$id\": \"sub/inner.json\", \"type\": \"integer\"}");
+	main_s = write_temp(dir, "main.yaml",
+			    "type: object\n"
+			    "properties:\n"
+			    "  adresse: {$ref: 'felles.yaml#/$defs/adresse'}\n"
+			    "  navn: {$ref: 'felles.yaml#navn'}\n"
+			    "  tal: {$ref: 'sub.json'}\n");
+	INT_EQ(kp_schema_load(&s, main_s, &err), 0);
+	OK(s != NULL);
+	if (s) {
+		FINDINGS(s, "{\"adresse\":\"Vej 1\",\"navn\":\"Jens\",\"tal\":3}",
+			 "");
+		FINDINGS(s,
+			 "{\"adresse\":\"V\",\"navn\":\"Johannes\",\"tal\":\"3\"}",
+			 "1:12: adresse: 'V' is shorter than 3 characters\n"
+			 "1:23: navn: 'Johannes' is longer than 5 characters\n"
+			 "1:40: tal: expected integer, got string '3'\n");
+		kp_schema_free(s);
+		s = NULL;
+	}
+	/* Only files in the directory of the schema, or below it. */
+	kp_buf_addf(&t, "$ref: '../%s'\n", strrchr(outside, '/') + 1);
+	escape = write_temp(dir, "escape.yaml", t.buf);
+	INT_EQ(kp_schema_load(&s, escape, &err), KP_ESCHEMA);
+	OK(s == NULL);
+	OK(strstr(err.msg, "cannot resolve $ref") != NULL);
+	unlink(escape);
+	unlink(main_s);
+	unlink(felles);
+	unlink(sub);
+	unlink(outside);
+	rmdir(dir);
+	kp_buf_release(&t);
+	free(escape);
+	free(main_s);
+	free(felles);
+	free(sub);
+	free(outside);
 }
