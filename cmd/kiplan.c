@@ -36,6 +36,8 @@ static const struct kp_cmd {
 	{ "due", cmd_due,
 	  N_("list follow-ups and deadlines that are due (for cron)") },
 	{ "export", cmd_export, N_("export plans as JSON, CSV or FHIR") },
+	{ "stats", cmd_stats,
+	  N_("monitoring figures from the history, with charts") },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
