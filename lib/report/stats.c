@@ -506,10 +506,8 @@ static size_t new_group(struct run *r, const char *name)
 
 	st->groups = kp_xrealloc(st->groups, st->ngroups * sizeof(*st->groups));
 	st->cells = kp_xrealloc(st->cells, st->ngroups * sizeof(*st->cells));
-	st->totals = kp_xrealloc(st->totals, st->ngroups * sizeof(*st->totals));
 	st->groups[g] = name ? kp_xstrdup(name) : NULL;
-	st->cells[g] = kp_xcalloc(st->nperiods, sizeof(**st->cells));
-	memset(&st->totals[g], 0, sizeof(st->totals[g]));
+	st->cells[g] = kp_xcalloc(st->nperiods + 1, sizeof(**st->cells));
 	return g;
 }
 
@@ -550,7 +548,7 @@ static struct kp_stats_cell *at(struct run *r, const struct facts *f, long day)
 	if (p < 0)
 		return NULL;
 	g = group_of(r, f);
-	r->tot = &r->st->totals[g];
+	r->tot = &r->st->cells[g][r->st->nperiods];
 	return &r->st->cells[g][p];
 }
 
@@ -604,10 +602,12 @@ static void snapshot(struct run *r, const struct follow *fo, size_t k)
 	const struct facts *f = fo->cur;
 	long end = r->st->periods[k].last;
 	struct kp_stats_cell *c;
+	size_t g;
 
 	if (!fo->present || !f)
 		return;
-	c = &r->st->cells[group_of(r, f)][k];
+	g = group_of(r, f);
+	c = &r->st->cells[g][k];
 	if (f->status == ST_AKTIV)
 		count_add(&c->active, r->plan, 1);
 	if (f->status == ST_KLADDE)
@@ -841,8 +841,6 @@ static void sort_groups(struct kp_stats *st)
 	char **names = kp_xcalloc(st->ngroups + 1, sizeof(*names));
 	struct kp_stats_cell **cells =
 		kp_xcalloc(st->ngroups + 1, sizeof(*cells));
-	struct kp_stats_cell *totals =
-		kp_xcalloc(st->ngroups + 1, sizeof(*totals));
 
 	for (i = 0; i < st->ngroups; i++)
 		order[i] = i;
@@ -851,14 +849,11 @@ static void sort_groups(struct kp_stats *st)
 	for (i = 0; i < st->ngroups; i++) {
 		names[i] = st->groups[order[i]];
 		cells[i] = st->cells[order[i]];
-		totals[i] = st->totals[order[i]];
 	}
 	free(st->groups);
 	free(st->cells);
-	free(st->totals);
 	st->groups = names;
 	st->cells = cells;
-	st->totals = totals;
 	free(order);
 }
 
@@ -898,9 +893,7 @@ static void sort_strings(struct kp_stats *st)
 	st->strings = v;
 	for (g = 0; g < st->ngroups; g++)
 		for (k = 0; k <= st->nperiods; k++) {
-			struct kp_stats_cell *c = k < st->nperiods
-							  ? &st->cells[g][k]
-							  : &st->totals[g];
+			struct kp_stats_cell *c = &st->cells[g][k];
 
 			for (i = 0; i < c->nclosed_to; i++)
 				if (c->closed_to[i].to != (size_t)-1)
@@ -1022,13 +1015,11 @@ void kp_stats_free(struct kp_stats *st)
 	if (!st)
 		return;
 	for (g = 0; g < st->ngroups; g++) {
-		for (k = 0; k < st->nperiods; k++)
+		for (k = 0; k <= st->nperiods; k++)
 			cell_release(&st->cells[g][k]);
-		cell_release(&st->totals[g]);
 		free(st->cells[g]);
 		free(st->groups[g]);
 	}
-	free(st->totals);
 	for (k = 0; k < st->nstrings; k++)
 		free(st->strings[k]);
 	free(st->strings);

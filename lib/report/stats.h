@@ -65,9 +65,11 @@ struct kp_stats {
 	/* Groups: without --by one, with a NULL name. */
 	char **groups; /* NULL: not given */
 	size_t ngroups;
-	struct kp_stats_cell **cells; /* cells[group][period] */
-	/* The events of all periods, per group (no states). */
-	struct kp_stats_cell *totals;
+	/*
+	 * cells[group][period]; cells[group][nperiods] holds the events of
+	 * all periods together (and no states).
+	 */
+	struct kp_stats_cell **cells;
 	char **strings; /* the closing destinations */
 	size_t nstrings;
 	size_t unreadable, unreadable_files;

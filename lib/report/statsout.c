@@ -16,7 +16,15 @@
 /* Text                                                                */
 /* ------------------------------------------------------------------ */
 
-#define LABEL_WIDTH 44
+/*
+ * The rows of one period: labels and values, kept until the widest
+ * label is known, so that the values line up in any language.
+ */
+struct rows {
+	struct kp_buf text; /* label NUL value NUL, one after the other */
+	size_t n;
+	int indent[64];
+};
 
 /* The characters (not bytes) of s. */
 static size_t chars(const char *s)
@@ -29,18 +37,41 @@ static size_t chars(const char *s)
 	return n;
 }
 
-/* A row: the label, padded, then the value. */
-static void row(struct kp_buf *out, int indent, const char *label,
+static void row(struct rows *rs, int indent, const char *label,
 		const char *value)
 {
-	size_t w = (size_t)indent + chars(label);
+	if (rs->n == sizeof(rs->indent) / sizeof(rs->indent[0]))
+		return; /* never: a period has fewer rows */
+	rs->indent[rs->n++] = indent;
+	kp_buf_add(&rs->text, label, strlen(label) + 1);
+	kp_buf_add(&rs->text, value, strlen(value) + 1);
+}
 
-	kp_buf_addf(out, "%*s%s", indent, "", label);
-	do
-		kp_buf_addch(out, ' ');
-	while (++w < LABEL_WIDTH);
-	kp_buf_addstr(out, value);
-	kp_buf_addch(out, '\n');
+static void rows_flush(struct kp_buf *out, struct rows *rs)
+{
+	const char *p;
+	size_t i, w, width = 0;
+
+	for (i = 0, p = rs->text.buf; i < rs->n; i++) {
+		w = (size_t)rs->indent[i] + chars(p);
+		if (w > width)
+			width = w;
+		p += strlen(p) + 1;
+		p += strlen(p) + 1;
+	}
+	for (i = 0, p = rs->text.buf; i < rs->n; i++) {
+		kp_buf_addf(out, "%*s%s", rs->indent[i], "", p);
+		w = (size_t)rs->indent[i] + chars(p);
+		p += strlen(p) + 1;
+		if (*p)
+			while (w++ < width + 2)
+				kp_buf_addch(out, ' ');
+		kp_buf_addstr(out, p);
+		kp_buf_addch(out, '\n');
+		p += strlen(p) + 1;
+	}
+	kp_buf_reset(&rs->text);
+	rs->n = 0;
 }
 
 static void text_count(struct kp_buf *v, const struct kp_stats *st,
@@ -53,7 +84,7 @@ static void text_count(struct kp_buf *v, const struct kp_stats *st,
 		kp_buf_addf(v, "%lu", c->n);
 }
 
-static void count_row(struct kp_buf *out, struct kp_buf *v,
+static void count_row(struct rows *out, struct kp_buf *v,
 		      const struct kp_stats *st, const char *label,
 		      const struct kp_count *c)
 {
@@ -61,7 +92,7 @@ static void count_row(struct kp_buf *out, struct kp_buf *v,
 	row(out, 2, label, v->buf);
 }
 
-static void share_row(struct kp_buf *out, struct kp_buf *v,
+static void share_row(struct rows *out, struct kp_buf *v,
 		      const struct kp_stats *st, const char *label,
 		      const struct kp_count *part, const struct kp_count *rest)
 {
@@ -79,7 +110,7 @@ static void share_row(struct kp_buf *out, struct kp_buf *v,
 	row(out, 2, label, v->buf);
 }
 
-static void median_row(struct kp_buf *out, struct kp_buf *v,
+static void median_row(struct rows *out, struct kp_buf *v,
 		       const struct kp_stats *st, const char *label,
 		       const struct kp_days *d)
 {
@@ -112,7 +143,7 @@ static void median_row(struct kp_buf *out, struct kp_buf *v,
 	kp_buf_release(&num);
 }
 
-static void closed_to_rows(struct kp_buf *out, struct kp_buf *v,
+static void closed_to_rows(struct rows *out, struct kp_buf *v,
 			   const struct kp_stats *st,
 			   const struct kp_stats_cell *c)
 {
@@ -143,7 +174,7 @@ static void closed_to_rows(struct kp_buf *out, struct kp_buf *v,
 	kp_buf_release(&to);
 }
 
-static void transition_rows(struct kp_buf *out, struct kp_buf *v,
+static void transition_rows(struct rows *out, struct kp_buf *v,
 			    const struct kp_stats *st,
 			    const struct kp_stats_cell *c)
 {
@@ -175,15 +206,18 @@ static void transition_rows(struct kp_buf *out, struct kp_buf *v,
 	kp_buf_release(&label);
 }
 
-static void text_cell(struct kp_buf *out, const struct kp_stats *st,
+static void text_cell(struct kp_buf *buf, const struct kp_stats *st,
 		      const struct kp_period *p, const struct kp_stats_cell *c)
 {
 	struct kp_buf v = KP_BUF_INIT;
+	struct rows rs, *out = &rs;
 	char from[11], to[11];
 
+	memset(&rs, 0, sizeof(rs));
+	kp_buf_init(&rs.text);
 	kp_date_format(from, p->from);
 	kp_date_format(to, p->to);
-	kp_buf_addf(out, "%s  %s \xe2\x80\x93 %s\n", p->label, from, to);
+	kp_buf_addf(buf, "%s  %s \xe2\x80\x93 %s\n", p->label, from, to);
 	count_row(out, &v, st, _("plans created"), &c->created);
 	count_row(out, &v, st, _("made active"), &c->activated);
 	count_row(out, &v, st, _("closed"), &c->closed);
@@ -211,6 +245,8 @@ static void text_cell(struct kp_buf *out, const struct kp_stats *st,
 	count_row(out, &v, st, _("consent withdrawn"), &c->withdrawn);
 	count_row(out, &v, st, _("sendings"), &c->sendings);
 	count_row(out, &v, st, _("recipients"), &c->recipients);
+	rows_flush(buf, &rs);
+	kp_buf_release(&rs.text);
 	kp_buf_release(&v);
 }
 
