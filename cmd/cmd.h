@@ -33,6 +33,60 @@ int cmd_repo_open(struct kp_repo **out);
 int cmd_due(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_set(int argc, char **argv);
+int cmd_followup(int argc, char **argv);
+int cmd_close(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+
+/*
+ * cmd/change.c: a plan of the repository to change (set, followup,
+ * close): cmd_plan_open() opens the repository and reads PLAN; it says
+ * what is wrong and returns an exit status when it fails.
+ * cmd_change_commit() applies the change, lets a person edit the result
+ * (edit), judges it (errors that the plan did not have refuse it), and
+ * commits it with kp_repo_change() (or, dry_run, prints it); it prints
+ * the revision committed and returns an exit status.
+ */
+struct cmd_plan {
+	struct kp_repo *repo;
+	struct kp_schema *schema;
+	char *rel;
+	struct kp_buf raw; /* the working file as read */
+	struct kp_plan *plan;
+};
+int cmd_plan_open(struct cmd_plan *p, const char *arg);
+void cmd_plan_release(struct cmd_plan *p);
+/* The plan's id, or its file when it has none; borrowed. */
+const char *cmd_plan_id(const struct cmd_plan *p);
+struct cmd_commit {
+	const char *summary; /* Danish, as every commit message */
+	const char *const *body;
+	size_t nbody;
+	int edit, dry_run;
+};
+int cmd_change_commit(struct cmd_plan *p, struct kp_change *c,
+		      const struct cmd_commit *o, struct kp_change_result *res);
+/*
+ * The options of a meeting held, shared by followup and close, with
+ * these getopt values: 'd' --date, 'f' --form, 'p' --sted, 'D'
+ * --deltager (repeatable), 'B' --borger-fravalgt, 'E' --evaluering.
+ * cmd_meeting_opt() returns 1 for one of them, 0 for another option, -1
+ * for a bad value (said on stderr).
+ */
+struct cmd_meeting {
+	struct kp_meeting_opts o;
+	const char **names;
+	int have_date;
+};
+void cmd_meeting_init(struct cmd_meeting *m, int argc);
+int cmd_meeting_opt(struct cmd_meeting *m, int c, const char *arg);
+void cmd_meeting_release(struct cmd_meeting *m);
+/*
+ * s (a task written over several lines, say) as one line in b: white
+ * space runs become one space, control characters are escaped.  Returns
+ * b->buf.
+ */
+const char *cmd_one_line(struct kp_buf *b, const char *s);
 
 /* Print "kiplan: FILE:LINE:COL: MSG" to stderr, control characters escaped. */
 void cmd_report(const struct kp_error *err);

@@ -17,8 +17,9 @@ static const char usage_str[] = N_(
 	"\n"
 	"Show the revisions of PLAN, newest first: revision number, commit "
 	"id,\n"
-	"date, author, message and recipients.  A revision sent again later\n"
-	"lists those sendings too.  JSON: an array, one object per revision.\n"
+	"date, author, message, the meetings it records first and its\n"
+	"recipients.  A revision sent again later lists those sendings too.\n"
+	"JSON: an array, one object per revision.\n"
 	"\n"
 	"  --format text|json  the output format (default: text)\n"
 	"  -h, --help          show this help\n");
@@ -105,6 +106,28 @@ static void text_entry(struct kp_buf *b, const struct kp_revision *r, int sub)
 		kp_buf_addch(b, '\n');
 		p += len + (nl ? 1 : 0);
 	}
+	for (i = 0; i < r->nmeetings; i++) {
+		const char *d = r->meetings[i], *type = strchr(d, ' ');
+
+		kp_buf_addstr(b, ind);
+		if (type && strcmp(type + 1, "koordination") == 0)
+			/* TRANSLATORS: the meeting's date */
+			kp_buf_addf(b,
+				    _("meeting held: %.10s, the coordination "
+				      "meeting"),
+				    d);
+		else if (type && strcmp(type + 1, "afslutning") == 0)
+			kp_buf_addf(b,
+				    _("meeting held: %.10s, the closing "
+				      "meeting"),
+				    d);
+		else
+			kp_buf_addf(b,
+				    _("meeting held: %.10s, a follow-up "
+				      "meeting"),
+				    d);
+		kp_buf_addch(b, '\n');
+	}
 	for (i = 0; i < r->nrecipients; i++) {
 		kp_buf_addstr(b, ind);
 		kp_buf_addstr(b, _("sent to: "));
@@ -141,6 +164,13 @@ static void json_entry(struct kp_buf *b, const struct kp_revision *r)
 			kp_buf_addch(b, ',');
 		kp_buf_add_json(b, r->recipients[i], strlen(r->recipients[i]));
 	}
+	kp_buf_addstr(b, "],\"meetings\":[");
+	for (i = 0; i < r->nmeetings; i++)
+		kp_buf_addf(b, "%s{\"date\":\"%.10s\",\"type\":\"%s\"}",
+			    i ? "," : "", r->meetings[i],
+			    strchr(r->meetings[i], ' ')
+				    ? strchr(r->meetings[i], ' ') + 1
+				    : "");
 	kp_buf_addch(b, ']');
 	kp_buf_release(&m);
 }
@@ -176,7 +206,8 @@ int cmd_log(int argc, char **argv)
 		goto done;
 	if ((error = kp_repo_plan_path(&rel, repo, argv[optind], 0, &err)) <
 		    0 ||
-	    (error = kp_repo_history(&h, repo, rel, &err)) < 0) {
+	    (error = kp_repo_history(&h, repo, rel, &err)) < 0 ||
+	    (error = kp_history_meetings(&h, repo, rel, &err)) < 0) {
 		cmd_report(&err);
 		rc = cmd_exit_for(error);
 		goto done;

@@ -23,7 +23,10 @@ static const char usage_str[] = N_(
 	"no commit): a plan with errors, without consent or with consent\n"
 	"withdrawn, and a relative as recipient without "
 	"samtykke.paaroerende.\n"
-	"The rendered revision goes to outbox/<id>-r<N>.html and .pdf.\n"
+	"The rendered revision goes to outbox/<id>-r<N>.html and .pdf, and a\n"
+	"cover letter that names every recipient and, for each, what changed\n"
+	"since the revision they last received, to "
+	"outbox/<id>-r<N>-foelgebrev.txt.\n"
 	"\n"
 	"  --to RECIPIENT  a participant's name or e-mail, 'borger' or 'alle'\n"
 	"                  (the default: every participant and the citizen)\n"
@@ -156,7 +159,7 @@ int cmd_send(int argc, char **argv)
 		goto done;
 	}
 	print_result(&res, to.len);
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 3; i++)
 		if (res.outbox[i])
 			printf("%s\n", res.outbox[i]);
 done:

@@ -174,9 +174,10 @@ int cmd_choice(const char *option, const char *value,
 	const char *best;
 	size_t n;
 
-	for (n = 0; choices[n]; n++) {
+	for (n = 0; choices[n]; n++)
 		if (strcmp(value, choices[n]) == 0)
 			return (int)n;
+	for (n = 0; choices[n]; n++) {
 		if (n)
 			kp_buf_addstr(&list, ", ");
 		kp_buf_addstr(&list, choices[n]);

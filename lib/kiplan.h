@@ -179,6 +179,10 @@ void kp_outfile_abort(struct kp_outfile *f);
 int kp_plan_parse(struct kp_plan **out, const char *name, const char *data,
 		  size_t len, unsigned flags, struct kp_error *err);
 void kp_plan_free(struct kp_plan *plan);
+/* The plan's text as loaded (BOM and CRs removed); borrowed. */
+const char *kp_plan_text(const struct kp_plan *plan, size_t *len);
+/* The string at a dotted path of the frontmatter, or NULL; borrowed. */
+const char *kp_plan_get(const struct kp_plan *plan, const char *path);
 
 /* ------------------------------------------------------------------ */
 /* Findings                                                            */
@@ -319,6 +323,163 @@ void kp_fields_type(struct kp_fields *f, const struct kp_schema *schema,
 const struct kp_node *kp_fields_root(const struct kp_fields *f);
 
 /*
+ * A change to a plan (lib/check/fields.c): values set at dotted paths
+ * and keys removed, applied in order to the plan's text by surgery
+ * (kp_yaml_edit(): comments, order and quoting elsewhere stay as they
+ * were).  kp_change_set() copies value; kp_change_set_str() sets a
+ * string; kp_change_set_arg() takes "KEY.PATH=VALUE" from a person,
+ * typed as with new --set (YAML's core schema, unless the schema finds
+ * fault with exactly that value and wants a string), against the plan as
+ * changed.  kp_change_sets() says whether path is set.
+ *
+ * kp_change_apply() writes the changed text to out and loads it into
+ * *changed (the caller's), after checking that it loads as exactly the
+ * plan's tree with the change made: when the surgery would have changed
+ * anything else, nothing is written (KP_EPARSE).  KP_EUSAGE for a path
+ * that cannot be followed.  It does not validate the result.
+ */
+struct kp_change;
+struct kp_change *kp_change_new(void);
+void kp_change_free(struct kp_change *c);
+void kp_change_set(struct kp_change *c, const char *path,
+		   const struct kp_node *value);
+void kp_change_set_str(struct kp_change *c, const char *path, const char *s);
+int kp_change_set_arg(struct kp_change *c, const char *arg,
+		      struct kp_error *err);
+void kp_change_remove(struct kp_change *c, const char *path);
+int kp_change_sets(const struct kp_change *c, const char *path);
+size_t kp_change_count(const struct kp_change *c);
+int kp_change_apply(struct kp_buf *out, struct kp_plan **changed,
+		    const struct kp_plan *plan, struct kp_change *c,
+		    const struct kp_schema *schema, struct kp_error *err);
+
+/*
+ * Set the date (YYYY-MM-DD) an action's state changed
+ * (maal.N.indsatser.M.status_dato) beside every state that c sets to
+ * another value than plan has, unless c sets that date too.
+ */
+void kp_change_date_states(struct kp_change *c, const struct kp_plan *plan,
+			   const char *date);
+
+/*
+ * The plan over time (lib/check/life.c).  A meeting held: its date, form
+ * (fysisk, telefon, video), place, the names of those who took part,
+ * whether the citizen said no to a meeting, and the evaluation.
+ */
+struct kp_meeting_opts {
+	struct kp_date date;
+	const char *form, *sted, *evaluering; /* NULL: not said */
+	const char *const *deltagere;
+	size_t ndeltagere;
+	int borger_fravalgt;
+};
+
+/* Actions that a follow-up or a closing moved: numbers from 0. */
+struct kp_moved_action {
+	size_t goal, action;
+	const char *task; /* opgave; borrowed from the plan */
+	const char *was;  /* the old deadline or state; borrowed */
+};
+struct kp_moved_actions {
+	struct kp_moved_action *v;
+	size_t len, alloc;
+};
+void kp_moved_actions_release(struct kp_moved_actions *l);
+
+/*
+ * The change of a follow-up meeting (§6.2.5) to an active plan: the
+ * meeting appended to moeder, the next follow-up (next, or six months
+ * after the meeting, the day clamped to the month's end) in
+ * opfoelgning.dato, and every open action whose deadline the meeting has
+ * reached carried over to it (res->carried).  KP_EINVALID for a plan that
+ * is not active, KP_EUSAGE for a meeting not after the latest one.
+ */
+struct kp_followup_result {
+	char next[11];
+	struct kp_moved_actions carried;
+};
+int kp_followup_change(struct kp_change *c, struct kp_followup_result *res,
+		       const struct kp_plan *plan,
+		       const struct kp_meeting_opts *o, const char *next,
+		       struct kp_error *err);
+
+/*
+ * The change that closes an active plan (Region Syddanmark 2024,
+ * Færdigbehandlet/udskrevet): status afsluttet, afslutning with the date,
+ * the reason and what the citizen is closed to, the closing meeting in
+ * moeder, no next follow-up, and every open action closed as dropped
+ * (bortfaldet), or with all_done as done (gennemfoert), unless c sets its
+ * state already.  The consent stays.  Errors as kp_followup_change().
+ */
+struct kp_close_result {
+	struct kp_moved_actions done, dropped;
+};
+int kp_close_change(struct kp_change *c, struct kp_close_result *res,
+		    const struct kp_plan *plan, const struct kp_meeting_opts *o,
+		    const char *reason, const char *to, int all_done,
+		    struct kp_error *err);
+
+/*
+ * What changed from plan a to plan b (lib/check/diff.c), in the plan's
+ * own terms, in this order: the closing or the status, meetings held,
+ * the follow-up moved, goals and their actions, participants,
+ * challenges, then any other field by its path, and the notes.  Each
+ * item is data:
+ *   path     where, as maal[2].indsatser[0].status ("" for the notes);
+ *   subject  the goal's title, the action's task, the participant's
+ *            name, the challenge; CLOSED: the reason; MEETING: its type
+ *            (opfoelgning, afslutning);
+ *   from/to  the old and new value (dates YYYY-MM-DD, states as their
+ *            status values); CLOSED, MEETING: to is the date;
+ *            *_CHANGED: to lists the fields changed;
+ *   extra    CLOSED: what the citizen is closed to; MEETING: its form;
+ *   goal     the goal's number, from 1.
+ * kp_diff_text() words an item for the person at the terminal, in their
+ * language; kp_diff_text_da() in Danish, for documents and the machine
+ * formats.  Neither shows a CPR number, and the Danish leaves out the
+ * values of the citizen's own data (borger.*).  kp_diff_write_json():
+ * an array of objects with change (the kind, as "action_state"), path,
+ * subject, from, to, detail, goal and the Danish text.
+ */
+enum kp_diff_kind {
+	KP_DIFF_STATUS,
+	KP_DIFF_CLOSED,
+	KP_DIFF_MEETING,
+	KP_DIFF_FOLLOWUP,
+	KP_DIFF_GOAL_ADDED,
+	KP_DIFF_GOAL_REMOVED,
+	KP_DIFF_GOAL_RENAMED,
+	KP_DIFF_GOAL_CHANGED,
+	KP_DIFF_ACTION_ADDED,
+	KP_DIFF_ACTION_REMOVED,
+	KP_DIFF_ACTION_STATE,
+	KP_DIFF_ACTION_DEADLINE,
+	KP_DIFF_ACTION_CHANGED,
+	KP_DIFF_JOINED,
+	KP_DIFF_LEFT,
+	KP_DIFF_PARTICIPANT_CHANGED,
+	KP_DIFF_CHALLENGE_ADDED,
+	KP_DIFF_CHALLENGE_REMOVED,
+	KP_DIFF_FIELD,
+	KP_DIFF_NOTES
+};
+struct kp_diff_item {
+	enum kp_diff_kind kind;
+	char *path, *subject, *from, *to, *extra; /* owned; NULL: none */
+	unsigned goal;
+};
+struct kp_diff {
+	struct kp_diff_item *v;
+	size_t len, alloc;
+};
+void kp_diff_plans(struct kp_diff *out, const struct kp_plan *a,
+		   const struct kp_plan *b);
+void kp_diff_release(struct kp_diff *d);
+void kp_diff_text(struct kp_buf *out, const struct kp_diff_item *it);
+void kp_diff_text_da(struct kp_buf *out, const struct kp_diff_item *it);
+void kp_diff_write_json(struct kp_buf *out, const struct kp_diff *d);
+
+/*
  * Judge a plan for sending: kp_validate(), and what sending needs beyond
  * it (code "send"): not a draft, and consent not withdrawn.  Findings
  * are appended to out, sorted.  Returns the number of findings that
@@ -392,7 +553,9 @@ int kp_validate_paths(struct kp_validate_totals *out, const char *const *paths,
  * number of the revision shown (the last revision of the file for a
  * working copy), commit its id, time and offset its commit time, and
  * modified is 1 when the text differs from that revision (so the
- * rendering must say "Udkast – ikke afsendt").
+ * rendering must say "Ikke afsendt").  sent is 1 when that revision was
+ * sent to the parties, and sent_time and sent_offset say when it was
+ * last sent.
  */
 struct kp_source {
 	int in_repo;
@@ -401,6 +564,9 @@ struct kp_source {
 	long long time;	   /* seconds since the epoch */
 	int offset;	   /* minutes east of UTC */
 	int modified;
+	int sent;
+	long long sent_time;
+	int sent_offset;
 };
 
 /*
@@ -504,6 +670,14 @@ struct kp_revision {
 	char *message;	   /* the whole message; owned */
 	char **recipients; /* the Sendt-til trailers; owned */
 	size_t nrecipients;
+	int sent; /* this commit sent the plan (Plan-Id and Sendt-til) */
+	/*
+	 * The meetings this revision records first, "YYYY-MM-DD TYPE" with
+	 * TYPE koordination (moede.dato), opfoelgning or afslutning; filled
+	 * by kp_history_meetings(); owned.
+	 */
+	char **meetings;
+	size_t nmeetings;
 };
 
 struct kp_history {
@@ -532,6 +706,24 @@ int kp_repo_resolve(const struct kp_revision **out, struct kp_repo *repo,
 		    const struct kp_history *h, const char *rev,
 		    struct kp_error *err);
 
+/*
+ * Fill each revision's meetings: each revision of h is read and
+ * compared with the one before.  A revision that does not load records
+ * none.
+ */
+int kp_history_meetings(struct kp_history *h, struct kp_repo *repo,
+			const char *rel, struct kp_error *err);
+
+/*
+ * The last sending of revision number in h (the revision's own commit
+ * when kiplan send made it, or a later sending record), or NULL when it
+ * was never sent.  Borrowed from h.
+ */
+const struct kp_revision *kp_history_last_sent(const struct kp_history *h,
+					       unsigned number);
+/* The last revision that was sent, whatever its number; NULL: none. */
+const struct kp_revision *kp_history_last_sent_any(const struct kp_history *h);
+
 /* Append the file rel as it is in commit (hex) to out. */
 int kp_repo_blob(struct kp_buf *out, struct kp_repo *repo, const char *commit,
 		 const char *rel, struct kp_error *err);
@@ -543,10 +735,12 @@ int kp_repo_blob(struct kp_buf *out, struct kp_repo *repo, const char *commit,
  * the sending of that revision (an empty commit), with the summary "Send
  * indsatsplan ID, revision N", the body lines, and one Sendt-til trailer
  * per recipient.  Then, with opts->outbox, render exactly that revision,
- * stamped with its commit, into outbox/ID-rN.html and .pdf, each written
- * under a temporary name and renamed into place only after the commit
- * exists.  res->committed says whether the commit exists when an error is
- * returned.
+ * stamped with its commit, into outbox/ID-rN.html and .pdf, and write
+ * its cover letter, outbox/ID-rN-foelgebrev.txt: the recipients, and for
+ * each the changes since the revision they last received (in Danish,
+ * kp_diff_text_da()); each file written under a temporary name and
+ * renamed into place only after the commit exists.  res->committed says whether
+ * the commit exists when an error is returned.
  */
 struct kp_send_opts {
 	const struct kp_recipients *to;
@@ -562,7 +756,8 @@ struct kp_send_result {
 	char commit[41];
 	int changed;	 /* a new revision, not a repeated sending */
 	int committed;	 /* the commit exists */
-	char *outbox[2]; /* the HTML and the PDF written, or NULL */
+	char *outbox[3]; /* the HTML, the PDF and the cover letter written,
+			    or NULL */
 };
 
 int kp_repo_send(struct kp_send_result *res, struct kp_repo *repo,
@@ -589,6 +784,28 @@ int kp_repo_edit_path(char **out, struct kp_repo *repo, const char *rel,
 int kp_repo_new_commit(char commit[41], struct kp_repo *repo, const char *id,
 		       const struct kp_buf *text, const char *const *body,
 		       size_t nbody, struct kp_error *err);
+
+/*
+ * Commit a changed plan (lib/repo/change.c): the one entry point of
+ * kiplan set, followup and close.  Under the repository lock, the
+ * working file rel must still hold base (else KP_ELOCKED: someone changed
+ * it meanwhile); it is replaced with text (as kp_plan_parse() keeps a
+ * plan's text; written with base's CRLF line ends and byte order mark,
+ * when it has them) (0600, atomically) and
+ * committed as the next revision with the summary, the body lines and
+ * the trailers Plan-Id and Revision.  When no commit was made, the file
+ * is put back.  res->committed says whether the commit exists when an
+ * error is returned (a later step failed).
+ */
+struct kp_change_result {
+	unsigned revision;
+	char commit[41];
+	int committed;
+};
+int kp_repo_change(struct kp_change_result *res, struct kp_repo *repo,
+		   const char *rel, const struct kp_buf *base,
+		   const struct kp_buf *text, const char *summary,
+		   const char *const *body, size_t nbody, struct kp_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Rendering (lib/render.c builds the model; render_html.c and         */

@@ -4,6 +4,7 @@
  * a tree for the template, each value typed as the schema wants it.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,8 +76,15 @@ static struct kp_node *step(struct kp_doc *doc, struct kp_node *cur,
 		struct kp_node *n;
 
 		for (i = 0; i < cur->v.map.len; i++)
-			if (strcmp(cur->v.map.pairs[i].key, seg) == 0)
-				return cur->v.map.pairs[i].value;
+			if (strcmp(cur->v.map.pairs[i].key, seg) == 0) {
+				n = cur->v.map.pairs[i].value;
+				/* "key:" without a value, given fields. */
+				if (n->type == KP_NULL) {
+					memset(&n->v, 0, sizeof(n->v));
+					n->type = seq_next ? KP_SEQ : KP_MAP;
+				}
+				return n;
+			}
 		n = kp_node_new(doc, seq_next ? KP_SEQ : KP_MAP, 0, 0);
 		kp_node_put(doc, cur, seg, strlen(seg), 0, 0, n);
 		return n;
@@ -305,4 +313,280 @@ void kp_fields_type(struct kp_fields *f, const struct kp_schema *schema,
 			}
 	}
 	kp_findings_release(&fs);
+}
+
+/* ------------------------------------------------------------------ */
+/* Changes to a plan                                                   */
+/* ------------------------------------------------------------------ */
+
+struct op {
+	enum kp_edit_op op;
+	char *path;
+	struct kp_node *value; /* in the change's arena */
+	char *raw;	       /* a typed value's text, or NULL */
+};
+
+struct kp_change {
+	struct kp_doc *doc;
+	struct op *v;
+	size_t len, alloc;
+};
+
+struct kp_change *kp_change_new(void)
+{
+	struct kp_change *c = kp_xcalloc(1, sizeof(*c));
+
+	c->doc = kp_doc_new();
+	return c;
+}
+
+void kp_change_free(struct kp_change *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->len; i++) {
+		free(c->v[i].path);
+		free(c->v[i].raw);
+	}
+	free(c->v);
+	kp_doc_free(c->doc);
+	free(c);
+}
+
+size_t kp_change_count(const struct kp_change *c)
+{
+	return c->len;
+}
+
+static struct op *add_op(struct kp_change *c, enum kp_edit_op op,
+			 const char *path)
+{
+	struct op *o;
+
+	if (c->len == c->alloc) {
+		c->alloc = c->alloc ? 2 * c->alloc : 8;
+		c->v = kp_xrealloc(c->v, c->alloc * sizeof(*c->v));
+	}
+	o = &c->v[c->len++];
+	memset(o, 0, sizeof(*o));
+	o->op = op;
+	o->path = kp_xstrdup(path);
+	return o;
+}
+
+void kp_change_set(struct kp_change *c, const char *path,
+		   const struct kp_node *value)
+{
+	add_op(c, KP_EDIT_SET, path)->value = kp_node_copy(c->doc, value);
+}
+
+void kp_change_set_str(struct kp_change *c, const char *path, const char *s)
+{
+	add_op(c, KP_EDIT_SET, path)->value =
+		kp_node_new_str(c->doc, s, strlen(s), 0, 0);
+}
+
+int kp_change_set_arg(struct kp_change *c, const char *arg,
+		      struct kp_error *err)
+{
+	const char *eq = strchr(arg, '=');
+	char *path;
+	struct op *o;
+
+	if (!eq || eq == arg)
+		return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
+				    _("--set wants KEY.PATH=VALUE, not '%s'"),
+				    arg);
+	path = kp_xstrndup(arg, (size_t)(eq - arg));
+	o = add_op(c, KP_EDIT_SET, path);
+	free(path);
+	/* A line of its own, so that the schema's finding can name it. */
+	o->value = typed_node(c->doc, eq + 1, SET_LINE + (unsigned)c->len);
+	if (o->value->type != KP_STR)
+		o->raw = kp_xstrdup(eq + 1);
+	return 0;
+}
+
+void kp_change_remove(struct kp_change *c, const char *path)
+{
+	add_op(c, KP_EDIT_REMOVE, path);
+}
+
+int kp_change_sets(const struct kp_change *c, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < c->len; i++)
+		if (strcmp(c->v[i].path, path) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Remove the key at path from the tree at root, and a mapping that it
+ * leaves empty (not the root).  A missing key is nothing to do.
+ */
+static void tree_remove(struct kp_node *root, const char *path)
+{
+	struct kp_node *cur = root, *parent = NULL;
+	const char *seg = path, *dot;
+	char *key = NULL, *pkey = NULL;
+	size_t i, n;
+
+	for (;;) {
+		struct kp_node *next = NULL;
+
+		dot = strchr(seg, '.');
+		n = dot ? (size_t)(dot - seg) : strlen(seg);
+		free(pkey);
+		pkey = key;
+		key = kp_xstrndup(seg, n);
+		if (cur->type == KP_MAP)
+			next = kp_map_get(cur, key);
+		else if (cur->type == KP_SEQ && is_index(key) &&
+			 strtoul(key, NULL, 10) < cur->v.seq.len)
+			next = cur->v.seq.items[strtoul(key, NULL, 10)];
+		if (!next)
+			goto done;
+		if (!dot)
+			break;
+		parent = cur;
+		cur = next;
+		seg = dot + 1;
+	}
+	if (cur->type != KP_MAP)
+		goto done;
+	for (i = 0; i < cur->v.map.len; i++)
+		if (strcmp(cur->v.map.pairs[i].key, key) == 0) {
+			memmove(&cur->v.map.pairs[i], &cur->v.map.pairs[i + 1],
+				(cur->v.map.len - i - 1) *
+					sizeof(*cur->v.map.pairs));
+			cur->v.map.len--;
+			break;
+		}
+	/* As the text edit does: an emptied mapping goes too. */
+	if (!cur->v.map.len && parent && parent->type == KP_MAP && pkey) {
+		char *up = kp_xstrndup(path, strlen(path) - strlen(key) - 1);
+
+		tree_remove(root, up);
+		free(up);
+	}
+done:
+	free(key);
+	free(pkey);
+}
+
+/* Type the values given by a person, as kp_fields_type() does. */
+static void type_values(struct kp_change *c, const struct kp_schema *schema,
+			const struct kp_node *root)
+{
+	struct kp_findings fs = KP_FINDINGS_INIT;
+	size_t i, j;
+
+	kp_schema_validate(schema, root, &fs);
+	for (i = 0; i < c->len; i++) {
+		struct kp_node *nd = c->v[i].value;
+
+		if (!c->v[i].raw)
+			continue;
+		for (j = 0; j < fs.len; j++)
+			if (fs.v[j].line == nd->line) {
+				nd->type = KP_STR;
+				nd->v.str.ptr =
+					kp_doc_strndup(c->doc, c->v[i].raw,
+						       strlen(c->v[i].raw));
+				nd->v.str.len = strlen(c->v[i].raw);
+				break;
+			}
+	}
+	kp_findings_release(&fs);
+}
+
+int kp_change_apply(struct kp_buf *out, struct kp_plan **changed,
+		    const struct kp_plan *plan, struct kp_change *c,
+		    const struct kp_schema *schema, struct kp_error *err)
+{
+	struct kp_schema *builtin = NULL;
+	struct kp_node *want;
+	struct kp_plan *got = NULL;
+	size_t i;
+	int error = 0;
+
+	*changed = NULL;
+	kp_buf_reset(out);
+	if (!schema) {
+		if ((error = kp_schema_builtin(&builtin, err)) < 0)
+			return error;
+		schema = builtin;
+	}
+	/* The tree that the text must load as. */
+	want = kp_node_copy(c->doc, plan->root);
+	for (i = 0; i < c->len; i++) {
+		if (c->v[i].op == KP_EDIT_REMOVE)
+			tree_remove(want, c->v[i].path);
+		else if ((error = put(c->doc, want, c->v[i].path, c->v[i].value,
+				      err)) < 0)
+			goto done;
+	}
+	type_values(c, schema, want);
+	kp_buf_add(out, plan->text.buf, plan->text.len);
+	for (i = 0; i < c->len; i++)
+		if ((error = kp_yaml_edit(out, c->v[i].op, c->v[i].path,
+					  c->v[i].value, err)) < 0)
+			goto done;
+	if ((error = kp_plan_parse(&got, plan->path, out->buf, out->len, 0,
+				   err)) < 0)
+		goto done;
+	if (!kp_node_equal(got->root, want)) {
+		error = kp_error_set(err, KP_EPARSE, plan->path, 0, 0,
+				     _("the change could not be written "
+				       "safely into the file's YAML; nothing "
+				       "was changed"));
+		goto done;
+	}
+	*changed = got;
+	got = NULL;
+done:
+	kp_plan_free(got);
+	kp_schema_free(builtin);
+	if (error)
+		kp_buf_reset(out);
+	return error;
+}
+
+void kp_change_date_states(struct kp_change *c, const struct kp_plan *plan,
+			   const char *date)
+{
+	const struct kp_node *root = plan->root;
+	size_t i, n = c->len;
+
+	for (i = 0; i < n; i++) {
+		const char *p = c->v[i].path;
+		unsigned long g, a;
+		int end = 0;
+		char dpath[96];
+		const struct kp_node *act, *old;
+
+		if (c->v[i].op != KP_EDIT_SET ||
+		    sscanf(p, "maal.%lu.indsatser.%lu.status%n", &g, &a,
+			   &end) != 2 ||
+		    p[end] != '\0' || !is_index(p + 5))
+			continue;
+		act = kp_node_at(root, "maal");
+		act = act && act->type == KP_SEQ && g < act->v.seq.len
+			      ? kp_map_get(act->v.seq.items[g], "indsatser")
+			      : NULL;
+		act = act && act->type == KP_SEQ && a < act->v.seq.len
+			      ? act->v.seq.items[a]
+			      : NULL;
+		old = kp_map_get(act, "status");
+		if (old && kp_node_equal(old, c->v[i].value))
+			continue;
+		snprintf(dpath, sizeof(dpath),
+			 "maal.%lu.indsatser.%lu.status_dato", g, a);
+		if (!kp_change_sets(c, dpath))
+			kp_change_set_str(c, dpath, date);
+	}
 }

@@ -211,6 +211,64 @@ int kp_batch_run(const char *const *paths, size_t npaths, int jobs,
 		 const struct kp_batch_ops *ops, void *ctx);
 
 /*
+ * YAML in kiplan's block style (emit.c), for the template and for the
+ * values that edits put into a plan.  kp_yaml_scalar() writes a scalar
+ * inline: plain when it reads back as the same string, else quoted as
+ * JSON (which YAML reads), so a value never changes in the round trip.
+ * kp_yaml_key() writes "key:".  kp_yaml_value() writes what follows
+ * "key:" at indentation ind - 2: " scalar\n", or a newline and the
+ * collection's lines at ind.  kp_yaml_pairs() writes a mapping's pairs
+ * at ind, the first without indentation when first_inline (after "- ").
+ */
+void kp_yaml_scalar(struct kp_buf *out, const struct kp_node *n);
+void kp_yaml_key(struct kp_buf *out, const char *key, size_t len);
+void kp_yaml_value(struct kp_buf *out, const struct kp_node *n, int ind);
+void kp_yaml_pairs(struct kp_buf *out, const struct kp_node *map, int ind,
+		   int first_inline);
+
+/*
+ * The frontmatter of a plan's text (BOM and CRs removed, as
+ * kp_plan_parse() keeps it): its first byte after the opening '---'
+ * line, and the first byte of the closing '---' or '...' line.  -1 when
+ * the text has no closed frontmatter.
+ */
+int kp_plan_frontmatter(size_t *start, size_t *end, const char *text,
+			size_t len);
+
+/*
+ * Give text, a plan's text as kp_plan_parse() keeps it (LF, no BOM), the
+ * byte order mark and CRLF line ends of raw, the file as it was read,
+ * when raw has them; so that a changed file keeps its style.
+ */
+void kp_plan_restyle(struct kp_buf *text, const char *raw, size_t len);
+
+/*
+ * Surgical changes to the frontmatter of a plan's text (edit.c): every
+ * byte outside the change stays as it was, comments, order, quoting and
+ * blank lines.  path is dotted ("opfoelgning.dato",
+ * "maal.0.indsatser.1.status"); a number names a list item, from 0.
+ *
+ * KP_EDIT_SET: the value at path becomes value, written as YAML.  A
+ * scalar over a scalar is replaced in place, so that a comment after it
+ * stays; a missing key is added at the end of its mapping (at the end of
+ * the frontmatter for a top-level key), an item at the end of its list
+ * (the index equal to the list's length), and mappings missing on the
+ * way are made.
+ *
+ * KP_EDIT_REMOVE: the key at path goes, with its value's lines; a
+ * mapping left empty goes with it (not the root).  A missing key is
+ * nothing to do.
+ *
+ * KP_EUSAGE when the path cannot be followed (a key under a scalar, an
+ * index beyond a list's end) or passes a flow collection ([a, b],
+ * {k: v}), which kiplan does not rewrite; KP_EPARSE when the text does
+ * not parse.  On failure text is unchanged.
+ */
+enum kp_edit_op { KP_EDIT_SET, KP_EDIT_REMOVE };
+int kp_yaml_edit(struct kp_buf *text, enum kp_edit_op op, const char *path,
+		 const struct kp_node *value, struct kp_error *err);
+
+/*
  * Characters that people paste from a word processor, or type, where
  * YAML needs something else: a tab in the indentation, a no-break space
  * (U+00A0) for a space, typographic quotation marks (U+2018, U+2019,

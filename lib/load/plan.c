@@ -45,29 +45,92 @@ static int line_is(const char *s, const char *end, const char *word)
 	       (s + n == end || s[n] == '\n');
 }
 
-/* Split plan->text into frontmatter and body; load both. */
-static int split_and_load(struct kp_plan *plan, const char *name,
-			  unsigned flags, struct kp_error *err)
+/*
+ * The frontmatter of text: yaml, the byte after the opening line, and
+ * the closing line; *line the closing line's number.  -1 without an
+ * opening line, -2 without a closing one.
+ */
+static int split(const char **yaml, const char **close, unsigned *line,
+		 const char *text, const char *end)
 {
-	const char *text = plan->text.buf, *end = text + plan->text.len;
-	const char *yaml, *p;
-	unsigned line = 2;
-	int error;
+	const char *p;
 
+	*line = 2;
 	if (!line_is(text, end, "---"))
-		return kp_error_set(err, KP_EPARSE, name, 1, 1,
-				    _("a plan starts with a '---' line"));
-	yaml = text + 3;
-	if (yaml < end)
-		yaml++; /* its LF */
-	for (p = yaml; p < end; line++) {
+		return -1;
+	*yaml = text + 3;
+	if (*yaml < end)
+		(*yaml)++; /* its LF */
+	for (p = *yaml; p < end; (*line)++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 
 		if (line_is(p, end, "---") || line_is(p, end, "..."))
 			break;
 		p = nl ? nl + 1 : end;
 	}
-	if (p >= end)
+	*close = p;
+	return p >= end ? -2 : 0;
+}
+
+const char *kp_plan_get(const struct kp_plan *plan, const char *path)
+{
+	return kp_plan_str(plan, path);
+}
+
+const char *kp_plan_text(const struct kp_plan *plan, size_t *len)
+{
+	*len = plan->text.len;
+	return plan->text.buf;
+}
+
+void kp_plan_restyle(struct kp_buf *text, const char *raw, size_t len)
+{
+	struct kp_buf b = KP_BUF_INIT;
+	const char *nl = memchr(raw, '\n', len);
+	int bom = len >= 3 && memcmp(raw, "\xef\xbb\xbf", 3) == 0;
+	int crlf = nl && nl > raw && nl[-1] == '\r';
+	size_t i;
+
+	if (!bom && !crlf)
+		return;
+	if (bom)
+		kp_buf_add(&b, "\xef\xbb\xbf", 3);
+	for (i = 0; i < text->len; i++) {
+		if (crlf && text->buf[i] == '\n')
+			kp_buf_addch(&b, '\r');
+		kp_buf_addch(&b, text->buf[i]);
+	}
+	kp_buf_release(text);
+	*text = b;
+}
+
+int kp_plan_frontmatter(size_t *start, size_t *end, const char *text,
+			size_t len)
+{
+	const char *yaml, *close;
+	unsigned line;
+
+	if (split(&yaml, &close, &line, text, text + len) < 0)
+		return -1;
+	*start = (size_t)(yaml - text);
+	*end = (size_t)(close - text);
+	return 0;
+}
+
+/* Split plan->text into frontmatter and body; load both. */
+static int split_and_load(struct kp_plan *plan, const char *name,
+			  unsigned flags, struct kp_error *err)
+{
+	const char *text = plan->text.buf, *end = text + plan->text.len;
+	const char *yaml, *p;
+	unsigned line;
+	int error, r;
+
+	r = split(&yaml, &p, &line, text, end);
+	if (r == -1)
+		return kp_error_set(err, KP_EPARSE, name, 1, 1,
+				    _("a plan starts with a '---' line"));
+	if (r < 0)
 		return kp_error_set(
 			err, KP_EPARSE, name, 1, 1,
 			_("unclosed frontmatter: no closing '---' line"));

@@ -309,10 +309,13 @@ static void page_css(struct kp_buf *b, const struct kp_rdoc *doc)
 		css_string(b, KP_RENDER_INVALID);
 		kp_buf_addstr(b, "}\n");
 	}
-	if (doc->draft) {
-		kp_buf_addstr(b, "@bottom-left{font-size:8pt;font-weight:bold;"
-				 "color:#8a4b00;content:");
-		css_string(b, KP_RENDER_DRAFT);
+	if (kp_rdoc_mark(doc)) {
+		kp_buf_addstr(b, doc->draft ? "@bottom-left{font-size:8pt;"
+					      "font-weight:bold;"
+					      "color:#8a4b00;content:"
+					    : "@bottom-left{font-size:8pt;"
+					      "font-weight:bold;content:");
+		css_string(b, kp_rdoc_mark(doc));
 		kp_buf_addstr(b, "}\n");
 	}
 	kp_buf_addstr(b, "}\n");
@@ -358,6 +361,11 @@ int kp_render_html(struct kp_buf *out, const struct kp_rdoc *doc,
 		kp_buf_addstr(out, " class=\"draft\"");
 	kp_buf_addch(out, '>');
 	esc(out, doc->stamp);
+	if (kp_rdoc_mark(doc)) {
+		kp_buf_addstr(out, " · <strong>");
+		esc(out, kp_rdoc_mark(doc));
+		kp_buf_addstr(out, "</strong>");
+	}
 	kp_buf_addstr(out, "</span></header>\n");
 	if (doc->invalid) {
 		kp_buf_addstr(out, "<p class=\"invalid\" role=\"alert\">");
@@ -369,6 +377,10 @@ int kp_render_html(struct kp_buf *out, const struct kp_rdoc *doc,
 		write_block(out, &doc->blocks[i]);
 	kp_buf_addstr(out, "</main>\n<footer>");
 	esc(out, doc->stamp);
+	if (kp_rdoc_mark(doc)) {
+		kp_buf_addstr(out, " · ");
+		esc(out, kp_rdoc_mark(doc));
+	}
 	kp_buf_addstr(out, "</footer>\n</body>\n</html>\n");
 	return 0;
 }

@@ -40,7 +40,15 @@ void kp_rdoc_free(struct kp_rdoc *doc)
 	free(doc->author);
 	free(doc->header);
 	free(doc->stamp);
+	free(doc->mark);
 	free(doc);
+}
+
+const char *kp_rdoc_mark(const struct kp_rdoc *doc)
+{
+	if (doc->mark && *doc->mark)
+		return doc->mark;
+	return doc->draft ? KP_RENDER_UNSENT : NULL;
 }
 
 void kp_rdoc_set(char **field, const char *s)
@@ -173,6 +181,7 @@ struct ctx {
 	const struct kp_plan *plan;
 	const struct kp_schema *schema;
 	int redact;
+	int closed; /* status: afsluttet */
 };
 
 static const char *const month_names[] = { "januar",  "februar",  "marts",
@@ -187,6 +196,17 @@ static void add_date(struct kp_buf *b, const char *iso)
 
 	if (iso && kp_date_parse(&d, iso, strlen(iso)) == 0)
 		kp_buf_addf(b, "%d\\. %s %d", d.d, month_names[d.m - 1], d.y);
+	else if (iso)
+		kp_buf_addstr(b, iso);
+}
+
+/* "1. maj 2014" as plain text; a date that is not one, as it is. */
+static void add_date_plain(struct kp_buf *b, const char *iso)
+{
+	struct kp_date d;
+
+	if (iso && kp_date_parse(&d, iso, strlen(iso)) == 0)
+		kp_buf_addf(b, "%d. %s %d", d.d, month_names[d.m - 1], d.y);
 	else if (iso)
 		kp_buf_addstr(b, iso);
 }
@@ -362,7 +382,15 @@ static const struct {
 	      { "foraeldre", "Forældremyndighedens indehavere" },
 	      { "vaerge", "Værge" },
 	      { "koordineret", "Koordineret forløb" },
-	      { "integreret", "Integreret forløb" } };
+	      { "integreret", "Integreret forløb" },
+	      { "orienteret",
+		"Kommunens børne- og ungeafdeling er orienteret" },
+	      { "ikke_grundlag", "Vurderet, at der ikke er grundlag for at "
+				 "orientere" },
+	      { "ikke_paabegyndt", "Ikke påbegyndt" },
+	      { "paabegyndt", "Påbegyndt" },
+	      { "gennemfoert", "Gennemført" },
+	      { "bortfaldet", "Bortfaldet" } };
 
 /* The Danish label of an enumerated value; the value itself if unknown. */
 static const char *value_label(const char *v)
@@ -386,6 +414,70 @@ static size_t row2(const struct ctx *c, struct kp_block *t, size_t row,
 	cell(c, t, row, 1, val, 0, 1, 1);
 	kp_buf_release(&b);
 	return row + 1;
+}
+
+/* "Label: value" on a line of its own in a cell. */
+static void sub_line(const struct ctx *c, struct kp_buf *v, const char *path,
+		     const char *fallback, const char *plain_value)
+{
+	kp_buf_addstr(v, v->len ? "\n\n" : "");
+	add_literal(v, label(c, path, fallback));
+	kp_buf_addstr(v, ": ");
+	add_literal(v, plain_value);
+}
+
+/* §5: children involved, and whether the children's department knows. */
+static size_t children_row(const struct ctx *c, struct kp_block *t, size_t row,
+			   struct kp_buf *v)
+{
+	const struct kp_node *b = kp_map_get(c->plan->root, "boern");
+	const struct kp_node *inv = kp_map_get(b, "involveret");
+	const char *s;
+	struct kp_buf d = KP_BUF_INIT;
+
+	if (!b || b->type != KP_MAP)
+		return row;
+	add_literal(v, label(c, "boern/involveret", "Der er børn involveret"));
+	kp_buf_addstr(v, ": ");
+	add_yes_no(v, inv);
+	if ((s = kp_node_str(kp_map_get(b, "orientering"))))
+		sub_line(c, v, "boern/orientering",
+			 "Orientering af kommunens børne- og ungeafdeling",
+			 value_label(s));
+	if ((s = kp_node_str(kp_map_get(b, "dato")))) {
+		add_date_plain(&d, s);
+		sub_line(c, v, "boern/dato", "Dato for vurderingen", d.buf);
+	}
+	kp_buf_release(&d);
+	return row2(c, t, row, label(c, "boern", "Børn"), v);
+}
+
+/* The request for treatment and the 14-day guarantee (seed 002). */
+static size_t referral_row(const struct ctx *c, struct kp_block *t, size_t row,
+			   struct kp_buf *v)
+{
+	const struct kp_node *h = kp_map_get(c->plan->root, "henvisning");
+	const char *s;
+	struct kp_buf d = KP_BUF_INIT;
+
+	if (!h || h->type != KP_MAP)
+		return row;
+	if ((s = kp_node_str(kp_map_get(h, "dato")))) {
+		add_date_plain(&d, s);
+		sub_line(c, v, "henvisning/dato", "Henvendelsen modtaget",
+			 d.buf);
+	}
+	if ((s = kp_node_str(kp_map_get(h, "til"))))
+		sub_line(c, v, "henvisning/til", "Henvist til", s);
+	kp_buf_reset(&d);
+	if ((s = kp_node_str(kp_map_get(h, "behandling_start")))) {
+		add_date_plain(&d, s);
+		sub_line(c, v, "henvisning/behandling_start",
+			 "Behandlingen iværksat", d.buf);
+	}
+	kp_buf_release(&d);
+	return row2(c, t, row,
+		    label(c, "henvisning", "Henvisning til behandling"), v);
 }
 
 static void part1(struct ctx *c)
@@ -501,6 +593,8 @@ static void part1(struct ctx *c)
 		kp_buf_addstr(&v, "**");
 	}
 	row = row2(c, t, row, label(c, "samtykke", "Samtykke"), &v);
+	row = children_row(c, t, row, &v);
+	row = referral_row(c, t, row, &v);
 
 	if ((n = kp_map_get(c->plan->root, "koordinator")))
 		add_person(c, &v, n, NULL);
@@ -721,6 +815,25 @@ static void action_header(const struct ctx *c, struct kp_block *t, size_t row)
 	kp_buf_release(&b);
 }
 
+/* "**Status:** Gennemført 1. oktober 2014" for an action with a state. */
+static void add_state(const struct ctx *c, struct kp_buf *b,
+		      const struct kp_node *act)
+{
+	enum kp_act_state st = act ? kp_action_state(act) : KP_ACT_NONE;
+	const char *when = kp_node_str(kp_map_get(act, "status_dato"));
+
+	if (st == KP_ACT_NONE)
+		return;
+	kp_buf_addstr(b, b->len ? "\n\n**" : "**");
+	add_literal(b, label(c, "maal/[]/indsatser/[]/status", "Status"));
+	kp_buf_addstr(b, ":** ");
+	add_literal(b, value_label(kp_action_state_name(st)));
+	if (when) {
+		kp_buf_addstr(b, " ");
+		add_date(b, when);
+	}
+}
+
 static void part4(struct ctx *c)
 {
 	static const double w[] = { 1.0, 1.0, 1.15, 1.0 };
@@ -781,6 +894,7 @@ static void part4(struct ctx *c)
 				kp_buf_addstr(&b, b.len ? "\n\n" : "");
 				add_literal(&b, value_label(s));
 			}
+			add_state(c, &b, a);
 			cell(c, t, row++, 3, &b, 0, 1, 1);
 		}
 	}
@@ -797,6 +911,132 @@ static void part4(struct ctx *c)
 	kp_buf_release(&b);
 }
 
+/* "Opfølgende møde afholdes den 1. oktober 2014 (max 6 mdr. ...)". */
+static void next_meeting(const struct ctx *c, struct kp_buf *v)
+{
+	const char *s;
+
+	kp_buf_addstr(v, "Opfølgende møde afholdes den ");
+	if ((s = pstr(c, "opfoelgning.dato"))) {
+		kp_buf_addstr(v, "**");
+		add_date(v, s);
+		kp_buf_addstr(v, "**");
+	} else {
+		kp_buf_addstr(v, "\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_");
+	}
+	/* Bilag 1's words, until later meetings are held (§6.2.5). */
+	if (kp_map_get(c->plan->root, "moeder"))
+		kp_buf_addstr(v, "\\\n*(max 6 mdr. efter det seneste møde)*");
+	else
+		kp_buf_addstr(v, "\\\n*(max 6 mdr. efter udarbejdelsen af "
+				 "indsatsplanen)*");
+}
+
+/* One row of the meetings held: date, what and where, who, evaluation. */
+static void meeting_row(const struct ctx *c, struct kp_block *t, size_t row,
+			const struct kp_node *m, const char *what,
+			const char *who)
+{
+	struct kp_buf b = KP_BUF_INIT;
+	const struct kp_node *dl = kp_map_get(m, "deltagere");
+	const char *s;
+	size_t i;
+
+	add_date(&b, kp_node_str(kp_map_get(m, "dato")));
+	cell(c, t, row, 0, &b, 0, 1, 1);
+	add_literal(&b, what);
+	if ((s = kp_node_str(kp_map_get(m, "form")))) {
+		kp_buf_addstr(&b, "\\\n");
+		add_literal(&b, value_label(s));
+	}
+	if ((s = kp_node_str(kp_map_get(m, "sted")))) {
+		kp_buf_addstr(&b, "\\\n");
+		add_literal(&b, s);
+	}
+	if (kp_node_true(kp_map_get(m, "borger_fravalgt")))
+		kp_buf_addstr(&b, "\\\n*Borgeren har angivet ikke at ville "
+				  "deltage i et møde*");
+	cell(c, t, row, 1, &b, 0, 1, 1);
+	if (who)
+		add_literal(&b, who);
+	for (i = 0; dl && dl->type == KP_SEQ && i < dl->v.seq.len; i++) {
+		kp_buf_addstr(&b, i ? "\\\n" : "");
+		add_literal(&b, kp_node_str(dl->v.seq.items[i]));
+	}
+	cell(c, t, row, 2, &b, 0, 1, 1);
+	if ((s = kp_node_str(kp_map_get(m, "evaluering"))))
+		kp_buf_addstr(&b, s);
+	cell(c, t, row, 3, &b, 0, 1, 1);
+	kp_buf_release(&b);
+}
+
+/*
+ * The meetings held, oldest first: the coordination meeting, then each
+ * of moeder (§6.2.5).  Only when there is more than the first.
+ */
+static void meetings(const struct ctx *c)
+{
+	static const double w[] = { 0.8, 1.3, 1.2, 2.2 };
+	static const char *const head[] = { "Dato", "Møde", "Deltagere",
+					    "Evaluering" };
+	const struct kp_node *ms = kp_map_get(c->plan->root, "moeder");
+	const struct kp_node *first = kp_map_get(c->plan->root, "moede");
+	struct kp_block *t;
+	size_t i, row = 1;
+
+	if (!ms || ms->type != KP_SEQ || !ms->v.seq.len)
+		return;
+	kp_rdoc_heading(c->doc, 3, "Afholdte møder");
+	t = kp_rdoc_table(c->doc, 4, 1);
+	kp_rdoc_table_widths(t, w);
+	for (i = 0; i < 4; i++)
+		cell_str(c, t, 0, i, head[i], KP_CELL_HEADER | KP_CELL_PLAIN);
+	if (first && first->type == KP_MAP && kp_map_get(first, "dato"))
+		meeting_row(c, t, row++, first, "Koordinationsmøde",
+			    "Se deltagerne i del 1");
+	for (i = 0; i < ms->v.seq.len; i++) {
+		const struct kp_node *m = ms->v.seq.items[i];
+		const char *type = kp_node_str(kp_map_get(m, "type"));
+
+		meeting_row(c, t, row++, m,
+			    type && strcmp(type, "afslutning") == 0
+				    ? "Afsluttende møde"
+				    : "Opfølgende møde",
+			    NULL);
+	}
+}
+
+/* The closing (Region Syddanmark 2024, Færdigbehandlet/udskrevet). */
+static void closing(const struct ctx *c)
+{
+	static const double w[] = { 1.0, 2.7 };
+	const struct kp_node *a = kp_map_get(c->plan->root, "afslutning");
+	struct kp_buf v = KP_BUF_INIT;
+	struct kp_block *t;
+	const char *s;
+	size_t row = 0;
+
+	if (!a || a->type != KP_MAP)
+		return;
+	kp_rdoc_heading(c->doc, 3, label(c, "afslutning", "Afslutning"));
+	t = kp_rdoc_table(c->doc, 2, 0);
+	kp_rdoc_table_widths(t, w);
+	add_date(&v, kp_node_str(kp_map_get(a, "dato")));
+	row = row2(c, t, row,
+		   label(c, "afslutning/dato", "Dato for afslutning"), &v);
+	if ((s = kp_node_str(kp_map_get(a, "aarsag")))) {
+		kp_buf_addstr(&v, s);
+		row = row2(c, t, row, label(c, "afslutning/aarsag", "Årsag"),
+			   &v);
+	}
+	if ((s = kp_node_str(kp_map_get(a, "til")))) {
+		add_literal(&v, s);
+		row2(c, t, row, label(c, "afslutning/til", "Afsluttet til"),
+		     &v);
+	}
+	kp_buf_release(&v);
+}
+
 static void part5(struct ctx *c)
 {
 	static const double w[] = { 1.0, 2.7 };
@@ -811,22 +1051,20 @@ static void part5(struct ctx *c)
 	kp_buf_addstr(&l, "\n\n*Her skal evalueres i forhold til punkt 4, og "
 			  "foretages nødvendige ændringer*");
 	cell(c, t, 0, 0, &l, KP_CELL_LABEL, 1, 1);
-	kp_buf_addstr(&v, "Opfølgende møde afholdes den ");
-	if ((s = pstr(c, "opfoelgning.dato"))) {
-		kp_buf_addstr(&v, "**");
-		add_date(&v, s);
-		kp_buf_addstr(&v, "**");
+	if (c->closed) {
+		kp_buf_addstr(&v, "Planen er afsluttet; der holdes ikke flere "
+				  "opfølgende møder.");
 	} else {
-		kp_buf_addstr(&v, "\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_");
+		next_meeting(c, &v);
 	}
-	kp_buf_addstr(&v, "\\\n*(max 6 mdr. efter udarbejdelsen af "
-			  "indsatsplanen)*");
 	cell(c, t, 0, 1, &v, 0, 1, 1);
 	if ((s = pstr(c, "opfoelgning.evaluering"))) {
 		kp_buf_addstr(&v, s);
 		row2(c, t, 1, label(c, "opfoelgning/evaluering", "Evaluering"),
 		     &v);
 	}
+	meetings(c);
+	closing(c);
 	kp_rdoc_text(c->doc,
 		     "De koordinerende parter, der deltager i "
 		     "indsatsplanen, skal minimum mødes en gang halvårligt til "
@@ -858,7 +1096,11 @@ static const char *const shown_fields[] = { "kiplan",
 					    "planer",
 					    "udfordringer",
 					    "maal",
-					    "opfoelgning" };
+					    "opfoelgning",
+					    "boern",
+					    "henvisning",
+					    "moeder",
+					    "afslutning" };
 
 struct extra {
 	const char **names;
@@ -980,26 +1222,38 @@ static int blank(const char *s, size_t len)
 	return 1;
 }
 
-/* The revision stamp, and whether the plan shown was sent. */
-static void stamp(struct kp_rdoc *doc, const char *id,
-		  const struct kp_source *src)
+/* The local date of a commit time. */
+static struct kp_date local_date(long long time, int offset, long long *secs)
 {
-	struct kp_buf b = KP_BUF_INIT;
+	long long t = time + (long long)offset * 60;
+	long long days = t / 86400 - (t % 86400 < 0);
+
+	if (secs)
+		*secs = t - days * 86400;
+	return kp_date_from_days((long)days);
+}
+
+/*
+ * The revision stamp, and the state that every page shows: "Kladde" for
+ * a draft; "Afsluttet <dato>" for a closed plan; "Ikke afsendt" for a
+ * revision never sent, a working copy that differs from its revision,
+ * and a file outside a repository; "Sendt <dato>" for a sent revision.
+ */
+static void stamp(struct kp_rdoc *doc, const struct kp_plan *plan,
+		  const char *id, const struct kp_source *src)
+{
+	struct kp_buf b = KP_BUF_INIT, m = KP_BUF_INIT;
+	const char *st = kp_plan_str(plan, "status");
 	struct kp_date d;
-	long long t, days, secs;
+	long long secs;
+	int sent = src && src->in_repo && src->revision && !src->modified &&
+		   src->sent;
 
 	kp_buf_addf(&b, "%s", id ? id : "");
-	if (!src || !src->in_repo || !src->revision || src->modified) {
-		doc->draft = 1;
-		if (src && src->in_repo && src->revision)
-			kp_buf_addf(&b, " · ændret efter revision %u",
-				    src->revision);
-		kp_buf_addstr(&b, " · " KP_RENDER_DRAFT);
-	} else {
-		t = src->time + (long long)src->offset * 60;
-		days = t / 86400 - (t % 86400 < 0);
-		secs = t - days * 86400;
-		d = kp_date_from_days((long)days);
+	if (src && src->in_repo && src->revision && src->modified) {
+		kp_buf_addf(&b, " · ændret efter revision %u", src->revision);
+	} else if (src && src->in_repo && src->revision) {
+		d = local_date(src->time, src->offset, &secs);
 		kp_buf_addf(&b,
 			    " · revision %u · %.7s · %d. %s %d kl. "
 			    "%02lld.%02lld",
@@ -1008,8 +1262,29 @@ static void stamp(struct kp_rdoc *doc, const char *id,
 			    secs % 3600 / 60);
 		doc->created = src->time;
 	}
+	if (st && strcmp(st, "kladde") == 0) {
+		kp_buf_addstr(&m, KP_RENDER_DRAFT);
+		sent = 0;
+	} else if (st && strcmp(st, "afsluttet") == 0) {
+		kp_buf_addstr(&m, "Afsluttet");
+		if (kp_plan_str(plan, "afslutning.dato")) {
+			kp_buf_addch(&m, ' ');
+			add_date_plain(&m,
+				       kp_plan_str(plan, "afslutning.dato"));
+		}
+		kp_buf_addstr(&m, sent ? " · sendt " : " · ikke afsendt");
+	} else {
+		kp_buf_addstr(&m, sent ? "Sendt " : KP_RENDER_UNSENT);
+	}
+	if (sent) {
+		d = local_date(src->sent_time, src->sent_offset, NULL);
+		kp_buf_addf(&m, "%d. %s %d", d.d, month_names[d.m - 1], d.y);
+	}
+	doc->draft = !sent;
 	kp_rdoc_set(&doc->stamp, b.buf);
+	kp_rdoc_set(&doc->mark, m.buf);
 	kp_buf_release(&b);
+	kp_buf_release(&m);
 }
 
 int kp_render_model(struct kp_rdoc **out, const struct kp_plan *plan,
@@ -1028,6 +1303,8 @@ int kp_render_model(struct kp_rdoc **out, const struct kp_plan *plan,
 				    _("no plan to render"));
 	c.plan = plan;
 	c.redact = opts && opts->redact;
+	c.closed = kp_plan_str(plan, "status") &&
+		   strcmp(kp_plan_str(plan, "status"), "afsluttet") == 0;
 	c.schema = opts ? opts->schema : NULL;
 	if (!c.schema) {
 		if ((error = kp_schema_builtin(&builtin, err)) < 0)
@@ -1043,6 +1320,9 @@ int kp_render_model(struct kp_rdoc **out, const struct kp_plan *plan,
 		kp_buf_addf(&b, " %s", id);
 	if (name)
 		kp_buf_addf(&b, " – %s", name);
+	stamp(c.doc, plan, id, opts ? opts->src : NULL);
+	/* The title says the state too: a file is judged by its title. */
+	kp_buf_addf(&b, " (%s)", c.doc->mark);
 	kp_rdoc_set(&c.doc->title, b.buf);
 	kp_buf_reset(&b);
 	kp_rdoc_set(&c.doc->subject,
@@ -1053,7 +1333,6 @@ int kp_render_model(struct kp_rdoc **out, const struct kp_plan *plan,
 		    id ? id : "");
 	kp_rdoc_set(&c.doc->header, b.buf);
 	kp_buf_reset(&b);
-	stamp(c.doc, id, opts ? opts->src : NULL);
 	c.doc->invalid = opts && opts->invalid;
 
 	kp_rdoc_heading(c.doc, 1, "Koordinerende indsatsplan");

@@ -1434,8 +1434,12 @@ static double layout_w(PangoLayout *l)
 	return UN(w);
 }
 
-/* A red framed label (the draft and invalid marks) ending at right. */
-static double draw_mark(cairo_t *cr, PangoLayout *l, double right, double y)
+/*
+ * A framed label (the state and invalid marks) ending at right: red for
+ * a warning, ink for a sent revision's state.
+ */
+static double draw_mark(cairo_t *cr, PangoLayout *l, double right, double y,
+			int warn)
 {
 	double w = layout_w(l), h, x;
 	int ih;
@@ -1443,7 +1447,10 @@ static double draw_mark(cairo_t *cr, PangoLayout *l, double right, double y)
 	pango_layout_get_size(l, NULL, &ih);
 	h = UN(ih);
 	x = right - w - 8;
-	cairo_set_source_rgb(cr, RED_R, RED_G, RED_B);
+	if (warn)
+		cairo_set_source_rgb(cr, RED_R, RED_G, RED_B);
+	else
+		cairo_set_source_rgb(cr, INK, INK, INK);
 	cairo_set_line_width(cr, 1.2);
 	cairo_rectangle(cr, x, y, w + 8, h + 4);
 	cairo_stroke(cr);
@@ -1464,17 +1471,17 @@ static void draw_chrome(struct pdf *p, cairo_t *cr, size_t n)
 	 * Marks first, one above the other; the header gets what is left.
 	 * Their words are kiplan.h's, the same in every format.
 	 */
-	if (doc->draft) {
-		kp_pdf_escape(&m, KP_RENDER_DRAFT, strlen(KP_RENDER_DRAFT));
+	if (kp_rdoc_mark(doc)) {
+		kp_pdf_escape(&m, kp_rdoc_mark(doc), strlen(kp_rdoc_mark(doc)));
 		l = make_layout(p, m.buf, FONT_MARK, 0);
-		x = draw_mark(cr, l, right, y - 3);
+		x = draw_mark(cr, l, right, y - 3, doc->draft);
 		y += 19;
 	}
 	if (doc->invalid) {
 		kp_buf_reset(&m);
 		kp_pdf_escape(&m, KP_RENDER_INVALID, strlen(KP_RENDER_INVALID));
 		l = make_layout(p, m.buf, FONT_MARK, 0);
-		xi = draw_mark(cr, l, right, y - 3);
+		xi = draw_mark(cr, l, right, y - 3, 1);
 		x = xi < x ? xi : x;
 	}
 	kp_buf_reset(&m);

@@ -53,7 +53,9 @@ struct kp_rdoc {
 	char *author;	   /* the coordinator */
 	char *header;	   /* running header: citizen's name and plan id */
 	char *stamp;	   /* revision stamp, one line */
-	int draft;	   /* not sent: "Udkast – ikke afsendt" */
+	char *mark;	   /* the state, on every page: "Kladde", "Sendt
+			      2. oktober 2014", "Afsluttet ..."; or NULL */
+	int draft;	   /* not sent: the mark is a warning */
 	int invalid;	   /* rendered with --force: marked on every page */
 	long long created; /* seconds since the epoch, for metadata */
 	struct kp_block *blocks;
@@ -71,16 +73,25 @@ struct kp_rdoc {
  */
 /*
  * What every format shows on every page of a plan that was not sent (a
- * working copy, a file outside a repository), and of one rendered with
+ * revision never sent, a working copy that differs from its revision, a
+ * file outside a repository), of a draft, and of one rendered with
  * --force although it has errors.
  */
-#define KP_RENDER_DRAFT "Udkast \u2013 ikke afsendt"
+#define KP_RENDER_UNSENT "Ikke afsendt"
+#define KP_RENDER_DRAFT "Kladde"
 #define KP_RENDER_INVALID                                                      \
 	"UGYLDIG PLAN \u2013 planen har fejl og m\u00e5 "                      \
 	"ikke sendes"
 
 int kp_render_model(struct kp_rdoc **out, const struct kp_plan *plan,
 		    const struct kp_render_opts *opts, struct kp_error *err);
+
+/*
+ * The mark that every page shows: doc->mark, or, in a model built by
+ * hand without one, KP_RENDER_UNSENT when doc->draft is set; NULL for
+ * none.  Borrowed.
+ */
+const char *kp_rdoc_mark(const struct kp_rdoc *doc);
 
 /* A new, empty model; never NULL.  Every string field is "" or NULL. */
 struct kp_rdoc *kp_rdoc_new(void);

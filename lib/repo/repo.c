@@ -151,8 +151,13 @@ int kp_repo_open(struct kp_repo **out, const char *path, struct kp_error *err)
 	repo = NULL;
 done:
 	free(kdir);
-	kp_repo_free(repo);
-	if (error)
+	/*
+	 * One git_libgit2_shutdown() for the lib_init() above: the repo's
+	 * own when it was made (kp_repo_free), else here.
+	 */
+	if (repo)
+		kp_repo_free(repo);
+	else if (error)
 		git_libgit2_shutdown();
 	return error;
 }
@@ -1151,11 +1156,13 @@ int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 	repo = NULL;
 done:
 	git_repository_free(git);
-	kp_repo_free(repo);
 	free(dotgit);
 	free(kdir);
 	free(file);
-	if (error && !*out)
+	/* One shutdown for lib_init(): kp_repo_free()'s, or this one. */
+	if (repo)
+		kp_repo_free(repo);
+	else if (error && !*out)
 		git_libgit2_shutdown();
 	return error;
 }
@@ -1173,6 +1180,85 @@ static void revision_release(struct kp_revision *r)
 	for (i = 0; i < r->nrecipients; i++)
 		free(r->recipients[i]);
 	free(r->recipients);
+	for (i = 0; i < r->nmeetings; i++)
+		free(r->meetings[i]);
+	free(r->meetings);
+}
+
+/* "YYYY-MM-DD TYPE" of each meeting that plan records, into out. */
+static void meeting_names(struct kp_buf *out, const struct kp_plan *plan)
+{
+	struct kp_meeting m[64];
+	size_t n, i;
+
+	n = kp_plan_meetings(m, 64, plan->root);
+	for (i = 0; i < n && i < 64; i++) {
+		char ds[11];
+
+		kp_date_format(ds, m[i].date);
+		kp_buf_addf(out, "%s %s\n", ds,
+			    m[i].index < 0 ? "koordination"
+			    : m[i].closing ? "afslutning"
+					   : "opfoelgning");
+	}
+}
+
+/* 1 when the lines of list hold the line s (n bytes). */
+static int has_line(const char *list, const char *s, size_t n)
+{
+	const char *nl;
+
+	for (; *list; list = nl + 1) {
+		nl = strchr(list, '\n');
+		if (!nl)
+			return 0;
+		if ((size_t)(nl - list) == n && memcmp(list, s, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int kp_history_meetings(struct kp_history *h, struct kp_repo *repo,
+			const char *rel, struct kp_error *err)
+{
+	struct kp_buf text = KP_BUF_INIT, prev = KP_BUF_INIT, cur = KP_BUF_INIT;
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < h->len; i++) {
+		struct kp_revision *r = &h->v[i];
+		struct kp_plan *plan = NULL;
+		const char *p, *nl;
+
+		if (r->sending)
+			continue;
+		kp_buf_reset(&text);
+		kp_buf_reset(&cur);
+		if ((error = kp_repo_blob(&text, repo, r->commit, rel, err)) <
+		    0)
+			break;
+		if (kp_plan_parse(&plan, rel, text.buf, text.len, 0, NULL) < 0)
+			continue;
+		meeting_names(&cur, plan);
+		kp_plan_free(plan);
+		/* The lines of cur that prev has not. */
+		for (p = cur.buf; *p; p = nl + 1) {
+			nl = strchr(p, '\n');
+			if (has_line(prev.buf, p, (size_t)(nl - p)))
+				continue;
+			r->meetings = kp_xrealloc(r->meetings,
+						  (r->nmeetings + 1) *
+							  sizeof(char *));
+			r->meetings[r->nmeetings++] =
+				kp_xstrndup(p, (size_t)(nl - p));
+		}
+		kp_buf_reset(&prev);
+		kp_buf_add(&prev, cur.buf, cur.len);
+	}
+	kp_buf_release(&text);
+	kp_buf_release(&prev);
+	kp_buf_release(&cur);
+	return error;
 }
 
 void kp_history_release(struct kp_history *h)
@@ -1233,7 +1319,29 @@ static int fill_entry(struct kp_revision *r, git_commit *c, const git_oid *blob,
 		git_message_trailer_array_free(&tr);
 	}
 	*is_sending = planid && r->nrecipients > 0;
+	r->sent = *is_sending;
 	return 0;
+}
+
+const struct kp_revision *kp_history_last_sent(const struct kp_history *h,
+					       unsigned number)
+{
+	size_t i;
+
+	for (i = h->len; i-- > 0;)
+		if (h->v[i].number == number && h->v[i].sent)
+			return &h->v[i];
+	return NULL;
+}
+
+const struct kp_revision *kp_history_last_sent_any(const struct kp_history *h)
+{
+	size_t i;
+
+	for (i = h->len; i-- > 0;)
+		if (h->v[i].sent)
+			return &h->v[i];
+	return NULL;
 }
 
 int kp_repo_history(struct kp_history *out, struct kp_repo *repo,
@@ -1588,10 +1696,18 @@ int kp_plan_open(struct kp_plan **out, struct kp_source *src, const char *spec,
 		}
 	}
 	if (r) {
+		const struct kp_revision *sent =
+			kp_history_last_sent(&h, r->number);
+
 		src->revision = r->number;
 		memcpy(src->commit, r->commit, sizeof(src->commit));
 		src->time = r->time;
 		src->offset = r->offset;
+		if (sent) {
+			src->sent = 1;
+			src->sent_time = sent->time;
+			src->sent_offset = sent->offset;
+		}
 	}
 	error = kp_plan_parse(out, path, text.buf, text.len, flags, err);
 done:

@@ -79,12 +79,12 @@ cp "$ROOT/examples/bilag2.md" "$tmp/ki-2014-0001.md"
 "$KIPLAN" render "$tmp/ki-2014-0001.md" >"$tmp/b.html" 2>"$tmp/err" && ok ||
 	{ bad "render bilag2"; cat "$tmp/err"; }
 html_ok "$tmp/b.html" bilag2
-grep -q '<title>Koordinerende indsatsplan ki-2014-0001 – Michael Lykke Sørensen</title>' "$tmp/b.html" && ok || bad "title"
+grep -q '<title>Koordinerende indsatsplan ki-2014-0001 – Michael Lykke Sørensen (Ikke afsendt)</title>' "$tmp/b.html" && ok || bad "title"
 for h in '<h2>1. Stamoplysninger</h2>' \
 	'<h2>2. Afdækning af status, mål og indsatser i eksisterende planer</h2>' \
 	'<h2>3. Identifikation af primære og/eller akutte udfordringer</h2>' \
 	'<h2>4. Fælles mål og prioritering</h2>' '<h2>5. Opfølgning</h2>' \
-	'<h2>Noter</h2>' '☒ Ja ☐ Nej' 'Udkast – ikke afsendt' \
+	'<h2>Noter</h2>' '☒ Ja ☐ Nej' 'Ikke afsendt' \
 	'Opfølgende møde afholdes den <strong>1. oktober 2014</strong>' \
 	'<th scope="row" class="label" rowspan="3">' '<th scope="col" class="head">' \
 	'Der skal min. være én afkrydsning i den øverste del.' 'Mål 3: Kontakt til Jobcenter'; do
@@ -172,10 +172,12 @@ cp "$tmp/ki-2014-0001.md" "$tmp/repo/"
 short=$(cd "$tmp/repo" && git log -1 --format=%h)
 (cd "$tmp/repo" && "$KIPLAN" render ki-2014-0001.md) >"$tmp/s.html"
 grep -q "ki-2014-0001 · revision 1 · $short · " "$tmp/s.html" && ok || bad "stamp is not revision 1 $short"
-grep -q 'Udkast' "$tmp/s.html" && bad "committed plan marked as draft" || ok
+# Committed but never sent: not a draft, and not sent either.
+grep -q 'Kladde' "$tmp/s.html" && bad "committed plan marked as draft" || ok
+grep -q '<strong>Ikke afsendt</strong>' "$tmp/s.html" && ok || bad "unsent revision not marked"
 echo "Ændret." >>"$tmp/repo/ki-2014-0001.md"
 (cd "$tmp/repo" && "$KIPLAN" render ki-2014-0001.md) >"$tmp/s.html"
-grep -q 'ændret efter revision 1 · Udkast – ikke afsendt' "$tmp/s.html" && ok || bad "modified copy not marked"
+grep -q 'ændret efter revision 1 · <strong>Ikke afsendt</strong>' "$tmp/s.html" && ok || bad "modified copy not marked"
 (cd "$tmp/repo" && "$KIPLAN" render ki-2014-0001.md@1) >"$tmp/s.html"
 grep -q "revision 1 · $short" "$tmp/s.html" && ok || bad "PLAN@1 stamp"
 
@@ -202,14 +204,14 @@ for spec in '![[]()|0' '![[]()|8000' '*![[]()|1150' '*_|1900' 'a*|2000' \
 	unit=${spec%|*}
 	block=${spec##*|}
 	gen "$unit" "$block" "$tmp/ki-2014-0003.md"
-	start=$(date +%s%N)
-	"$KIPLAN" render "$tmp/ki-2014-0003.md" -o "$tmp/q.html" 2>"$tmp/err"
+	# Not a speed test (bench/ has those): a guard against the
+	# quadratic time that libcmark takes on such input, which runs for
+	# many minutes; linear work ends far within the CPU limit, even
+	# under the sanitizers on a loaded machine.
+	(ulimit -t 120; exec "$KIPLAN" render "$tmp/ki-2014-0003.md" -o "$tmp/q.html") 2>"$tmp/err"
 	rc=$?
-	end=$(date +%s%N)
-	ms=$(((end - start) / 1000000))
-	echo "render of 1 MiB '$unit' blocks of $block: ${ms} ms"
+	[ $rc -ne 152 ] || bad "render '$unit' $block: over 120 s of CPU"
 	[ $rc -eq 0 ] && ok || { bad "render '$unit' $block: exit $rc"; cat "$tmp/err"; }
-	[ $ms -lt 10000 ] && ok || bad "render '$unit' $block took $ms ms"
 	html_ok "$tmp/q.html" "quadratic '$unit'"
 done
 

@@ -85,10 +85,10 @@ while [ "$i" -le "${n:-0}" ]; do
 	i=$((i + 1))
 done
 every_page "$tmp/b.pdf" 'Michael Lykke Sørensen · ki-2014-0001' "running header"
-every_page "$tmp/b.pdf" 'Udkast – ikke afsendt' "draft mark"
+every_page "$tmp/b.pdf" 'Ikke afsendt' "unsent mark"
 fonts_embedded "$tmp/b.pdf" bilag2
 pdfinfo "$tmp/b.pdf" >"$tmp/info" 2>&1
-grep -q '^Title: *Koordinerende indsatsplan ki-2014-0001 – Michael Lykke Sørensen$' "$tmp/info" && ok ||
+grep -q '^Title: *Koordinerende indsatsplan ki-2014-0001 – Michael Lykke Sørensen (Ikke afsendt)$' "$tmp/info" && ok ||
 	bad "title metadata"
 grep -q '^Author: *Anne Larsen$' "$tmp/info" && ok || bad "author is not the coordinator"
 grep -q '^Subject: *Koordinerende indsatsplan' "$tmp/info" && ok || bad "subject metadata"
@@ -168,14 +168,14 @@ sed 's/^  cpr: .*/  cpr: "nonsense"/; s/^id: .*/id: ki-2014-0005/' \
 	{ bad "render --force"; cat "$tmp/err"; }
 every_page "$tmp/i.pdf" 'UGYLDIG PLAN – planen har fejl og må ikke sendes' "invalid mark"
 # The PDF and the HTML print the same words (kiplan.h's KP_RENDER_INVALID
-# and KP_RENDER_DRAFT), whole.
+# and KP_RENDER_UNSENT), whole.
 "$KIPLAN" render --force --format html "$tmp/ki-2014-0005.md" -o "$tmp/i.html" 2>"$tmp/err" && ok ||
 	{ bad "render --force --format html"; cat "$tmp/err"; }
 pdftotext "$tmp/i.pdf" "$tmp/i.txt"
 invalid=$(sed -n 's|.*<p class="invalid" role="alert">\([^<]*\)</p>.*|\1|p' "$tmp/i.html")
 [ "$invalid" = 'UGYLDIG PLAN – planen har fejl og må ikke sendes' ] && ok ||
 	bad "HTML's invalid mark is '$invalid'"
-for mark in "$invalid" 'Udkast – ikke afsendt'; do
+for mark in "$invalid" 'Ikke afsendt'; do
 	grep -qF "$mark" "$tmp/i.html" && ok || bad "HTML lacks '$mark'"
 	grep -qF "$mark" "$tmp/i.txt" && ok || bad "PDF lacks '$mark'"
 done
@@ -189,7 +189,7 @@ cp "$tmp/ki-2014-0001.md" "$tmp/repo/"
 short=$(cd "$tmp/repo" && git log -1 --format=%h)
 (cd "$tmp/repo" && "$KIPLAN" render ki-2014-0001.md -o s.pdf) && ok || bad "render in repo"
 every_page "$tmp/repo/s.pdf" "revision 1 · $short" "revision stamp"
-pdftotext "$tmp/repo/s.pdf" - | grep -q 'Udkast' && bad "committed plan marked as draft" || ok
+pdftotext "$tmp/repo/s.pdf" - | grep -q 'Kladde' && bad "committed plan marked as draft" || ok
 # A revision renders to the same bytes every time.
 (cd "$tmp/repo" && "$KIPLAN" render ki-2014-0001.md -o s2.pdf) &&
 	cmp -s "$tmp/repo/s.pdf" "$tmp/repo/s2.pdf" && ok || bad "two renders of a revision differ"
@@ -215,19 +215,16 @@ for spec in '![[]()|0' '*![[]()|1150' '*_|1900' '[a](|8000' 'x|0' \
 	unit=${spec%|*}
 	block=${spec##*|}
 	gen "$unit" "$block" "$tmp/ki-2014-0003.md"
-	start=$(date +%s%N)
-	"$KIPLAN" render "$tmp/ki-2014-0003.md" -o "$tmp/q.pdf" 2>"$tmp/err"
+	# A guard against quadratic time, not a speed test (see bench/).
+	(ulimit -t 120; exec "$KIPLAN" render "$tmp/ki-2014-0003.md" -o "$tmp/q.pdf") 2>"$tmp/err"
 	rc=$?
-	end=$(date +%s%N)
-	ms=$(((end - start) / 1000000))
-	echo "pdf of 1 MiB '$unit' blocks of $block: exit $rc, ${ms} ms"
+	[ $rc -ne 152 ] && ok || bad "'$unit' $block: over 120 s of CPU"
 	if [ $rc -eq 0 ]; then
 		head -c 5 "$tmp/q.pdf" | grep -q '%PDF-' && ok || bad "'$unit' $block: not a PDF"
 	else
 		grep -q 'too long' "$tmp/err" && [ ! -e "$tmp/q.pdf" ] && ok ||
 			{ bad "'$unit' $block: exit $rc"; cat "$tmp/err"; }
 	fi
-	[ $ms -lt 10000 ] && ok || bad "'$unit' $block took $ms ms"
 	rm -f "$tmp/q.pdf"
 done
 

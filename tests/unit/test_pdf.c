@@ -316,7 +316,7 @@ void test_pdf__text_marks_and_metadata(void)
 
 		snprintf(side, sizeof(side), "Side %d af %d", i + 1, o.npages);
 		OK(strstr(o.pages[i], side) != NULL);
-		OK(strstr(o.pages[i], KP_RENDER_DRAFT) != NULL);
+		OK(strstr(o.pages[i], KP_RENDER_UNSENT) != NULL);
 		OK(strstr(o.pages[i], KP_RENDER_INVALID) != NULL);
 		OK(strstr(o.pages[i], "Jens Ærø Ølgaard · ki-2014-0001") != NULL);
 		OK(strstr(o.pages[i], "Revision 2 · 1a2b3c4") != NULL);

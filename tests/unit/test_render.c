@@ -233,9 +233,10 @@ void test_render__model(void)
 	memset(&opts, 0, sizeof(opts));
 	INT_EQ(kp_render_model(&doc, plan, &opts, &err), 0);
 	STR_EQ(doc->title, "Koordinerende indsatsplan ki-2014-0007 – "
-			   "Jens <b>Hansen</b>");
+			   "Jens <b>Hansen</b> (Ikke afsendt)");
 	OK(doc->draft);
-	STR_EQ(doc->stamp, "ki-2014-0007 · Udkast – ikke afsendt");
+	STR_EQ(doc->stamp, "ki-2014-0007");
+	STR_EQ(doc->mark, "Ikke afsendt");
 	for (i = 0; i < doc->nblocks; i++) {
 		if (doc->blocks[i].type == KP_BLOCK_HEADING &&
 		    doc->blocks[i].level == 2) {
@@ -307,12 +308,24 @@ void test_render__stamp(void)
 	INT_EQ(kp_render_model(&doc, plan, &opts, &err), 0);
 	STR_EQ(doc->stamp, "ki-2014-0007 · revision 3 · 0123456 · "
 			   "1. maj 2014 kl. 14.00");
+	/* Committed, never sent. */
+	OK(doc->draft);
+	STR_EQ(doc->mark, "Ikke afsendt");
+	kp_rdoc_free(doc);
+	/* Sent the next day: the mark says when, in the local date. */
+	src.sent = 1;
+	src.sent_time = 1399071540; /* 2014-05-02 22:59 UTC */
+	src.sent_offset = 120;
+	INT_EQ(kp_render_model(&doc, plan, &opts, &err), 0);
 	OK(!doc->draft);
+	STR_EQ(doc->mark, "Sendt 3. maj 2014");
+	STR_EQ(doc->title, "Koordinerende indsatsplan ki-2014-0007 – "
+			   "Jens <b>Hansen</b> (Sendt 3. maj 2014)");
 	kp_rdoc_free(doc);
 	src.modified = 1;
 	INT_EQ(kp_render_model(&doc, plan, &opts, &err), 0);
-	STR_EQ(doc->stamp, "ki-2014-0007 · ændret efter revision 3 · "
-			   "Udkast – ikke afsendt");
+	STR_EQ(doc->stamp, "ki-2014-0007 · ændret efter revision 3");
+	STR_EQ(doc->mark, "Ikke afsendt");
 	OK(doc->draft);
 	kp_rdoc_free(doc);
 	kp_plan_free(plan);
@@ -333,7 +346,8 @@ void test_render__html(void)
 	INT_EQ(kp_render_html(&out, doc, &err), 0);
 	OK(strstr(out.buf, "<html lang=\"da\">"));
 	OK(strstr(out.buf, "<title>Koordinerende indsatsplan ki-2014-0007 – "
-			   "Jens &lt;b&gt;Hansen&lt;/b&gt;</title>"));
+			   "Jens &lt;b&gt;Hansen&lt;/b&gt; (Ikke "
+			   "afsendt)</title>"));
 	OK(strstr(out.buf, "<h2>1. Stamoplysninger</h2>"));
 	OK(strstr(out.buf, "<th scope=\"row\" class=\"label\" rowspan=\"3\">"));
 	OK(strstr(out.buf, "@page{size:A4"));

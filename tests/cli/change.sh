@@ -1,0 +1,121 @@
+#!/bin/sh
+# change.sh: the edges of kiplan set, followup and close: the file's own
+# style kept (comments, CRLF), --unset, --dry-run, nothing to change,
+# flow style refused, --edit (kept when invalid), a file changed while
+# the editor was open, a plan not active, a meeting not after the latest,
+# and CPR numbers kept out of the history.  git is the independent check.
+set -u
+KIPLAN=${KIPLAN:-build/kiplan}
+case $KIPLAN in /*) ;; *) KIPLAN=$(pwd)/$KIPLAN ;; esac
+ROOT=$(pwd)
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT INT TERM
+export HOME="$T" GIT_CONFIG_NOSYSTEM=1 KIPLAN_TODAY=2014-09-25
+unset KIPLAN_DIR KIPLAN_AUTHOR GIT_DIR VISUAL EDITOR GIT_AUTHOR_DATE GIT_COMMITTER_DATE
+git config --global user.name "Anne Larsen"
+git config --global user.email anne.larsen@example.dk
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+check() { if eval "$2"; then ok; else bad "$1"; fi; }
+ncommits() { git rev-list --count HEAD; }
+
+R=$T/planer
+"$KIPLAN" init "$R" >/dev/null || bad "init"
+cd "$R" || exit 1
+P=ki-2014-0001.md
+cp "$ROOT/examples/bilag2.md" "$P"
+git add "$P" && git commit -qm "Bilag 2"
+
+# --- set: only the value changes -------------------------------------------
+cp "$P" "$T/before"
+"$KIPLAN" set "$P" maal.0.indsatser.0.frist=2014-10-15 >/dev/null
+check "set: one line changed, nothing else" '[ "$(diff "$T/before" "$P" | grep -c "^[<>]")" -eq 2 ]'
+check "set: the comments stay" 'grep -q "^# 2. Afdækning af status" "$P"'
+check "set: one commit, the plan only" '[ "$(git show --format= --name-only HEAD)" = "$P" ]'
+check "set: trailers" '[ "$(git log -1 --format="%(trailers:key=Revision,valueonly)" | head -n 1)" = 2 ]'
+n=$(ncommits)
+"$KIPLAN" set "$P" maal.0.indsatser.0.frist=2014-10-15 2>"$T/err"; rc=$?
+check "set: nothing to change, no commit" '[ $rc -eq 0 ] && [ "$(ncommits)" = "$n" ] && grep -q "nothing to change" "$T/err"'
+out=$("$KIPLAN" set --dry-run "$P" opfoelgning.evaluering="Godt.")
+check "set --dry-run prints, commits nothing" 'printf "%s\n" "$out" | grep -q "^  evaluering: Godt.$" && [ "$(ncommits)" = "$n" ] && ! grep -q evaluering "$P"'
+"$KIPLAN" set "$P" --unset moede.sted >/dev/null
+check "set --unset removes the key" '! grep -q "sted: Distriktspsykiatrien" "$P" && grep -q "^  form: fysisk$" "$P"'
+"$KIPLAN" set "$P" borger.cpr=140973-1879 borger.adresse="Nørregade 2, 7100 Vejle" >/dev/null
+check "set: no CPR number in the history" '! git log --format=%B | grep -q 1879'
+"$KIPLAN" set "$P" 'maal.0.indsatser.0.x=1' >/dev/null 2>"$T/err"; rc=$?
+check "set: an unknown field is refused by the schema (exit 1)" '[ $rc -eq 1 ] && grep -q "error: schema" "$T/err"'
+"$KIPLAN" set "$P" 'maal.7.titel=X' >/dev/null 2>"$T/err"; rc=$?
+check "set: a list item beyond the end (exit 2)" '[ $rc -eq 2 ]'
+"$KIPLAN" set "$P" 'no-equals' >/dev/null 2>&1; rc=$?
+check "set: KEY.PATH=VALUE or usage (exit 2)" '[ $rc -eq 2 ]'
+
+# --- flow style is not rewritten -----------------------------------------
+sed -i 's/^udfordringer:$/udfordringer: [Et, To]\nx_udfordringer:/' "$P"
+sed -i '/^x_udfordringer:$/,/^$/d' "$P"
+git commit -qam "flow"
+"$KIPLAN" set "$P" udfordringer.2=Tre >/dev/null 2>"$T/err"; rc=$?
+check "flow style refused (exit 2)" '[ $rc -eq 2 ] && grep -q "flow style" "$T/err"'
+git reset -q --hard HEAD~1
+
+# --- CRLF line ends stay ----------------------------------------------------
+sed -i 's/$/\r/' "$P"
+git commit -qam "CRLF"
+"$KIPLAN" set "$P" opfoelgning.evaluering="Godt." >/dev/null
+check "CRLF kept in every line" '[ "$(grep -c "$(printf "\r")\$" "$P")" -eq "$(wc -l < "$P")" ]'
+check "CRLF: the new line too" 'grep -q "^  evaluering: Godt.$(printf "\r")\$" "$P"'
+sed -i 's/\r$//' "$P"
+git commit -qam "LF"
+
+# --- followup --edit ----------------------------------------------------------
+cat >"$T/ed.sh" <<'EOF'
+#!/bin/sh
+sed -i 's/^    type: opfoelgning$/    type: opfoelgning\n    evaluering: Skrevet i editoren./' "$1"
+EOF
+chmod +x "$T/ed.sh"
+EDITOR="$T/ed.sh" "$KIPLAN" followup --edit --date 2014-09-25 "$P" >/dev/null
+check "followup --edit commits the edited text" 'git show HEAD:"$P" | grep -q "^    evaluering: Skrevet i editoren.$"'
+check "followup --edit leaves no draft behind" '[ -z "$(ls .git/kiplan-edit 2>/dev/null)" ]'
+n=$(ncommits)
+EDITOR="sed -i s/^status:.*/status:\ ukendt/" "$KIPLAN" followup --edit --date 2014-09-26 "$P" >/dev/null 2>"$T/err"; rc=$?
+check "an invalid edit: exit 1, no commit" '[ $rc -eq 1 ] && [ "$(ncommits)" = "$n" ]'
+check "an invalid edit is kept" 'grep -q "kept in .*kiplan-edit" "$T/err" && ls .git/kiplan-edit/"$P" >/dev/null 2>&1'
+rm -rf .git/kiplan-edit
+# Someone changes the file while the editor is open: nothing is written.
+cat >"$T/ed2.sh" <<EOF
+#!/bin/sh
+echo "Tilføjet imens." >> "$R/$P"
+EOF
+chmod +x "$T/ed2.sh"
+EDITOR="$T/ed2.sh" "$KIPLAN" followup --edit --date 2014-09-26 "$P" >/dev/null 2>"$T/err"; rc=$?
+check "changed meanwhile: exit 3, no commit" '[ $rc -eq 3 ] && [ "$(ncommits)" = "$n" ] && grep -q "changed while" "$T/err"'
+check "changed meanwhile: the other change is kept" 'tail -n 1 "$P" | grep -q "^Tilføjet imens.$"'
+git checkout -q -- "$P"
+rm -rf .git/kiplan-edit
+
+# --- refusals ----------------------------------------------------------------
+"$KIPLAN" followup --date 2014-09-20 "$P" >/dev/null 2>"$T/err"; rc=$?
+check "a meeting before the latest (exit 2)" '[ $rc -eq 2 ] && grep -q "must be after the latest meeting (moeder\[0\].dato 2014-09-25)" "$T/err"'
+"$KIPLAN" followup "$P" >/dev/null 2>&1; rc=$?
+check "followup without --date (exit 2)" '[ $rc -eq 2 ]'
+"$KIPLAN" followup --date 2014-10-01 --form skype "$P" >/dev/null 2>"$T/err"; rc=$?
+check "followup --form is one of three (exit 2)" '[ $rc -eq 2 ] && grep -q "is not one of fysisk, telefon, video" "$T/err"'
+"$KIPLAN" close --date 2014-10-01 "$P" >/dev/null 2>&1; rc=$?
+check "close without --reason (exit 2)" '[ $rc -eq 2 ]'
+out=$("$KIPLAN" new --navn "Ole Dam")
+"$KIPLAN" followup --date 2014-10-01 "$out" >/dev/null 2>"$T/err"; rc=$?
+check "a draft has no follow-up (exit 1)" '[ $rc -eq 1 ] && grep -q "belongs to an active plan" "$T/err"'
+"$KIPLAN" close --date 2014-10-01 --reason X "$out" >/dev/null 2>&1; rc=$?
+check "a draft is not closed (exit 1)" '[ $rc -eq 1 ]'
+"$KIPLAN" followup --date 2014-10-01 --form telefon "$P" >/dev/null 2>"$T/err"; rc=$?
+check "by telephone without the citizen's no: committed with a warning" '[ $rc -eq 0 ] && grep -q "warning: moeder:" "$T/err"'
+"$KIPLAN" close --date 2014-10-02 --reason "Flyttet" --done "$P" >"$T/out" 2>"$T/err"
+check "close --done closes open actions as done" '[ "$(grep -c "^Closed as done" "$T/out")" -eq 3 ] && ! grep -q "^Closed as dropped" "$T/out"'
+"$KIPLAN" close --date 2014-10-03 --reason "Igen" "$P" >/dev/null 2>"$T/err"; rc=$?
+check "a closed plan is not closed again (exit 1)" '[ $rc -eq 1 ]'
+check "every commit leaves git clean" '[ -z "$(git status --porcelain -- "$P")" ]'
+check "fsck" 'git fsck --strict >/dev/null 2>&1'
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
