@@ -468,6 +468,9 @@ struct kp_diff_item {
 	enum kp_diff_kind kind;
 	char *path, *subject, *from, *to, *extra; /* owned; NULL: none */
 	unsigned goal;
+	/* A field's title and its values' titles by the schema, in Danish
+	   for the documents; owned; NULL: none. */
+	char *label, *from_label, *to_label;
 };
 struct kp_diff {
 	struct kp_diff_item *v;

@@ -85,6 +85,13 @@ const char *kp_schema_title(const struct kp_schema *schema, const char *path);
 const char *kp_schema_description(const struct kp_schema *schema,
 				  const char *path);
 /*
+ * The title of the value of an enumeration at path: the title of the
+ * oneOf (or anyOf) branch whose const is value ("Telefonmøde" for
+ * "moede/form", "telefon").  Borrowed; NULL when the schema has none.
+ */
+const char *kp_schema_value_title(const struct kp_schema *schema,
+				  const char *path, const char *value);
+/*
  * Call fn for each property name the schema declares for the object at
  * path, in the order of the schema document (including those added by
  * allOf branches, after the base's).  Returns the number of names.

@@ -55,6 +55,9 @@ void kp_diff_release(struct kp_diff *d)
 		free(d->v[i].from);
 		free(d->v[i].to);
 		free(d->v[i].extra);
+		free(d->v[i].label);
+		free(d->v[i].from_label);
+		free(d->v[i].to_label);
 	}
 	free(d->v);
 	memset(d, 0, sizeof(*d));
@@ -165,6 +168,9 @@ static int is_coll(const struct kp_node *n)
 	return n && (n->type == KP_MAP || n->type == KP_SEQ);
 }
 
+static const struct kp_node empty_map = { .type = KP_MAP };
+static const struct kp_node empty_seq = { .type = KP_SEQ };
+
 /*
  * Any field, compared leaf by leaf: a scalar changed, added or removed
  * is one KP_DIFF_FIELD at its path; lists are compared by place.
@@ -206,12 +212,29 @@ static void fields(struct kp_diff *d, struct kp_buf *path,
 		}
 		return;
 	}
+	/* A structure that came or went: its fields, one by one. */
+	if ((!a || a->type == KP_NULL) && is_coll(b)) {
+		fields(d, path, b->type == KP_MAP ? &empty_map : &empty_seq, b);
+		return;
+	}
+	if ((!b || b->type == KP_NULL) && is_coll(a)) {
+		fields(d, path, a, a->type == KP_MAP ? &empty_map : &empty_seq);
+		return;
+	}
 	if (is_coll(a) || is_coll(b)) {
-		/* A whole structure came or went: one change for it. */
+		/* A structure in place of a value: one change for it. */
 		add(d, KP_DIFF_FIELD, path->buf, NULL, NULL, NULL, 0);
 		return;
 	}
 	add_nodes(d, KP_DIFF_FIELD, path->buf, NULL, a, b, 0);
+}
+
+/* An action's state by its name; NULL when it has none. */
+static const char *state_or_null(const struct kp_node *action)
+{
+	enum kp_act_state st = kp_action_state(action);
+
+	return st == KP_ACT_NONE ? NULL : kp_action_state_name(st);
 }
 
 static void actions(struct kp_diff *d, const struct kp_node *ga,
@@ -246,8 +269,7 @@ static void actions(struct kp_diff *d, const struct kp_node *ga,
 			snprintf(path, sizeof(path),
 				 "maal[%zu].indsatser[%zu].status", ib, j);
 			add(d, KP_DIFF_ACTION_STATE, path, action_key(y),
-			    kp_action_state_name(kp_action_state(x)),
-			    kp_action_state_name(kp_action_state(y)),
+			    state_or_null(x), state_or_null(y),
 			    (unsigned)ib + 1);
 		}
 		if (!same_str(str(x, "frist"), str(y, "frist"))) {
@@ -464,6 +486,78 @@ static int has_terms(const char *key)
 	return 0;
 }
 
+/* "maal[0].indsatser[1].frist" as the schema's "maal/[]/indsatser/[]/frist". */
+static void schema_path(struct kp_buf *b, const char *path)
+{
+	kp_buf_reset(b);
+	for (; *path; path++) {
+		if (*path == '.') {
+			kp_buf_addch(b, '/');
+		} else if (*path == '[') {
+			kp_buf_addstr(b, "/[]");
+			while (*path && *path != ']')
+				path++;
+			if (!*path)
+				break;
+		} else {
+			kp_buf_addch(b, *path);
+		}
+	}
+}
+
+/* A value's title by the schema; yes and no for booleans. */
+static char *value_label(const struct kp_schema *s, const char *path,
+			 const char *v)
+{
+	const char *t = kp_schema_value_title(s, path, v);
+
+	if (!t && v && strcmp(v, "true") == 0)
+		t = "ja";
+	else if (!t && v && strcmp(v, "false") == 0)
+		t = "nej";
+	return t ? kp_xstrdup(t) : NULL;
+}
+
+/*
+ * The title of the field at path, without the full stop of a title that
+ * is a sentence (grundlag.psykiatri's; "Cpr. nr." keeps its own).
+ */
+static char *field_title(const struct kp_schema *s, const char *path)
+{
+	const char *t = kp_schema_title(s, path);
+	size_t n = t ? strlen(t) : 0;
+
+	if (!n)
+		return NULL;
+	if (n > 20 && t[n - 1] == '.')
+		n--;
+	return kp_xstrndup(t, n);
+}
+
+/* The Danish titles of the fields that have no term of their own. */
+static void label_fields(struct kp_diff *d)
+{
+	struct kp_error err = KP_ERROR_INIT;
+	struct kp_schema *s = NULL;
+	struct kp_buf p = KP_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < d->len; i++) {
+		struct kp_diff_item *it = &d->v[i];
+
+		if (it->kind != KP_DIFF_FIELD)
+			continue;
+		if (!s && kp_schema_builtin(&s, &err) < 0)
+			break;
+		schema_path(&p, it->path);
+		it->label = field_title(s, p.buf);
+		it->from_label = value_label(s, p.buf, it->from);
+		it->to_label = value_label(s, p.buf, it->to);
+	}
+	kp_schema_free(s);
+	kp_buf_release(&p);
+}
+
 void kp_diff_plans(struct kp_diff *out, const struct kp_plan *pa,
 		   const struct kp_plan *pb)
 {
@@ -527,6 +621,7 @@ void kp_diff_plans(struct kp_diff *out, const struct kp_plan *pa,
 	if (pa->body_len != pb->body_len ||
 	    memcmp(pa->body, pb->body, pa->body_len) != 0)
 		add(out, KP_DIFF_NOTES, "", NULL, NULL, NULL, 0);
+	label_fields(out);
 	kp_buf_release(&path);
 	kp_doc_free(doc);
 }
@@ -652,16 +747,16 @@ void kp_diff_text(struct kp_buf *out, const struct kp_diff_item *it)
 		kp_buf_addf(out, _("Action \"%s\" removed"), subj);
 		break;
 	case KP_DIFF_ACTION_STATE:
-		if (strcmp(it->to, "gennemfoert") == 0)
+		if (!it->to)
+			kp_buf_addf(out, _("Action \"%s\" open again"), subj);
+		else if (strcmp(it->to, "gennemfoert") == 0)
 			kp_buf_addf(out, _("Action \"%s\" done"), subj);
 		else if (strcmp(it->to, "bortfaldet") == 0)
 			kp_buf_addf(out, _("Action \"%s\" dropped"), subj);
 		else if (strcmp(it->to, "paabegyndt") == 0)
 			kp_buf_addf(out, _("Action \"%s\" started"), subj);
-		else if (strcmp(it->to, "ikke_paabegyndt") == 0)
-			kp_buf_addf(out, _("Action \"%s\" not started"), subj);
 		else
-			kp_buf_addf(out, _("Action \"%s\" open again"), subj);
+			kp_buf_addf(out, _("Action \"%s\" not started"), subj);
 		break;
 	case KP_DIFF_ACTION_DEADLINE:
 		if (it->from && it->to)
@@ -718,15 +813,59 @@ void kp_diff_text(struct kp_buf *out, const struct kp_diff_item *it)
 /* The Danish word of a state, for documents. */
 static const char *da_state(const char *st)
 {
+	if (!st)
+		return "åben igen";
 	if (strcmp(st, "gennemfoert") == 0)
 		return "gennemført";
 	if (strcmp(st, "bortfaldet") == 0)
 		return "bortfaldet";
 	if (strcmp(st, "paabegyndt") == 0)
 		return "påbegyndt";
-	if (strcmp(st, "ikke_paabegyndt") == 0)
-		return "ikke påbegyndt";
-	return "åben igen";
+	return "ikke påbegyndt";
+}
+
+/* A value in the words of the documents: its title, or a long date. */
+static const char *da_value(struct kp_buf *b, const char *v, const char *label)
+{
+	if (label) {
+		kp_buf_reset(b);
+		kp_buf_addstr(b, label);
+		return b->buf;
+	}
+	return da_date(b, v);
+}
+
+/*
+ * A field with no term of its own, by its title when the schema gives
+ * one ("Mødeform er ændret fra Fysisk fremmøde til Telefonmøde"), else
+ * by its path.  The citizen's own data by name only: the letter goes to
+ * every party.
+ */
+static void field_da(struct kp_buf *out, const struct kp_diff_item *it)
+{
+	struct kp_buf f = KP_BUF_INIT, t = KP_BUF_INIT;
+	const char *name = it->label ? it->label : it->path;
+
+	if (strncmp(it->path, "borger.", 7) == 0) {
+		if (it->label)
+			kp_buf_addf(out, "Borgerens oplysninger er ændret: %s",
+				    name);
+		else
+			kp_buf_addf(out, "%s er ændret", name);
+	} else if (showable(it, it->from) && showable(it, it->to)) {
+		kp_buf_addf(out, "%s er ændret fra %s til %s", name,
+			    da_value(&f, it->from, it->from_label),
+			    da_value(&t, it->to, it->to_label));
+	} else if (!it->from && showable(it, it->to)) {
+		kp_buf_addf(out, "%s: %s", name,
+			    da_value(&t, it->to, it->to_label));
+	} else if (!it->to && it->from) {
+		kp_buf_addf(out, "%s er fjernet", name);
+	} else {
+		kp_buf_addf(out, "%s er ændret", name);
+	}
+	kp_buf_release(&f);
+	kp_buf_release(&t);
 }
 
 void kp_diff_text_da(struct kp_buf *out, const struct kp_diff_item *it)
@@ -823,19 +962,7 @@ void kp_diff_text_da(struct kp_buf *out, const struct kp_diff_item *it)
 	case KP_DIFF_CHALLENGE_REMOVED:
 		kp_buf_addf(out, "Udfordring fjernet: %s", subj);
 		break;
-	case KP_DIFF_FIELD:
-		/* The citizen's own data by name only: the letter goes to
-		 * every party. */
-		if (strncmp(it->path, "borger.", 7) == 0)
-			kp_buf_addf(out, "%s er ændret", it->path);
-		else if (showable(it, it->from) && showable(it, it->to))
-			kp_buf_addf(out, "%s er ændret fra %s til %s", it->path,
-				    it->from, it->to);
-		else if (!it->from && showable(it, it->to))
-			kp_buf_addf(out, "%s er sat til %s", it->path, it->to);
-		else
-			kp_buf_addf(out, "%s er ændret", it->path);
-		break;
+	case KP_DIFF_FIELD: field_da(out, it); break;
 	case KP_DIFF_NOTES: kp_buf_addstr(out, "Noterne er ændret"); break;
 	}
 	kp_cpr_mask_text(out->buf + start);

@@ -175,7 +175,8 @@ static int meeting_allowed(const struct kp_node *root,
 	if (!st || strcmp(st, "aktiv") != 0)
 		return kp_error_set(
 			err, KP_EINVALID, NULL, 0, 0,
-			closing ? _("only an active plan is closed; this one's "
+			closing ? _("only an active plan can be closed; this "
+				    "one's "
 				    "status is '%s'")
 				: _("a follow-up meeting belongs to an active "
 				    "plan; this one's status is '%s'"),

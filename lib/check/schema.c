@@ -2808,6 +2808,38 @@ const char *kp_schema_description(const struct kp_schema *schema,
 	return annotation_at(schema, path, 1);
 }
 
+/* The title of the branch of s's oneOf or anyOf whose const is value. */
+static const char *const_title(const struct sch *s, const char *value)
+{
+	struct sch *const *v[2] = { s->one_of, s->any_of };
+	size_t n[2] = { s->none, s->nany }, i, k;
+
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < n[k]; i++) {
+			const char *c = kp_node_str(v[k][i]->const_v);
+
+			if (v[k][i]->title && c && strcmp(c, value) == 0)
+				return v[k][i]->title;
+		}
+	return NULL;
+}
+
+const char *kp_schema_value_title(const struct kp_schema *schema,
+				  const char *path, const char *value)
+{
+	struct slist l = { NULL, 0, 0 };
+	const char *text = NULL;
+	size_t i;
+
+	if (!schema || !value)
+		return NULL;
+	locate(schema, path, &l, 0);
+	for (i = 0; i < l.n && !text; i++)
+		text = const_title(l.v[i], value);
+	free(l.v);
+	return text;
+}
+
 size_t kp_schema_properties(const struct kp_schema *schema, const char *path,
 			    void (*fn)(const char *name, void *payload),
 			    void *payload)

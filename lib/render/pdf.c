@@ -1500,7 +1500,12 @@ static void draw_chrome(struct pdf *p, cairo_t *cr, size_t n)
 	kp_pdf_escape(&m, doc->stamp ? doc->stamp : "",
 		      doc->stamp ? strlen(doc->stamp) : 0);
 	kp_buf_addstr(&m, "</span>");
-	l = make_layout(p, m.buf, FONT_SMALL, left_w);
+	/*
+	 * The stamp's line is below a single mark's frame, so it may run
+	 * under it; a second mark (invalid) reaches down to it.
+	 */
+	l = make_layout(p, m.buf, FONT_SMALL,
+			doc->invalid ? left_w : CONTENT_W);
 	pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
 	show_line(cr, l, MARGIN_X, y + 14);
 

@@ -48,13 +48,12 @@ static const char *changes(const char *a, const char *b)
 	return out;
 }
 
-static const char goals[] =
-	"maal:\n"
-	"  - titel: A\n"
-	"    indsatser:\n"
-	"      - opgave: X\n"
-	"        frist: 2014-10-01\n"
-	"  - titel: B\n";
+static const char goals[] = "maal:\n"
+			    "  - titel: A\n"
+			    "    indsatser:\n"
+			    "      - opgave: X\n"
+			    "        frist: 2014-10-01\n"
+			    "  - titel: B\n";
 
 void test_diff__goals_and_actions(void)
 {
@@ -102,7 +101,51 @@ void test_diff__meetings_people_and_fields(void)
 	/* The citizen's data by name only; never a CPR number. */
 	STR_EQ(changes("borger:\n  navn: A\n  cpr: \"140973-1879\"\n",
 		       "borger:\n  navn: A\n  cpr: \"140973-1878\"\n"),
-	       "borger.cpr er ændret\n");
+	       "Borgerens oplysninger er ændret: Cpr. nr.\n");
+	/* Other fields by the schema's titles, their values too. */
 	STR_EQ(changes("forloeb: parallel\n", "forloeb: koordineret\n"),
-	       "forloeb er ændret fra parallel til koordineret\n");
+	       "Forløb er ændret fra Parallelt forløb til Koordineret "
+	       "forløb\n");
+	/* A structure that came: its fields, one by one. */
+	STR_EQ(changes("status: aktiv\n",
+		       "status: aktiv\nsamtykke:\n  givet: true\n"
+		       "  dato: 2014-04-20\n"),
+	       "Borgeren har givet samtykke til, at der indhentes og udveksles "
+	       "informationer samt udarbejdes en indsatsplan: ja\n"
+	       "Dato for samtykke: 20. april 2014\n");
+	STR_EQ(changes("moede:\n  form: fysisk\n",
+		       "moede:\n  form: video\nboern:\n"
+		       "  orientering: ikke_grundlag\n"),
+	       "Mødeform er ændret fra Fysisk fremmøde til Videomøde\n"
+	       "Orientering af kommunens børne- og ungeafdeling: Vurderet, "
+	       "at der ikke er grundlag for at orientere\n");
+	/* Without a title: the path. */
+	STR_EQ(changes("status: aktiv\n", "status: aktiv\nx_lokal: 1\n"),
+	       "x_lokal: 1\n");
+}
+
+/* A state taken away: open again, and in JSON no state is null. */
+void test_diff__state_removed(void)
+{
+	struct kp_plan *a =
+		plan("maal:\n  - titel: A\n    indsatser:\n"
+		     "      - opgave: X\n        status: paabegyndt\n");
+	struct kp_plan *b = plan("maal:\n  - titel: A\n    indsatser:\n"
+				 "      - opgave: X\n");
+	struct kp_buf j = KP_BUF_INIT;
+	struct kp_diff d;
+
+	kp_diff_plans(&d, a, b);
+	kp_diff_write_json(&j, &d);
+	OK(strstr(j.buf, "\"from\":\"paabegyndt\",\"to\":null") != NULL);
+	OK(strstr(j.buf, "\"text\":\"Indsats »X«: åben igen\"") != NULL);
+	kp_buf_reset(&j);
+	kp_diff_release(&d);
+	kp_diff_plans(&d, b, a);
+	kp_diff_write_json(&j, &d);
+	OK(strstr(j.buf, "\"from\":null,\"to\":\"paabegyndt\"") != NULL);
+	kp_buf_release(&j);
+	kp_diff_release(&d);
+	kp_plan_free(a);
+	kp_plan_free(b);
 }
