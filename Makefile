@@ -72,8 +72,8 @@ MO       := $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/kiplan.mo)
 # Their sources are compiled a second time, -fPIC -fvisibility=hidden, so
 # that their calls among themselves stay inside the plugin; each exports
 # one symbol, its table (lib/repo/git_api.def, lib/render/pdf_api.def).
-GIT_PLUGIN_SRC := lib/repo/drafts.c lib/repo/repo.c lib/repo/revs.c \
-	lib/repo/send.c lib/repo/template.c
+GIT_PLUGIN_SRC := lib/repo/change.c lib/repo/drafts.c lib/repo/repo.c \
+	lib/repo/revs.c lib/repo/send.c lib/repo/template.c lib/repo/walk.c
 PDF_PLUGIN_SRC := lib/render/pdf.c
 GIT_PLUGIN_OBJ := $(GIT_PLUGIN_SRC:%.c=$(BUILD)/plugin/%.o) \
 	$(BUILD)/plugin/lib/repo/git_plugin.o

@@ -987,16 +987,6 @@ const struct kp_revision *kp_history_last_sent(const struct kp_history *h,
 	return NULL;
 }
 
-const struct kp_revision *kp_history_last_sent_any(const struct kp_history *h)
-{
-	size_t i;
-
-	for (i = h->len; i-- > 0;)
-		if (h->v[i].sent)
-			return &h->v[i];
-	return NULL;
-}
-
 int kp_repo_history(struct kp_history *out, struct kp_repo *repo,
 		    const char *rel, struct kp_error *err)
 {
