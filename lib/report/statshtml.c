@@ -538,13 +538,13 @@ static const char style[] =
 static const char explained[] =
 	"<h2>Sådan er tallene opgjort</h2>\n<dl>\n"
 	"<dt>Oprettede, gjort aktive, afsluttede</dt><dd>Planer, der "
-	"kom til, fik status aktiv eller afsluttet i en indsendelse "
+	"kom til, fik status aktiv eller afsluttet ved en ændring "
 	"(commit) i perioden. Afsluttet til er feltet afslutning.til.</dd>\n"
 	"<dt>Aktive og kladder ved periodens udgang</dt><dd>Planernes "
 	"status i den seneste version på periodens sidste dag.</dd>\n"
 	"<dt>Opfølgningsmøder</dt><dd>Et møde i moeder (ikke et "
 	"afslutningsmøde) tæller i perioden for sin dato, eller for "
-	"indsendelsen, hvis det er registreret senere. Det er holdt inden "
+	"ændringen, hvis det er registreret senere. Det er holdt inden "
 	"for seks måneder, når det ligger højst seks måneder efter det "
 	"forrige møde (det koordinerende møde for det første).</dd>\n"
 	"<dt>Opfølgninger over fristen</dt><dd>Planer, hvis næste "
@@ -586,10 +586,13 @@ static void page_head(struct kp_buf *out, const struct kp_stats *st)
 			   "koordinerende indsatsplaner</h1>\n");
 	kp_buf_addf(out,
 		    "<p class=\"meta\">Perioden %s til %s, opgjort pr. %s. "
-		    "Dannet %s fra planarkivets historik (%zu planer, %zu "
-		    "indsendelser).",
-		    from, to, per[st->opts.period], made, st->plans,
-		    st->commits);
+		    "Dannet %s fra planarkivets historik",
+		    from, to, per[st->opts.period], made);
+	/* The number of plans is a figure like the others. */
+	if (st->plans >= st->opts.min_cell)
+		kp_buf_addf(out, " (%zu planer, %zu ændringer)", st->plans,
+			    st->commits);
+	kp_buf_addch(out, '.');
 	if (st->opts.min_cell > 1)
 		kp_buf_addf(out,
 			    " Tal, der bygger på færre end %u borgere, er "
