@@ -899,8 +899,9 @@ static void sort_strings(struct kp_stats *st)
 				if (c->closed_to[i].to != (size_t)-1)
 					c->closed_to[i].to =
 						rank[c->closed_to[i].to];
-			qsort(c->closed_to, c->nclosed_to,
-			      sizeof(*c->closed_to), by_count);
+			if (c->nclosed_to > 1) /* closed_to may be NULL */
+				qsort(c->closed_to, c->nclosed_to,
+				      sizeof(*c->closed_to), by_count);
 		}
 	free(order);
 	free(rank);
