@@ -3,6 +3,7 @@
 #   make                     build/kiplan and its plugins, build/kiplan-*.so
 #   make check               install what is missing, build, run every test
 #   make demo                install what is missing, build, run on examples/
+#   make bench               the benchmarks (bench/README.md), not part of check
 #   make SANITIZE=address,undefined BUILD=build-san check
 #   make WERROR=1            warnings are errors (CI)
 #   make install PREFIX=/usr/local DESTDIR=
@@ -73,7 +74,8 @@ MO       := $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/kiplan.mo)
 # that their calls among themselves stay inside the plugin; each exports
 # one symbol, its table (lib/repo/git_api.def, lib/render/pdf_api.def).
 GIT_PLUGIN_SRC := lib/repo/change.c lib/repo/drafts.c lib/repo/repo.c \
-	lib/repo/revs.c lib/repo/send.c lib/repo/template.c lib/repo/walk.c
+	lib/repo/revs.c lib/repo/send.c lib/repo/template.c lib/repo/merge.c \
+	lib/repo/walk.c
 PDF_PLUGIN_SRC := lib/render/pdf.c
 GIT_PLUGIN_OBJ := $(GIT_PLUGIN_SRC:%.c=$(BUILD)/plugin/%.o) \
 	$(BUILD)/plugin/lib/repo/git_plugin.o
@@ -91,7 +93,7 @@ PLUGINS   := $(BUILD)/kiplan-git.so $(BUILD)/kiplan-pdf.so
 TEST_BINS := $(BUILD)/tests/unit-tests $(BUILD)/tests/jsonschema-suite \
 	$(BUILD)/tests/yaml-suite $(BUILD)/tests/fuzz-replay
 
-.PHONY: all check check-run demo demo-run deps fuzz lint install uninstall clean
+.PHONY: all bench check check-run demo demo-run deps fuzz lint install uninstall clean
 .SUFFIXES:
 
 all: $(KIPLAN) $(PLUGINS) $(TEST_BINS) $(MO)
@@ -190,6 +192,11 @@ demo: deps
 
 demo-run: $(KIPLAN)
 	@sh tests/demo.sh $(KIPLAN)
+
+# The benchmarks against the floor (bench/README.md), a few minutes; not
+# part of check.
+bench: $(KIPLAN) $(PLUGINS)
+	@KIPLAN=$(abspath $(KIPLAN)) sh bench/run.sh
 
 # Every header compiles on its own (as libgit2's headertest), the
 # modules stand in layers (tests/layers.sh), and the man pages are clean.

@@ -37,6 +37,7 @@ int cmd_set(int argc, char **argv);
 int cmd_followup(int argc, char **argv);
 int cmd_close(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_merge_file(int argc, char **argv);
 
 /*
  * cmd/change.c: a plan of the repository to change (set, followup,

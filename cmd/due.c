@@ -233,6 +233,11 @@ int cmd_due(int argc, char **argv)
 		rc = KP_EXIT_ERROR;
 		goto done;
 	}
+	if (plans.repo && kp_repo_uuid(run.due.ns, plans.repo, &err) < 0) {
+		cmd_report(&err);
+		rc = KP_EXIT_ERROR;
+		goto done;
+	}
 	run.due.draft_days = (int)draft_days;
 	run.due.offer_days = (int)offer_days;
 	run.repo = plans.repo;

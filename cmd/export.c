@@ -21,8 +21,8 @@
 static const char usage_str[] = N_(
 	"usage: kiplan export [--format json|jsonl|csv|fhir] [--excel] "
 	"[--redact]\n"
-	"                     [--valid-only] [--today DATE] [-o FILE] "
-	"[PATH...]\n"
+	"                     [--transaction] [--valid-only] [--today DATE]\n"
+	"                     [-o FILE] [PATH...]\n"
 	"\n"
 	"Export plans: json (an array), jsonl (one plan per line), csv (one\n"
 	"row per plan) or fhir (a FHIR R4 Bundle).  Without PATH, the plans "
@@ -33,6 +33,7 @@ static const char usage_str[] = N_(
 	"  --excel          CSV for Danish Excel: ';', a byte order mark, "
 	"CRLF\n"
 	"  --redact         leave out CPR numbers and telephone numbers\n"
+	"  --transaction    fhir: a transaction Bundle of conditional updates\n"
 	"  --valid-only     leave out plans with errors (still listed on "
 	"stderr)\n"
 	"  --today DATE     count overdue days from DATE (YYYY-MM-DD)\n"
@@ -71,7 +72,8 @@ static int open_repo(struct kp_export_run *run, const struct cmd_plans *p)
 	run->schema = p->schema;
 	run->repo = p->repo;
 	if (p->repo &&
-	    kp_revmap_build(&run->revs, kp_repo_workdir(p->repo), &err) < 0) {
+	    (kp_revmap_build(&run->revs, kp_repo_workdir(p->repo), &err) < 0 ||
+	     kp_repo_uuid(run->opts.ns, p->repo, &err) < 0)) {
 		cmd_report(&err);
 		return -1;
 	}
@@ -106,6 +108,7 @@ int cmd_export(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "excel", no_argument, NULL, 'x' },
 		{ "redact", no_argument, NULL, 'r' },
+		{ "transaction", no_argument, NULL, 'T' },
 		{ "valid-only", no_argument, NULL, 'v' },
 		{ "today", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 }
@@ -137,6 +140,7 @@ int cmd_export(int argc, char **argv)
 			break;
 		case 'x': run.opts.excel = 1; break;
 		case 'r': run.opts.redact = 1; break;
+		case 'T': run.opts.transaction = 1; break;
 		case 'v': run.valid_only = 1; break;
 		case 't': today_arg = optarg; break;
 		case 'o': output = optarg; break;
@@ -151,6 +155,10 @@ int cmd_export(int argc, char **argv)
 			return cmd_usage(usage_str);
 		}
 		run.opts.format = KP_EXPORT_CSV;
+	}
+	if (run.opts.transaction && run.opts.format != KP_EXPORT_FHIR) {
+		cmd_warn(_("--transaction goes with --format fhir only"));
+		return cmd_usage(usage_str);
 	}
 	if (today_arg) {
 		if (kp_date_parse(&run.opts.today, today_arg,

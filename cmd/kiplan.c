@@ -39,6 +39,9 @@ static const struct kp_cmd {
 	{ "log", cmd_log, N_("show the audit trail of one plan") },
 	{ "diff", cmd_diff,
 	  N_("say what changed in a plan since the revision last sent") },
+	{ "merge-file", cmd_merge_file,
+	  N_("merge two versions of a plan field by field (git's merge "
+	     "driver)") },
 	{ "show", cmd_show,
 	  N_("print a plan as it was at a revision (PLAN@REV)") },
 	{ "due", cmd_due,

@@ -52,7 +52,8 @@ enum {
 	KP_EEXISTS = -9,   /* a thing to be created exists already */
 	KP_ELOCKED = -10,  /* a lock could not be taken */
 	KP_ERENDER = -11,  /* rendering failed */
-	KP_EPLUGIN = -12   /* a plugin of kiplan could not be loaded */
+	KP_EPLUGIN = -12,  /* a plugin of kiplan could not be loaded */
+	KP_ECONFLICT = -13 /* a file holds git's conflict markers */
 };
 
 /*
@@ -915,6 +916,9 @@ struct kp_due_opts {
 	 */
 	void (*flush)(struct kp_buf *out, void *payload);
 	void *payload;
+	/* The repository's identity (kp_repo_uuid()), in iCalendar UIDs;
+	 * "" outside a repository. */
+	char ns[37];
 };
 
 /*
@@ -992,6 +996,13 @@ struct kp_export_opts {
 	int excel;	      /* CSV: ';', a UTF-8 BOM and CRLF */
 	int redact;	      /* leave out CPR numbers and telephone numbers */
 	struct kp_date today; /* for the CSV's overdue days */
+	/*
+	 * FHIR: the repository's identity (kp_repo_uuid(); "" outside a
+	 * repository), in every resource's id; a transaction Bundle with
+	 * conditional updates instead of a collection.
+	 */
+	char ns[37];
+	int transaction;
 };
 
 /*
@@ -1104,5 +1115,71 @@ int kp_revmap_build(struct kp_revmap **out, const char *workdir,
 void kp_revmap_source(const struct kp_revmap *map, struct kp_source *src,
 		      const char *rel, const char *data, size_t len);
 void kp_revmap_free(struct kp_revmap *map);
+
+/* ------------------------------------------------------------------ */
+/* Merging (lib/repo/merge.c)                                          */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The 1-based line of the first of git's conflict markers in text (a
+ * line that starts with "<<<<<<<", "|||||||" or ">>>>>>>", then a
+ * space or the line's end), or 0 when there is none.  kp_plan_parse()
+ * refuses a plan that has one with KP_ECONFLICT (finding code
+ * "konflikt").
+ */
+unsigned kp_conflict_line(const char *text, size_t len);
+
+/*
+ * A plan-aware three-way merge of one plan file: base, ours and theirs
+ * are its three texts (base NULL or empty: added on both sides).  The
+ * frontmatter is merged field by field, starting from ours, so that
+ * every byte that theirs did not change (comments, order, quoting) stays
+ * as in ours: a field changed on one side only takes that change; list
+ * items (goals, actions, participants, meetings, existing plans) are
+ * matched by what they are (title, task, name, date and type), not by
+ * place; a field changed differently on both sides is a conflict.  The
+ * body is merged line by line.
+ *
+ * out receives the merged text, conflicts one error finding (code
+ * "konflikt") per conflict, at the line and column in out, naming both
+ * values and who changed each (ours_label, theirs_label; NULL: "ours",
+ * "theirs").  A conflict is written into out between git's conflict
+ * markers, so that git, validate and send see it.  A merge without
+ * conflicts is then validated (schema and the guideline's rules): a
+ * result that does not parse (a duplicate key), or that has errors that
+ * neither side had, is reported as conflicts too.
+ *
+ * Returns KP_MERGE_CLEAN (0), KP_MERGE_CONFLICT (1), or a negative KP_E*
+ * when it could not merge (a side is not a plan: then out holds nothing).
+ * path names the file in findings and messages.
+ */
+enum { KP_MERGE_CLEAN = 0, KP_MERGE_CONFLICT = 1 };
+int kp_merge_plan(struct kp_buf *out, struct kp_findings *conflicts,
+		  const char *path, const char *base, size_t base_len,
+		  const char *ours, size_t ours_len, const char *theirs,
+		  size_t theirs_len, const char *ours_label,
+		  const char *theirs_label, struct kp_error *err);
+
+/*
+ * Make git use kiplan merge-file for plans in the repository: writes
+ * merge.kiplan.name and merge.kiplan.driver into the git directory's
+ * config (the driver runs the kiplan found on PATH).  .gitattributes,
+ * committed by kp_repo_init(), names the files.  For init and clone.
+ */
+int kp_repo_configure_merge(struct kp_repo *repo, struct kp_error *err);
+
+/*
+ * The repository's identity, a UUID ("8-4-4-4-12" lower-case hex): the
+ * setting kiplan.id of .kiplan/config, which init writes (a random,
+ * version 4 UUID).  A repository made before that has none; its
+ * identity is then derived from its first commit, the same on every
+ * clone, without changing anything: a version 5 UUID from the SHA-1 of
+ * "kiplan-arkiv:" and that commit's id.  Exports name their resources
+ * with it (FHIR ids, iCalendar UIDs).
+ */
+int kp_repo_uuid(char out[37], struct kp_repo *repo, struct kp_error *err);
+
+/* A random UUID (version 4), from /dev/urandom. */
+int kp_uuid_random(char out[37], struct kp_error *err);
 
 #endif

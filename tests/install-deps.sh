@@ -7,7 +7,7 @@ set -eu
 PKGS="pkg-config libyaml-dev libcmark-dev libgit2-dev libpcre2-dev
 libcairo2-dev libpango1.0-dev fonts-dejavu-core zsh
 git jq poppler-utils python3 python3-icalendar python3-yaml mandoc
-gettext locales clang-format cppcheck"
+gettext locales clang-format cppcheck nodejs"
 
 missing=
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -35,8 +35,26 @@ gen_da() {
 	echo "install-deps: generating the locale da_DK.UTF-8" >&2
 	localedef -i da_DK -f UTF-8 da_DK.UTF-8
 }
+# The independent FHIR validator of tests/cli/identity.sh (@medplum/core,
+# versions pinned in tests/fhir/package.json), into tests/fhir/node_modules.
+# Without a network the test says it skips it; CI requires it.
+fhir_validator() {
+	dir=$(dirname "$0")/fhir
+	[ -d "$dir/node_modules/@medplum/core" ] && return 0
+	# Debian's npm is a package of its own; NodeSource's nodejs has it.
+	if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends npm >&2 || true
+	fi
+	command -v npm >/dev/null 2>&1 || return 0
+	echo "install-deps: npm install in $dir (the FHIR validator)" >&2
+	(cd "$dir" && npm install --no-audit --no-fund --no-package-lock \
+		--loglevel=error >&2) ||
+		echo "install-deps: npm install failed; the FHIR validator test will be skipped" >&2
+}
 if [ -z "$missing" ]; then
 	gen_da
+	fhir_validator
 	exit
 fi
 
@@ -51,3 +69,4 @@ apt-get update -qq >&2
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >&2
 gen_da
+fhir_validator

@@ -74,6 +74,14 @@ size_t kp_utf8_len(const char *s, size_t n);
  */
 size_t kp_text_distance(const char *a, size_t alen, const char *b, size_t blen);
 
+/*
+ * kp_buf_read_file() for a file that a walk has just found regular, size
+ * bytes long: no fstat(), and the buffer grown to size at once.  Refuses a
+ * file that is, or grows, larger than max bytes.
+ */
+int kp_buf_read_regular(struct kp_buf *b, const char *path, size_t size,
+			size_t max, struct kp_error *err);
+
 /* fsync() the directory that holds path; -1 (errno) on failure. */
 int kp_sync_dir_of(const char *path);
 

@@ -63,6 +63,7 @@ const char *kp_error_name(int code)
 	case KP_ELOCKED: return "locked";
 	case KP_ERENDER: return "render";
 	case KP_EPLUGIN: return "plugin";
+	case KP_ECONFLICT: return "konflikt";
 	}
 	return "error";
 }

@@ -87,3 +87,40 @@ const char *kp_suggest(const char *word, const char *const *choices, size_t n)
 	}
 	return found;
 }
+
+/*
+ * A conflict marker: seven '<', '|' or '>' at the line's start, then a
+ * space or the line's end.  "=======" alone is not taken for one: it is
+ * also a Markdown heading's underline.
+ */
+static int marker(const char *s, size_t n)
+{
+	static const char marks[] = "<|>";
+	size_t i;
+
+	if (n < 7 || !strchr(marks, s[0]))
+		return 0;
+	for (i = 1; i < 7; i++)
+		if (s[i] != s[0])
+			return 0;
+	return n == 7 || s[7] == ' ' || s[7] == '\r';
+}
+
+unsigned kp_conflict_line(const char *text, size_t len)
+{
+	size_t pos = 0;
+	unsigned line = 1;
+
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - text) - pos : len - pos;
+
+		if (marker(text + pos, n))
+			return line;
+		if (!nl)
+			break;
+		pos += n + 1;
+		line++;
+	}
+	return 0;
+}

@@ -21,11 +21,20 @@
 /* Text quoted in a message is cut to about this many bytes. */
 #define SHOW_MAX 60
 
+/* A step from the root: a key, or (key NULL) an index. */
+struct step {
+	const char *key;
+	size_t len; /* of the key, or the index */
+};
+
 struct lint {
 	const char *text, *end;
 	const char **lines; /* start of each line, from line 1 */
 	size_t nlines;
-	struct kp_buf path;
+	/* The steps to the node; written out as a field only for a finding. */
+	struct step *steps;
+	size_t nsteps, asteps;
+	struct kp_buf path; /* field() writes the field here */
 	struct kp_findings *out;
 };
 
@@ -39,8 +48,13 @@ static const char *at(const struct lint *l, unsigned line, unsigned col)
 		return NULL;
 	p = l->lines[line - 1];
 	for (c = 1; c < col && p < l->end && *p != '\n'; c++) {
-		size_t n = kp_utf8_len(p, (size_t)(l->end - p));
+		size_t n;
 
+		if (!((unsigned char)*p & 0x80)) {
+			p++; /* ASCII: most of a plan */
+			continue;
+		}
+		n = kp_utf8_len(p, (size_t)(l->end - p));
 		p += n ? n : 1;
 	}
 	return c == col && p < l->end ? p : NULL;
@@ -60,8 +74,34 @@ static unsigned column(const char *s, const char *p)
 	return col;
 }
 
-static const char *field(const struct lint *l)
+static void step_in(struct lint *l, const char *key, size_t len)
 {
+	if (l->nsteps == l->asteps) {
+		l->asteps = l->asteps ? l->asteps * 2 : 16;
+		l->steps = kp_xrealloc(l->steps, l->asteps * sizeof(*l->steps));
+	}
+	l->steps[l->nsteps].key = key;
+	l->steps[l->nsteps].len = len;
+	l->nsteps++;
+}
+
+/* The node's field: "maal[0].titel"; valid until the next call. */
+static const char *field(struct lint *l)
+{
+	size_t i;
+
+	kp_buf_reset(&l->path);
+	for (i = 0; i < l->nsteps; i++) {
+		const struct step *st = &l->steps[i];
+
+		if (!st->key) {
+			kp_buf_addf(&l->path, "[%zu]", st->len);
+			continue;
+		}
+		if (l->path.len)
+			kp_buf_addch(&l->path, '.');
+		kp_buf_add(&l->path, st->key, st->len);
+	}
 	return l->path.len ? l->path.buf : _("(root)");
 }
 
@@ -127,7 +167,7 @@ static void check_comment(struct lint *l, const char *p, unsigned line)
 static void walk(struct lint *l, const struct kp_node *n, int in_flow)
 {
 	const char *p = at(l, n->line, n->col);
-	size_t len = l->path.len, i;
+	size_t i;
 
 	switch (n->type) {
 	case KP_MAP:
@@ -137,19 +177,17 @@ static void walk(struct lint *l, const struct kp_node *n, int in_flow)
 
 			check_char(l, at(l, pair->line, pair->col), pair->line,
 				   pair->col, KP_HINT_IN_KEY);
-			if (l->path.len)
-				kp_buf_addch(&l->path, '.');
-			kp_buf_add(&l->path, pair->key, pair->keylen);
+			step_in(l, pair->key, pair->keylen);
 			walk(l, pair->value, in_flow);
-			kp_buf_setlen(&l->path, len);
+			l->nsteps--;
 		}
 		break;
 	case KP_SEQ:
 		in_flow = in_flow || (p && *p == '[');
 		for (i = 0; i < n->v.seq.len; i++) {
-			kp_buf_addf(&l->path, "[%zu]", i);
+			step_in(l, NULL, i);
 			walk(l, n->v.seq.items[i], in_flow);
-			kp_buf_setlen(&l->path, len);
+			l->nsteps--;
 		}
 		break;
 	default:
@@ -192,5 +230,6 @@ void kp_lint(const struct kp_plan *plan, struct kp_findings *out)
 	kp_buf_init(&l.path);
 	walk(&l, plan->root, 0);
 	kp_buf_release(&l.path);
+	free(l.steps);
 	free(l.lines);
 }

@@ -44,10 +44,20 @@ struct kp_doc *kp_batch_arena(struct kp_batch_worker *w)
 static void work_one(struct engine *e, struct kp_batch_item *it,
 		     struct kp_batch_worker *w)
 {
+	int error;
+
 	if (it->skip || it->walk_problem)
 		return;
 	kp_buf_reset(&w->data);
-	if (kp_buf_read_file(&w->data, it->path, KP_PLAN_MAX, &it->error) < 0) {
+	/* The walk's lstat() gave the size: no fstat() for each plan. */
+	if (it->st)
+		error = kp_buf_read_regular(&w->data, it->path,
+					    (size_t)it->st->st_size,
+					    KP_PLAN_MAX, &it->error);
+	else
+		error = kp_buf_read_file(&w->data, it->path, KP_PLAN_MAX,
+					 &it->error);
+	if (error < 0) {
 		struct stat st;
 
 		/*

@@ -425,6 +425,23 @@ static int remove_pair(struct kp_buf *text, const struct tree *t,
 	return 0;
 }
 
+/* Remove the list item v with its lines; a list left empty becomes []. */
+static void remove_item(struct kp_buf *text, const struct tree *t,
+			const struct span *v)
+{
+	const struct span *s = v->parent;
+	struct kp_buf none = KP_BUF_INIT;
+
+	if (s->n == 1 && s->key) {
+		struct kp_doc *tmp = kp_doc_new();
+
+		replace(text, t, s, kp_node_new(tmp, KP_SEQ, 0, 0));
+		kp_doc_free(tmp);
+		return;
+	}
+	splice(text, line_start(t, v->start), eol(t, content_end(t, v)), &none);
+}
+
 static int not_there(const char *path, const char *seg, size_t n,
 		     struct kp_error *err)
 {
@@ -499,7 +516,7 @@ int kp_yaml_edit(struct kp_buf *text, enum kp_edit_op op, const char *path,
 			}
 		}
 		if (!next && cur->type == KP_MAP) {
-			if (op == KP_EDIT_REMOVE)
+			if (op != KP_EDIT_SET)
 				goto done;
 			if (!(w = wrap(tmp, dot ? dot + 1 : "", value, err))) {
 				error = KP_EUSAGE;
@@ -509,8 +526,15 @@ int kp_yaml_edit(struct kp_buf *text, enum kp_edit_op op, const char *path,
 			goto done;
 		}
 		if (!next) {
-			if (op != KP_EDIT_REMOVE)
+			if (op == KP_EDIT_SET)
 				error = not_there(path, seg, n, err);
+			goto done;
+		}
+		if (!dot && op == KP_EDIT_REMOVE_ITEM) {
+			if (next->key)
+				error = remove_pair(text, &t, next, err);
+			else
+				remove_item(text, &t, next);
 			goto done;
 		}
 		if (!dot) {
@@ -541,7 +565,7 @@ int kp_yaml_edit(struct kp_buf *text, enum kp_edit_op op, const char *path,
 			goto done;
 		}
 		if (next->type == KP_STR) {
-			if (op == KP_EDIT_REMOVE)
+			if (op != KP_EDIT_SET)
 				goto done;
 			error = not_there(path, dot + 1, strcspn(dot + 1, "."),
 					  err);

@@ -166,8 +166,11 @@ static int matches_number(const char *s, size_t n)
 	return i == n;
 }
 
+/* words are at most five bytes long (nulls, trues, falses below). */
 static int word_in(const char *s, size_t n, const char *const *words)
 {
+	if (n > 5)
+		return 0; /* most plain scalars: text */
 	for (; *words; words++)
 		if (strlen(*words) == n && memcmp(s, *words, n) == 0)
 			return 1;

@@ -263,8 +263,11 @@ void kp_plan_restyle(struct kp_buf *text, const char *raw, size_t len);
  * index beyond a list's end) or passes a flow collection ([a, b],
  * {k: v}), which kiplan does not rewrite; KP_EPARSE when the text does
  * not parse.  On failure text is unchanged.
+ *
+ * KP_EDIT_REMOVE_ITEM: as KP_EDIT_REMOVE, and a list item (path ending
+ * in its number) goes too, with its lines; a list left empty becomes [].
  */
-enum kp_edit_op { KP_EDIT_SET, KP_EDIT_REMOVE };
+enum kp_edit_op { KP_EDIT_SET, KP_EDIT_REMOVE, KP_EDIT_REMOVE_ITEM };
 int kp_yaml_edit(struct kp_buf *text, enum kp_edit_op op, const char *path,
 		 const struct kp_node *value, struct kp_error *err);
 

@@ -157,6 +157,7 @@ int kp_plan_parse(struct kp_plan **out, const char *name, const char *data,
 		  size_t len, unsigned flags, struct kp_error *err)
 {
 	struct kp_plan *plan = NULL;
+	unsigned line;
 	int error;
 
 	*out = NULL;
@@ -165,6 +166,12 @@ int kp_plan_parse(struct kp_plan **out, const char *name, const char *data,
 			err, KP_ELIMIT, name, 0, 0,
 			_("file is larger than the limit of %zu bytes"),
 			(size_t)KP_PLAN_MAX);
+	if ((line = kp_conflict_line(data, len)) > 0)
+		return kp_error_set(err, KP_ECONFLICT, name, line, 1,
+				    _("the plan holds git's conflict markers "
+				      "from a merge: choose between the two "
+				      "versions, remove the marker lines, and "
+				      "validate it"));
 	if ((flags & KP_LOAD_FAST) &&
 	    kp_plan_fast(&plan, name, data, len) == 1) {
 		if (flags & KP_LOAD_BODY)

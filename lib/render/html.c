@@ -42,6 +42,8 @@ static const char css[] =
 	"padding-bottom:.3em;display:flex;justify-content:space-between;"
 	"gap:1em}\n"
 	".draft{color:#8a4b00;font-weight:bold}\n"
+	".state{border:1.5px solid currentColor;padding:0 .3em;"
+	"white-space:nowrap}\n"
 	".invalid{color:#fff;background:#b00020;font-weight:bold;"
 	"padding:.3em .5em;margin:.5em 0}\n"
 	"footer{font-size:.85em;color:#333;border-top:1px solid #999;"
@@ -362,7 +364,7 @@ int kp_render_html(struct kp_buf *out, const struct kp_rdoc *doc,
 	kp_buf_addch(out, '>');
 	esc(out, doc->stamp);
 	if (kp_rdoc_mark(doc)) {
-		kp_buf_addstr(out, " · <strong>");
+		kp_buf_addstr(out, " · <strong class=\"state\">");
 		esc(out, kp_rdoc_mark(doc));
 		kp_buf_addstr(out, "</strong>");
 	}

@@ -647,11 +647,20 @@ static const char gitignore_text[] =
 	"# kiplan: rendered documents of sent revisions, never committed\n"
 	"/outbox/\n";
 
+static const char gitattributes_text[] =
+	"# kiplan: planer flettes felt for felt (kiplan merge-file)\n"
+	"*.md merge=kiplan\n";
+
+/* The settings; %s is the repository's identity, a UUID. */
 static const char config_text[] =
 	"# Indstillinger for dette arkiv af koordinerende indsatsplaner\n"
 	"# (git-config-syntaks).\n"
 	"[kiplan]\n"
 	"\tformat = 1\n"
+	"\t# Arkivets identitet: FHIR-id'er og kalender-UID'er dannes af den\n"
+	"\t# og planens id, s\xc3\xa5 to arkivers eksporter aldrig "
+	"blandes.\n"
+	"\tid = %s\n"
 	"[due]\n"
 	"\t# Antal dage fra oprettelsen af en kladde, til "
 	"koordinationsm\xc3\xb8"
@@ -704,9 +713,10 @@ int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 	git_repository *git = NULL;
 	struct kp_repo *repo = NULL;
 	git_repository_init_options opts;
-	const char *paths[3], *datas[3];
-	size_t lens[3];
-	char *dotgit = NULL, *kdir = NULL, *file = NULL, commit[41];
+	const char *paths[4], *datas[4];
+	size_t lens[4];
+	struct kp_buf config = KP_BUF_INIT;
+	char *dotgit = NULL, *kdir = NULL, *file = NULL, commit[41], uuid[37];
 	struct stat st;
 	int error = 0, i;
 
@@ -784,24 +794,33 @@ int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 	paths[0] = ".gitignore";
 	datas[0] = gitignore_text;
 	lens[0] = sizeof(gitignore_text) - 1;
+	if ((error = kp_uuid_random(uuid, err)) < 0)
+		goto done;
+	kp_buf_addf(&config, config_text, uuid);
 	paths[1] = ".kiplan/config";
-	datas[1] = config_text;
-	lens[1] = sizeof(config_text) - 1;
+	datas[1] = config.buf;
+	lens[1] = config.len;
 	paths[2] = ".kiplan/schema.yaml";
 	datas[2] = schema_text;
 	lens[2] = schema_len;
-	for (i = 0; i < 3; i++) {
+	paths[3] = ".gitattributes";
+	datas[3] = gitattributes_text;
+	lens[3] = sizeof(gitattributes_text) - 1;
+	for (i = 0; i < 4; i++) {
 		free(file);
 		file = kp_repo_join(repo->workdir, paths[i]);
 		if ((error = kp_write_file_atomic(file, datas[i], lens[i], 0600,
 						  err)) < 0)
 			goto done;
 	}
+	if ((error = kp_repo_configure_merge(repo, err)) < 0)
+		goto done;
 	if ((error = commit_files(
-		     commit, repo, 3, paths, datas, lens, NULL,
+		     commit, repo, 4, paths, datas, lens, NULL,
 		     "Opret arkiv for koordinerende indsatsplaner\n\n"
 		     "Skemaet for planerne ligger i .kiplan/schema.yaml,\n"
-		     "indstillingerne i .kiplan/config.\n",
+		     "indstillingerne og arkivets identitet i "
+		     ".kiplan/config.\n",
 		     err)) < 0)
 		goto done;
 	*created = 1;
@@ -811,6 +830,7 @@ done:
 	git_repository_free(git);
 	free(dotgit);
 	free(kdir);
+	kp_buf_release(&config);
 	free(file);
 	/* One shutdown for lib_init(): kp_repo_free()'s, or this one. */
 	if (repo)
@@ -1382,4 +1402,155 @@ int kp_repo_commit_time(long long *time, int *offset, struct kp_repo *repo,
 	*offset = git_commit_time_offset(c);
 	git_commit_free(c);
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Merging and identity                                                */
+/* ------------------------------------------------------------------ */
+
+int kp_repo_configure_merge(struct kp_repo *repo, struct kp_error *err)
+{
+	static const char line[] = "*.md merge=kiplan\n";
+	git_config *cfg = NULL;
+	struct kp_buf attrs = KP_BUF_INIT, path = KP_BUF_INIT;
+	struct kp_error e2 = KP_ERROR_INIT;
+	int error = 0;
+
+	if (git_repository_config(&cfg, repo->git) < 0 ||
+	    git_config_set_string(cfg, "merge.kiplan.name",
+				  "kiplan: indsatsplaner flettes felt for "
+				  "felt") < 0 ||
+	    git_config_set_string(cfg, "merge.kiplan.driver",
+				  "kiplan merge-file %O %A %B %P") < 0) {
+		error = git_fail(err,
+				 _("cannot configure the merge driver: %s"));
+		goto done;
+	}
+	/*
+	 * Also in info/attributes, for a repository made before init
+	 * committed .gitattributes: git then merges its plans with kiplan
+	 * too.
+	 */
+	kp_buf_addf(&path, "%sinfo", git_repository_commondir(repo->git));
+	if (mkdir(path.buf, 0700) < 0 && errno != EEXIST) {
+		error = kp_error_set(err, KP_EIO, path.buf, 0, 0,
+				     _("cannot create: %s"), strerror(errno));
+		goto done;
+	}
+	kp_buf_addstr(&path, "/attributes");
+	if (kp_buf_read_file(&attrs, path.buf, KP_PLAN_MAX, &e2) < 0)
+		kp_buf_reset(&attrs);
+	if (!strstr(attrs.buf, "merge=kiplan")) {
+		if (attrs.len && attrs.buf[attrs.len - 1] != '\n')
+			kp_buf_addch(&attrs, '\n');
+		kp_buf_addstr(&attrs, line);
+		error = kp_write_file_atomic(path.buf, attrs.buf, attrs.len,
+					     0600, err);
+	}
+done:
+	git_config_free(cfg);
+	kp_buf_release(&attrs);
+	kp_buf_release(&path);
+	return error;
+}
+
+/* A UUID as text: 8-4-4-4-12 lower-case hex digits. */
+static void uuid_text(char out[37], const unsigned char b[16])
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, o = 0;
+
+	for (i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[o++] = '-';
+		out[o++] = hex[b[i] >> 4];
+		out[o++] = hex[b[i] & 15];
+	}
+	out[o] = '\0';
+}
+
+int kp_uuid_random(char out[37], struct kp_error *err)
+{
+	unsigned char b[16];
+	FILE *f = fopen("/dev/urandom", "rb");
+	size_t n = f ? fread(b, 1, sizeof(b), f) : 0;
+
+	if (f)
+		fclose(f);
+	if (n != sizeof(b))
+		return kp_error_set(err, KP_EIO, "/dev/urandom", 0, 0,
+				    _("cannot read random bytes"));
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 */
+	uuid_text(out, b);
+	return 0;
+}
+
+/* 1 when s is a UUID in the form uuid_text() writes (any hex case). */
+static int is_uuid(const char *s)
+{
+	size_t i;
+
+	if (strlen(s) != 36)
+		return 0;
+	for (i = 0; i < 36; i++) {
+		int dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return 0;
+	}
+	return 1;
+}
+
+int kp_repo_uuid(char out[37], struct kp_repo *repo, struct kp_error *err)
+{
+	git_revwalk *walk = NULL;
+	git_oid root, hash;
+	struct kp_buf name = KP_BUF_INIT;
+	unsigned char b[16];
+	char *set = NULL, hex[GIT_OID_HEXSZ + 1];
+	struct kp_error e2 = KP_ERROR_INIT;
+	size_t i;
+	int error = 0, found = 0;
+
+	if (kp_repo_setting(&set, repo, "kiplan.id", &e2) == 0 &&
+	    is_uuid(set)) {
+		for (i = 0; i < 36; i++)
+			out[i] = (char)tolower((unsigned char)set[i]);
+		out[36] = '\0';
+		goto done;
+	}
+	/*
+	 * A repository made before init wrote one: derived from its first
+	 * commit, the same on every clone (a name-based UUID, version 5 in
+	 * form, from the SHA-1 of "kiplan-arkiv:" and the commit id).
+	 */
+	if (git_revwalk_new(&walk, repo->git) < 0 ||
+	    git_revwalk_push_head(walk) < 0) {
+		error = git_fail(err, _("cannot read the history: %s"));
+		goto done;
+	}
+	git_revwalk_simplify_first_parent(walk);
+	while (git_revwalk_next(&root, walk) == 0)
+		found = 1;
+	if (!found) {
+		error = kp_error_set(err, KP_ENOTFOUND, NULL, 0, 0,
+				     _("the repository has no commit yet"));
+		goto done;
+	}
+	git_oid_tostr(hex, sizeof(hex), &root);
+	kp_buf_addf(&name, "kiplan-arkiv:%s", hex);
+	if (git_odb_hash(&hash, name.buf, name.len, GIT_OBJECT_BLOB) < 0) {
+		error = git_fail(err, _("cannot read the history: %s"));
+		goto done;
+	}
+	memcpy(b, hash.id, sizeof(b));
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x50);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	uuid_text(out, b);
+done:
+	git_revwalk_free(walk);
+	kp_buf_release(&name);
+	free(set);
+	return error;
 }

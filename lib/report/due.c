@@ -879,8 +879,10 @@ void kp_due_write_ics(struct kp_buf *out, const struct kp_due_list *list,
 		ics_date(end, kp_date_from_days(kp_date_days(it->date) + 1));
 		ics_plain(out, "BEGIN:VEVENT");
 		kp_buf_reset(&val);
-		kp_buf_addf(&val, "%s-%s-%u@kiplan", uid,
-			    kp_due_kind_name(it->kind), it->n);
+		/* UID: unique among every repository's plans. */
+		kp_buf_addf(&val, "%s-%s-%u@%s%skiplan", uid,
+			    kp_due_kind_name(it->kind), it->n, opts->ns,
+			    *opts->ns ? "." : "");
 		ics_text_prop(out, &line, "UID", val.buf);
 		kp_buf_reset(&line);
 		kp_buf_addf(&line, "DTSTAMP:%s", dtstamp);

@@ -353,8 +353,10 @@ void kp_export_begin(struct kp_buf *out, const struct kp_export_opts *opts)
 		kp_buf_addstr(out, "\r\n");
 		break;
 	case KP_EXPORT_FHIR:
-		kp_buf_addstr(out, "{\"resourceType\":\"Bundle\","
-				   "\"type\":\"collection\",\"entry\":[");
+		kp_buf_addf(out,
+			    "{\"resourceType\":\"Bundle\","
+			    "\"type\":\"%s\",\"entry\":[",
+			    opts->transaction ? "transaction" : "collection");
 		break;
 	}
 }
@@ -374,7 +376,7 @@ void kp_export_plan(struct kp_buf *out, const struct kp_export_opts *opts,
 		break;
 	case KP_EXPORT_CSV: csv_plan(out, opts, plan, src); break;
 	case KP_EXPORT_FHIR:
-		kp_fhir_plan(out, plan, src, opts->redact, index == 0);
+		kp_fhir_plan(out, NULL, NULL, plan, src, opts, index == 0);
 		break;
 	}
 }

@@ -10,20 +10,83 @@
 #include "report/report.h"
 #include "load/load.h"
 #include "repo/repo.h"
+#include "i18n.h"
 #include "banned.h"
 
 #define FLUSH_AT 65536
+
+/* A set of strings (open addressing), with what each stands for. */
+struct set {
+	char **keys;
+	char **vals;
+	size_t len, cap;
+};
+
+/* The value of key, or NULL; key (copied) added with val when missing. */
+static const char *set_add(struct set *s, const char *key, const char *val)
+{
+	size_t i, mask;
+
+	if (2 * (s->len + 1) > s->cap) {
+		struct set n = { NULL, NULL, 0, s->cap ? 2 * s->cap : 64 };
+
+		n.keys = kp_xcalloc(n.cap, sizeof(*n.keys));
+		n.vals = kp_xcalloc(n.cap, sizeof(*n.vals));
+		for (i = 0; i < s->cap; i++) {
+			size_t j;
+
+			if (!s->keys[i])
+				continue;
+			j = kp_hash64(0, s->keys[i], strlen(s->keys[i]));
+			while (n.keys[j & (n.cap - 1)])
+				j++;
+			n.keys[j & (n.cap - 1)] = s->keys[i];
+			n.vals[j & (n.cap - 1)] = s->vals[i];
+		}
+		n.len = s->len;
+		free(s->keys);
+		free(s->vals);
+		*s = n;
+	}
+	mask = s->cap - 1;
+	for (i = kp_hash64(0, key, strlen(key)); s->keys[i & mask]; i++)
+		if (strcmp(s->keys[i & mask], key) == 0)
+			return s->vals[i & mask];
+	s->keys[i & mask] = kp_xstrdup(key);
+	s->vals[i & mask] = kp_xstrdup(val);
+	s->len++;
+	return NULL;
+}
+
+static void set_free(struct set *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->cap; i++) {
+		free(s->keys[i]);
+		free(s->vals[i]);
+	}
+	free(s->keys);
+	free(s->vals);
+}
 
 struct erun {
 	const struct kp_export_run *run;
 	struct kp_export_totals *totals;
 	struct kp_buf buf; /* what goes to the writer next */
 	int write_failed;
+	size_t entries;	     /* FHIR: entries written */
+	struct set ids;	     /* plan id -> its file */
+	struct set patients; /* FHIR: Patient ids written */
 };
 
 struct eslot {
 	char *rel; /* relative to the repository, or NULL */
 	struct kp_buf out;
+	struct kp_buf patient; /* FHIR: the Patient's entry */
+	char patient_id[37];
+	char *id; /* the plan id */
+	unsigned id_line, id_col;
 	struct kp_findings f;
 	int exported;
 	int invalid;
@@ -65,6 +128,7 @@ static void work(void *ctx, struct kp_batch_item *it, const char *data,
 
 	(void)w;
 	kp_buf_init(&s->out);
+	kp_buf_init(&s->patient);
 	if (kp_plan_parse(&plan, it->path, data, len,
 			  run->full_load ? 0 : KP_LOAD_FAST, &err) < 0) {
 		/* Not a plan at all: nothing to export; it counts as invalid.
@@ -75,13 +139,24 @@ static void work(void *ctx, struct kp_batch_item *it, const char *data,
 	}
 	if (kp_validate(plan, run->schema, &s->f))
 		s->invalid = 1;
+	if (kp_plan_str(plan, "id")) {
+		const struct kp_node *n = kp_map_get(plan->root, "id");
+
+		s->id = kp_xstrdup(kp_plan_str(plan, "id"));
+		s->id_line = n->line;
+		s->id_col = n->col;
+	}
 	if (!s->invalid || !run->valid_only) {
 		memset(&src, 0, sizeof(src));
 		if (run->revs && s->rel)
 			kp_revmap_source(run->revs, &src, s->rel, data, len);
 		/* Index 0: the separators are finish()'s. */
-		kp_export_plan(&s->out, &run->opts, plan,
-			       src.in_repo ? &src : NULL, 0);
+		if (run->opts.format == KP_EXPORT_FHIR)
+			kp_fhir_plan(&s->out, &s->patient, s->patient_id, plan,
+				     src.in_repo ? &src : NULL, &run->opts, 1);
+		else
+			kp_export_plan(&s->out, &run->opts, plan,
+				       src.in_repo ? &src : NULL, 0);
 		s->exported = 1;
 	}
 	kp_plan_free(plan);
@@ -96,6 +171,22 @@ static void finish(void *ctx, struct kp_batch_item *it)
 
 	memset(&rep, 0, sizeof(rep));
 	rep.path = it->path;
+	if (s->id) {
+		const char *other = set_add(&r->ids, s->id, it->path);
+
+		if (other) {
+			/* TRANSLATORS: the plan id, the other file. */
+			kp_findings_add(&s->f, "id", KP_ERROR, s->id_line,
+					s->id_col,
+					_("the plan id %s is also that of %s: "
+					  "two plans cannot have one id in an "
+					  "export; give one of them a new id"),
+					s->id, other);
+			kp_findings_sort(&s->f);
+			s->invalid = 1;
+			s->exported = 0;
+		}
+	}
 	if (it->failed) {
 		rep.error = &it->error;
 		t->failed++;
@@ -105,14 +196,26 @@ static void finish(void *ctx, struct kp_batch_item *it)
 	}
 	if (r->run->report && (rep.error || s->invalid))
 		r->run->report(&rep, r->run->payload);
-	if (s->exported) {
-		if (t->exported++ && (r->run->opts.format == KP_EXPORT_JSON ||
-				      r->run->opts.format == KP_EXPORT_FHIR))
+	if (s->exported && r->run->opts.format == KP_EXPORT_FHIR) {
+		t->exported++;
+		if (!set_add(&r->patients, s->patient_id, "")) {
+			if (r->entries++)
+				kp_buf_addch(&r->buf, ',');
+			kp_buf_add(&r->buf, s->patient.buf, s->patient.len);
+		}
+		if (r->entries++)
+			kp_buf_addch(&r->buf, ',');
+		kp_buf_add(&r->buf, s->out.buf, s->out.len);
+		drain(r, 0);
+	} else if (s->exported) {
+		if (t->exported++ && r->run->opts.format == KP_EXPORT_JSON)
 			kp_buf_addch(&r->buf, ',');
 		kp_buf_add(&r->buf, s->out.buf, s->out.len);
 		drain(r, 0);
 	}
 	kp_buf_release(&s->out);
+	kp_buf_release(&s->patient);
+	free(s->id);
 	kp_findings_release(&s->f);
 	free(s->rel);
 }
@@ -135,5 +238,7 @@ int kp_export_paths(struct kp_export_totals *totals, const char *const *paths,
 	drain(&r, 1);
 	kp_buf_release(&r.buf);
 	totals->write_failed = r.write_failed;
+	set_free(&r.ids);
+	set_free(&r.patients);
 	return r.write_failed ? KP_EIO : 0;
 }

@@ -3,10 +3,18 @@
  * CareTeam, the Goals and the Consent it refers to.  man/kiplan-export.1
  * gives the mapping field by field.
  *
- * Every resource's id is a name-based UUID of the plan id and the
- * resource's role in it, so the same plan gives the same ids in every
- * export and a receiving system can update rather than duplicate.  What
- * FHIR has no element for goes into extensions under EXT.
+ * Every resource's id is a name-based UUID of the repository's identity
+ * (kp_repo_uuid()), the plan id and the resource's role in it, so the
+ * same plan gives the same ids in every export, a receiving system can
+ * update rather than duplicate, and two repositories' plans of the same
+ * id never meet.  The Patient's id comes from the repository's identity
+ * and the CPR number: one citizen, one Patient.  What FHIR has no
+ * element for goes into extensions under EXT.
+ *
+ * A transaction Bundle gives each entry a request: PUT by the CPR number
+ * for the Patient, by the plan's identifier (urn:uuid of the CarePlan's
+ * id) for the CarePlan, by id for the rest: conditional updates that a
+ * FHIR server can take as they are, again and again.
  */
 #include <stdint.h>
 #include <string.h>
@@ -60,7 +68,11 @@ struct fhir {
 	int redact;
 	const char *status; /* kladde, aktiv, afsluttet, or "" */
 	const char *pid;    /* the plan id, or its file */
+	const char *ns;	    /* the repository's identity, or "" */
+	int transaction;
+	char cpr[16]; /* the CPR number's ten digits, or "" */
 	char patient[37], team[37], consent[37], careplan[37];
+	struct kp_buf url; /* the current entry's request URL */
 };
 
 static const char *str_at(const struct kp_node *n, const char *path)
@@ -74,6 +86,8 @@ static void uuid_of(char out[37], const struct fhir *f, const char *what)
 {
 	struct kp_buf b = KP_BUF_INIT;
 
+	if (*f->ns)
+		kp_buf_addf(&b, "%s/", f->ns);
 	kp_buf_addf(&b, "%s/%s", f->pid, what);
 	kp_uuid_for(out, b.buf);
 	kp_buf_release(&b);
@@ -190,11 +204,20 @@ static void begin_entry(struct fhir *f, const char *uuid, const char *type)
 	key_str(&f->w, "resourceType", type);
 	key_str(&f->w, "id", uuid);
 	kp_buf_release(&b);
+	kp_buf_reset(&f->url);
+	kp_buf_addf(&f->url, "%s/%s", type, uuid);
 }
 
 static void end_entry(struct fhir *f)
 {
 	kp_jw_close(&f->w, '}');
+	if (f->transaction) {
+		kp_jw_key(&f->w, "request");
+		kp_jw_open(&f->w, '{');
+		key_str(&f->w, "method", "PUT");
+		key_str(&f->w, "url", f->url.buf);
+		kp_jw_close(&f->w, '}');
+	}
 	kp_jw_close(&f->w, '}');
 }
 
@@ -208,14 +231,11 @@ static void patient(struct fhir *f)
 
 	begin_entry(f, f->patient, "Patient");
 	if (cpr && !f->redact) {
-		char digits[16];
-		size_t i, n = 0;
+		const char *digits = f->cpr;
 
-		/* The CPR register writes the ten digits without a hyphen. */
-		for (i = 0; cpr[i] && n + 1 < sizeof(digits); i++)
-			if (cpr[i] >= '0' && cpr[i] <= '9')
-				digits[n++] = cpr[i];
-		digits[n] = '\0';
+		kp_buf_reset(&f->url);
+		kp_buf_addf(&f->url, "Patient?identifier=%s|%s", CPR_SYSTEM,
+			    digits);
 		kp_jw_key(w, "identifier");
 		kp_jw_open(w, '[');
 		kp_jw_open(w, '{');
@@ -681,13 +701,30 @@ static void care_plan(struct fhir *f)
 		kp_jw_close(w, '}');
 	}
 	plan_extensions(f);
-	if (str_at(f->root, "id")) {
+	if (str_at(f->root, "id") || *f->ns) {
 		kp_jw_key(w, "identifier");
 		kp_jw_open(w, '[');
-		kp_jw_open(w, '{');
-		key_str(w, "system", PLAN_ID_SYSTEM);
-		key_str(w, "value", str_at(f->root, "id"));
-		kp_jw_close(w, '}');
+		if (str_at(f->root, "id")) {
+			kp_jw_open(w, '{');
+			key_str(w, "system", PLAN_ID_SYSTEM);
+			key_str(w, "value", str_at(f->root, "id"));
+			kp_jw_close(w, '}');
+		}
+		if (*f->ns) {
+			/* The plan among every repository's plans. */
+			struct kp_buf v = KP_BUF_INIT;
+
+			kp_buf_addf(&v, "urn:uuid:%s", f->careplan);
+			kp_jw_open(w, '{');
+			key_str(w, "system", "urn:ietf:rfc:3986");
+			key_str(w, "value", v.buf);
+			kp_jw_close(w, '}');
+			kp_buf_reset(&f->url);
+			kp_buf_addf(&f->url,
+				    "CarePlan?identifier=urn:ietf:rfc:3986|%s",
+				    v.buf);
+			kp_buf_release(&v);
+		}
 		kp_jw_close(w, ']');
 	}
 	key_str(w, "status",
@@ -793,32 +830,64 @@ static void care_plan(struct fhir *f)
 	kp_buf_release(&author);
 }
 
-void kp_fhir_plan(struct kp_buf *out, const struct kp_plan *plan,
-		  const struct kp_source *src, int redact, int first)
+void kp_fhir_plan(struct kp_buf *out, struct kp_buf *patient_out,
+		  char patient_id[37], const struct kp_plan *plan,
+		  const struct kp_source *src,
+		  const struct kp_export_opts *opts, int first)
 {
 	struct fhir f;
-	const char *st;
+	const char *st, *cpr;
+	size_t i, n = 0;
 
 	memset(&f, 0, sizeof(f));
-	kp_jw_init(&f.w, out);
+	kp_buf_init(&f.url);
+	kp_jw_init(&f.w, patient_out ? patient_out : out);
 	/* The entries continue the Bundle's array. */
 	f.w.used[0] = !first;
 	f.plan = plan;
 	f.root = plan->root;
 	f.src = src;
-	f.redact = redact;
+	f.redact = opts->redact;
+	f.transaction = opts->transaction;
+	f.ns = opts->ns;
 	st = kp_node_str(kp_map_get(plan->root, "status"));
 	f.status = st ? st : "";
 	f.pid = str_at(plan->root, "id") ? str_at(plan->root, "id")
 					 : plan->path;
-	uuid_of(f.patient, &f, "Patient");
+	/* The CPR register writes the ten digits without a hyphen. */
+	cpr = str_at(plan->root, "borger.cpr");
+	for (i = 0; cpr && cpr[i] && n + 1 < sizeof(f.cpr); i++)
+		if (cpr[i] >= '0' && cpr[i] <= '9')
+			f.cpr[n++] = cpr[i];
+	f.cpr[n] = '\0';
+	/*
+	 * One citizen, one Patient, whichever plans are theirs.  Redacted,
+	 * only when the repository's identity keys the id: a bare CPR
+	 * number's UUID could be found by trying every number.
+	 */
+	if (n == 10 && (*f.ns || !f.redact)) {
+		struct kp_buf b = KP_BUF_INIT;
+
+		kp_buf_addf(&b, "%s/Patient/%s", f.ns, f.cpr);
+		kp_uuid_for(f.patient, b.buf);
+		kp_buf_release(&b);
+	} else {
+		uuid_of(f.patient, &f, "Patient");
+	}
+	if (patient_id)
+		memcpy(patient_id, f.patient, sizeof(f.patient));
 	uuid_of(f.team, &f, "CareTeam");
 	uuid_of(f.consent, &f, "Consent");
 	uuid_of(f.careplan, &f, "CarePlan");
 	patient(&f);
+	if (patient_out) {
+		kp_jw_init(&f.w, out);
+		f.w.used[0] = !first;
+	}
 	care_team(&f);
 	goals(&f);
 	if (kp_map_get(plan->root, "samtykke"))
 		consent(&f);
 	care_plan(&f);
+	kp_buf_release(&f.url);
 }

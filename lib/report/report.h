@@ -114,9 +114,16 @@ void kp_export_end(struct kp_buf *out, const struct kp_export_opts *opts,
  */
 void kp_csv_add_field(struct kp_buf *out, const char *s, size_t len, char sep);
 
-/* The plan's resources as FHIR R4 Bundle entries (lib/fhir.c). */
-void kp_fhir_plan(struct kp_buf *out, const struct kp_plan *plan,
-		  const struct kp_source *src, int redact, int first);
+/*
+ * The plan's resources as FHIR R4 Bundle entries (lib/fhir.c), after a
+ * comma unless first.  With patient_out, the Patient's entry goes there
+ * (without a comma), so that an export writes each citizen's once;
+ * patient_id (may be NULL) receives its id.
+ */
+void kp_fhir_plan(struct kp_buf *out, struct kp_buf *patient_out,
+		  char patient_id[37], const struct kp_plan *plan,
+		  const struct kp_source *src,
+		  const struct kp_export_opts *opts, int first);
 /*
  * A stable name-based UUID (version 8) for name, "xxxxxxxx-xxxx-...",
  * into out[37]: the same plan gives the same ids in every export.

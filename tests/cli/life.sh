@@ -116,7 +116,7 @@ check "state set with its date" 'grep -q "^        status_dato: 2014-06-15$" "$P
 check "a committed change not sent: Ikke afsendt" 'every_page "$T/changed.pdf" "Ikke afsendt"'
 echo "Notat." >>"$P"
 "$KIPLAN" render --format html "$P" -o "$T/wc.html"
-check "a working copy that differs: Ikke afsendt" 'grep -q "ændret efter revision 3 · <strong>Ikke afsendt</strong>" "$T/wc.html"'
+check "a working copy that differs: Ikke afsendt" 'grep -q "ændret efter revision 3 · <strong class=\"state\">Ikke afsendt</strong>" "$T/wc.html"'
 git checkout -q -- "$P"
 
 # --- the first follow-up meeting --------------------------------------

@@ -69,6 +69,10 @@ loaded "kiplan --version" "$KIPLAN" --version
 loaded "validate outside a repository" "$KIPLAN" validate "$tmp/loose/bilag2.md"
 loaded "validate by id from a subdirectory" sh -c "cd '$tmp/repo/sub' && '$KIPLAN' validate $id"
 loaded "validate the whole repository" "$KIPLAN" -C "$tmp/repo" validate
+# Outside a plan repository due and export need no git either.  (due
+# exits 1: the plan's deadlines are overdue.)
+loaded "due outside a repository" sh -c "'$KIPLAN' due '$tmp/loose' >/dev/null; [ \$? -le 1 ]"
+loaded "export outside a repository" "$KIPLAN" export --format jsonl "$tmp/loose"
 
 # validate needs no plugin at all, and still uses the repository's
 # schema: one that wants a field the plan lacks.

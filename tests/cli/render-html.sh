@@ -174,10 +174,10 @@ short=$(cd "$tmp/repo" && git log -1 --format=%h)
 grep -q "ki-2014-0001 · revision 1 · $short · " "$tmp/s.html" && ok || bad "stamp is not revision 1 $short"
 # Committed but never sent: not a draft, and not sent either.
 grep -q 'Kladde' "$tmp/s.html" && bad "committed plan marked as draft" || ok
-grep -q '<strong>Ikke afsendt</strong>' "$tmp/s.html" && ok || bad "unsent revision not marked"
+grep -q '<strong class="state">Ikke afsendt</strong>' "$tmp/s.html" && ok || bad "unsent revision not marked"
 echo "Ændret." >>"$tmp/repo/ki-2014-0001.md"
 (cd "$tmp/repo" && "$KIPLAN" render ki-2014-0001.md) >"$tmp/s.html"
-grep -q 'ændret efter revision 1 · <strong>Ikke afsendt</strong>' "$tmp/s.html" && ok || bad "modified copy not marked"
+grep -q 'ændret efter revision 1 · <strong class="state">Ikke afsendt</strong>' "$tmp/s.html" && ok || bad "modified copy not marked"
 (cd "$tmp/repo" && "$KIPLAN" render ki-2014-0001.md@1) >"$tmp/s.html"
 grep -q "revision 1 · $short" "$tmp/s.html" && ok || bad "PLAN@1 stamp"
 

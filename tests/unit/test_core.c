@@ -1,10 +1,13 @@
 /*
  * test_core.c: buffers, the data tree and findings.
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "kiplan.h"
+#include "base/base.h"
 
 void test_core__buf_grows_and_stays_terminated(void)
 {
@@ -38,6 +41,58 @@ void test_core__json_string(void)
 	kp_buf_add_json(&b, "\"x\"\\\n\x01\xc3\xb8", 8);
 	STR_EQ(b.buf, "\"\\\"x\\\"\\\\\\n\\u0001\xc3\xb8\"");
 	kp_buf_release(&b);
+}
+
+/* The escapes of JSON one byte at a time, for kp_buf_add_json(). */
+static void json_slow(struct kp_buf *b, const unsigned char *s, size_t len)
+{
+	size_t i;
+
+	kp_buf_addch(b, '"');
+	for (i = 0; i < len; i++) {
+		switch (s[i]) {
+		case '"': kp_buf_addstr(b, "\\\""); break;
+		case '\\': kp_buf_addstr(b, "\\\\"); break;
+		case '\n': kp_buf_addstr(b, "\\n"); break;
+		case '\r': kp_buf_addstr(b, "\\r"); break;
+		case '\t': kp_buf_addstr(b, "\\t"); break;
+		case '\b': kp_buf_addstr(b, "\\b"); break;
+		case '\f': kp_buf_addstr(b, "\\f"); break;
+		default:
+			if (s[i] < 0x20 || s[i] == 0x7f)
+				kp_buf_addf(b, "\\u%04x", s[i]);
+			else
+				kp_buf_addch(b, s[i]);
+		}
+	}
+	kp_buf_addch(b, '"');
+}
+
+/* Every byte value at every place of a text read eight bytes at a time. */
+void test_core__json_string_every_byte(void)
+{
+	struct kp_buf fast = KP_BUF_INIT, slow = KP_BUF_INIT;
+	unsigned char text[40];
+	unsigned c;
+	size_t at, len;
+
+	for (c = 0; c < 256; c++) {
+		for (at = 0; at < 20; at++) {
+			memset(text, 'a', sizeof(text));
+			text[at] = (unsigned char)c;
+			text[at + 9] = c & 1 ? 0xc3 : '~';
+			for (len = at + 1; len <= sizeof(text); len += 7) {
+				kp_buf_reset(&fast);
+				kp_buf_reset(&slow);
+				kp_buf_add_json(&fast, (const char *)text, len);
+				json_slow(&slow, text, len);
+				INT_EQ(fast.len, slow.len);
+				OK(memcmp(fast.buf, slow.buf, slow.len) == 0);
+			}
+		}
+	}
+	kp_buf_release(&fast);
+	kp_buf_release(&slow);
 }
 
 void test_core__tree_build_lookup_equal(void)
@@ -114,4 +169,32 @@ void test_core__error_too_long_is_marked(void)
 	OK(kp_utf8_len(err.msg + n - 5, 2) == 2);
 	n = strlen(err.file);
 	OK(n >= 3 && memcmp(err.file + n - 3, "\xe2\x80\xa6", 3) == 0);
+}
+
+/* The size the walk saw is a hint: the limit holds for what is read. */
+void test_core__read_regular_keeps_the_limit(void)
+{
+	char dir[] = "/tmp/kiplan-unit-XXXXXX", path[64];
+	struct kp_error err = KP_ERROR_INIT;
+	struct kp_buf b = KP_BUF_INIT;
+	FILE *f;
+
+	OK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/p.md", dir);
+	OK((f = fopen(path, "w")) != NULL);
+	fputs("0123456789", f);
+	OK(fclose(f) == 0);
+	kp_buf_addstr(&b, "x");
+	INT_EQ(kp_buf_read_regular(&b, path, 10, 10, &err), 0);
+	STR_EQ(b.buf, "x0123456789");
+	/* Grown since the walk: refused all the same, b as it was. */
+	INT_EQ(kp_buf_read_regular(&b, path, 4, 9, &err), KP_ELIMIT);
+	STR_EQ(b.buf, "x0123456789");
+	INT_EQ(kp_buf_read_regular(&b, path, 10, 9, &err), KP_ELIMIT);
+	/* Gone since the walk. */
+	OK(unlink(path) == 0);
+	INT_EQ(kp_buf_read_regular(&b, path, 10, 10, &err), KP_EIO);
+	STR_EQ(b.buf, "x0123456789");
+	OK(rmdir(dir) == 0);
+	kp_buf_release(&b);
 }
