@@ -40,6 +40,7 @@ int cmd_repo_end(struct kp_repo *repo);
 int cmd_due(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
 int cmd_set(int argc, char **argv);
 int cmd_followup(int argc, char **argv);
 int cmd_close(int argc, char **argv);

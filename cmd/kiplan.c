@@ -49,6 +49,8 @@ static const struct kp_cmd {
 	{ "export", cmd_export, N_("export plans as JSON, CSV or FHIR") },
 	{ "verify", cmd_verify,
 	  N_("check a received PDF or HTML copy against the repository") },
+	{ "stats", cmd_stats,
+	  N_("monitoring figures from the history, with charts") },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 

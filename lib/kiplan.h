@@ -1160,6 +1160,67 @@ int kp_export_paths(struct kp_export_totals *totals, const char *const *paths,
 		    size_t npaths, const struct kp_export_run *run);
 
 /*
+ * Monitoring figures from the history of a plan repository
+ * (lib/report/stats.c), for kiplan stats.  The first-parent history of
+ * HEAD is walked once; every version of every plan file is read once
+ * (by its blob id).  Events (a plan created, made active, closed, consent
+ * withdrawn, a change of forløb, a sending) count in the period of the
+ * commit that recorded them, on the commit's own clock; a meeting, a
+ * referral and a treatment start in that period or, when their own date
+ * is later, in the period of that date.  States (active, overdue) are
+ * those of each plan's last revision on or before the period's last day.
+ * So a period that is over never changes.  kiplan-stats(1) defines every
+ * figure.
+ */
+enum kp_stats_period { KP_STATS_MONTH, KP_STATS_QUARTER, KP_STATS_YEAR };
+enum kp_stats_by {
+	KP_STATS_BY_NONE,
+	KP_STATS_BY_ORGANISATION, /* koordinator.organisation */
+	KP_STATS_BY_COORDINATOR,  /* koordinator.navn */
+	KP_STATS_BY_FORLOEB	  /* forloeb */
+};
+
+struct kp_stats_opts {
+	struct kp_date from; /* when have_from; else the first plan's period */
+	struct kp_date to;   /* the last day counted (today, say) */
+	int have_from;
+	enum kp_stats_period period;
+	enum kp_stats_by by;
+	unsigned min_cell; /* a cell of fewer plans (but some) is hidden */
+	int jobs;	   /* 0: every CPU */
+	struct kp_date generated; /* the day the report is made (HTML) */
+};
+
+struct kp_stats;
+
+/*
+ * Compute the figures of repo's history.  KP_EUSAGE when from is after
+ * to; KP_EGIT when the history cannot be read.
+ */
+int kp_stats_compute(struct kp_stats **out, struct kp_repo *repo,
+		     const struct kp_stats_opts *opts, struct kp_error *err);
+/*
+ * Versions of files in the history that could not be read as plans
+ * (left out of every figure), and the number of files they belong to.
+ */
+size_t kp_stats_unreadable(const struct kp_stats *st, size_t *files);
+void kp_stats_free(struct kp_stats *st);
+
+/*
+ * The writers.  text: for people, in the user's language; json, csv
+ * and html are the same bytes in every language: json an array with an
+ * object per period (and group); csv for Danish Excel (';', a byte order
+ * mark, CRLF, decimal commas), a row per period (and group); html a
+ * Danish page for a monitoring group, with inline SVG charts, no script
+ * and no external reference, for the screen and A4 paper.  None of them
+ * shows a citizen's name or CPR number.
+ */
+void kp_stats_write_text(struct kp_buf *out, const struct kp_stats *st);
+void kp_stats_write_json(struct kp_buf *out, const struct kp_stats *st);
+void kp_stats_write_csv(struct kp_buf *out, const struct kp_stats *st);
+void kp_stats_write_html(struct kp_buf *out, const struct kp_stats *st);
+
+/*
  * Revisions of every plan at once (lib/revs.c), for export: the history
  * of HEAD is walked once (first parents, oldest first, one tree diff per
  * commit), never once per plan.  A revision is a commit in which the

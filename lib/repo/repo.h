@@ -186,4 +186,56 @@ void kp_test_crash(const char *point);
 int kp_template_draft(struct kp_buf *out, const char *id,
 		      const struct kp_node *fields, struct kp_error *err);
 
+/*
+ * The history of the plan files, for stats (lib/repo/walk.c): the
+ * first-parent history of HEAD, oldest first, and for each commit the
+ * plan files it changed: every regular file named *.md outside hidden
+ * directories (as kp_scan() walks them), added or modified (its new blob)
+ * or deleted.  The commits are compared with their parents on up to jobs
+ * threads (0: every CPU); the result is the same whatever their number.
+ */
+struct kp_oid {
+	unsigned char id[20];
+};
+
+struct kp_walk_change {
+	size_t path; /* index into paths */
+	struct kp_oid blob;
+	int deleted;
+};
+
+struct kp_walk_commit {
+	struct kp_oid id;
+	long long time;		/* committer time */
+	int offset;		/* minutes east of UTC */
+	char *plan_id;		/* the Plan-Id trailer, or NULL; owned */
+	unsigned recipients;	/* the number of Sendt-til trailers */
+	size_t first, nchanges; /* changes[first .. first + nchanges) */
+};
+
+struct kp_walk {
+	struct kp_walk_commit *commits; /* oldest first */
+	size_t ncommits;
+	struct kp_walk_change *changes; /* in the order of the commits */
+	size_t nchanges;
+	char **paths; /* relative to the top of the working directory */
+	size_t npaths;
+};
+
+int kp_repo_walk(struct kp_walk **out, struct kp_repo *repo, int jobs,
+		 struct kp_error *err);
+void kp_walk_free(struct kp_walk *walk);
+
+/*
+ * Read each of the n blobs and hand it to fn (i is its index in blobs),
+ * on up to jobs threads: fn runs on the worker's thread (worker is
+ * 0..jobs-1) and may touch only what belongs to i and to its worker.
+ * The data is borrowed for the call.  KP_EGIT when a blob cannot be read.
+ */
+int kp_repo_blobs(struct kp_repo *repo, const struct kp_oid *blobs, size_t n,
+		  int jobs,
+		  void (*fn)(void *payload, size_t i, const char *data,
+			     size_t len, int worker),
+		  void *payload, struct kp_error *err);
+
 #endif

@@ -83,6 +83,12 @@ void kp_jw_null(struct kp_jw *w)
 	kp_buf_addstr(w->b, "null");
 }
 
+void kp_jw_raw(struct kp_jw *w, const char *text)
+{
+	value_prefix(w);
+	kp_buf_addstr(w->b, text);
+}
+
 int kp_export_redacted(const char *path, const char *key, size_t keylen)
 {
 	if (keylen == 7 && memcmp(key, "telefon", 7) == 0)

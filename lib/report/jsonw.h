@@ -29,6 +29,8 @@ void kp_jw_strn(struct kp_jw *w, const char *s, size_t len);
 void kp_jw_bool(struct kp_jw *w, int v);
 void kp_jw_int(struct kp_jw *w, long long v);
 void kp_jw_null(struct kp_jw *w);
+/* A value written as it is: a number already formatted. */
+void kp_jw_raw(struct kp_jw *w, const char *text);
 /*
  * A node as JSON, leaving out what redaction hides.  path is the key of
  * a top-level field ("borger"), "" for the root, and anything else below.
