@@ -32,6 +32,9 @@ int cmd_show(int argc, char **argv);
 int cmd_repo_open(struct kp_repo **out);
 int cmd_due(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_clone(int argc, char **argv);
+int cmd_remote(int argc, char **argv);
+int cmd_sync(int argc, char **argv);
 
 /* Print "kiplan: FILE:LINE:COL: MSG" to stderr, control characters escaped. */
 void cmd_report(const struct kp_error *err);

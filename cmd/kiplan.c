@@ -36,6 +36,12 @@ static const struct kp_cmd {
 	{ "due", cmd_due,
 	  N_("list follow-ups and deadlines that are due (for cron)") },
 	{ "export", cmd_export, N_("export plans as JSON, CSV or FHIR") },
+	{ "clone", cmd_clone,
+	  N_("clone a shared plan repository, private, ready to sync") },
+	{ "remote", cmd_remote,
+	  N_("show or set the server that the plans are shared through") },
+	{ "sync", cmd_sync,
+	  N_("fetch, merge and push the plans (for a person or cron)") },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 

@@ -185,6 +185,11 @@ const char *kp_repo_gitdir(const struct kp_repo *repo)
 	return repo->gitdir;
 }
 
+git_repository *kp_repo_git(struct kp_repo *repo)
+{
+	return repo->git;
+}
+
 /* ------------------------------------------------------------------ */
 /* Settings and schema                                                 */
 /* ------------------------------------------------------------------ */
@@ -548,32 +553,97 @@ static int id_number(const char *name, int year)
 	return atoi(id + 8);
 }
 
-static int max_in_dir(const char *path, int year)
+static void used_in_dir(unsigned char *used, const char *path, int year)
 {
 	DIR *d = opendir(path);
 	struct dirent *de;
-	int max = 0;
 
 	if (!d)
-		return 0;
+		return;
 	while ((de = readdir(d))) {
 		int n = id_number(de->d_name, year);
 
-		if (n > max)
-			max = n;
+		if (n > 0)
+			used[n] = 1;
 	}
 	closedir(d);
-	return max;
+}
+
+static void used_in_tree(unsigned char *used, git_repository *git,
+			 const char *spec, int year)
+{
+	git_object *obj = NULL;
+	git_tree *tree;
+	size_t i;
+
+	if (git_revparse_single(&obj, git, spec) < 0)
+		return;
+	tree = (git_tree *)obj;
+	for (i = 0; i < git_tree_entrycount(tree); i++) {
+		int n = id_number(
+			git_tree_entry_name(git_tree_entry_byindex(tree, i)),
+			year);
+
+		if (n > 0)
+			used[n] = 1;
+	}
+	git_object_free(obj);
+}
+
+/*
+ * Every id of year that a commit of the history names in its Plan-Id
+ * trailer: a deleted plan's id stays taken.
+ */
+static int used_in_history(unsigned char *used, git_repository *git, int year,
+			   struct kp_error *err)
+{
+	git_revwalk *walk = NULL;
+	git_oid oid;
+	int rc, error = 0;
+	char prefix[9];
+
+	snprintf(prefix, sizeof(prefix), "ki-%04u-", (unsigned)year % 10000u);
+	if (git_revwalk_new(&walk, git) < 0) {
+		error = git_fail(err, _("cannot walk the history: %s"));
+		goto done;
+	}
+	rc = git_revwalk_push_head(walk);
+	if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH)
+		goto done;
+	if (rc < 0) {
+		error = git_fail(err, _("cannot walk the history: %s"));
+		goto done;
+	}
+	while ((rc = git_revwalk_next(&oid, walk)) == 0) {
+		git_commit *c = NULL;
+		const char *m, *p;
+
+		if (git_commit_lookup(&c, git, &oid) < 0)
+			continue;
+		m = git_commit_message(c);
+		for (p = m; p && (p = strstr(p, "Plan-Id: ")); p += 9)
+			if ((p == m || p[-1] == '\n') &&
+			    strncmp(p + 9, prefix, 8) == 0) {
+				char id[13];
+
+				memcpy(id, p + 9, 12);
+				id[12] = '\0';
+				if (looks_like_id(id) && atoi(id + 8) > 0)
+					used[atoi(id + 8)] = 1;
+			}
+		git_commit_free(c);
+	}
+done:
+	git_revwalk_free(walk);
+	return error;
 }
 
 int kp_repo_next_id(char out[13], struct kp_repo *repo, int year,
 		    struct kp_error *err)
 {
-	git_object *obj = NULL;
-	git_tree *tree = NULL;
+	unsigned char *used = NULL;
 	char *edit = join(repo->gitdir, "kiplan-edit");
-	int max, n, rc, error = 0;
-	size_t i;
+	int max = 0, n, error = 0;
 
 	if (year < 1000 || year > 9999) {
 		error = kp_error_set(
@@ -581,36 +651,33 @@ int kp_repo_next_id(char out[13], struct kp_repo *repo, int year,
 			_("the year %d is not between 1000 and 9999"), year);
 		goto done;
 	}
-	max = max_in_dir(repo->workdir, year);
-	n = max_in_dir(edit, year);
-	if (n > max)
+	used = kp_xcalloc(KP_ID_MAX + 1, 1);
+	used_in_dir(used, repo->workdir, year);
+	used_in_dir(used, edit, year);
+	used_in_tree(used, repo->git, "HEAD^{tree}", year);
+	if ((error = used_in_history(used, repo->git, year, err)) < 0)
+		goto done;
+	error = kp_repo_block_id(&n, repo, year, used, err);
+	if (error == KP_ENOTFOUND) {
+		/* Not shared: one more than the highest ever taken. */
+		error = 0;
+		for (n = KP_ID_MAX; n > 0 && !used[n]; n--)
+			;
 		max = n;
-	rc = git_revparse_single(&obj, repo->git, "HEAD^{tree}");
-	if (rc == 0) {
-		tree = (git_tree *)obj;
-		obj = NULL;
-		for (i = 0; i < git_tree_entrycount(tree); i++) {
-			n = id_number(git_tree_entry_name(
-					      git_tree_entry_byindex(tree, i)),
-				      year);
-			if (n > max)
-				max = n;
+		if (max >= KP_ID_MAX) {
+			error = kp_error_set(err, KP_ELIMIT, NULL, 0, 0,
+					     _("no plan id left in %d"), year);
+			goto done;
 		}
-	} else if (rc != GIT_ENOTFOUND && rc != GIT_EUNBORNBRANCH) {
-		error = git_fail(err, _("cannot read HEAD: %s"));
-		goto done;
+		n = max + 1;
 	}
-	if (max >= 9999) {
-		error = kp_error_set(err, KP_ELIMIT, NULL, 0, 0,
-				     _("no plan id left in %d"), year);
+	if (error < 0)
 		goto done;
-	}
 	/* Both are in 1..9999 here; the modulus tells the compiler so. */
 	snprintf(out, 13, "ki-%04u-%04u", (unsigned)year % 10000u,
-		 (unsigned)(max + 1) % 10000u);
+		 (unsigned)n % 10000u);
 done:
-	git_object_free(obj);
-	git_tree_free(tree);
+	free(used);
 	free(edit);
 	return error;
 }
@@ -802,6 +869,12 @@ done:
 	return error;
 }
 
+int kp_repo_signature(git_signature **out, struct kp_repo *repo,
+		      const char *datevar, struct kp_error *err)
+{
+	return signature(out, repo->git, datevar, err);
+}
+
 /* Point the index entry of path at blob, with the file's stat data when
  * the working file holds exactly that blob. */
 static int index_update(git_index *idx, const char *path, const git_oid *blob)
@@ -844,6 +917,13 @@ static int commit_files(char out[41], struct kp_repo *repo, size_t n,
 	int rc, error = 0;
 	size_t i;
 
+	/* Never in the middle of a merge, never a text with its markers. */
+	if ((error = kp_repo_busy(repo, NULL, NULL, 0, err)) < 0)
+		goto done;
+	for (i = 0; i < n; i++)
+		if ((error = kp_repo_busy(repo, paths[i], datas[i], lens[i],
+					  err)) < 0)
+			goto done;
 	if (git_reference_lookup(&head, git, "HEAD") < 0) {
 		error = git_fail(err, _("cannot read HEAD: %s"));
 		goto done;
