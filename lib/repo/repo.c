@@ -1320,46 +1320,147 @@ static int fill_entry(struct kp_revision *r, git_commit *c, const git_oid *blob,
 	return 0;
 }
 
-int kp_repo_history(struct kp_history *out, struct kp_repo *repo,
-		    const char *rel, struct kp_error *err)
+static void push_oid(git_oid **v, unsigned char **m, size_t *n, size_t *alloc,
+		     const git_oid *id, unsigned char main)
 {
-	git_revwalk *walk = NULL;
-	git_oid *ids = NULL, oid, prev;
-	size_t n = 0, alloc = 0, i;
-	char *id = plan_id_of(rel);
-	int have_prev = 0, rc, error = 0;
-
-	memset(out, 0, sizeof(*out));
-	if (git_revwalk_new(&walk, repo->git) < 0) {
-		error = git_fail(err, _("cannot walk the history: %s"));
-		goto done;
+	if (*n == *alloc) {
+		*alloc = *alloc ? 2 * *alloc : 64;
+		*v = kp_xrealloc(*v, *alloc * sizeof(**v));
+		*m = kp_xrealloc(*m, *alloc);
 	}
+	(*v)[*n] = *id;
+	(*m)[(*n)++] = main;
+}
+
+int kp_repo_linear(git_oid **out, unsigned char **mainline, size_t *n,
+		   git_repository *git, struct kp_error *err)
+{
+	git_revwalk *walk = NULL, *side = NULL;
+	git_oid *first = NULL, oid;
+	size_t nfirst = 0, falloc = 0, alloc = 0, i;
+	unsigned char *dummy = NULL;
+	int rc, error = 0;
+
+	*out = NULL;
+	*mainline = NULL;
+	*n = 0;
+	if (git_revwalk_new(&walk, git) < 0)
+		goto fail;
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL);
 	git_revwalk_simplify_first_parent(walk);
 	rc = git_revwalk_push_head(walk);
 	if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH)
 		goto done;
-	if (rc < 0) {
-		error = git_fail(err, _("cannot walk the history: %s"));
-		goto done;
-	}
-	while ((rc = git_revwalk_next(&oid, walk)) == 0) {
-		if (n == alloc) {
-			alloc = alloc ? 2 * alloc : 64;
-			ids = kp_xrealloc(ids, alloc * sizeof(*ids));
+	if (rc < 0)
+		goto fail;
+	while ((rc = git_revwalk_next(&oid, walk)) == 0)
+		push_oid(&first, &dummy, &nfirst, &falloc, &oid, 1);
+	if (rc != GIT_ITEROVER)
+		goto fail;
+	for (i = nfirst; i-- > 0;) {
+		git_commit *c = NULL;
+		unsigned k, np;
+
+		if (git_commit_lookup(&c, git, &first[i]) < 0)
+			goto fail;
+		np = git_commit_parentcount(c);
+		if (np > 1) {
+			if (git_revwalk_new(&side, git) < 0) {
+				git_commit_free(c);
+				goto fail;
+			}
+			git_revwalk_sorting(side, GIT_SORT_TOPOLOGICAL |
+							  GIT_SORT_TIME |
+							  GIT_SORT_REVERSE);
+			for (k = 1; k < np; k++)
+				git_revwalk_push(side,
+						 git_commit_parent_id(c, k));
+			git_revwalk_hide(side, git_commit_parent_id(c, 0));
+			while (git_revwalk_next(&oid, side) == 0)
+				push_oid(out, mainline, n, &alloc, &oid, 0);
+			git_revwalk_free(side);
+			side = NULL;
 		}
-		ids[n++] = oid;
+		git_commit_free(c);
+		push_oid(out, mainline, n, &alloc, &first[i], 1);
 	}
-	if (rc != GIT_ITEROVER) {
-		error = git_fail(err, _("cannot walk the history: %s"));
+	goto done;
+fail:
+	error = git_fail(err, _("cannot walk the history: %s"));
+	free(*out);
+	free(*mainline);
+	*out = NULL;
+	*mainline = NULL;
+	*n = 0;
+done:
+	git_revwalk_free(walk);
+	free(first);
+	free(dummy);
+	return error;
+}
+
+/* The blob of rel in the first parent of c; 0 when it has one. */
+static int parent_blob(git_oid *out, git_commit *c, const char *rel)
+{
+	git_commit *p = NULL;
+	git_tree *t = NULL;
+	git_tree_entry *e = NULL;
+	int rc = -1;
+
+	if (git_commit_parentcount(c) > 0 && git_commit_parent(&p, c, 0) == 0 &&
+	    git_commit_tree(&t, p) == 0 &&
+	    git_tree_entry_bypath(&e, t, rel) == 0 &&
+	    git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+		*out = *git_tree_entry_id(e);
+		rc = 0;
+	}
+	git_tree_entry_free(e);
+	git_tree_free(t);
+	git_commit_free(p);
+	return rc;
+}
+
+static struct kp_revision *history_slot(struct kp_history *out)
+{
+	if (out->len == out->alloc) {
+		out->alloc = out->alloc ? 2 * out->alloc : 16;
+		out->v = kp_xrealloc(out->v, out->alloc * sizeof(*out->v));
+	}
+	return &out->v[out->len++];
+}
+
+/* The number of the last revision whose text is blob; else the last. */
+static unsigned revision_of_blob(const struct kp_history *h,
+				 const git_oid *blob)
+{
+	char hex[41];
+	size_t i;
+
+	git_oid_tostr(hex, sizeof(hex), blob);
+	for (i = h->len; i-- > 0;)
+		if (!h->v[i].sending && strcmp(h->v[i].blob, hex) == 0)
+			return h->v[i].number;
+	return h->revisions;
+}
+
+int kp_repo_history(struct kp_history *out, struct kp_repo *repo,
+		    const char *rel, struct kp_error *err)
+{
+	git_oid *ids = NULL, last;
+	unsigned char *mainline = NULL;
+	size_t n = 0, i;
+	char *id = plan_id_of(rel);
+	int have_last = 0, rc, error = 0;
+
+	memset(out, 0, sizeof(*out));
+	if ((error = kp_repo_linear(&ids, &mainline, &n, repo->git, err)) < 0)
 		goto done;
-	}
-	for (i = n; i-- > 0;) {
+	for (i = 0; i < n; i++) {
 		git_commit *c = NULL;
 		git_tree *tree = NULL;
 		git_tree_entry *e = NULL;
-		git_oid blob;
-		int has = 0, sending = 0;
+		git_oid blob, pblob;
+		int has = 0, sending = 0, changed;
 
 		if (git_commit_lookup(&c, repo->git, &ids[i]) < 0 ||
 		    git_commit_tree(&tree, c) < 0) {
@@ -1372,40 +1473,32 @@ int kp_repo_history(struct kp_history *out, struct kp_repo *repo,
 			blob = *git_tree_entry_id(e);
 			has = 1;
 		}
-		if (has && (!have_prev || !git_oid_equal(&blob, &prev))) {
-			struct kp_revision *r;
+		/*
+		 * A new revision: the file changed in this commit, to a text
+		 * other than that of the revision before it in this order.
+		 */
+		changed = has && (parent_blob(&pblob, c, rel) < 0 ||
+				  !git_oid_equal(&blob, &pblob));
+		if (changed && (!have_last || !git_oid_equal(&blob, &last))) {
+			struct kp_revision *r = history_slot(out);
 
-			if (out->len == out->alloc) {
-				out->alloc = out->alloc ? 2 * out->alloc : 16;
-				out->v = kp_xrealloc(
-					out->v, out->alloc * sizeof(*out->v));
-			}
-			r = &out->v[out->len++];
 			fill_entry(r, c, &blob, id, &sending);
 			r->number = ++out->revisions;
 			r->sending = 0;
+			last = blob;
+			have_last = 1;
 		} else if (has && out->revisions) {
 			struct kp_revision r;
 
 			fill_entry(&r, c, &blob, id, &sending);
 			if (sending) {
-				if (out->len == out->alloc) {
-					out->alloc = out->alloc ? 2 * out->alloc
-								: 16;
-					out->v = kp_xrealloc(
-						out->v,
-						out->alloc * sizeof(*out->v));
-				}
-				r.number = out->revisions;
+				r.number = revision_of_blob(out, &blob);
 				r.sending = 1;
-				out->v[out->len++] = r;
+				*history_slot(out) = r;
 			} else {
 				revision_release(&r);
 			}
 		}
-		have_prev = has;
-		if (has)
-			prev = blob;
 		git_tree_entry_free(e);
 		git_tree_free(tree);
 		git_commit_free(c);
@@ -1413,8 +1506,8 @@ int kp_repo_history(struct kp_history *out, struct kp_repo *repo,
 done:
 	if (error)
 		kp_history_release(out);
-	git_revwalk_free(walk);
 	free(ids);
+	free(mainline);
 	free(id);
 	return error;
 }

@@ -91,6 +91,19 @@ struct git_signature;
 int kp_repo_signature(struct git_signature **out, struct kp_repo *repo,
 		      const char *datevar, struct kp_error *err);
 
+/*
+ * The history of HEAD in the order that numbers revisions, oldest first:
+ * its first-parent line, and before each merge commit on it the commits
+ * that the merge brought in (reachable from its other parents, not from
+ * its first), oldest first.  A sync merges with the server's branch as
+ * first parent, so every clone sees one order once it has synced, and
+ * numbers given on the server's line never change.  *out (free()) holds
+ * *n ids; (*mainline)[i] is 1 for a commit of the first-parent line.
+ */
+struct git_oid;
+int kp_repo_linear(struct git_oid **out, unsigned char **mainline, size_t *n,
+		   struct git_repository *git, struct kp_error *err);
+
 /* The commit time of commit (hex), seconds since the epoch and minutes
  * east of UTC. */
 int kp_repo_commit_time(long long *time, int *offset, struct kp_repo *repo,
