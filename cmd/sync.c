@@ -28,7 +28,9 @@ static const char usage_str[] = N_(
 	"server could not be reached (try again later).\n"
 	"\n"
 	"  --no-push      fetch and integrate only\n"
-	"  -q, --quiet    print nothing when all went well (for cron)\n"
+	"  -q, --quiet    print nothing when all went well, or when the "
+	"server\n"
+	"                 could not be reached (for cron)\n"
 	"  --retries N    attempts after the first (default 4)\n"
 	"  -h, --help     show this help\n");
 
@@ -118,7 +120,9 @@ int cmd_sync(int argc, char **argv)
 				   &res.files[i].findings, 1);
 	}
 	if (error < 0) {
-		cmd_report(&err);
+		/* Cron stays quiet while the server is away. */
+		if (!(a.quiet && res.offline))
+			cmd_report(&err);
 		rc = res.offline ? KP_EXIT_OFFLINE : cmd_exit_for(error);
 		goto done;
 	}

@@ -7,7 +7,7 @@ set -eu
 PKGS="pkg-config libyaml-dev libcmark-dev libgit2-dev libpcre2-dev
 libcairo2-dev libpango1.0-dev fonts-dejavu-core zsh
 git jq poppler-utils python3 python3-icalendar python3-yaml mandoc
-gettext locales clang-format cppcheck"
+gettext locales clang-format cppcheck lighttpd"
 
 missing=
 if command -v dpkg-query >/dev/null 2>&1; then
