@@ -168,7 +168,7 @@ for order in "a b c" "c b a" "b a c"; do
 	verify "order $order" a b c
 done
 kp a log "$ida" >"$T/loga"
-check "log shows b's sending after the merge" 'grep -q "Bo Holm" "$T/loga" && grep -q "sent to: Jens Peter Hansen" "$T/loga"'
+check "log shows b's sending after the merge" 'grep -q "Bo Holm" "$T/loga" && grep -q "sent to: Michael Lykke Sørensen" "$T/loga"'
 check "log numbers revisions once" '[ "$(grep -c "^revision 3 " "$T/loga")" -ge 1 ]'
 
 # --- a conflict: the same line changed on both sides -----------------------
