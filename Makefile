@@ -1,6 +1,6 @@
 # kiplan: a plain GNU Makefile.  Everything built goes below $(BUILD), so
 # that several builds (plain, sanitizers) can live side by side:
-#   make                     build/kiplan
+#   make                     build/kiplan and its plugins, build/kiplan-*.so
 #   make check               install what is missing, build, run every test
 #   make demo                install what is missing, build, run on examples/
 #   make SANITIZE=address,undefined BUILD=build-san check
@@ -10,6 +10,7 @@
 BUILD    ?= build
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
+PKGLIBDIR ?= $(PREFIX)/lib/kiplan
 MANDIR   ?= $(PREFIX)/share/man
 DATADIR  ?= $(PREFIX)/share/kiplan
 LOCALEDIR ?= $(PREFIX)/share/locale
@@ -21,6 +22,11 @@ CFLAGS   ?= -O2 -g
 PKG_CONFIG ?= pkg-config
 
 PKGS := yaml-0.1 libcmark libgit2 libpcre2-8 cairo pangocairo
+# The kiplan executable links only these; libgit2 is the git plugin's,
+# cairo and pango the PDF plugin's (see "The plugins" below).
+EXE_PKGS := yaml-0.1 libcmark libpcre2-8
+GIT_PKGS := libgit2
+PDF_PKGS := cairo pangocairo libcmark
 
 KP_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L \
 	-Wall -Wextra -Wpedantic -Wstrict-prototypes -Wmissing-prototypes \
@@ -38,6 +44,10 @@ endif
 # packages before anything asks pkg-config about them.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread -lm
+EXE_LIBS = -Wl,--as-needed $(shell $(PKG_CONFIG) --libs $(EXE_PKGS)) \
+	-lpthread -lm -ldl
+GIT_LIBS = -Wl,--as-needed $(shell $(PKG_CONFIG) --libs $(GIT_PKGS))
+PDF_LIBS = -Wl,--as-needed $(shell $(PKG_CONFIG) --libs $(PDF_PKGS))
 
 ALL_CFLAGS = $(KP_CFLAGS) $(PKG_CFLAGS) -Ilib $(CFLAGS) $(CPPFLAGS)
 # Every object records the headers it includes (-MMD); -MP keeps a
@@ -45,7 +55,10 @@ ALL_CFLAGS = $(KP_CFLAGS) $(PKG_CFLAGS) -Ilib $(CFLAGS) $(CPPFLAGS)
 DEPFLAGS = -MMD -MP
 ALL_LDFLAGS = $(KP_LDFLAGS) $(LDFLAGS)
 
-LIB_SRC  := $(sort $(wildcard lib/*/*.c))
+# The plugins' tables (*_plugin.c) and the executable's stubs for them
+# (*_stubs.c) are not part of libkiplan.a, which has the real functions.
+GLUE_SRC := $(wildcard lib/*/*_plugin.c lib/*/*_stubs.c)
+LIB_SRC  := $(sort $(filter-out $(GLUE_SRC),$(wildcard lib/*/*.c)))
 CMD_SRC  := $(sort $(wildcard cmd/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schema_builtin.o
@@ -55,19 +68,41 @@ MAN      := $(sort $(wildcard man/*.[1-9]))
 LINGUAS  := da
 MO       := $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/kiplan.mo)
 
+# The plugins (README, Layout): what uses libgit2, and the PDF writer.
+# Their sources are compiled a second time, -fPIC -fvisibility=hidden, so
+# that their calls among themselves stay inside the plugin; each exports
+# one symbol, its table (lib/repo/git_api.def, lib/render/pdf_api.def).
+GIT_PLUGIN_SRC := lib/repo/drafts.c lib/repo/repo.c lib/repo/revs.c \
+	lib/repo/share.c \
+	lib/repo/send.c lib/repo/template.c
+PDF_PLUGIN_SRC := lib/render/pdf.c
+GIT_PLUGIN_OBJ := $(GIT_PLUGIN_SRC:%.c=$(BUILD)/plugin/%.o) \
+	$(BUILD)/plugin/lib/repo/git_plugin.o
+PDF_PLUGIN_OBJ := $(PDF_PLUGIN_SRC:%.c=$(BUILD)/plugin/%.o) \
+	$(BUILD)/plugin/lib/render/pdf_plugin.o
+# The executable: every other object of libkiplan.a, all of them (the
+# plugins call into any), and the stubs that load the plugins.
+EXE_OBJ := $(filter-out $(GIT_PLUGIN_SRC:%.c=$(BUILD)/%.o) \
+	$(PDF_PLUGIN_SRC:%.c=$(BUILD)/%.o),$(LIB_OBJ)) \
+	$(BUILD)/lib/repo/git_stubs.o $(BUILD)/lib/render/pdf_stubs.o
+
 LIBKIPLAN := $(BUILD)/libkiplan.a
 KIPLAN    := $(BUILD)/kiplan
+PLUGINS   := $(BUILD)/kiplan-git.so $(BUILD)/kiplan-pdf.so
 TEST_BINS := $(BUILD)/tests/unit-tests $(BUILD)/tests/jsonschema-suite \
 	$(BUILD)/tests/yaml-suite $(BUILD)/tests/fuzz-replay
 
 .PHONY: all check check-run demo demo-run deps fuzz lint install uninstall clean
 .SUFFIXES:
 
-all: $(KIPLAN) $(TEST_BINS) $(MO)
+all: $(KIPLAN) $(PLUGINS) $(TEST_BINS) $(MO)
 
 # Where the installed kiplan finds its catalogues; $KIPLAN_LOCALEDIR
 # overrides it (the tests point it at $(BUILD)/locale).
 $(BUILD)/cmd/kiplan.o: ALL_CFLAGS += -DKP_LOCALEDIR='"$(LOCALEDIR)"'
+# Where the installed kiplan finds its plugins when they are neither
+# beside it nor in ../lib/kiplan from it; $KIPLAN_PLUGINDIR overrides.
+$(BUILD)/lib/base/plugin.o: ALL_CFLAGS += -DKP_PKGLIBDIR='"$(PKGLIBDIR)"'
 
 # The Danish catalogue (po/da.po, kept by hand) compiled for gettext.
 $(BUILD)/locale/%/LC_MESSAGES/kiplan.mo: po/%.po
@@ -77,6 +112,10 @@ $(BUILD)/locale/%/LC_MESSAGES/kiplan.mo: po/%.po
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(BUILD)/plugin/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden $(DEPFLAGS) -c -o $@ $<
 
 # The schema is compiled into the binary: kiplan needs no installed file.
 $(BUILD)/gen/schema_builtin.c: schema/kiplan-1.schema.yaml schema/embed.sh
@@ -90,8 +129,16 @@ $(LIBKIPLAN): $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJ)
 
-$(KIPLAN): $(CMD_OBJ) $(LIBKIPLAN)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(LIBKIPLAN) $(PKG_LIBS)
+# -rdynamic: the plugins resolve the kp_ functions they call in the
+# executable.
+$(KIPLAN): $(CMD_OBJ) $(EXE_OBJ)
+	$(CC) $(ALL_LDFLAGS) -rdynamic -o $@ $(CMD_OBJ) $(EXE_OBJ) $(EXE_LIBS)
+
+$(BUILD)/kiplan-git.so: $(GIT_PLUGIN_OBJ)
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $(GIT_PLUGIN_OBJ) $(GIT_LIBS)
+
+$(BUILD)/kiplan-pdf.so: $(PDF_PLUGIN_OBJ)
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $(PDF_PLUGIN_OBJ) $(PDF_LIBS)
 
 # Unit tests register themselves by name: void test_<module>__<name>(void).
 $(BUILD)/gen/unit_list.h: $(UNIT_SRC)
@@ -157,7 +204,7 @@ lint: $(KIPLAN)
 	sh tests/layers.sh
 	for m in $(MAN); do mandoc -Tlint -Wwarning $$m || exit 1; done
 
-install: $(KIPLAN) $(MO)
+install: $(KIPLAN) $(PLUGINS) $(MO)
 	for l in $(LINGUAS); do \
 		mkdir -p $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
 		install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/kiplan.mo \
@@ -166,6 +213,8 @@ install: $(KIPLAN) $(MO)
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)
 	install -m 755 $(KIPLAN) $(DESTDIR)$(BINDIR)/kiplan
+	mkdir -p $(DESTDIR)$(PKGLIBDIR)
+	install -m 755 $(PLUGINS) $(DESTDIR)$(PKGLIBDIR)/
 	for m in $(MAN); do \
 		s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; \
 	done
@@ -179,6 +228,8 @@ install: $(KIPLAN) $(MO)
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/kiplan
+	rm -f $(PLUGINS:$(BUILD)/%=$(DESTDIR)$(PKGLIBDIR)/%)
+	rmdir $(DESTDIR)$(PKGLIBDIR) 2>/dev/null || true
 	for l in $(LINGUAS); do \
 		rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/kiplan.mo; \
 	done
@@ -192,5 +243,6 @@ clean:
 	rm -rf $(BUILD) $(BUILD)-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) \
+	$(EXE_OBJ:.o=.d) $(GIT_PLUGIN_OBJ:.o=.d) $(PDF_PLUGIN_OBJ:.o=.d) \
 	$(BUILD)/tests/suite/jsonschema_suite.d $(BUILD)/tests/suite/yaml_suite.d \
 	$(BUILD)/tests/fuzz/fuzz_plan.d $(BUILD)/tests/fuzz/driver.d

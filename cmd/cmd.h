@@ -81,10 +81,13 @@ int cmd_full_load(void);
  * plan id or a bare name resolves in the plan repository, from any
  * directory in it), or without any, every plan of the repository.  The
  * repository is that of the current directory (-C, $KIPLAN_DIR), else
- * that of the first PATH.  With want_schema, the schema is schema_path,
- * else the repository's, else NULL (the built-in one).  Says what is wrong and
+ * that of the first PATH.  flags: with CMD_PLANS_SCHEMA, the schema is
+ * schema_path, else the repository's, else NULL (the built-in one); with
+ * CMD_PLANS_NO_GIT, the repository is found without git (kp_repo_locate)
+ * and p->repo serves only its working directory.  Says what is wrong and
  * returns an exit status when it fails.
  */
+enum { CMD_PLANS_SCHEMA = 1, CMD_PLANS_NO_GIT = 2 };
 struct cmd_plans {
 	struct kp_repo *repo;	  /* NULL outside a plan repository */
 	struct kp_schema *schema; /* NULL: the built-in schema */
@@ -95,7 +98,7 @@ struct cmd_plans {
 #define CMD_PLANS_INIT { NULL, NULL, NULL, 0 }
 /* clang-format on */
 int cmd_plans_open(struct cmd_plans *p, int argc, char **argv,
-		   const char *schema_path, int want_schema);
+		   const char *schema_path, unsigned flags);
 void cmd_plans_release(struct cmd_plans *p);
 
 #endif

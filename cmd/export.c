@@ -163,7 +163,8 @@ int cmd_export(int argc, char **argv)
 		cmd_report(&err);
 		return cmd_exit_for(err.code);
 	}
-	if ((rc = cmd_plans_open(&plans, argc, argv, NULL, 1)) != KP_EXIT_OK)
+	if ((rc = cmd_plans_open(&plans, argc, argv, NULL, CMD_PLANS_SCHEMA)) !=
+	    KP_EXIT_OK)
 		return rc;
 	if (open_repo(&run, &plans) < 0) {
 		rc = KP_EXIT_ERROR;

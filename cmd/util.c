@@ -202,8 +202,12 @@ int cmd_full_load(void)
 	return v && *v;
 }
 
+typedef int (*repo_opener)(struct kp_repo **out, const char *path,
+			   struct kp_error *err);
+
 /* The repository of the directory that holds path (or is path). */
-static int repo_of_path(struct kp_repo **out, const char *path)
+static int repo_of_path(struct kp_repo **out, const char *path,
+			repo_opener open_repo)
 {
 	struct kp_error err = KP_ERROR_INIT;
 	struct stat st;
@@ -222,21 +226,24 @@ static int repo_of_path(struct kp_repo **out, const char *path)
 			      ? kp_xstrdup("/")
 			      : kp_xstrndup(path, (size_t)(slash - path));
 	}
-	error = kp_repo_open(out, dir, &err);
+	error = open_repo(out, dir, &err);
 	free(dir);
 	return error;
 }
 
 int cmd_plans_open(struct cmd_plans *p, int argc, char **argv,
-		   const char *schema_path, int want_schema)
+		   const char *schema_path, unsigned flags)
 {
+	/* Without git, validate never loads libgit2 (kiplan-git.so). */
+	repo_opener open_repo =
+		flags & CMD_PLANS_NO_GIT ? kp_repo_locate : kp_repo_open;
 	struct kp_error err = KP_ERROR_INIT;
 	int error, i;
 
 	memset(p, 0, sizeof(*p));
-	error = kp_repo_open(&p->repo, NULL, &err);
+	error = open_repo(&p->repo, NULL, &err);
 	if (error == KP_ENOTFOUND && argc > 0)
-		error = repo_of_path(&p->repo, argv[0]);
+		error = repo_of_path(&p->repo, argv[0], open_repo);
 	if (error < 0 && error != KP_ENOTFOUND) {
 		cmd_report(&err);
 		return KP_EXIT_ERROR;
@@ -250,7 +257,7 @@ int cmd_plans_open(struct cmd_plans *p, int argc, char **argv,
 	}
 	if (schema_path)
 		error = kp_schema_load(&p->schema, schema_path, &err);
-	else if (p->repo && want_schema)
+	else if (p->repo && (flags & CMD_PLANS_SCHEMA))
 		error = kp_repo_schema(&p->schema, p->repo, &err);
 	else
 		error = 0;

@@ -104,7 +104,8 @@ int cmd_validate(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if ((rc = cmd_plans_open(&plans, argc, argv, schema_path, 1)) !=
+	if ((rc = cmd_plans_open(&plans, argc, argv, schema_path,
+				 CMD_PLANS_SCHEMA | CMD_PLANS_NO_GIT)) !=
 	    KP_EXIT_OK)
 		return rc;
 	opts.schema = plans.schema;

@@ -52,7 +52,8 @@ enum {
 	KP_EEXISTS = -9,   /* a thing to be created exists already */
 	KP_ELOCKED = -10,  /* a lock could not be taken */
 	KP_ERENDER = -11,  /* rendering failed */
-	KP_ECONFLICT = -12 /* a file holds git's conflict markers */
+	KP_EPLUGIN = -12,  /* a plugin of kiplan could not be loaded */
+	KP_ECONFLICT = -13 /* a file holds git's conflict markers */
 };
 
 /*
@@ -432,6 +433,18 @@ struct kp_repo;
  * repository found has no .kiplan directory.
  */
 int kp_repo_open(struct kp_repo **out, const char *path, struct kp_error *err);
+
+/*
+ * Find the plan repository of path as kp_repo_open() does, without git
+ * (lib/repo/workdir.c; the kiplan executable does not load libgit2 for
+ * it): the first directory from path upwards, on the same file system,
+ * that holds .git, when it also holds a .kiplan directory.  The result
+ * knows only its working directory: use it with kp_repo_workdir(),
+ * kp_repo_plan_path(), kp_repo_read(), kp_repo_schema() and
+ * kp_repo_free(); anything else needs kp_repo_open().
+ */
+int kp_repo_locate(struct kp_repo **out, const char *path,
+		   struct kp_error *err);
 
 /*
  * Create a plan repository in dir (created 0700 if missing), with a first

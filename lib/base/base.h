@@ -77,6 +77,75 @@ size_t kp_text_distance(const char *a, size_t alen, const char *b, size_t blen);
 /* fsync() the directory that holds path; -1 (errno) on failure. */
 int kp_sync_dir_of(const char *path);
 
+/*
+ * Plugins (lib/base/plugin.c): parts of kiplan that need big libraries
+ * (libgit2; cairo and pango) are shared objects that the executable loads
+ * with dlopen() on first use, so that the commands that never use them
+ * start without mapping those libraries.  A plugin exports one symbol, a
+ * const table of function pointers whose first member is the kiplan
+ * version it was built for (const char *), and resolves every other kp_
+ * function from the executable.  The executable's stubs (lib/repo/
+ * git_stubs.c, lib/render/pdf_stubs.c) call through the table; the
+ * static library libkiplan.a, which the tests link, has the real
+ * functions and no stubs.
+ *
+ * The file is found in $KIPLAN_PLUGINDIR when that is set; else beside
+ * the executable (/proc/self/exe: the build tree); else in ../lib/kiplan
+ * from the executable's directory (an installation under any prefix,
+ * DESTDIR staging included); else in PKGLIBDIR, compiled in.
+ */
+struct kp_plugin {
+	const char *file;   /* "kiplan-git.so" */
+	const char *symbol; /* "kp_git_api" */
+	const void *api;    /* the table, once loaded */
+};
+/* clang-format off */
+#define KP_PLUGIN_INIT(file, symbol) { file, symbol, NULL }
+/* clang-format on */
+
+/* The one symbol a plugin exports (it is built -fvisibility=hidden). */
+#define KP_PLUGIN_EXPORT __attribute__((visibility("default")))
+
+/*
+ * The table of plugin p into *out, loading it on the first call
+ * (thread-safe; a plugin is never unloaded).  KP_EPLUGIN, with the file
+ * and dlerror() in err, when it cannot be loaded or is not a plugin of
+ * this kiplan.
+ */
+int kp_plugin_load(const void **out, struct kp_plugin *p, struct kp_error *err);
+
+/* The table of p when it is loaded already, else NULL; never loads. */
+const void *kp_plugin_loaded(struct kp_plugin *p);
+
+/*
+ * The body of a stub in the executable for the function name of the
+ * plugin p (a struct kp_plugin) whose table is a struct type: for a
+ * function that returns int and takes struct kp_error *err last, load p
+ * and call through the table, or return the error; for a void function
+ * without err, call through the table only when p is loaded (see
+ * lib/repo/git_api.def).
+ */
+/* clang-format off */
+#define KP_PLUGIN_STUB(p, type, ret, name, params, args)                   \
+	ret name params                                                    \
+	{                                                                  \
+		const void *api_;                                          \
+		int error_ = kp_plugin_load(&api_, &(p), err);             \
+                                                                           \
+		if (error_ < 0)                                            \
+			return error_;                                     \
+		return ((const struct type *)api_)->name args;             \
+	}
+#define KP_PLUGIN_STUB_VOID(p, type, name, params, args)                   \
+	void name params                                                   \
+	{                                                                  \
+		const void *api_ = kp_plugin_loaded(&(p));                 \
+                                                                           \
+		if (api_)                                                  \
+			((const struct type *)api_)->name args;            \
+	}
+/* clang-format on */
+
 /* A new, empty document (root NULL) with its own arena. */
 struct kp_doc *kp_doc_new(void);
 void kp_doc_free(struct kp_doc *doc);

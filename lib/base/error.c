@@ -62,6 +62,7 @@ const char *kp_error_name(int code)
 	case KP_EEXISTS: return "exists";
 	case KP_ELOCKED: return "locked";
 	case KP_ERENDER: return "render";
+	case KP_EPLUGIN: return "plugin";
 	}
 	return "error";
 }

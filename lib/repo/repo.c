@@ -1,7 +1,8 @@
 /*
- * repo.c: plan repositories through libgit2.  Discovery, init, the lock,
- * committing exactly one file, the history of one plan, and revisions
- * (PLAN@REV).
+ * repo.c: plan repositories through libgit2.  Discovery, init, settings,
+ * ids, committing exactly one file, the history of one plan, and
+ * revisions (PLAN@REV).  What needs only the working directory (plan
+ * paths, reading, the schema, the lock) is in workdir.c.
  */
 /* realpath() is XSI. */
 #define _XOPEN_SOURCE 700
@@ -19,16 +20,9 @@
 
 #include <git2.h>
 
-#include "repo/repo.h"
+#include "repo/workdir.h"
 #include "i18n.h"
 #include "banned.h"
-
-struct kp_repo {
-	git_repository *git;
-	char *workdir; /* absolute, real, no trailing slash */
-	char *gitdir;  /* with a trailing slash */
-	int lock_fd;
-};
 
 /*
  * A libgit2 failure: fmt is a whole sentence (through _()) with one %s,
@@ -63,24 +57,6 @@ static void lib_init(void)
 	umask(077);
 }
 
-static char *join(const char *a, const char *b)
-{
-	struct kp_buf p = KP_BUF_INIT;
-
-	kp_buf_addstr(&p, a);
-	if (p.len && p.buf[p.len - 1] != '/')
-		kp_buf_addch(&p, '/');
-	kp_buf_addstr(&p, b);
-	return kp_buf_detach(&p, NULL);
-}
-
-static int is_dir_nofollow(const char *path)
-{
-	struct stat st;
-
-	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 /* Wrap an open git repository; takes git over. */
 static int wrap(struct kp_repo **out, git_repository *git, struct kp_error *err)
 {
@@ -108,7 +84,7 @@ static int wrap(struct kp_repo **out, git_repository *git, struct kp_error *err)
 	repo = kp_xcalloc(1, sizeof(*repo));
 	repo->git = git;
 	repo->workdir = kp_xstrdup(real);
-	repo->gitdir = join(git_repository_path(git), "");
+	repo->gitdir = kp_repo_join(git_repository_path(git), "");
 	repo->lock_fd = -1;
 	*out = repo;
 	return 0;
@@ -140,8 +116,8 @@ int kp_repo_open(struct kp_repo **out, const char *path, struct kp_error *err)
 	}
 	if ((error = wrap(&repo, git, err)) < 0)
 		goto done;
-	kdir = join(repo->workdir, ".kiplan");
-	if (!is_dir_nofollow(kdir)) {
+	kdir = kp_repo_join(repo->workdir, ".kiplan");
+	if (!kp_repo_is_dir(kdir)) {
 		error = kp_error_set(err, KP_ENOTFOUND, repo->workdir, 0, 0,
 				     _("a git repository, but not a plan "
 				       "repository (no .kiplan)"));
@@ -151,10 +127,7 @@ int kp_repo_open(struct kp_repo **out, const char *path, struct kp_error *err)
 	repo = NULL;
 done:
 	free(kdir);
-	/*
-	 * One git_libgit2_shutdown() for the lib_init() above: the repo's
-	 * own when it was made (kp_repo_free), else here.
-	 */
+	/* Once wrapped, kp_repo_free() undoes lib_init()'s reference. */
 	if (repo)
 		kp_repo_free(repo);
 	else if (error)
@@ -162,27 +135,11 @@ done:
 	return error;
 }
 
-void kp_repo_free(struct kp_repo *repo)
+void kp_repo_git_free(struct kp_repo *repo)
 {
-	if (!repo)
-		return;
-	if (repo->lock_fd >= 0)
-		kp_repo_unlock(repo);
 	git_repository_free(repo->git);
-	free(repo->workdir);
-	free(repo->gitdir);
-	free(repo);
+	repo->git = NULL;
 	git_libgit2_shutdown();
-}
-
-const char *kp_repo_workdir(const struct kp_repo *repo)
-{
-	return repo->workdir;
-}
-
-const char *kp_repo_gitdir(const struct kp_repo *repo)
-{
-	return repo->gitdir;
 }
 
 git_repository *kp_repo_git(struct kp_repo *repo)
@@ -199,7 +156,7 @@ int kp_repo_setting(char **out, struct kp_repo *repo, const char *key,
 {
 	git_config *cfg = NULL;
 	git_buf val = { NULL, 0, 0 };
-	char *path = join(repo->workdir, ".kiplan/config");
+	char *path = kp_repo_join(repo->workdir, ".kiplan/config");
 	struct stat st;
 	int rc, error = 0;
 
@@ -231,310 +188,6 @@ done:
 	return error;
 }
 
-int kp_repo_schema(struct kp_schema **out, struct kp_repo *repo,
-		   struct kp_error *err)
-{
-	struct kp_buf text = KP_BUF_INIT;
-	struct kp_doc *doc = NULL;
-	const char *builtin;
-	size_t blen;
-	int error;
-
-	*out = NULL;
-	if ((error = kp_repo_read(&text, repo, ".kiplan/schema.yaml", err)) < 0)
-		goto done;
-	builtin = kp_schema_builtin_text(&blen);
-	if (builtin && blen == text.len &&
-	    memcmp(builtin, text.buf, blen) == 0) {
-		error = kp_schema_builtin(out, err);
-		goto done;
-	}
-	if ((error = kp_yaml_parse(&doc, text.buf, text.len, 1, 0,
-				   ".kiplan/schema.yaml", err)) < 0)
-		goto done;
-	error = kp_schema_compile(out, kp_doc_root(doc), ".kiplan/schema.yaml",
-				  err);
-done:
-	kp_doc_free(doc);
-	kp_buf_release(&text);
-	return error;
-}
-
-/* ------------------------------------------------------------------ */
-/* The lock                                                            */
-/* ------------------------------------------------------------------ */
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int kp_repo_lock(struct kp_repo *repo, struct kp_error *err)
-{
-	char *path = join(repo->gitdir, "kiplan.lock");
-	const char *env = getenv("KIPLAN_LOCK_TIMEOUT");
-	long long deadline = now_ms() + 1000LL * (env && *env ? atoi(env) : 30);
-	unsigned spin = 0;
-	int fd = -1, error = 0;
-
-	if (repo->lock_fd >= 0) {
-		error = kp_error_set(err, KP_EUSAGE, path, 0, 0,
-				     _("the lock is already held"));
-		goto done;
-	}
-	for (;;) {
-		struct flock fl;
-		struct stat a, b;
-		struct timespec ts;
-
-		fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-			  0600);
-		if (fd < 0) {
-			error = kp_error_set(err, KP_EIO, path, 0, 0,
-					     _("cannot open the lock: %s"),
-					     strerror(errno));
-			goto done;
-		}
-		memset(&fl, 0, sizeof(fl));
-		fl.l_type = F_WRLCK;
-		fl.l_whence = SEEK_SET;
-		if (fcntl(fd, F_SETLK, &fl) == 0) {
-			/*
-			 * The holder before us unlinks the file before it lets
-			 * go: we may hold a lock on a file that is gone.
-			 */
-			if (fstat(fd, &a) == 0 && lstat(path, &b) == 0 &&
-			    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
-				break;
-			close(fd);
-			continue;
-		}
-		if (errno != EACCES && errno != EAGAIN && errno != EINTR) {
-			error = kp_error_set(err, KP_EIO, path, 0, 0,
-					     _("cannot lock: %s"),
-					     strerror(errno));
-			goto done;
-		}
-		close(fd);
-		fd = -1;
-		if (now_ms() > deadline) {
-			error = kp_error_set(
-				err, KP_ELOCKED, path, 0, 0,
-				_("another kiplan holds the repository lock"));
-			goto done;
-		}
-		ts.tv_sec = 0;
-		ts.tv_nsec = (5 + (long)(spin++ % 7) * 3) * 1000000L;
-		nanosleep(&ts, NULL);
-	}
-	{
-		char pid[32];
-		int n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
-
-		/* For a person who wonders who holds it; never read back. */
-		if (ftruncate(fd, 0) == 0 && write(fd, pid, (size_t)n) < 0)
-			(void)0;
-	}
-	repo->lock_fd = fd;
-	fd = -1;
-done:
-	if (fd >= 0)
-		close(fd);
-	free(path);
-	return error;
-}
-
-void kp_repo_unlock(struct kp_repo *repo)
-{
-	char *path;
-
-	if (repo->lock_fd < 0)
-		return;
-	path = join(repo->gitdir, "kiplan.lock");
-	/* Unlink while still holding it: see kp_repo_lock(). */
-	unlink(path);
-	close(repo->lock_fd);
-	repo->lock_fd = -1;
-	free(path);
-}
-
-/* ------------------------------------------------------------------ */
-/* Paths                                                               */
-/* ------------------------------------------------------------------ */
-
-static int looks_like_id(const char *s)
-{
-	int i;
-
-	if (strlen(s) != 12 || strncmp(s, "ki-", 3) != 0 || s[7] != '-')
-		return 0;
-	for (i = 3; i < 12; i++)
-		if (i != 7 && !isdigit((unsigned char)s[i]))
-			return 0;
-	return 1;
-}
-
-int kp_repo_plan_path(char **out, struct kp_repo *repo, const char *arg,
-		      int must_exist, struct kp_error *err)
-{
-	struct kp_buf path = KP_BUF_INIT, rel = KP_BUF_INIT;
-	const char *slash, *base;
-	char *dir = NULL, real[PATH_MAX], cwd[PATH_MAX];
-	size_t wlen = strlen(repo->workdir);
-	struct stat st;
-	int error = 0;
-
-	*out = NULL;
-	if (!*arg) {
-		error = kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
-				     _("an empty plan name"));
-		goto done;
-	}
-	if (!strchr(arg, '/')) {
-		/*
-		 * A bare name: in the current directory when that is in
-		 * the repository and the file is there, else at the
-		 * repository's top, where kiplan new puts every plan.
-		 */
-		const char *start = repo->workdir;
-		const char *ext = looks_like_id(arg) ? ".md" : "";
-
-		if (getcwd(cwd, sizeof(cwd)) && realpath(cwd, real) &&
-		    strncmp(real, repo->workdir, wlen) == 0 &&
-		    (real[wlen] == '\0' || real[wlen] == '/')) {
-			kp_buf_addf(&path, "%s/%s%s", real, arg, ext);
-			if (real[wlen] == '/' && lstat(path.buf, &st) < 0)
-				kp_buf_reset(&path);
-			else
-				start = NULL;
-		}
-		if (start)
-			kp_buf_addf(&path, "%s/%s%s", start, arg, ext);
-	} else {
-		kp_buf_addstr(&path, arg);
-	}
-	slash = strrchr(path.buf, '/');
-	base = slash + 1;
-	if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
-		error = kp_error_set(err, KP_EUSAGE, arg, 0, 0,
-				     _("not a plan file name"));
-		goto done;
-	}
-	dir = slash == path.buf
-		      ? kp_xstrdup("/")
-		      : kp_xstrndup(path.buf, (size_t)(slash - path.buf));
-	if (!realpath(dir, real)) {
-		error = kp_error_set(err, must_exist ? KP_ENOTFOUND : KP_EUSAGE,
-				     arg, 0, 0, "%s", strerror(errno));
-		goto done;
-	}
-	if (strncmp(real, repo->workdir, wlen) != 0 ||
-	    (real[wlen] != '\0' && real[wlen] != '/')) {
-		error = kp_error_set(err, KP_EUSAGE, arg, 0, 0,
-				     _("outside the plan repository %s"),
-				     repo->workdir);
-		goto done;
-	}
-	if (real[wlen] == '/')
-		kp_buf_addf(&rel, "%s/", real + wlen + 1);
-	kp_buf_addstr(&rel, base);
-	if (strcmp(rel.buf, ".git") == 0 || strncmp(rel.buf, ".git/", 5) == 0) {
-		error = kp_error_set(err, KP_EUSAGE, arg, 0, 0,
-				     _("inside .git"));
-		goto done;
-	}
-	kp_buf_reset(&path);
-	kp_buf_addf(&path, "%s/%s", repo->workdir, rel.buf);
-	if (lstat(path.buf, &st) == 0) {
-		if (S_ISLNK(st.st_mode)) {
-			error = kp_error_set(err, KP_EUSAGE, arg, 0, 0,
-					     _("a symbolic link; refused"));
-			goto done;
-		}
-		if (!S_ISREG(st.st_mode)) {
-			error = kp_error_set(err, KP_EUSAGE, arg, 0, 0,
-					     _("not a regular file"));
-			goto done;
-		}
-	} else if (must_exist) {
-		error = kp_error_set(err, KP_ENOTFOUND, arg, 0, 0, "%s",
-				     strerror(errno));
-		goto done;
-	}
-	*out = kp_buf_detach(&rel, NULL);
-done:
-	free(dir);
-	kp_buf_release(&path);
-	kp_buf_release(&rel);
-	return error;
-}
-
-int kp_repo_read(struct kp_buf *out, struct kp_repo *repo, const char *rel,
-		 struct kp_error *err)
-{
-	char *path = join(repo->workdir, rel);
-	struct stat st;
-	int fd, error = 0;
-
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		int e = errno;
-
-		if (e == ELOOP)
-			error = kp_error_set(err, KP_EIO, rel, 0, 0,
-					     _("a symbolic link; refused"));
-		else
-			error = kp_error_set(
-				err, e == ENOENT ? KP_ENOTFOUND : KP_EIO, rel,
-				0, 0, _("cannot open: %s"), strerror(e));
-		goto done;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		error = kp_error_set(err, KP_EIO, rel, 0, 0,
-				     _("not a regular file"));
-		goto done;
-	}
-	if ((size_t)st.st_size > KP_PLAN_MAX) {
-		error = kp_error_set(
-			err, KP_ELIMIT, rel, 0, 0,
-			_("file is larger than the limit of %d bytes"),
-			KP_PLAN_MAX);
-		goto done;
-	}
-	for (;;) {
-		ssize_t n;
-
-		kp_buf_grow(out, 8192);
-		n = read(fd, out->buf + out->len, out->alloc - out->len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			error = kp_error_set(err, KP_EIO, rel, 0, 0,
-					     _("cannot read: %s"),
-					     strerror(errno));
-			goto done;
-		}
-		if (n == 0)
-			break;
-		kp_buf_setlen(out, out->len + (size_t)n);
-		if (out->len > KP_PLAN_MAX) {
-			error = kp_error_set(
-				err, KP_ELIMIT, rel, 0, 0,
-				_("file is larger than the limit of %d bytes"),
-				KP_PLAN_MAX);
-			goto done;
-		}
-	}
-done:
-	if (fd >= 0)
-		close(fd);
-	free(path);
-	return error;
-}
-
 /* ------------------------------------------------------------------ */
 /* Ids                                                                 */
 /* ------------------------------------------------------------------ */
@@ -548,7 +201,7 @@ static int id_number(const char *name, int year)
 		return -1;
 	memcpy(id, name, 12);
 	id[12] = '\0';
-	if (!looks_like_id(id) || atoi(id + 3) != year)
+	if (!kp_repo_is_id(id) || atoi(id + 3) != year)
 		return -1;
 	return atoi(id + 8);
 }
@@ -628,7 +281,7 @@ static int used_in_history(unsigned char *used, git_repository *git, int year,
 
 				memcpy(id, p + 9, 12);
 				id[12] = '\0';
-				if (looks_like_id(id) && atoi(id + 8) > 0)
+				if (kp_repo_is_id(id) && atoi(id + 8) > 0)
 					used[atoi(id + 8)] = 1;
 			}
 		git_commit_free(c);
@@ -642,7 +295,7 @@ int kp_repo_next_id(char out[13], struct kp_repo *repo, int year,
 		    struct kp_error *err)
 {
 	unsigned char *used = NULL;
-	char *edit = join(repo->gitdir, "kiplan-edit");
+	char *edit = kp_repo_join(repo->gitdir, "kiplan-edit");
 	int max = 0, n, error = 0;
 
 	if (year < 1000 || year > 9999) {
@@ -705,7 +358,7 @@ int kp_repo_message(struct kp_buf *out, const char *summary,
 		return kp_error_set(
 			err, KP_EUSAGE, NULL, 0, 0,
 			_("the commit summary holds a control character"));
-	if (bad_text(id) || !looks_like_id(id))
+	if (bad_text(id) || !kp_repo_is_id(id))
 		return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
 				    _("'%s' is not a plan id (ki-YYYY-NNNN)"),
 				    id);
@@ -1023,7 +676,7 @@ static int commit_files(char out[41], struct kp_repo *repo, size_t n,
 		goto index_fail;
 	/* libgit2 writes the index 0644 whatever the umask. */
 	{
-		char *ipath = join(repo->gitdir, "index");
+		char *ipath = kp_repo_join(repo->gitdir, "index");
 
 		chmod(ipath, 0600);
 		free(ipath);
@@ -1147,7 +800,7 @@ int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 				     _("not a directory"));
 		goto done;
 	}
-	dotgit = join(dir, ".git");
+	dotgit = kp_repo_join(dir, ".git");
 	if (lstat(dotgit, &st) == 0) {
 		if (git_repository_open_ext(&git, dir,
 					    GIT_REPOSITORY_OPEN_NO_SEARCH,
@@ -1197,7 +850,7 @@ int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 		goto done;
 	}
 	git = NULL;
-	kdir = join(repo->workdir, ".kiplan");
+	kdir = kp_repo_join(repo->workdir, ".kiplan");
 	if (mkdir(kdir, 0700) < 0 && errno != EEXIST) {
 		error = kp_error_set(err, KP_EIO, kdir, 0, 0,
 				     _("cannot create: %s"), strerror(errno));
@@ -1216,7 +869,7 @@ int kp_repo_init(struct kp_repo **out, int *created, const char *dir,
 	lens[2] = schema_len;
 	for (i = 0; i < 3; i++) {
 		free(file);
-		file = join(repo->workdir, paths[i]);
+		file = kp_repo_join(repo->workdir, paths[i]);
 		if ((error = kp_write_file_atomic(file, datas[i], lens[i], 0600,
 						  err)) < 0)
 			goto done;

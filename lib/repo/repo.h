@@ -14,7 +14,7 @@
 /*
  * The git directory, as libgit2 finds it (in a worktree, the worktree's
  * own, under the main repository's .git/worktrees/), with a trailing
- * slash.  Borrowed.
+ * slash.  Borrowed; NULL for a repository found by kp_repo_locate().
  */
 const char *kp_repo_gitdir(const struct kp_repo *repo);
 

@@ -1,5 +1,6 @@
 #!/bin/sh
-# install.sh: make install and make uninstall into a staging DESTDIR.
+# install.sh: make install and make uninstall into a staging DESTDIR; the
+# installed kiplan finds its plugins.
 set -u
 BUILD=${BUILD:-build}
 pass=0
@@ -13,6 +14,23 @@ make -s --no-print-directory install BUILD="$BUILD" DESTDIR="$tmp/stage" PREFIX=
 	&& ok || { bad "make install"; cat "$tmp/log"; }
 [ -x "$tmp/stage/usr/bin/kiplan" ] && ok || bad "binary not installed"
 "$tmp/stage/usr/bin/kiplan" --version >/dev/null && ok || bad "installed binary does not run"
+for p in git pdf; do
+	f=$tmp/stage/usr/lib/kiplan/kiplan-$p.so
+	[ -f "$f" ] && [ "$(stat -c %a "$f")" = 755 ] && ok || bad "kiplan-$p.so not installed 0755"
+done
+# The installed kiplan finds its plugins: in ../lib/kiplan from itself
+# (here, inside DESTDIR), and where KIPLAN_PLUGINDIR says.
+export GIT_CONFIG_NOSYSTEM=1 HOME="$tmp" KIPLAN_AUTHOR="Test <test@example.dk>"
+(unset KIPLAN_PLUGINDIR; "$tmp/stage/usr/bin/kiplan" init "$tmp/repo") >/dev/null 2>&1 &&
+	ok || bad "installed kiplan cannot init (kiplan-git.so)"
+(unset KIPLAN_PLUGINDIR; "$tmp/stage/usr/bin/kiplan" render --format pdf -o "$tmp/x.pdf" examples/bilag2.md) \
+	>/dev/null 2>&1 && [ -s "$tmp/x.pdf" ] && ok || bad "installed kiplan cannot render a PDF (kiplan-pdf.so)"
+mkdir "$tmp/plugins"
+cp "$tmp/stage/usr/lib/kiplan/"*.so "$tmp/plugins/"
+mv "$tmp/stage/usr/lib/kiplan" "$tmp/moved"
+KIPLAN_PLUGINDIR="$tmp/plugins" "$tmp/stage/usr/bin/kiplan" -C "$tmp/repo" due >/dev/null 2>&1 &&
+	ok || bad "installed kiplan ignores KIPLAN_PLUGINDIR"
+mv "$tmp/moved" "$tmp/stage/usr/lib/kiplan"
 for m in man/*.[1-9]; do
 	s=${m##*.}
 	[ -f "$tmp/stage/usr/share/man/man$s/${m##*/}" ] && ok || bad "$m not installed"
@@ -34,6 +52,7 @@ fi
 make -s --no-print-directory uninstall BUILD="$BUILD" DESTDIR="$tmp/stage" PREFIX=/usr >"$tmp/log" 2>&1 \
 	&& ok || { bad "make uninstall"; cat "$tmp/log"; }
 [ ! -e "$tmp/stage/usr/bin/kiplan" ] && ok || bad "binary left after uninstall"
+[ ! -e "$tmp/stage/usr/lib/kiplan" ] && ok || bad "plugin directory left after uninstall"
 left=$(find "$tmp/stage" -type f | wc -l)
 [ "$left" -eq 0 ] && ok || bad "$left files left after uninstall"
 echo "$pass passed, $fail failed"

@@ -245,3 +245,105 @@ void test_repo__not_a_plan_repository(void)
 	OK(repo == NULL);
 	rmdir(d);
 }
+
+/* kp_repo_locate() and kp_repo_open() on path: the same answer. */
+static void locate_as_open(const char *path)
+{
+	struct kp_error err = KP_ERROR_INIT;
+	struct kp_repo *a = NULL, *b = NULL;
+	int ea = kp_repo_open(&a, path, &err);
+	int eb = kp_repo_locate(&b, path, &err);
+
+	INT_EQ(eb, ea);
+	if (a && b)
+		STR_EQ(kp_repo_workdir(b), kp_repo_workdir(a));
+	OK(!a == !b);
+	kp_repo_free(a);
+	kp_repo_free(b);
+}
+
+/*
+ * kp_repo_locate() finds, without git, what kp_repo_open() finds: the
+ * repository from a subdirectory, through an empty .git directory (not a
+ * repository), not through a nested git repository without .kiplan,
+ * nothing outside; and what it finds serves the working directory's
+ * functions.
+ */
+void test_repo__locate_as_open(void)
+{
+	struct kp_error err = KP_ERROR_INIT;
+	struct kp_repo *repo = NULL, *found = NULL;
+	struct kp_schema *schema = NULL;
+	struct kp_buf p = KP_BUF_INIT, q = KP_BUF_INIT;
+	char commits[4][41], *rel = NULL, none[64];
+	const char *sub[] = { "/HEAD", "/objects", "/refs" };
+	size_t i;
+
+	repo = fixture(commits);
+	if (!repo)
+		return;
+	kp_buf_addf(&p, "%s/a", dir);
+	OK(mkdir(p.buf, 0700) == 0);
+	kp_buf_addstr(&p, "/b");
+	OK(mkdir(p.buf, 0700) == 0);
+	INT_EQ(kp_repo_locate(&found, p.buf, &err), 0);
+	if (found) {
+		STR_EQ(kp_repo_workdir(found), kp_repo_workdir(repo));
+		OK(kp_repo_gitdir(found) == NULL);
+		INT_EQ(kp_repo_plan_path(&rel, found, "ki-2026-0001", 1, &err),
+		       0);
+		STR_EQ(rel, "ki-2026-0001.md");
+		INT_EQ(kp_repo_schema(&schema, found, &err), 0);
+		OK(schema != NULL);
+		INT_EQ(kp_repo_lock(found, &err), KP_EUSAGE);
+	}
+	free(rel);
+	kp_schema_free(schema);
+	kp_repo_free(found);
+	locate_as_open(p.buf);
+
+	/* a/b/.git: empty, then a repository's skeleton, then a file. */
+	kp_buf_addf(&q, "%s/.git", p.buf);
+	OK(mkdir(q.buf, 0700) == 0);
+	locate_as_open(p.buf);
+	for (i = 0; i < 3; i++) {
+		size_t len = q.len;
+
+		kp_buf_addstr(&q, sub[i]);
+		if (i == 0) {
+			FILE *f = fopen(q.buf, "w");
+
+			OK(f && fputs("ref: refs/heads/main\n", f) >= 0);
+			if (f)
+				fclose(f);
+		} else {
+			OK(mkdir(q.buf, 0700) == 0);
+		}
+		kp_buf_setlen(&q, len);
+		locate_as_open(p.buf);
+	}
+	INT_EQ(kp_repo_locate(&found, p.buf, &err), KP_ENOTFOUND);
+	locate_as_open(dir);
+	kp_buf_reset(&q);
+	kp_buf_addf(&q, "rm -rf '%s/.git'", p.buf);
+	OK(system(q.buf) == 0);
+	kp_buf_reset(&q);
+	kp_buf_addf(&q, "%s/.git", p.buf);
+	{
+		FILE *f = fopen(q.buf, "w");
+
+		OK(f && fputs("gitdir: /nonexistent\n", f) >= 0);
+		if (f)
+			fclose(f);
+	}
+	INT_EQ(kp_repo_locate(&found, p.buf, &err), KP_ENOTFOUND);
+	kp_repo_free(repo);
+	cleanup();
+
+	snprintf(none, sizeof(none), "/tmp/kiplan-unit-none-XXXXXX");
+	OK(mkdtemp(none) != NULL);
+	locate_as_open(none);
+	rmdir(none);
+	kp_buf_release(&p);
+	kp_buf_release(&q);
+}
