@@ -855,9 +855,9 @@ int kp_repo_remote(char **out, struct kp_repo *repo, const char *url,
  * the branch, the index and the working files as they were.
  */
 struct kp_sync_opts {
-	int retries;   /* attempts after the first; < 0: 4 */
-	int delay_ms;  /* between attempts; < 0: 1000 */
-	int push;      /* 0: fetch and integrate only */
+	int retries;  /* attempts after the first; < 0: 4 */
+	int delay_ms; /* between attempts; < 0: 1000 */
+	int push;     /* 0: fetch and integrate only */
 };
 
 struct kp_sync_file {
@@ -866,15 +866,15 @@ struct kp_sync_file {
 };
 
 struct kp_sync_result {
-	int fetched;	     /* the server answered */
-	int fast_forward;    /* the branch moved to the server's */
-	int merged;	     /* a merge commit was made */
-	int pushed;	     /* the server took our commits */
-	int offline;	     /* gave up for the network or a busy server */
-	unsigned attempts;   /* fetches made */
-	unsigned incoming;   /* commits that came from the server */
-	unsigned outgoing;   /* commits that went to it */
-	char head[41];	     /* the branch afterwards */
+	int fetched;	   /* the server answered */
+	int fast_forward;  /* the branch moved to the server's */
+	int merged;	   /* a merge commit was made */
+	int pushed;	   /* the server took our commits */
+	int offline;	   /* gave up for the network or a busy server */
+	unsigned attempts; /* fetches made */
+	unsigned incoming; /* commits that came from the server */
+	unsigned outgoing; /* commits that went to it */
+	char head[41];	   /* the branch afterwards */
 	struct kp_sync_file *files; /* with KP_ECONFLICT or KP_EINVALID */
 	size_t nfiles;
 };
