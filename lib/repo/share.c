@@ -283,7 +283,8 @@ static int configure_clone(git_repository *git, struct kp_error *err)
 	}
 	if (git_config_set_string(cfg, "core.sharedRepository", "0600") < 0 ||
 	    git_config_set_string(cfg, "merge.kiplan.name",
-				  "kiplan: plan-aware merge of plans") < 0 ||
+				  "kiplan: indsatsplaner flettes felt for "
+				  "felt") < 0 ||
 	    git_config_set_string(cfg, "merge.kiplan.driver",
 				  "kiplan merge-file %O %A %B %P") < 0)
 		goto fail;
