@@ -173,6 +173,11 @@ check "a month of sendings" '[ "$(cat "$T/sent")" -ge 100 ]'
 p1=$(sed -n 1p "$T/ids")
 check "the hand-over is in the log" 'grep -q "Jobcentret overtager koordinationen" "$T/log-a-$p1"'
 check "Carl's sendings to the citizen are in the log" '[ "$(grep -c "Carl Berg" "$T/log-a-$p1")" -ge 5 ]'
+for c in a b c; do
+	r=$(kp "$c" export --format jsonl "$p1" 2>/dev/null | jq -r .revision)
+	l=$(grep -m1 '^revision ' "$T/log-$c-$p1" | awk '{print $2}')
+	check "$c: export and log number the last revision alike" '[ -n "$r" ] && [ "$r" = "$l" ]'
+done
 check "the resolved address holds" 'grep -q "^  adresse: Nørregade 1, 7100 Vejle$" "$T/a/$p1.md"'
 
 echo "$pass passed, $fail failed"
