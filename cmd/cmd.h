@@ -96,6 +96,9 @@ void cmd_meeting_release(struct cmd_meeting *m);
  * b->buf.
  */
 const char *cmd_one_line(struct kp_buf *b, const char *s);
+int cmd_clone(int argc, char **argv);
+int cmd_remote(int argc, char **argv);
+int cmd_sync(int argc, char **argv);
 
 /* Print "kiplan: FILE:LINE:COL: MSG" to stderr, control characters escaped. */
 void cmd_report(const struct kp_error *err);

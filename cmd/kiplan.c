@@ -51,6 +51,12 @@ static const struct kp_cmd {
 	  N_("check a received PDF or HTML copy against the repository") },
 	{ "stats", cmd_stats,
 	  N_("monitoring figures from the history, with charts") },
+	{ "clone", cmd_clone,
+	  N_("clone a shared plan repository, private, ready to sync") },
+	{ "remote", cmd_remote,
+	  N_("show or set the server that the plans are shared through") },
+	{ "sync", cmd_sync,
+	  N_("fetch, merge and push the plans (for a person or cron)") },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 

@@ -342,7 +342,8 @@ int cmd_new(int argc, char **argv)
 	if ((rc = cmd_repo_open(&repo)) != KP_EXIT_OK ||
 	    (rc = prepare(&a, repo, &schema, &today)) != KP_EXIT_OK)
 		goto done;
-	if (kp_repo_lock(repo, &err) < 0 ||
+	if (kp_repo_busy(repo, NULL, NULL, 0, &err) < 0 ||
+	    kp_repo_lock(repo, &err) < 0 ||
 	    kp_repo_new_draft(&text, id, repo, kp_fields_root(a.fields),
 			      today.y, &err) < 0) {
 		cmd_report(&err);

@@ -86,6 +86,7 @@ static int load(struct kp_repo *repo, const char *arg, char **rel,
 	if ((error = kp_repo_plan_path(rel, repo, arg, 1, &err)) < 0 ||
 	    (error = kp_repo_schema(schema, repo, &err)) < 0 ||
 	    (error = kp_repo_read(&text, repo, *rel, &err)) < 0 ||
+	    (error = kp_repo_busy(repo, *rel, text.buf, text.len, &err)) < 0 ||
 	    (error = kp_plan_parse(plan, *rel, text.buf, text.len, 0, &err)) <
 		    0) {
 		kp_buf_release(&text);

@@ -79,7 +79,7 @@ int cmd_exit_for(int error)
 		return KP_EXIT_OK;
 	if (error == KP_EUSAGE)
 		return KP_EXIT_USAGE;
-	if (error == KP_EINVALID)
+	if (error == KP_EINVALID || error == KP_ECONFLICT)
 		return KP_EXIT_FINDINGS;
 	if (error == KP_EAFTER)
 		return KP_EXIT_COMMITTED;

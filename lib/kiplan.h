@@ -1304,5 +1304,83 @@ int kp_repo_uuid(char out[37], struct kp_repo *repo, struct kp_error *err);
 
 /* A random UUID (version 4), from /dev/urandom. */
 int kp_uuid_random(char out[37], struct kp_error *err);
+/* Sharing a plan repository through a git server (lib/repo/share.c)  */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Refuse a change while git is in the middle of something: a merge,
+ * rebase, cherry-pick or revert that is not finished, or an index with
+ * unresolved conflicts (KP_ECONFLICT, err says what to do).  With data,
+ * also a text (the file rel) that holds git's conflict markers
+ * (KP_ECONFLICT, at the marker's line).  Every committing command asks
+ * before it changes anything.
+ */
+int kp_repo_busy(struct kp_repo *repo, const char *rel, const char *data,
+		 size_t len, struct kp_error *err);
+
+/*
+ * Clone the plan repository at url into dir (NULL: the last part of the
+ * url without ".git"), private: directories 0700, files 0600.  The clone
+ * gets kiplan's merge driver, core.sharedRepository 0600, and its own
+ * identity (kiplan.clone, a random UUID, in .git/config) for the ids it
+ * takes (kp_repo_next_id).  On failure nothing is left of dir.
+ */
+int kp_repo_clone(struct kp_repo **out, const char *url, const char *dir,
+		  struct kp_error *err);
+
+/*
+ * The url of the remote "origin" into *out (free()), after setting it to
+ * url when url is not NULL.  KP_ENOTFOUND when there is none.
+ */
+int kp_repo_remote(char **out, struct kp_repo *repo, const char *url,
+		   struct kp_error *err);
+
+/*
+ * Synchronize with origin: fetch, integrate, validate, push, retrying
+ * when the push is rejected by a concurrent one or the network fails.
+ * Integration never rewrites a pushed commit: the local branch is
+ * fast-forwarded, or a merge commit is made whose first parent is the
+ * server's branch and whose second is the local one; it is pushed
+ * before the local branch moves, so a sync that cannot finish leaves
+ * the branch, the index and the working files as they were.
+ */
+struct kp_sync_opts {
+	int retries;  /* attempts after the first; < 0: 4 */
+	int delay_ms; /* between attempts; < 0: 1000 */
+	int push;     /* 0: fetch and integrate only */
+};
+
+struct kp_sync_file {
+	char *path;		     /* the plan, relative to the workdir */
+	struct kp_findings findings; /* why it could not be merged */
+};
+
+struct kp_sync_result {
+	int fetched;	   /* the server answered */
+	int fast_forward;  /* the branch moved to the server's */
+	int merged;	   /* a merge commit was made */
+	int pushed;	   /* the server took our commits */
+	int offline;	   /* gave up for the network or a busy server */
+	unsigned attempts; /* fetches made */
+	unsigned incoming; /* commits that came from the server */
+	unsigned outgoing; /* commits that went to it */
+	char head[41];	   /* the branch afterwards */
+	struct kp_sync_file *files; /* with KP_ECONFLICT or KP_EINVALID */
+	size_t nfiles;
+};
+/* clang-format off */
+#define KP_SYNC_OPTS_INIT { -1, -1, 1 }
+/* clang-format on */
+
+/*
+ * 0 when done.  KP_ECONFLICT when plans changed on both sides cannot be
+ * merged, KP_EINVALID when a merged plan has errors that neither side
+ * had (res->files says which and why): nothing is changed then.  KP_EGIT
+ * with res->offline when the server could not be reached, or kept
+ * rejecting the push, for every attempt.
+ */
+int kp_repo_sync(struct kp_sync_result *res, struct kp_repo *repo,
+		 const struct kp_sync_opts *opts, struct kp_error *err);
+void kp_sync_result_release(struct kp_sync_result *res);
 
 #endif

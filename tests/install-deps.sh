@@ -12,7 +12,7 @@ PKGS="pkg-config libyaml-dev libcmark-dev libgit2-dev libpcre2-dev
 libcairo2-dev libpango1.0-dev zlib1g-dev
 fonts-dejavu-core fonts-noto-core fonts-noto-cjk zsh
 git jq poppler-utils qpdf python3 python3-icalendar python3-yaml mandoc
-gettext locales clang-format cppcheck nodejs strace"
+gettext locales clang-format cppcheck nodejs strace lighttpd"
 
 missing=
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -218,32 +218,97 @@ static int id_number(const char *name, int year)
 	return atoi(id + 8);
 }
 
-static int max_in_dir(const char *path, int year)
+static void used_in_dir(unsigned char *used, const char *path, int year)
 {
 	DIR *d = opendir(path);
 	struct dirent *de;
-	int max = 0;
 
 	if (!d)
-		return 0;
+		return;
 	while ((de = readdir(d))) {
 		int n = id_number(de->d_name, year);
 
-		if (n > max)
-			max = n;
+		if (n > 0)
+			used[n] = 1;
 	}
 	closedir(d);
-	return max;
+}
+
+static void used_in_tree(unsigned char *used, git_repository *git,
+			 const char *spec, int year)
+{
+	git_object *obj = NULL;
+	git_tree *tree;
+	size_t i;
+
+	if (git_revparse_single(&obj, git, spec) < 0)
+		return;
+	tree = (git_tree *)obj;
+	for (i = 0; i < git_tree_entrycount(tree); i++) {
+		int n = id_number(
+			git_tree_entry_name(git_tree_entry_byindex(tree, i)),
+			year);
+
+		if (n > 0)
+			used[n] = 1;
+	}
+	git_object_free(obj);
+}
+
+/*
+ * Every id of year that a commit of the history names in its Plan-Id
+ * trailer: a deleted plan's id stays taken.
+ */
+static int used_in_history(unsigned char *used, git_repository *git, int year,
+			   struct kp_error *err)
+{
+	git_revwalk *walk = NULL;
+	git_oid oid;
+	int rc, error = 0;
+	char prefix[9];
+
+	snprintf(prefix, sizeof(prefix), "ki-%04u-", (unsigned)year % 10000u);
+	if (git_revwalk_new(&walk, git) < 0) {
+		error = git_fail(err, _("cannot walk the history: %s"));
+		goto done;
+	}
+	rc = git_revwalk_push_head(walk);
+	if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH)
+		goto done;
+	if (rc < 0) {
+		error = git_fail(err, _("cannot walk the history: %s"));
+		goto done;
+	}
+	while ((rc = git_revwalk_next(&oid, walk)) == 0) {
+		git_commit *c = NULL;
+		const char *m, *p;
+
+		if (git_commit_lookup(&c, git, &oid) < 0)
+			continue;
+		m = git_commit_message(c);
+		for (p = m; p && (p = strstr(p, "Plan-Id: ")); p += 9)
+			if ((p == m || p[-1] == '\n') &&
+			    strncmp(p + 9, prefix, 8) == 0) {
+				char id[13];
+
+				memcpy(id, p + 9, 12);
+				id[12] = '\0';
+				if (kp_repo_is_id(id) && atoi(id + 8) > 0)
+					used[atoi(id + 8)] = 1;
+			}
+		git_commit_free(c);
+	}
+done:
+	git_revwalk_free(walk);
+	return error;
 }
 
 int kp_repo_next_id(char out[13], struct kp_repo *repo, int year,
 		    struct kp_error *err)
 {
-	git_object *obj = NULL;
-	git_tree *tree = NULL;
+	unsigned char *used = NULL;
 	char *edit = kp_repo_join(repo->gitdir, "kiplan-edit");
-	int max, n, rc, error = 0;
-	size_t i;
+	int max = 0, n, error = 0;
 
 	if (year < 1000 || year > 9999) {
 		error = kp_error_set(
@@ -251,36 +316,33 @@ int kp_repo_next_id(char out[13], struct kp_repo *repo, int year,
 			_("the year %d is not between 1000 and 9999"), year);
 		goto done;
 	}
-	max = max_in_dir(repo->workdir, year);
-	n = max_in_dir(edit, year);
-	if (n > max)
+	used = kp_xcalloc(KP_ID_MAX + 1, 1);
+	used_in_dir(used, repo->workdir, year);
+	used_in_dir(used, edit, year);
+	used_in_tree(used, repo->git, "HEAD^{tree}", year);
+	if ((error = used_in_history(used, repo->git, year, err)) < 0)
+		goto done;
+	error = kp_repo_block_id(&n, repo, year, used, err);
+	if (error == KP_ENOTFOUND) {
+		/* Not shared: one more than the highest ever taken. */
+		error = 0;
+		for (n = KP_ID_MAX; n > 0 && !used[n]; n--)
+			;
 		max = n;
-	rc = git_revparse_single(&obj, repo->git, "HEAD^{tree}");
-	if (rc == 0) {
-		tree = (git_tree *)obj;
-		obj = NULL;
-		for (i = 0; i < git_tree_entrycount(tree); i++) {
-			n = id_number(git_tree_entry_name(
-					      git_tree_entry_byindex(tree, i)),
-				      year);
-			if (n > max)
-				max = n;
+		if (max >= KP_ID_MAX) {
+			error = kp_error_set(err, KP_ELIMIT, NULL, 0, 0,
+					     _("no plan id left in %d"), year);
+			goto done;
 		}
-	} else if (rc != GIT_ENOTFOUND && rc != GIT_EUNBORNBRANCH) {
-		error = git_fail(err, _("cannot read HEAD: %s"));
-		goto done;
+		n = max + 1;
 	}
-	if (max >= 9999) {
-		error = kp_error_set(err, KP_ELIMIT, NULL, 0, 0,
-				     _("no plan id left in %d"), year);
+	if (error < 0)
 		goto done;
-	}
 	/* Both are in 1..9999 here; the modulus tells the compiler so. */
 	snprintf(out, 13, "ki-%04u-%04u", (unsigned)year % 10000u,
-		 (unsigned)(max + 1) % 10000u);
+		 (unsigned)n % 10000u);
 done:
-	git_object_free(obj);
-	git_tree_free(tree);
+	free(used);
 	free(edit);
 	return error;
 }
@@ -913,46 +975,147 @@ const struct kp_revision *kp_history_last_sent(const struct kp_history *h,
 	return NULL;
 }
 
-int kp_repo_history(struct kp_history *out, struct kp_repo *repo,
-		    const char *rel, struct kp_error *err)
+static void push_oid(git_oid **v, unsigned char **m, size_t *n, size_t *alloc,
+		     const git_oid *id, unsigned char main)
 {
-	git_revwalk *walk = NULL;
-	git_oid *ids = NULL, oid, prev;
-	size_t n = 0, alloc = 0, i;
-	char *id = plan_id_of(rel);
-	int have_prev = 0, rc, error = 0;
-
-	memset(out, 0, sizeof(*out));
-	if (git_revwalk_new(&walk, repo->git) < 0) {
-		error = git_fail(err, _("cannot walk the history: %s"));
-		goto done;
+	if (*n == *alloc) {
+		*alloc = *alloc ? 2 * *alloc : 64;
+		*v = kp_xrealloc(*v, *alloc * sizeof(**v));
+		*m = kp_xrealloc(*m, *alloc);
 	}
+	(*v)[*n] = *id;
+	(*m)[(*n)++] = main;
+}
+
+int kp_repo_linear(git_oid **out, unsigned char **mainline, size_t *n,
+		   git_repository *git, struct kp_error *err)
+{
+	git_revwalk *walk = NULL, *side = NULL;
+	git_oid *first = NULL, oid;
+	size_t nfirst = 0, falloc = 0, alloc = 0, i;
+	unsigned char *dummy = NULL;
+	int rc, error = 0;
+
+	*out = NULL;
+	*mainline = NULL;
+	*n = 0;
+	if (git_revwalk_new(&walk, git) < 0)
+		goto fail;
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL);
 	git_revwalk_simplify_first_parent(walk);
 	rc = git_revwalk_push_head(walk);
 	if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH)
 		goto done;
-	if (rc < 0) {
-		error = git_fail(err, _("cannot walk the history: %s"));
-		goto done;
-	}
-	while ((rc = git_revwalk_next(&oid, walk)) == 0) {
-		if (n == alloc) {
-			alloc = alloc ? 2 * alloc : 64;
-			ids = kp_xrealloc(ids, alloc * sizeof(*ids));
+	if (rc < 0)
+		goto fail;
+	while ((rc = git_revwalk_next(&oid, walk)) == 0)
+		push_oid(&first, &dummy, &nfirst, &falloc, &oid, 1);
+	if (rc != GIT_ITEROVER)
+		goto fail;
+	for (i = nfirst; i-- > 0;) {
+		git_commit *c = NULL;
+		unsigned k, np;
+
+		if (git_commit_lookup(&c, git, &first[i]) < 0)
+			goto fail;
+		np = git_commit_parentcount(c);
+		if (np > 1) {
+			if (git_revwalk_new(&side, git) < 0) {
+				git_commit_free(c);
+				goto fail;
+			}
+			git_revwalk_sorting(side, GIT_SORT_TOPOLOGICAL |
+							  GIT_SORT_TIME |
+							  GIT_SORT_REVERSE);
+			for (k = 1; k < np; k++)
+				git_revwalk_push(side,
+						 git_commit_parent_id(c, k));
+			git_revwalk_hide(side, git_commit_parent_id(c, 0));
+			while (git_revwalk_next(&oid, side) == 0)
+				push_oid(out, mainline, n, &alloc, &oid, 0);
+			git_revwalk_free(side);
+			side = NULL;
 		}
-		ids[n++] = oid;
+		git_commit_free(c);
+		push_oid(out, mainline, n, &alloc, &first[i], 1);
 	}
-	if (rc != GIT_ITEROVER) {
-		error = git_fail(err, _("cannot walk the history: %s"));
+	goto done;
+fail:
+	error = git_fail(err, _("cannot walk the history: %s"));
+	free(*out);
+	free(*mainline);
+	*out = NULL;
+	*mainline = NULL;
+	*n = 0;
+done:
+	git_revwalk_free(walk);
+	free(first);
+	free(dummy);
+	return error;
+}
+
+/* The blob of rel in the first parent of c; 0 when it has one. */
+static int parent_blob(git_oid *out, git_commit *c, const char *rel)
+{
+	git_commit *p = NULL;
+	git_tree *t = NULL;
+	git_tree_entry *e = NULL;
+	int rc = -1;
+
+	if (git_commit_parentcount(c) > 0 && git_commit_parent(&p, c, 0) == 0 &&
+	    git_commit_tree(&t, p) == 0 &&
+	    git_tree_entry_bypath(&e, t, rel) == 0 &&
+	    git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+		*out = *git_tree_entry_id(e);
+		rc = 0;
+	}
+	git_tree_entry_free(e);
+	git_tree_free(t);
+	git_commit_free(p);
+	return rc;
+}
+
+static struct kp_revision *history_slot(struct kp_history *out)
+{
+	if (out->len == out->alloc) {
+		out->alloc = out->alloc ? 2 * out->alloc : 16;
+		out->v = kp_xrealloc(out->v, out->alloc * sizeof(*out->v));
+	}
+	return &out->v[out->len++];
+}
+
+/* The number of the last revision whose text is blob; else the last. */
+static unsigned revision_of_blob(const struct kp_history *h,
+				 const git_oid *blob)
+{
+	char hex[41];
+	size_t i;
+
+	git_oid_tostr(hex, sizeof(hex), blob);
+	for (i = h->len; i-- > 0;)
+		if (!h->v[i].sending && strcmp(h->v[i].blob, hex) == 0)
+			return h->v[i].number;
+	return h->revisions;
+}
+
+int kp_repo_history(struct kp_history *out, struct kp_repo *repo,
+		    const char *rel, struct kp_error *err)
+{
+	git_oid *ids = NULL, last;
+	unsigned char *mainline = NULL;
+	size_t n = 0, i;
+	char *id = plan_id_of(rel);
+	int have_last = 0, rc, error = 0;
+
+	memset(out, 0, sizeof(*out));
+	if ((error = kp_repo_linear(&ids, &mainline, &n, repo->git, err)) < 0)
 		goto done;
-	}
-	for (i = n; i-- > 0;) {
+	for (i = 0; i < n; i++) {
 		git_commit *c = NULL;
 		git_tree *tree = NULL;
 		git_tree_entry *e = NULL;
-		git_oid blob;
-		int has = 0, sending = 0;
+		git_oid blob, pblob;
+		int has = 0, sending = 0, changed;
 
 		if (git_commit_lookup(&c, repo->git, &ids[i]) < 0 ||
 		    git_commit_tree(&tree, c) < 0) {
@@ -965,40 +1128,32 @@ int kp_repo_history(struct kp_history *out, struct kp_repo *repo,
 			blob = *git_tree_entry_id(e);
 			has = 1;
 		}
-		if (has && (!have_prev || !git_oid_equal(&blob, &prev))) {
-			struct kp_revision *r;
+		/*
+		 * A new revision: the file changed in this commit, to a text
+		 * other than that of the revision before it in this order.
+		 */
+		changed = has && (parent_blob(&pblob, c, rel) < 0 ||
+				  !git_oid_equal(&blob, &pblob));
+		if (changed && (!have_last || !git_oid_equal(&blob, &last))) {
+			struct kp_revision *r = history_slot(out);
 
-			if (out->len == out->alloc) {
-				out->alloc = out->alloc ? 2 * out->alloc : 16;
-				out->v = kp_xrealloc(
-					out->v, out->alloc * sizeof(*out->v));
-			}
-			r = &out->v[out->len++];
 			fill_entry(r, c, &blob, id, &sending);
 			r->number = ++out->revisions;
 			r->sending = 0;
+			last = blob;
+			have_last = 1;
 		} else if (has && out->revisions) {
 			struct kp_revision r;
 
 			fill_entry(&r, c, &blob, id, &sending);
 			if (sending) {
-				if (out->len == out->alloc) {
-					out->alloc = out->alloc ? 2 * out->alloc
-								: 16;
-					out->v = kp_xrealloc(
-						out->v,
-						out->alloc * sizeof(*out->v));
-				}
-				r.number = out->revisions;
+				r.number = revision_of_blob(out, &blob);
 				r.sending = 1;
-				out->v[out->len++] = r;
+				*history_slot(out) = r;
 			} else {
 				revision_release(&r);
 			}
 		}
-		have_prev = has;
-		if (has)
-			prev = blob;
 		git_tree_entry_free(e);
 		git_tree_free(tree);
 		git_commit_free(c);
@@ -1006,8 +1161,8 @@ int kp_repo_history(struct kp_history *out, struct kp_repo *repo,
 done:
 	if (error)
 		kp_history_release(out);
-	git_revwalk_free(walk);
 	free(ids);
+	free(mainline);
 	free(id);
 	return error;
 }

@@ -19,12 +19,36 @@
 const char *kp_repo_gitdir(const struct kp_repo *repo);
 
 /*
- * The next free plan id of year, "ki-YYYY-NNNN", into out: one more than
- * the highest of that year in the working directory, in HEAD, and among
- * the drafts being edited (.git/kiplan-edit/).  Call it holding the lock.
+ * The next free plan id of year, "ki-YYYY-NNNN", into out.  Taken are
+ * the ids of that year in the working directory, in HEAD, among the
+ * drafts being edited (.git/kiplan-edit/), and every id that a commit of
+ * HEAD's history names (Plan-Id), so that a deleted plan's id is never
+ * given again.  A clone takes the next one of its reserved blocks
+ * (kp_repo_block_id()); another repository one more than the highest
+ * taken.  Call it holding the lock.
  */
 int kp_repo_next_id(char out[13], struct kp_repo *repo, int year,
 		    struct kp_error *err);
+
+/* The highest number of an id, ki-YYYY-9999. */
+#define KP_ID_MAX 9999
+
+/*
+ * Ids in a shared repository (lib/repo/share.c).  A clone takes its ids
+ * from blocks of KP_ID_BLOCK numbers that it reserved on the server,
+ * each a ref refs/kiplan/ids/YYYY/NNNN (NNNN its first number) created
+ * by a push that the server refuses when the ref exists already: an
+ * atomic reservation.  The ref points at a commit that names the clone
+ * (kiplan.clone in .git/config).  *out: the lowest number above every
+ * one in used (indexed by number, KP_ID_MAX + 1 entries) within the
+ * clone's blocks of year; when none is left, a new block is reserved,
+ * which needs the server.  KP_ENOTFOUND when the repository is not a
+ * clone (no kiplan.clone or no origin): then the caller takes one more
+ * than the highest.
+ */
+#define KP_ID_BLOCK 20
+int kp_repo_block_id(int *out, struct kp_repo *repo, int year,
+		     const unsigned char *used, struct kp_error *err);
 
 /*
  * Build a commit message: summary, the body paragraphs (one line each),
@@ -163,6 +187,18 @@ int kp_repo_signature(struct git_signature **out, struct kp_repo *repo,
 /* Tell what was repaired (kp_repo_set_notify()); fmt through _(). */
 void kp_repo_notify(struct kp_repo *repo, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * The history of HEAD in the order that numbers revisions, oldest first:
+ * its first-parent line, and before each merge commit on it the commits
+ * that the merge brought in (reachable from its other parents, not from
+ * its first), oldest first.  A sync merges with the server's branch as
+ * first parent, so every clone sees one order once it has synced, and
+ * numbers given on the server's line never change.  *out (free()) holds
+ * *n ids; (*mainline)[i] is 1 for a commit of the first-parent line.
+ */
+struct git_oid;
+int kp_repo_linear(struct git_oid **out, unsigned char **mainline, size_t *n,
+		   struct git_repository *git, struct kp_error *err);
 
 /* The commit time of commit (hex), seconds since the epoch and minutes
  * east of UTC. */

@@ -79,6 +79,7 @@ static int git_fail(struct kp_error *err, const char *fmt)
 struct walk_ctx {
 	struct kp_revmap *m;
 	git_commit *c;
+	int mainline; /* on HEAD's first-parent line: it says what is there */
 };
 
 static int on_delta(const git_diff_delta *d, float progress, void *payload)
@@ -88,7 +89,7 @@ static int on_delta(const git_diff_delta *d, float progress, void *payload)
 
 	(void)progress;
 	if (d->status == GIT_DELTA_DELETED) {
-		if ((r = slot(w->m, d->old_file.path, 0)))
+		if (w->mainline && (r = slot(w->m, d->old_file.path, 0)))
 			r->present = 0;
 		return 0;
 	}
@@ -98,8 +99,12 @@ static int on_delta(const git_diff_delta *d, float progress, void *payload)
 	if ((d->new_file.mode & 0170000) != 0100000)
 		return 0;
 	r = slot(w->m, d->new_file.path, 1);
+	if (w->mainline)
+		r->present = 1;
+	/* As kp_repo_history(): a text other than the last revision's. */
+	if (r->revision && git_oid_equal(&r->blob, &d->new_file.id))
+		return 0;
 	r->revision++;
-	r->present = 1;
 	r->blob = d->new_file.id;
 	r->commit = *git_commit_id(w->c);
 	r->time = (long long)git_commit_time(w->c);
@@ -112,35 +117,28 @@ int kp_revmap_build(struct kp_revmap **out, const char *workdir,
 {
 	struct kp_revmap *m = kp_xcalloc(1, sizeof(*m));
 	git_repository *repo = NULL;
-	git_revwalk *walk = NULL;
 	git_diff_options dopts;
-	git_oid oid;
-	int rc, error = 0;
+	git_oid *ids = NULL;
+	unsigned char *mainline = NULL;
+	size_t n = 0, i;
+	int error = 0;
 
 	*out = NULL;
 	git_libgit2_init();
 	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
-	if (git_repository_open(&repo, workdir) < 0 ||
-	    git_revwalk_new(&walk, repo) < 0) {
+	if (git_repository_open(&repo, workdir) < 0) {
 		error = git_fail(err, _("cannot read the history: %s"));
 		goto done;
 	}
-	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-	git_revwalk_simplify_first_parent(walk);
-	rc = git_revwalk_push_head(walk);
-	if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH)
+	if ((error = kp_repo_linear(&ids, &mainline, &n, repo, err)) < 0)
 		goto done;
-	if (rc < 0) {
-		error = git_fail(err, _("cannot read the history: %s"));
-		goto done;
-	}
-	while ((rc = git_revwalk_next(&oid, walk)) == 0) {
+	for (i = 0; i < n; i++) {
 		git_commit *c = NULL, *parent = NULL;
 		git_tree *tree = NULL, *ptree = NULL;
 		git_diff *diff = NULL;
 		struct walk_ctx w;
 
-		if (git_commit_lookup(&c, repo, &oid) < 0 ||
+		if (git_commit_lookup(&c, repo, &ids[i]) < 0 ||
 		    git_commit_tree(&tree, c) < 0 ||
 		    (git_commit_parentcount(c) > 0 &&
 		     (git_commit_parent(&parent, c, 0) < 0 ||
@@ -151,6 +149,7 @@ int kp_revmap_build(struct kp_revmap **out, const char *workdir,
 		} else {
 			w.m = m;
 			w.c = c;
+			w.mainline = mainline[i];
 			if (git_diff_foreach(diff, on_delta, NULL, NULL, NULL,
 					     &w) < 0)
 				error = git_fail(err,
@@ -164,10 +163,9 @@ int kp_revmap_build(struct kp_revmap **out, const char *workdir,
 		if (error)
 			goto done;
 	}
-	if (rc != GIT_ITEROVER)
-		error = git_fail(err, _("cannot read the history: %s"));
 done:
-	git_revwalk_free(walk);
+	free(ids);
+	free(mainline);
 	git_repository_free(repo);
 	if (error)
 		kp_revmap_free(m); /* and its git_libgit2_init() */

@@ -443,6 +443,9 @@ int kp_txn_begin(struct kp_txn **out, struct kp_repo *repo, const char *kind,
 	if (!kp_repo_locked(repo))
 		return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
 				    _("a change needs the repository lock"));
+	/* Never in the middle of a merge or a rebase (lib/repo/share.c). */
+	if ((error = kp_repo_busy(repo, NULL, NULL, 0, err)) < 0)
+		return error;
 	jpath = path2(kp_repo_gitdir(repo), JOURNAL);
 	tdir = path2(kp_repo_gitdir(repo), TMPDIR);
 	if (kp_repo_txn_is_done(repo)) {
@@ -498,6 +501,11 @@ int kp_txn_put(struct kp_txn *t, const char *rel, const void *data, size_t len,
 	struct stat st;
 	int error = 0;
 
+	/* Never a text with git's conflict markers. */
+	if ((error = kp_repo_busy(t->repo, rel, data, len, err)) < 0) {
+		free(path);
+		return error;
+	}
 	if (t->prepared) {
 		error = kp_error_set(err, KP_EUSAGE, rel, 0, 0,
 				     _("the commit is already built"));

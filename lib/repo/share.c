@@ -1,0 +1,1233 @@
+/*
+ * share.c: a plan repository shared through a git server.  Refusing to
+ * commit in the middle of a merge, clone, the remote, and sync (fetch,
+ * integrate, validate, push), all through libgit2.
+ */
+#define _XOPEN_SOURCE 700
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <git2.h>
+
+#include "repo/repo.h"
+#include "i18n.h"
+#include "banned.h"
+
+#define BRANCH_PREFIX "refs/heads/"
+#define SYNC_REF "refs/kiplan/sync"
+
+static int git_fail(struct kp_error *err, const char *fmt)
+{
+	const git_error *e = git_error_last();
+
+	return kp_error_set(err, KP_EGIT, NULL, 0, 0, fmt,
+			    e && e->message ? e->message : _("unknown error"));
+}
+
+static int ensure_ids(struct kp_repo *repo, struct kp_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Refusals                                                            */
+/* ------------------------------------------------------------------ */
+
+/* The 1-based line of the first conflict marker in text, or 0. */
+static unsigned marker_line(const char *text, size_t len)
+{
+	static const char *const marks[] = { "<<<<<<<", ">>>>>>>", "|||||||" };
+	unsigned line = 1;
+	size_t i = 0, k;
+
+	while (i < len) {
+		for (k = 0; k < sizeof(marks) / sizeof(marks[0]); k++)
+			if (len - i >= 7 &&
+			    memcmp(text + i, marks[k], 7) == 0 &&
+			    (len - i == 7 || text[i + 7] == ' ' ||
+			     text[i + 7] == '\n' || text[i + 7] == '\r'))
+				return line;
+		while (i < len && text[i] != '\n')
+			i++;
+		i++;
+		line++;
+	}
+	return 0;
+}
+
+int kp_repo_busy(struct kp_repo *repo, const char *rel, const char *data,
+		 size_t len, struct kp_error *err)
+{
+	git_repository *git = kp_repo_git(repo);
+	git_index *idx = NULL;
+	unsigned line;
+	int state, error = 0;
+
+	state = git_repository_state(git);
+	switch (state) {
+	case GIT_REPOSITORY_STATE_NONE: break;
+	case GIT_REPOSITORY_STATE_MERGE:
+		return kp_error_set(
+			err, KP_ECONFLICT, NULL, 0, 0,
+			_("a git merge is not finished: resolve the conflicts "
+			  "(kiplan validate shows them), then 'git commit', "
+			  "or give up the merge with 'git merge --abort'"));
+	case GIT_REPOSITORY_STATE_REBASE:
+	case GIT_REPOSITORY_STATE_REBASE_INTERACTIVE:
+	case GIT_REPOSITORY_STATE_REBASE_MERGE:
+	case GIT_REPOSITORY_STATE_APPLY_MAILBOX:
+	case GIT_REPOSITORY_STATE_APPLY_MAILBOX_OR_REBASE:
+		return kp_error_set(
+			err, KP_ECONFLICT, NULL, 0, 0,
+			_("a git rebase is not finished: finish it with 'git "
+			  "rebase --continue', or give it up with 'git rebase "
+			  "--abort'"));
+	default:
+		return kp_error_set(
+			err, KP_ECONFLICT, NULL, 0, 0,
+			_("a git cherry-pick or revert is not finished: "
+			  "finish it, or give it up with 'git cherry-pick "
+			  "--abort' or 'git revert --abort'"));
+	}
+	if (git_repository_index(&idx, git) == 0 &&
+	    git_index_read(idx, 0) == 0 && git_index_has_conflicts(idx)) {
+		error = kp_error_set(
+			err, KP_ECONFLICT, NULL, 0, 0,
+			_("the index has unresolved conflicts: resolve them "
+			  "and 'git add' the files, or 'git reset --merge'"));
+		goto done;
+	}
+	if (data && (line = marker_line(data, len)) > 0)
+		error = kp_error_set(
+			err, KP_ECONFLICT, rel, line, 1,
+			_("the file holds git's conflict markers from a "
+			  "merge: keep the right text between them, remove "
+			  "the marker lines, and try again"));
+done:
+	git_index_free(idx);
+	return error;
+}
+
+/* ------------------------------------------------------------------ */
+/* Credentials                                                         */
+/* ------------------------------------------------------------------ */
+
+struct net {
+	unsigned tries; /* credential callbacks in this operation */
+	int rejected;	/* the server refused a ref update */
+	char *reject_msg;
+};
+
+static int file_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/*
+ * Credentials as the issue wants them: ssh-agent, then the usual key
+ * files (passphrase from $KIPLAN_SSH_PASSPHRASE); for https
+ * $KIPLAN_GIT_USERNAME and $KIPLAN_GIT_PASSWORD.  Each is offered once.
+ */
+static int credentials(git_credential **out, const char *url,
+		       const char *user_from_url, unsigned int allowed,
+		       void *payload)
+{
+	static const char *const keys[] = { "id_ed25519", "id_ecdsa",
+					    "id_rsa" };
+	struct net *n = payload;
+	const char *user = user_from_url, *home = getenv("HOME");
+	unsigned k = n->tries++;
+
+	(void)url;
+	if (!user || !*user)
+		user = getenv("KIPLAN_GIT_USERNAME");
+	if (!user || !*user)
+		user = getenv("USER");
+	if ((allowed & GIT_CREDENTIAL_USERNAME) && user)
+		return git_credential_username_new(out, user);
+	if ((allowed & GIT_CREDENTIAL_SSH_KEY) && user) {
+		if (k == 0 && getenv("SSH_AUTH_SOCK"))
+			return git_credential_ssh_key_from_agent(out, user);
+		k -= getenv("SSH_AUTH_SOCK") ? 1 : 0;
+		for (; home && k < sizeof(keys) / sizeof(keys[0]); k++) {
+			struct kp_buf p = KP_BUF_INIT;
+			int rc = 1;
+
+			kp_buf_addf(&p, "%s/.ssh/%s", home, keys[k]);
+			if (file_exists(p.buf)) {
+				rc = git_credential_ssh_key_new(
+					out, user, NULL, p.buf,
+					getenv("KIPLAN_SSH_PASSPHRASE"));
+				n->tries = k + 1 +
+					   (getenv("SSH_AUTH_SOCK") ? 1 : 0);
+			}
+			kp_buf_release(&p);
+			if (rc <= 0)
+				return rc;
+		}
+		return GIT_PASSTHROUGH;
+	}
+	if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && k == 0 &&
+	    getenv("KIPLAN_GIT_PASSWORD"))
+		return git_credential_userpass_plaintext_new(
+			out, user ? user : "", getenv("KIPLAN_GIT_PASSWORD"));
+	return GIT_PASSTHROUGH;
+}
+
+static int push_status(const char *refname, const char *status, void *payload)
+{
+	struct net *n = payload;
+
+	(void)refname;
+	if (status) {
+		n->rejected = 1;
+		free(n->reject_msg);
+		n->reject_msg = kp_xstrdup(status);
+	}
+	return 0;
+}
+
+static void callbacks(git_remote_callbacks *cb, struct net *n)
+{
+	git_remote_init_callbacks(cb, GIT_REMOTE_CALLBACKS_VERSION);
+	cb->credentials = credentials;
+	cb->push_update_reference = push_status;
+	cb->payload = n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Clone and remote                                                    */
+/* ------------------------------------------------------------------ */
+
+static int private_mode(const char *path, const struct stat *st, int flag,
+			struct FTW *ftw)
+{
+	(void)ftw;
+	if (flag == FTW_SL)
+		return 0;
+	if (S_ISDIR(st->st_mode))
+		return chmod(path, 0700) < 0 ? -1 : 0;
+	if (S_ISREG(st->st_mode))
+		return chmod(path, (st->st_mode & 0100) ? 0700 : 0600) < 0 ? -1
+									   : 0;
+	return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag,
+			struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) < 0 ? -1 : 0;
+}
+
+/* A random UUID (version 4), "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx". */
+static int make_uuid(char out[37])
+{
+	unsigned char r[16];
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	size_t got = 0, i;
+	char *p = out;
+
+	if (fd < 0)
+		return -1;
+	while (got < sizeof(r)) {
+		ssize_t n = read(fd, r + got, sizeof(r) - got);
+
+		if (n <= 0) {
+			close(fd);
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	close(fd);
+	r[6] = (unsigned char)((r[6] & 0x0f) | 0x40);
+	r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);
+	for (i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			*p++ = '-';
+		snprintf(p, 3, "%02x", r[i]);
+		p += 2;
+	}
+	return 0;
+}
+
+/* The settings of a shared clone, in the git directory's config. */
+static int configure_clone(git_repository *git, struct kp_error *err)
+{
+	git_config *cfg = NULL;
+	git_buf have = { NULL, 0, 0 };
+	char uuid[37];
+	int error = 0;
+
+	if (git_repository_config(&cfg, git) < 0) {
+		error = git_fail(err, _("cannot read the git configuration: "
+					"%s"));
+		goto done;
+	}
+	if (git_config_get_string_buf(&have, cfg, "kiplan.clone") < 0) {
+		if (make_uuid(uuid) < 0) {
+			error = kp_error_set(err, KP_EIO, "/dev/urandom", 0, 0,
+					     "%s", strerror(errno));
+			goto done;
+		}
+		if (git_config_set_string(cfg, "kiplan.clone", uuid) < 0)
+			goto fail;
+	}
+	if (git_config_set_string(cfg, "core.sharedRepository", "0600") < 0 ||
+	    git_config_set_string(cfg, "merge.kiplan.name",
+				  "kiplan: indsatsplaner flettes felt for "
+				  "felt") < 0 ||
+	    git_config_set_string(cfg, "merge.kiplan.driver",
+				  "kiplan merge-file %O %A %B %P") < 0)
+		goto fail;
+	goto done;
+fail:
+	error = git_fail(err, _("cannot write the git configuration: %s"));
+done:
+	git_buf_dispose(&have);
+	git_config_free(cfg);
+	return error;
+}
+
+/* The directory a clone of url goes to: its last part without ".git". */
+static char *clone_dir(const char *url)
+{
+	size_t n = strlen(url);
+	const char *b;
+
+	while (n > 1 && url[n - 1] == '/')
+		n--;
+	b = url + n;
+	while (b > url && b[-1] != '/' && b[-1] != ':')
+		b--;
+	if ((size_t)(url + n - b) > 4 && memcmp(url + n - 4, ".git", 4) == 0)
+		n -= 4;
+	return kp_xstrndup(b, (size_t)(url + n - b));
+}
+
+int kp_repo_clone(struct kp_repo **out, const char *url, const char *dir,
+		  struct kp_error *err)
+{
+	git_repository *git = NULL;
+	git_clone_options co;
+	struct net n = { 0, 0, NULL };
+	char *d = dir ? kp_xstrdup(dir) : clone_dir(url);
+	struct stat st;
+	int made = 0, error = 0;
+
+	*out = NULL;
+	git_libgit2_init();
+	umask(077);
+	if (!*d || strcmp(d, ".") == 0 || strcmp(d, "..") == 0) {
+		error = kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
+				     _("cannot tell a directory from the url "
+				       "'%s'; name one"),
+				     url);
+		goto done;
+	}
+	if (lstat(d, &st) == 0) {
+		DIR *dd;
+		int empty = 1;
+
+		if (!S_ISDIR(st.st_mode) || !(dd = opendir(d))) {
+			error = kp_error_set(err, KP_EEXISTS, d, 0, 0,
+					     _("exists, and is not an empty "
+					       "directory"));
+			goto done;
+		}
+		for (struct dirent *de; (de = readdir(dd));)
+			if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+				empty = 0;
+		closedir(dd);
+		if (!empty) {
+			error = kp_error_set(err, KP_EEXISTS, d, 0, 0,
+					     _("exists, and is not an empty "
+					       "directory"));
+			goto done;
+		}
+	} else {
+		made = 1;
+	}
+	git_clone_options_init(&co, GIT_CLONE_OPTIONS_VERSION);
+	callbacks(&co.fetch_opts.callbacks, &n);
+	co.checkout_opts.dir_mode = 0700;
+	co.checkout_opts.file_mode = 0600;
+	if (git_clone(&git, url, d, &co) < 0) {
+		error = git_fail(err, _("cannot clone: %s"));
+		goto undo;
+	}
+	if ((error = configure_clone(git, err)) < 0)
+		goto undo;
+	git_repository_free(git);
+	git = NULL;
+	if (nftw(d, private_mode, 16, FTW_PHYS) < 0) {
+		error = kp_error_set(err, KP_EIO, d, 0, 0,
+				     _("cannot chmod: %s"), strerror(errno));
+		goto undo;
+	}
+	if ((error = kp_repo_open(out, d, err)) < 0)
+		goto undo;
+	if ((error = kp_repo_lock(*out, err)) < 0 ||
+	    (error = ensure_ids(*out, err)) < 0) {
+		kp_repo_free(*out);
+		*out = NULL;
+		goto undo;
+	}
+	kp_repo_unlock(*out);
+	goto done;
+undo:
+	git_repository_free(git);
+	git = NULL;
+	/* Nothing half-made is left: the directory goes, or is empty again. */
+	nftw(d, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	if (!made)
+		mkdir(d, 0700);
+done:
+	free(n.reject_msg);
+	free(d);
+	git_libgit2_shutdown();
+	return error;
+}
+
+int kp_repo_remote(char **out, struct kp_repo *repo, const char *url,
+		   struct kp_error *err)
+{
+	git_repository *git = kp_repo_git(repo);
+	git_remote *r = NULL;
+	int rc, error = 0;
+
+	*out = NULL;
+	if (url) {
+		rc = git_remote_lookup(&r, git, "origin");
+		git_remote_free(r);
+		r = NULL;
+		if (rc == 0)
+			rc = git_remote_set_url(git, "origin", url);
+		else
+			rc = git_remote_create(&r, git, "origin", url);
+		if (rc < 0) {
+			error = git_fail(err, _("cannot set the remote: %s"));
+			goto done;
+		}
+		git_remote_free(r);
+		r = NULL;
+		if ((error = configure_clone(git, err)) < 0)
+			goto done;
+		if ((error = kp_repo_lock(repo, err)) < 0)
+			goto done;
+		error = ensure_ids(repo, err);
+		kp_repo_unlock(repo);
+		if (error < 0)
+			goto done;
+	}
+	rc = git_remote_lookup(&r, git, "origin");
+	if (rc == GIT_ENOTFOUND) {
+		error = kp_error_set(err, KP_ENOTFOUND, NULL, 0, 0,
+				     _("the plan repository has no remote; "
+				       "set one with 'kiplan remote URL'"));
+		goto done;
+	}
+	if (rc < 0) {
+		error = git_fail(err, _("cannot read the remote: %s"));
+		goto done;
+	}
+	*out = kp_xstrdup(git_remote_url(r));
+done:
+	git_remote_free(r);
+	return error;
+}
+
+/* ------------------------------------------------------------------ */
+/* Ids: blocks reserved on the server                                  */
+/* ------------------------------------------------------------------ */
+
+static const char *const fetch_specs[] = {
+	"+refs/heads/*:refs/remotes/origin/*",
+	"+refs/kiplan/ids/*:refs/kiplan/ids/*"
+};
+
+static int fetch_remote(git_remote *remote, struct net *n, struct kp_error *err)
+{
+	git_fetch_options fo;
+	git_strarray specs = { (char **)fetch_specs, 2 };
+
+	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
+	n->tries = 0;
+	callbacks(&fo.callbacks, n);
+	fo.prune = GIT_FETCH_NO_PRUNE;
+	if (git_remote_fetch(remote, &specs, &fo, "kiplan: fetch") < 0)
+		return git_fail(err, _("cannot fetch from the server: %s"));
+	return 0;
+}
+
+/* Push src to dst without force; 1 when the server refused it. */
+static int push_ref(git_remote *remote, struct net *n, const char *src,
+		    const char *dst, struct kp_error *err)
+{
+	git_push_options po;
+	struct kp_buf spec = KP_BUF_INIT;
+	char *specs[1];
+	git_strarray arr = { specs, 1 };
+	int rc;
+
+	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
+	n->tries = 0;
+	n->rejected = 0;
+	callbacks(&po.callbacks, n);
+	kp_buf_addf(&spec, "%s:%s", src, dst);
+	specs[0] = spec.buf;
+	kp_test_crash("before-push");
+	rc = git_remote_push(remote, &arr, &po);
+	kp_buf_release(&spec);
+	if (rc == GIT_ENONFASTFORWARD || (rc == 0 && n->rejected))
+		return 1;
+	if (rc < 0)
+		return git_fail(err, _("cannot push to the server: %s"));
+	return 0;
+}
+
+/* The clone's identity; 0 when it is a clone with an origin. */
+static int clone_uuid(char **out, git_repository *git)
+{
+	git_config *cfg = NULL;
+	git_buf v = { NULL, 0, 0 };
+	git_remote *r = NULL;
+	int rc = -1;
+
+	*out = NULL;
+	if (git_remote_lookup(&r, git, "origin") < 0)
+		goto done;
+	if (git_repository_config_snapshot(&cfg, git) < 0 ||
+	    git_config_get_string_buf(&v, cfg, "kiplan.clone") < 0)
+		goto done;
+	*out = kp_xstrdup(v.ptr);
+	rc = 0;
+done:
+	git_buf_dispose(&v);
+	git_config_free(cfg);
+	git_remote_free(r);
+	return rc;
+}
+
+/*
+ * The blocks of year: every block's first number, and whether it is
+ * ours, in owner[] (indexed by first number: 0 none, 1 another clone's,
+ * 2 ours).
+ */
+static void scan_blocks(unsigned char *owner, git_repository *git, int year,
+			const char *uuid)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref;
+	struct kp_buf glob = KP_BUF_INIT, mine = KP_BUF_INIT;
+
+	kp_buf_addf(&glob, "refs/kiplan/ids/%04d/*", year);
+	kp_buf_addf(&mine, "\nKlon: %s\n", uuid);
+	if (git_reference_iterator_glob_new(&it, git, glob.buf) == 0) {
+		while (git_reference_next(&ref, it) == 0) {
+			const char *name = git_reference_name(ref);
+			const char *last = strrchr(name, '/') + 1;
+			git_commit *c = NULL;
+			int lo = atoi(last);
+
+			if (lo > 0 && lo <= KP_ID_MAX &&
+			    git_reference_target(ref) &&
+			    git_commit_lookup(&c, git,
+					      git_reference_target(ref)) == 0) {
+				owner[lo] =
+					strstr(git_commit_message(c), mine.buf)
+						? 2
+						: 1;
+				git_commit_free(c);
+			}
+			git_reference_free(ref);
+		}
+		git_reference_iterator_free(it);
+	}
+	kp_buf_release(&glob);
+	kp_buf_release(&mine);
+}
+
+/* The next number in our blocks, or 0 when they are used up. */
+static int from_blocks(const unsigned char *owner, const unsigned char *used)
+{
+	int lo, n, top;
+
+	for (lo = 1; lo <= KP_ID_MAX; lo++) {
+		if (owner[lo] != 2)
+			continue;
+		top = lo + KP_ID_BLOCK - 1;
+		if (top > KP_ID_MAX)
+			top = KP_ID_MAX;
+		for (n = top; n >= lo && !used[n]; n--)
+			;
+		if (n < top)
+			return n < lo ? lo : n + 1;
+	}
+	return 0;
+}
+
+/* Reserve a new block of year on the server: its first number in *out. */
+static int reserve_block(int *out, git_repository *git, int year,
+			 const char *uuid, const unsigned char *used,
+			 unsigned char *owner, struct kp_error *err)
+{
+	git_remote *remote = NULL;
+	git_treebuilder *tb = NULL;
+	git_signature *sig = NULL;
+	git_oid tree_id, cid;
+	git_tree *tree = NULL;
+	struct net n = { 0, 0, NULL };
+	struct kp_buf ref = KP_BUF_INIT, msg = KP_BUF_INIT;
+	int lo, top = 0, i, rc, error = 0, tries;
+
+	*out = 0;
+	if (git_remote_lookup(&remote, git, "origin") < 0) {
+		error = git_fail(err, _("cannot read the remote: %s"));
+		goto done;
+	}
+	if ((error = fetch_remote(remote, &n, err)) < 0)
+		goto offline;
+	memset(owner, 0, KP_ID_MAX + 1);
+	scan_blocks(owner, git, year, uuid);
+	if ((*out = from_blocks(owner, used)) > 0)
+		goto done; /* reserved by an earlier run that was cut short */
+	for (i = 1; i <= KP_ID_MAX; i++)
+		if (used[i] || owner[i])
+			top = owner[i]	? i + KP_ID_BLOCK - 1
+			      : i > top ? i
+					: top;
+	if (git_treebuilder_new(&tb, git, NULL) < 0 ||
+	    git_treebuilder_write(&tree_id, tb) < 0 ||
+	    git_tree_lookup(&tree, git, &tree_id) < 0 ||
+	    git_signature_now(&sig, "kiplan", "kiplan@localhost") < 0) {
+		error = git_fail(err, _("cannot write the tree: %s"));
+		goto done;
+	}
+	for (tries = 0; tries < 64; tries++) {
+		git_reference *r = NULL;
+
+		lo = top + 1;
+		if (lo + KP_ID_BLOCK - 1 > KP_ID_MAX) {
+			error = kp_error_set(err, KP_ELIMIT, NULL, 0, 0,
+					     _("no plan id left in %d"), year);
+			goto done;
+		}
+		kp_buf_reset(&ref);
+		kp_buf_reset(&msg);
+		kp_buf_addf(&ref, "refs/kiplan/ids/%04d/%04d", year, lo);
+		/* Danish, as every commit kiplan writes. */
+		kp_buf_addf(&msg,
+			    "Reserv\xc3\xa9r plan-id ki-%04d-%04d til "
+			    "ki-%04d-%04d\n\nKlon: %s\n",
+			    year, lo, year, lo + KP_ID_BLOCK - 1, uuid);
+		if (git_commit_create(&cid, git, NULL, sig, sig, NULL, msg.buf,
+				      tree, 0, NULL) < 0 ||
+		    git_reference_create(&r, git, ref.buf, &cid, 0,
+					 "kiplan: reserve ids") < 0) {
+			error = git_fail(err,
+					 _("cannot update the branch: %s"));
+			goto done;
+		}
+		rc = push_ref(remote, &n, ref.buf, ref.buf, err);
+		if (rc == 0) {
+			git_reference_free(r);
+			owner[lo] = 2;
+			*out = lo;
+			goto done;
+		}
+		git_reference_delete(r);
+		git_reference_free(r);
+		if (rc < 0)
+			goto offline;
+		/* Another clone took it first: look again, take the next. */
+		if ((error = fetch_remote(remote, &n, err)) < 0)
+			goto offline;
+		top = lo + KP_ID_BLOCK - 1;
+	}
+	error = kp_error_set(err, KP_ELOCKED, NULL, 0, 0,
+			     _("could not reserve plan ids on the server; "
+			       "try again"));
+	goto done;
+offline:
+	error = kp_error_set(err, KP_EGIT, NULL, 0, 0,
+			     _("no plan id is left among those reserved for "
+			       "this clone, and the server cannot be reached "
+			       "to reserve more (%s); try again when it can, "
+			       "and run 'kiplan sync' while online"),
+			     err ? err->msg : "");
+done:
+	git_tree_free(tree);
+	git_treebuilder_free(tb);
+	git_signature_free(sig);
+	git_remote_free(remote);
+	kp_buf_release(&ref);
+	kp_buf_release(&msg);
+	free(n.reject_msg);
+	return error;
+}
+
+/*
+ * Make sure that a clone has an id left for this year, reserving a block
+ * while the server can be reached, so that kiplan new works offline.
+ */
+static int ensure_ids(struct kp_repo *repo, struct kp_error *err)
+{
+	struct kp_date today;
+	char id[13];
+	int error;
+
+	if ((error = kp_today(&today, err)) < 0)
+		return error;
+	return kp_repo_next_id(id, repo, today.y, err);
+}
+
+int kp_repo_block_id(int *out, struct kp_repo *repo, int year,
+		     const unsigned char *used, struct kp_error *err)
+{
+	git_repository *git = kp_repo_git(repo);
+	unsigned char *owner = NULL;
+	char *uuid = NULL;
+	int lo, error = 0;
+
+	*out = 0;
+	if (clone_uuid(&uuid, git) < 0)
+		return KP_ENOTFOUND;
+	owner = kp_xcalloc(KP_ID_MAX + 1, 1);
+	scan_blocks(owner, git, year, uuid);
+	if ((*out = from_blocks(owner, used)) > 0)
+		goto done;
+	if ((error = reserve_block(&lo, git, year, uuid, used, owner, err)) < 0)
+		goto done;
+	*out = from_blocks(owner, used);
+	if (!*out)
+		error = kp_error_set(err, KP_ELIMIT, NULL, 0, 0,
+				     _("no plan id left in %d"), year);
+done:
+	free(owner);
+	free(uuid);
+	return error;
+}
+
+/* ------------------------------------------------------------------ */
+/* Sync                                                                */
+/* ------------------------------------------------------------------ */
+
+struct sync {
+	struct kp_repo *repo;
+	git_repository *git;
+	git_remote *remote;
+	struct net net;
+	const char *branch; /* "refs/heads/main" */
+	char *tracking;	    /* "refs/remotes/origin/main" */
+	struct kp_sync_result *res;
+};
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts;
+
+	if (ms <= 0)
+		return;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
+static int do_fetch(struct sync *s, struct kp_error *err)
+{
+	int error = fetch_remote(s->remote, &s->net, err);
+
+	if (error == 0)
+		s->res->fetched = 1;
+	return error;
+}
+
+/* Push src (a ref) to the branch; 1 when the server refused it. */
+static int do_push(struct sync *s, const char *src, struct kp_error *err)
+{
+	return push_ref(s->remote, &s->net, src, s->branch, err);
+}
+
+static int lookup_commit(git_commit **out, git_repository *git,
+			 const git_oid *id, struct kp_error *err)
+{
+	if (git_commit_lookup(out, git, id) < 0)
+		return git_fail(err, _("cannot read a commit: %s"));
+	return 0;
+}
+
+/*
+ * Check out the tree of commit to over that of from, failing before
+ * anything is written when a working file in the way was changed.
+ */
+static int checkout_to(struct sync *s, git_commit *from, git_commit *to,
+		       int dry, struct kp_error *err)
+{
+	git_checkout_options co;
+	git_tree *base = NULL, *tree = NULL;
+	int error = 0;
+
+	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+	co.checkout_strategy = GIT_CHECKOUT_SAFE;
+	if (dry)
+		co.checkout_strategy |= GIT_CHECKOUT_DRY_RUN;
+	co.dir_mode = 0700;
+	co.file_mode = 0600;
+	if (git_commit_tree(&base, from) < 0 ||
+	    git_commit_tree(&tree, to) < 0) {
+		error = git_fail(err, _("cannot read a commit: %s"));
+		goto done;
+	}
+	co.baseline = base;
+	if (git_checkout_tree(s->git, (git_object *)tree, &co) < 0)
+		error = kp_error_set(
+			err, KP_ECONFLICT, NULL, 0, 0,
+			_("changes in the working files that are not sent "
+			  "would be overwritten by the server's: send them or "
+			  "put them aside, then sync again (%s)"),
+			git_error_last() ? git_error_last()->message : "");
+done:
+	git_tree_free(base);
+	git_tree_free(tree);
+	return error;
+}
+
+/* Move the branch from old to new, if it is still at old. */
+static int move_branch(struct sync *s, const git_oid *old, const git_oid *new,
+		       const char *why, struct kp_error *err)
+{
+	git_reference *ref = NULL;
+	int rc = git_reference_create_matching(&ref, s->git, s->branch, new, 1,
+					       old, why);
+
+	git_reference_free(ref);
+	if (rc < 0)
+		return git_fail(err, _("cannot update the branch: %s"));
+	return 0;
+}
+
+static int is_plan_path(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n > 3 && strcmp(path + n - 3, ".md") == 0 &&
+	       strncmp(path, ".kiplan/", 8) != 0;
+}
+
+static struct kp_sync_file *add_file(struct kp_sync_result *res,
+				     const char *path)
+{
+	struct kp_sync_file *f;
+
+	res->files = kp_xrealloc(res->files,
+				 (res->nfiles + 1) * sizeof(*res->files));
+	f = &res->files[res->nfiles++];
+	f->path = kp_xstrdup(path);
+	memset(&f->findings, 0, sizeof(f->findings));
+	return f;
+}
+
+/* The error findings of the plan text data; -1 when it does not parse. */
+static long plan_errors(struct kp_findings *out, const char *path,
+			const char *data, size_t len,
+			const struct kp_schema *schema)
+{
+	struct kp_plan *plan = NULL;
+	struct kp_error e = KP_ERROR_INIT;
+	struct kp_findings tmp = KP_FINDINGS_INIT;
+	long n;
+
+	if (!out)
+		out = &tmp;
+	if (kp_plan_parse(&plan, path, data, len, 0, &e) < 0) {
+		struct kp_finding *f;
+
+		if (out->len == out->alloc) {
+			out->alloc = out->alloc ? 2 * out->alloc : 4;
+			out->v = kp_xrealloc(out->v,
+					     out->alloc * sizeof(*out->v));
+		}
+		f = &out->v[out->len++];
+		f->code = "konflikt";
+		f->sev = KP_ERROR;
+		f->line = e.line;
+		f->col = e.col;
+		f->msg = kp_xstrdup(e.msg);
+		kp_findings_release(&tmp);
+		return -1;
+	}
+	n = (long)kp_validate(plan, schema, out);
+	kp_plan_free(plan);
+	kp_findings_release(&tmp);
+	return n;
+}
+
+static int blob_text(git_blob **out, git_repository *git, const git_tree *t,
+		     const char *path)
+{
+	git_tree_entry *e = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!t || git_tree_entry_bypath(&e, t, path) < 0)
+		return 0;
+	rc = git_blob_lookup(out, git, git_tree_entry_id(e));
+	git_tree_entry_free(e);
+	return rc;
+}
+
+/*
+ * Validate the plans that the merge changed against both sides: a plan
+ * whose merged text has errors where neither side had them, or that does
+ * not parse, is refused.  Returns KP_EINVALID with res->files.
+ */
+static int check_merged(struct sync *s, git_tree *merged, git_tree *ours,
+			git_tree *theirs, struct kp_error *err)
+{
+	git_diff *d1 = NULL;
+	struct kp_schema *schema = NULL;
+	size_t i;
+	int error = 0, bad = 0;
+
+	if (kp_repo_schema(&schema, s->repo, err) < 0)
+		schema = NULL; /* the built-in one */
+	kp_error_set(err, 0, NULL, 0, 0, "%s", "");
+	if (git_diff_tree_to_tree(&d1, s->git, ours, merged, NULL) < 0) {
+		error = git_fail(err, _("cannot compare trees: %s"));
+		goto done;
+	}
+	for (i = 0; i < git_diff_num_deltas(d1); i++) {
+		const git_diff_delta *dd = git_diff_get_delta(d1, i);
+		const char *path = dd->new_file.path;
+		git_blob *mb = NULL, *tb = NULL;
+		struct kp_findings f = KP_FINDINGS_INIT;
+		long me, te;
+
+		if (dd->status == GIT_DELTA_DELETED || !is_plan_path(path))
+			continue;
+		blob_text(&mb, s->git, merged, path);
+		blob_text(&tb, s->git, theirs, path);
+		/* Taken whole from the local side: checked when it was made. */
+		if (mb && tb &&
+		    git_oid_equal(git_blob_id(mb), git_blob_id(tb))) {
+			git_blob_free(mb);
+			git_blob_free(tb);
+			continue;
+		}
+		me = mb ? plan_errors(&f, path, git_blob_rawcontent(mb),
+				      (size_t)git_blob_rawsize(mb), schema)
+			: 0;
+		te = tb ? plan_errors(NULL, path, git_blob_rawcontent(tb),
+				      (size_t)git_blob_rawsize(tb), schema)
+			: 0;
+		if (me < 0 || (me > 0 && me > te)) {
+			struct kp_sync_file *sf = add_file(s->res, path);
+
+			sf->findings = f;
+			bad = 1;
+		} else {
+			kp_findings_release(&f);
+		}
+		git_blob_free(mb);
+		git_blob_free(tb);
+	}
+	if (bad)
+		error = kp_error_set(err, KP_EINVALID, NULL, 0, 0,
+				     _("a merged plan is not valid; nothing "
+				       "was changed"));
+done:
+	git_diff_free(d1);
+	kp_schema_free(schema);
+	return error;
+}
+
+/*
+ * Merge: a commit on top of the server's branch (first parent) with the
+ * local one (second), into *out.  KP_ECONFLICT when git cannot merge.
+ */
+static int merge_commit(git_oid *out, struct sync *s, git_commit *theirs_c,
+			git_commit *ours_c, struct kp_error *err)
+{
+	git_merge_options mo;
+	git_index *idx = NULL;
+	git_tree *tree = NULL, *rt = NULL, *lt = NULL;
+	git_signature *sig = NULL;
+	const git_commit *parents[2];
+	git_oid tree_id;
+	int error = 0;
+
+	git_merge_options_init(&mo, GIT_MERGE_OPTIONS_VERSION);
+	mo.flags = GIT_MERGE_FIND_RENAMES;
+	if (git_merge_commits(&idx, s->git, theirs_c, ours_c, &mo) < 0) {
+		error = git_fail(err, _("cannot merge: %s"));
+		goto done;
+	}
+	if (git_index_has_conflicts(idx)) {
+		git_index_conflict_iterator *it = NULL;
+		const git_index_entry *a, *o, *t;
+
+		if (git_index_conflict_iterator_new(&it, idx) == 0) {
+			while (git_index_conflict_next(&a, &o, &t, it) == 0)
+				add_file(s->res, o   ? o->path
+						 : t ? t->path
+						     : a->path);
+			git_index_conflict_iterator_free(it);
+		}
+		error = kp_error_set(err, KP_ECONFLICT, NULL, 0, 0,
+				     _("plans were changed on both sides and "
+				       "cannot be merged; nothing was "
+				       "changed"));
+		goto done;
+	}
+	if (git_index_write_tree_to(&tree_id, idx, s->git) < 0 ||
+	    git_tree_lookup(&tree, s->git, &tree_id) < 0 ||
+	    git_commit_tree(&rt, theirs_c) < 0 ||
+	    git_commit_tree(&lt, ours_c) < 0) {
+		error = git_fail(err, _("cannot write the tree: %s"));
+		goto done;
+	}
+	if ((error = check_merged(s, tree, rt, lt, err)) < 0)
+		goto done;
+	if ((error = kp_repo_signature(&sig, s->repo, "GIT_COMMITTER_DATE",
+				       err)) < 0)
+		goto done;
+	parents[0] = theirs_c;
+	parents[1] = ours_c;
+	/* Danish, as every commit message kiplan writes. */
+	if (git_commit_create(out, s->git, NULL, sig, sig, NULL,
+			      "Flet planarkivet med serverens\n\n"
+			      "Flettet af kiplan sync: serverens historik "
+			      "f\xc3\xb8rst, dette arkivs\nnye revisioner og "
+			      "sendinger efter.\n",
+			      tree, 2, parents) < 0)
+		error = git_fail(err, _("cannot write the commit: %s"));
+done:
+	git_signature_free(sig);
+	git_tree_free(tree);
+	git_tree_free(rt);
+	git_tree_free(lt);
+	git_index_free(idx);
+	return error;
+}
+
+static size_t count_between(git_repository *git, const git_oid *from,
+			    const git_oid *hide)
+{
+	git_revwalk *w = NULL;
+	git_oid id;
+	size_t n = 0;
+
+	if (git_revwalk_new(&w, git) < 0)
+		return 0;
+	if (git_revwalk_push(w, from) == 0 &&
+	    (!hide || git_revwalk_hide(w, hide) == 0))
+		while (git_revwalk_next(&id, w) == 0)
+			n++;
+	git_revwalk_free(w);
+	return n;
+}
+
+/*
+ * One round: integrate what was fetched, push.  Returns 0 when done, 1
+ * when the push was refused (fetch again), or an error.
+ */
+static int sync_round(struct sync *s, int push, struct kp_error *err)
+{
+	git_oid local, remote, merged, base;
+	git_commit *lc = NULL, *rc_ = NULL, *mc = NULL;
+	git_reference *tmp = NULL;
+	int have_remote, rc, error = 0;
+
+	if (git_reference_name_to_id(&local, s->git, s->branch) < 0) {
+		error = git_fail(err, _("cannot read HEAD: %s"));
+		goto done;
+	}
+	have_remote =
+		git_reference_name_to_id(&remote, s->git, s->tracking) == 0;
+	if (!have_remote || git_oid_equal(&local, &remote) ||
+	    git_graph_descendant_of(s->git, &local, &remote) == 1) {
+		/* Nothing new on the server: push what is ours, if any. */
+		if (have_remote && git_oid_equal(&local, &remote))
+			goto finish;
+		s->res->outgoing = (unsigned)count_between(
+			s->git, &local, have_remote ? &remote : NULL);
+		if (!push)
+			goto finish;
+		if ((rc = do_push(s, s->branch, err)) != 0) {
+			error = rc;
+			goto done;
+		}
+		s->res->pushed = 1;
+		goto finish;
+	}
+	if ((error = lookup_commit(&lc, s->git, &local, err)) < 0 ||
+	    (error = lookup_commit(&rc_, s->git, &remote, err)) < 0)
+		goto done;
+	if (git_graph_descendant_of(s->git, &remote, &local) == 1) {
+		/* Only the server has new commits: fast-forward. */
+		s->res->incoming =
+			(unsigned)count_between(s->git, &remote, &local);
+		if ((error = checkout_to(s, lc, rc_, 1, err)) < 0 ||
+		    (error = checkout_to(s, lc, rc_, 0, err)) < 0 ||
+		    (error = move_branch(s, &local, &remote,
+					 "kiplan sync: fast-forward", err)) < 0)
+			goto done;
+		s->res->fast_forward = 1;
+		goto finish;
+	}
+	/* Both have new commits: merge, the server's first. */
+	if (git_merge_base(&base, s->git, &local, &remote) < 0) {
+		error = git_fail(err, _("cannot merge: %s"));
+		goto done;
+	}
+	s->res->incoming = (unsigned)count_between(s->git, &remote, &base);
+	s->res->outgoing = (unsigned)count_between(s->git, &local, &base);
+	if ((error = merge_commit(&merged, s, rc_, lc, err)) < 0)
+		goto done;
+	if ((error = lookup_commit(&mc, s->git, &merged, err)) < 0 ||
+	    (error = checkout_to(s, lc, mc, 1, err)) < 0)
+		goto done;
+	if (push) {
+		if (git_reference_create(&tmp, s->git, SYNC_REF, &merged, 1,
+					 "kiplan sync: merge") < 0) {
+			error = git_fail(err,
+					 _("cannot update the branch: %s"));
+			goto done;
+		}
+		rc = do_push(s, SYNC_REF, err);
+		git_reference_delete(tmp);
+		if (rc != 0) {
+			error = rc;
+			goto done;
+		}
+		s->res->pushed = 1;
+	}
+	kp_test_crash("sync-pushed");
+	if ((error = checkout_to(s, lc, mc, 0, err)) < 0 ||
+	    (error = move_branch(s, &local, &merged, "kiplan sync: merge",
+				 err)) < 0)
+		goto done;
+	s->res->merged = 1;
+finish:
+	if (git_reference_name_to_id(&local, s->git, s->branch) == 0)
+		git_oid_tostr(s->res->head, sizeof(s->res->head), &local);
+done:
+	git_reference_free(tmp);
+	git_commit_free(lc);
+	git_commit_free(rc_);
+	git_commit_free(mc);
+	return error;
+}
+
+void kp_sync_result_release(struct kp_sync_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->nfiles; i++) {
+		free(res->files[i].path);
+		kp_findings_release(&res->files[i].findings);
+	}
+	free(res->files);
+	memset(res, 0, sizeof(*res));
+}
+
+static void clear_files(struct kp_sync_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->nfiles; i++) {
+		free(res->files[i].path);
+		kp_findings_release(&res->files[i].findings);
+	}
+	free(res->files);
+	res->files = NULL;
+	res->nfiles = 0;
+}
+
+int kp_repo_sync(struct kp_sync_result *res, struct kp_repo *repo,
+		 const struct kp_sync_opts *opts, struct kp_error *err)
+{
+	struct sync s;
+	git_reference *head = NULL;
+	int retries = opts->retries < 0 ? 4 : opts->retries;
+	int delay = opts->delay_ms < 0 ? 1000 : opts->delay_ms;
+	int attempt, error = 0;
+
+	memset(res, 0, sizeof(*res));
+	memset(&s, 0, sizeof(s));
+	s.repo = repo;
+	s.git = kp_repo_git(repo);
+	s.res = res;
+	if ((error = kp_repo_busy(repo, NULL, NULL, 0, err)) < 0)
+		return error;
+	if (git_reference_lookup(&head, s.git, "HEAD") < 0 ||
+	    git_reference_type(head) != GIT_REFERENCE_SYMBOLIC) {
+		error = kp_error_set(
+			err, KP_EGIT, NULL, 0, 0,
+			_("HEAD is detached; check out a branch first"));
+		goto done;
+	}
+	s.branch = git_reference_symbolic_target(head);
+	if (strncmp(s.branch, BRANCH_PREFIX, strlen(BRANCH_PREFIX)) != 0) {
+		error = kp_error_set(
+			err, KP_EGIT, NULL, 0, 0,
+			_("HEAD is detached; check out a branch first"));
+		goto done;
+	}
+	{
+		struct kp_buf t = KP_BUF_INIT;
+
+		kp_buf_addf(&t, "refs/remotes/origin/%s",
+			    s.branch + strlen(BRANCH_PREFIX));
+		s.tracking = kp_buf_detach(&t, NULL);
+	}
+	if (git_remote_lookup(&s.remote, s.git, "origin") < 0) {
+		error = kp_error_set(err, KP_ENOTFOUND, NULL, 0, 0,
+				     _("the plan repository has no remote; "
+				       "set one with 'kiplan remote URL'"));
+		goto done;
+	}
+	if ((error = kp_repo_lock(repo, err)) < 0)
+		goto done;
+	for (attempt = 0;; attempt++) {
+		res->attempts++;
+		clear_files(res);
+		error = do_fetch(&s, err);
+		if (error == 0)
+			error = sync_round(&s, opts->push, err);
+		if (error == 0 && opts->push)
+			error = ensure_ids(repo, err);
+		if (error == 0)
+			break;
+		if (error != 1 && error != KP_EGIT)
+			break; /* a conflict, an invalid merge: a person */
+		if (attempt >= retries) {
+			res->offline = 1;
+			if (error == 1)
+				error = kp_error_set(
+					err, KP_EGIT, NULL, 0, 0,
+					_("the server kept refusing the "
+					  "push, as others pushed at the "
+					  "same time; nothing was changed, "
+					  "sync again later"));
+			break;
+		}
+		sleep_ms(delay * (attempt + 1));
+	}
+	kp_repo_unlock(repo);
+done:
+	free(s.net.reject_msg);
+	free(s.tracking);
+	git_remote_free(s.remote);
+	git_reference_free(head);
+	return error;
+}
