@@ -729,6 +729,7 @@ struct sync {
 	const char *branch; /* "refs/heads/main" */
 	char *tracking;	    /* "refs/remotes/origin/main" */
 	struct kp_sync_result *res;
+	unsigned plan_conflicts; /* plans kp_merge_plan() could not merge */
 };
 
 static void sleep_ms(int ms)
@@ -950,6 +951,102 @@ done:
 	return error;
 }
 
+/* The text of the blob of an index entry, or NULL (e NULL, unreadable). */
+static git_blob *entry_blob(git_repository *git, const git_index_entry *e)
+{
+	git_blob *b = NULL;
+
+	if (e && git_blob_lookup(&b, git, &e->id) < 0)
+		b = NULL;
+	return b;
+}
+
+/*
+ * Resolve the conflicts of plans that git's text merge left in idx with
+ * kiplan's plan-aware merge (kp_merge_plan(), as kiplan merge-file does
+ * for git pull): a plan that merges cleanly takes the merged text in
+ * idx; one that does not keeps its conflict in idx, and its findings
+ * (which field, both values, who changed each) go to s->res.  server_c
+ * is the first parent, local_c the second.
+ */
+static int merge_plans(struct sync *s, git_index *idx, git_commit *server_c,
+		       git_commit *local_c, struct kp_error *err)
+{
+	git_index_conflict_iterator *it = NULL;
+	const git_index_entry *a, *o, *t;
+	const git_signature *sa = git_commit_author(server_c);
+	const git_signature *la = git_commit_author(local_c);
+	char **paths = NULL;
+	size_t n = 0, i;
+	int error = 0;
+
+	/* The paths first: resolving changes what the iterator walks. */
+	if (git_index_conflict_iterator_new(&it, idx) < 0)
+		return git_fail(err, _("cannot merge: %s"));
+	while (git_index_conflict_next(&a, &o, &t, it) == 0)
+		if (o && t && is_plan_path(o->path)) {
+			paths = kp_xrealloc(paths, (n + 1) * sizeof(*paths));
+			paths[n++] = kp_xstrdup(o->path);
+		}
+	git_index_conflict_iterator_free(it);
+	for (i = 0; i < n && !error; i++) {
+		git_blob *ab, *ob, *tb;
+		struct kp_buf out = KP_BUF_INIT;
+		struct kp_findings f = KP_FINDINGS_INIT;
+		git_index_entry ne;
+		int rc;
+
+		if (git_index_conflict_get(&a, &o, &t, idx, paths[i]) < 0)
+			continue;
+		ab = entry_blob(s->git, a);
+		ob = entry_blob(s->git, o);
+		tb = entry_blob(s->git, t);
+		if (!ob || !tb) {
+			git_blob_free(ab);
+			git_blob_free(ob);
+			git_blob_free(tb);
+			continue;
+		}
+		memset(&ne, 0, sizeof(ne));
+		ne.mode = o->mode;
+		rc = kp_merge_plan(
+			&out, &f, paths[i], ab ? git_blob_rawcontent(ab) : NULL,
+			ab ? (size_t)git_blob_rawsize(ab) : 0,
+			git_blob_rawcontent(ob), (size_t)git_blob_rawsize(ob),
+			git_blob_rawcontent(tb), (size_t)git_blob_rawsize(tb),
+			sa && sa->name ? sa->name : NULL,
+			la && la->name ? la->name : NULL, err);
+		if (rc == KP_MERGE_CLEAN) {
+			ne.path = paths[i];
+			if (git_blob_create_from_buffer(&ne.id, s->git, out.buf,
+							out.len) < 0 ||
+			    git_index_conflict_remove(idx, paths[i]) < 0 ||
+			    git_index_add(idx, &ne) < 0)
+				error = git_fail(err, _("cannot merge: %s"));
+		} else if (rc == KP_MERGE_CONFLICT) {
+			struct kp_sync_file *sf = add_file(s->res, paths[i]);
+
+			sf->findings = f;
+			memset(&f, 0, sizeof(f));
+			/* Said once, by the findings: not again below. */
+			git_index_conflict_remove(idx, paths[i]);
+			s->plan_conflicts++;
+		} else {
+			/* Not a plan on one side: git's conflict stays. */
+			kp_error_set(err, 0, NULL, 0, 0, "%s", "");
+		}
+		kp_findings_release(&f);
+		kp_buf_release(&out);
+		git_blob_free(ab);
+		git_blob_free(ob);
+		git_blob_free(tb);
+	}
+	for (i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	return error;
+}
+
 /*
  * Merge: a commit on top of the server's branch (first parent) with the
  * local one (second), into *out.  KP_ECONFLICT when git cannot merge.
@@ -971,7 +1068,10 @@ static int merge_commit(git_oid *out, struct sync *s, git_commit *theirs_c,
 		error = git_fail(err, _("cannot merge: %s"));
 		goto done;
 	}
-	if (git_index_has_conflicts(idx)) {
+	if (git_index_has_conflicts(idx) &&
+	    (error = merge_plans(s, idx, theirs_c, ours_c, err)) < 0)
+		goto done;
+	if (git_index_has_conflicts(idx) || s->plan_conflicts) {
 		git_index_conflict_iterator *it = NULL;
 		const git_index_entry *a, *o, *t;
 

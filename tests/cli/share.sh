@@ -171,6 +171,21 @@ kp a log "$ida" >"$T/loga"
 check "log shows b's sending after the merge" 'grep -q "Bo Holm" "$T/loga" && grep -q "sent to: Michael Lykke Sørensen" "$T/loga"'
 check "log numbers revisions once" '[ "$(grep -c "^revision 3 " "$T/loga")" -ge 1 ]'
 
+# --- different fields on adjacent lines: git's text merge conflicts, -------
+# --- kiplan's plan-aware merge does not -----------------------------------
+edit a "$idc" 10 '  adresse: Nørregade 1, 7100 Vejle'
+snd a -m "Ny adresse" "$idc"
+edit b "$idc" 11 '  telefon: "+45 33 33 33 33"'
+snd b -m "Nyt telefonnummer" "$idc"
+kp a sync -q || bad "a sync before the plan-aware merge"
+out=$(kp b sync 2>&1); rc=$?
+[ $rc -eq 0 ] && ok || { bad "plan-aware merge: sync exits $rc"; printf '%s\n' "$out"; }
+check "plan-aware merge: both fields kept" 'grep -q "^  adresse: Nørregade 1, 7100 Vejle\$" "$T/b/$idc.md" && grep -q "^  telefon: \"+45 33 33 33 33\"\$" "$T/b/$idc.md"'
+check "plan-aware merge: a merge commit with two parents" '[ "$(git -C "$T/b" rev-list --parents -n 1 HEAD | wc -w)" -eq 3 ]'
+did b
+settle a b c
+verify "plan-aware merge" a b c
+
 # --- a conflict: the same line changed on both sides -----------------------
 edit a "$idc" 11 '  telefon: "+45 11 11 11 11"'
 snd a -m "A" "$idc"
@@ -182,6 +197,7 @@ out=$(kp b sync 2>&1); rc=$?
 check "conflict: exit 1" '[ $rc -eq 1 ]'
 check "conflict: names the plan" 'printf "%s\n" "$out" | grep -q "$idc"'
 check "conflict: nothing changed" '[ "$(git -C "$T/b" rev-parse HEAD)" = "$before" ] && [ -z "$(git -C "$T/b" status --porcelain)" ]'
+check "conflict: a finding with both values and who changed each" 'printf "%s\n" "$out" | grep -q "$idc.md:11:[0-9]*: error: konflikt: .*Anne Larsen.*+45 11 11 11 11.*Bo Holm.*+45 22 22 22 22"'
 # Resolved by hand with git, as the message says; then kiplan refuses
 # while the merge is unfinished.
 git -C "$T/b" pull -q --no-rebase --no-edit origin master >/dev/null 2>&1
