@@ -43,6 +43,13 @@
 # $KIPLAN, first in PATH; `mail` is a stub that reads and discards its
 # input; the language is English.
 set -u
+# Under AddressSanitizer: whole stacks for LeakSanitizer, so that
+# tests/lsan.supp can name the libgit2 functions that leak pcre2 match
+# data (libpcre2 has no frame pointers for the fast unwinder to follow).
+case ${ASAN_OPTIONS-} in
+*fast_unwind_on_malloc*) ;;
+*) export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0" ;;
+esac
 KIPLAN=${KIPLAN:-build/kiplan}
 case $KIPLAN in /*) ;; *) KIPLAN=$(pwd)/$KIPLAN ;; esac
 ROOT=$(pwd)

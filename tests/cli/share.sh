@@ -6,6 +6,13 @@
 # on every clone, kiplan log the same on every clone, no plan lost, no id
 # given twice.
 set -u
+# Under AddressSanitizer: whole stacks for LeakSanitizer, so that
+# tests/lsan.supp can name the libgit2 functions that leak pcre2 match
+# data (libpcre2 has no frame pointers for the fast unwinder to follow).
+case ${ASAN_OPTIONS-} in
+*fast_unwind_on_malloc*) ;;
+*) export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0" ;;
+esac
 KIPLAN=${KIPLAN:-build/kiplan}
 case $KIPLAN in /*) ;; *) KIPLAN=$(pwd)/$KIPLAN ;; esac
 EXAMPLES=$(pwd)/examples
