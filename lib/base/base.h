@@ -75,6 +75,15 @@ size_t kp_utf8_len(const char *s, size_t n);
 size_t kp_text_distance(const char *a, size_t alen, const char *b, size_t blen);
 
 /*
+ * How many bytes of s to keep to show it short: its first line, and of
+ * a line longer than max characters, the first max, cut after a word
+ * when one ends in their second half; never the spaces before the cut.
+ * *whole is 1 when s is kept whole (one line, no longer than max), else
+ * 0: the caller adds an ellipsis.
+ */
+size_t kp_text_shorten(const char *s, size_t max, int *whole);
+
+/*
  * kp_buf_read_file() for a file that a walk has just found regular, size
  * bytes long: no fstat(), and the buffer grown to size at once.  Refuses a
  * file that is, or grows, larger than max bytes.

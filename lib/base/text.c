@@ -124,3 +124,27 @@ unsigned kp_conflict_line(const char *text, size_t len)
 	}
 	return 0;
 }
+
+size_t kp_text_shorten(const char *s, size_t max, int *whole)
+{
+	size_t i, chars = 0, cut = 0;
+
+	for (i = 0; s[i] && s[i] != '\n'; i++) {
+		if (((unsigned char)s[i] & 0xc0) == 0x80)
+			continue;
+		if (chars == max)
+			break;
+		if (s[i] == ' ')
+			cut = i;
+		chars++;
+	}
+	*whole = !s[i];
+	if (*whole)
+		return i;
+	/* At a line's end: the line; at max: after a word, if one ends. */
+	if (s[i] == '\n' || cut < i / 2)
+		cut = i;
+	while (cut && s[cut - 1] == ' ')
+		cut--;
+	return cut;
+}

@@ -635,30 +635,16 @@ void kp_diff_plans(struct kp_diff *out, const struct kp_plan *pa,
 /* The first line of s, at most SHORT_MAX characters, with an ellipsis. */
 static const char *shorten(struct kp_buf *b, const char *s)
 {
-	size_t i, chars = 0, cut = 0;
+	int whole;
+	size_t n;
 
 	kp_buf_reset(b);
 	if (!s)
 		return "";
-	for (i = 0; s[i] && s[i] != '\n'; i++) {
-		if (((unsigned char)s[i] & 0xc0) == 0x80)
-			continue;
-		if (chars == SHORT_MAX)
-			break;
-		if (s[i] == ' ')
-			cut = i;
-		chars++;
-	}
-	if (!s[i]) {
-		kp_buf_addstr(b, s);
-		return b->buf;
-	}
-	if (cut < i / 2)
-		cut = i;
-	while (cut && s[cut - 1] == ' ')
-		cut--;
-	kp_buf_add(b, s, cut);
-	kp_buf_addstr(b, "\xe2\x80\xa6");
+	n = kp_text_shorten(s, SHORT_MAX, &whole);
+	kp_buf_add(b, s, n);
+	if (!whole)
+		kp_buf_addstr(b, "\xe2\x80\xa6");
 	return b->buf;
 }
 

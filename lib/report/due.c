@@ -491,25 +491,14 @@ static void add_esc(struct kp_buf *out, const char *s)
 
 static void add_short(struct kp_buf *out, const char *s)
 {
-	size_t i, chars = 0, cut = 0, space = 0;
+	int whole;
+	size_t n = kp_text_shorten(s, SHORT_MAX, &whole);
 
-	for (i = 0; s[i] && s[i] != '\n'; i++) {
-		if (((unsigned char)s[i] & 0xc0) == 0x80)
-			continue;
-		if (chars == SHORT_MAX)
-			break;
-		if (s[i] == ' ')
-			space = i;
-		chars++;
-	}
-	if (!s[i]) {
+	if (whole) {
 		add_esc(out, s);
 		return;
 	}
-	cut = space > i / 2 ? space : i;
-	while (cut && s[cut - 1] == ' ')
-		cut--;
-	kp_buf_add_escaped(out, s, cut);
+	kp_buf_add_escaped(out, s, n);
 	kp_buf_addstr(out, "\xe2\x80\xa6");
 }
 

@@ -198,3 +198,30 @@ void test_core__read_regular_keeps_the_limit(void)
 	OK(rmdir(dir) == 0);
 	kp_buf_release(&b);
 }
+
+void test_core__text_shorten(void)
+{
+	/* "Ring til Anne" whole; a long task cut after a word in its
+	 * second half, spaces before the cut dropped; the first line only;
+	 * a word longer than the half cut at max characters; characters,
+	 * not bytes, counted. */
+	const char *task = "Ansøgning om bostøtte sendes til kommunen";
+	int whole = -1;
+
+	INT_EQ(kp_text_shorten("Ring til Anne", 20, &whole), 13);
+	INT_EQ(whole, 1);
+	INT_EQ(kp_text_shorten("Ring til Anne", 13, &whole), 13);
+	INT_EQ(whole, 1);
+	INT_EQ(kp_text_shorten(task, 20, &whole), 13); /* "Ansøgning om" */
+	INT_EQ(whole, 0);
+	INT_EQ(kp_text_shorten("to   mange  ord i alt", 10, &whole), 10);
+	INT_EQ(kp_text_shorten("to mange ord", 10, &whole), 8);
+	INT_EQ(kp_text_shorten("Første linje\nanden", 40, &whole), 13);
+	INT_EQ(kp_text_shorten("Første linje \nanden", 40, &whole), 13);
+	INT_EQ(whole, 0);
+	INT_EQ(kp_text_shorten("abcdefghijklmnop qr", 10, &whole), 10);
+	INT_EQ(kp_text_shorten("æææææ", 3, &whole), 6);
+	INT_EQ(whole, 0);
+	INT_EQ(kp_text_shorten("", 3, &whole), 0);
+	INT_EQ(whole, 1);
+}
