@@ -6,6 +6,12 @@
 # as text; a character that no installed font has is reported, with its
 # line and column, and never left as a silent box.
 set -u
+# Under AddressSanitizer: whole stacks, so that tests/lsan.supp can name
+# cairo_surface_finish() (libcairo has no frame pointers).
+case ${ASAN_OPTIONS-} in
+*fast_unwind_on_malloc*) ;;
+*) export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0" ;;
+esac
 KIPLAN=${KIPLAN:-build/kiplan}
 case $KIPLAN in /*) ;; *) KIPLAN=$(pwd)/$KIPLAN ;; esac
 ROOT=$(pwd)
