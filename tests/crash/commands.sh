@@ -4,10 +4,11 @@
 #   setup_NAME        make the repository it starts from, from a plan
 #                     repository holding ki-2026-0001.md sent once
 #   run_NAME PREFIX   run it, PREFIX (strace ...) before kiplan
-#   other_NAME        the next command when it succeeded: a new request
+#   other_NAME        the next command when it succeeded (or was killed
+#                     after its end): a new request
 #   more_NAME N       further checks once N of its changes are made
 # Adding a committing command to kiplan means adding it here.
-COMMANDS="new send resend"
+COMMANDS="new send resend set followup close"
 
 # Every sending recorded in the history, as ID-rN; and the outbox's.
 sendings() {
@@ -50,4 +51,49 @@ other_resend() { "$KIPLAN" send -m "Sendt igen." --to borger ki-2026-0001.md; }
 more_resend() {
 	[ "$(git rev-list --count HEAD -- ki-2026-0001.md)" = 1 ] ||
 		bad "an unchanged plan got a new revision"
+}
+
+# The revisions of ki-2026-0001.md: the one sent, and one per change.
+revisions() {
+	n=$(git rev-list --count HEAD -- ki-2026-0001.md)
+	[ "$n" = $((1 + $1)) ] || bad "$n revisions of the plan, not $((1 + $1))"
+}
+
+# kiplan set of a field: the next revision.
+setup_set() { :; }
+run_set() {
+	"$@" "$KIPLAN" set -m "Mødet holdes på rådhuset." ki-2026-0001.md \
+		moede.sted="Vejle Rådhus"
+}
+other_set() { "$KIPLAN" set ki-2026-0001.md moede.form=video; }
+more_set() {
+	revisions "$1"
+	git show HEAD:ki-2026-0001.md | grep -q "^  sted: Vejle Rådhus$" ||
+		bad "the value set is not committed"
+}
+
+# kiplan followup: a meeting held, the next one planned.
+setup_followup() { :; }
+run_followup() {
+	"$@" "$KIPLAN" followup --date 2014-09-25 --form fysisk \
+		--deltager "Peter Holm" ki-2026-0001.md
+}
+other_followup() { "$KIPLAN" followup --date 2014-10-15 ki-2026-0001.md; }
+more_followup() {
+	revisions "$1"
+	[ "$(git show HEAD:ki-2026-0001.md | grep -c 'dato: 2014-09-25')" -ge 1 ] ||
+		bad "the meeting is not committed"
+}
+
+# kiplan close: the plan closed; the next request a change of the closed plan.
+setup_close() { :; }
+run_close() {
+	"$@" "$KIPLAN" close --date 2014-10-01 --reason "Målene er nået." \
+		ki-2026-0001.md
+}
+other_close() { "$KIPLAN" set ki-2026-0001.md moede.form=video; }
+more_close() {
+	revisions "$1"
+	git show HEAD:ki-2026-0001.md | grep -q "^status: afsluttet" ||
+		bad "the plan is not closed in the history"
 }

@@ -94,12 +94,14 @@ if [ "$rc" = 0 ] || [ "$rc" = 4 ]; then
 	want=2
 else
 	# Killed after it had finished (its journal removed, its output
-	# written): the retry is a request of its own.
+	# written): the next command is a request of its own.
 	if [ "$rc" = 137 ] && [ "$c1" = 1 ] && [ ! -e .git/kiplan-journal ]; then
 		class=killed-after-end
 		want=2
+		other_$cmd >"$R.out2" 2>"$R.err2"
+	else
+		run_$cmd >"$R.out2" 2>"$R.err2"
 	fi
-	run_$cmd >"$R.out2" 2>"$R.err2"
 fi
 rc2=$?
 [ "$rc2" = 0 ] || bad "the next command exits $rc2: $(head -c 300 "$R.err2" | tr '\n' ' ')"
