@@ -185,9 +185,11 @@ fuzz: deps
 	done
 	@echo "run: $(BUILD)-fuzz/fuzz_T -max_total_time=1200 tests/fuzz/corpus/T  (T: $(FUZZ))"
 
-# The whole crash sweep (tests/crash/sweep.sh); make check runs a sample.
+# The whole crash sweeps (tests/crash/sweep.sh over the committing
+# commands, tests/crash/merge-file.sh); make check runs a sample.
 crashtest: $(KIPLAN)
 	KIPLAN=$(KIPLAN) sh tests/crash/sweep.sh
+	KIPLAN=$(KIPLAN) sh tests/crash/merge-file.sh
 
 deps:
 	@sh tests/install-deps.sh

@@ -188,6 +188,13 @@ int kp_outfile_write(struct kp_outfile *f, const void *data, size_t len,
 		     struct kp_error *err);
 int kp_outfile_commit(struct kp_outfile *f, struct kp_error *err);
 void kp_outfile_abort(struct kp_outfile *f);
+/*
+ * Remove the temporary files that a killed writer of path left beside
+ * it (path.tmp-XXXXXX, regular, private and the caller's own); they hold
+ * a whole or partial copy of what was being written.  The number
+ * removed.  Only for a file that one process at a time writes.
+ */
+size_t kp_outfile_sweep(const char *path);
 
 /* ------------------------------------------------------------------ */
 /* Plans                                                               */

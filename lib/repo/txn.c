@@ -1630,6 +1630,9 @@ static int is_tmp_name(const char *name, const char *const *exts)
 			return 0;
 	if (!exts)
 		return 1;
+	/* git's file for a merge driver's OURS (kiplan merge-file). */
+	if (strncmp(name, ".merge_file_", 12) == 0)
+		return 1;
 	for (i = 0; exts[i]; i++) {
 		n = strlen(exts[i]);
 		if ((size_t)(t - name) > n && memcmp(t - n, exts[i], n) == 0)
