@@ -195,5 +195,29 @@ git checkout -q ki-2026-0001.md
 echo 010174-1230 | "$KIPLAN" new --navn "Karen Jensen" --cpr - >"$T/out" 2>&1
 check "new --cpr -: reads the number from standard input" '[ $? -eq 0 ] && grep -q "cpr: \"\?010174-1230" ki-2026-0002.md'
 
+# --- outbox documents of sendings the history lacks ----------------------
+# As an older kiplan killed before its commit left them, and as a sending
+# taken out of the history by git reset leaves them: moved aside, never
+# deleted, said once; a document of the history, or another file, stays.
+R=$T/aside && rm -rf "$R" && cp -a "$B" "$R" && cd "$R" || exit 1
+cp outbox/ki-2026-0001-r1.html outbox/ki-2026-0001-r2.html
+cp outbox/ki-2026-0001-r1.pdf outbox/ki-2026-0001-r2.pdf
+echo "egne noter" >outbox/noter.txt
+"$KIPLAN" set ki-2026-0001.md moede.form=video >"$T/out" 2>"$T/err"
+check "stray outbox documents: the command succeeds" '[ $? -eq 0 ]'
+check "stray outbox documents: moved to outbox/ikke-sendt/" '[ ! -e outbox/ki-2026-0001-r2.html ] && cmp -s outbox/ikke-sendt/ki-2026-0001-r2.html outbox/ki-2026-0001-r1.html && cmp -s outbox/ikke-sendt/ki-2026-0001-r2.pdf outbox/ki-2026-0001-r1.pdf'
+check "stray outbox documents: said once" '[ "$(grep -c "moved 2 documents of sendings that the history does not have" "$T/err")" -eq 1 ]'
+check "stray outbox documents: the sent ones and other files stay" '[ -f outbox/ki-2026-0001-r1.html ] && [ -f outbox/ki-2026-0001-r1.pdf ] && [ -f outbox/ki-2026-0001-r1-foelgebrev.txt ] && [ -f outbox/noter.txt ]'
+"$KIPLAN" set ki-2026-0001.md moede.form=telefon >"$T/out" 2>"$T/err"
+check "stray outbox documents: the next command says nothing" '[ $? -eq 0 ] && [ ! -s "$T/err" ]'
+"$KIPLAN" send ki-2026-0001.md >/dev/null 2>&1
+git reset -q --hard HEAD~1
+cp outbox/ki-2026-0001-r1.pdf outbox/ki-2026-0001-r2.pdf
+"$KIPLAN" set ki-2026-0001.md moede.form=fysisk >"$T/out" 2>"$T/err"
+check "a sending taken out of the history: its documents moved aside" '[ $? -eq 0 ] && [ -f outbox/ikke-sendt/ki-2026-0001-r3.pdf ] && [ -f outbox/ikke-sendt/ki-2026-0001-r3-foelgebrev.txt ] && [ ! -e outbox/ki-2026-0001-r3.html ] && grep -q "moved 4 documents" "$T/err"'
+check "a name taken in outbox/ikke-sendt/: the older kept, the new one beside it" '[ -f outbox/ikke-sendt/ki-2026-0001-r2.pdf.1 ]'
+check "stray outbox documents: the outbox is the history's sendings" '[ "$(documents | tr "\n" " ")" = "$(sendings | tr "\n" " ")" ]'
+cd "$T" || exit 1
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
