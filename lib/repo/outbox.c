@@ -107,7 +107,10 @@ static int doc_key(char key[24], const char *name)
 	return 1;
 }
 
-/* The sending a commit records, as "ID-rN"; 0 when it is none. */
+/*
+ * The sending a commit records, as "ID-rN": 1; 0 when it is none; -1
+ * when its message cannot be read.
+ */
 static int commit_key(char key[24], git_commit *c)
 {
 	git_message_trailer_array tr = { NULL, 0, NULL };
@@ -116,7 +119,7 @@ static int commit_key(char key[24], git_commit *c)
 	size_t i;
 
 	if (git_message_trailers(&tr, git_commit_message(c)) < 0)
-		return 0;
+		return -1;
 	for (i = 0; i < tr.count; i++) {
 		if (strcmp(tr.trailers[i].key, "Plan-Id") == 0 && !id)
 			id = tr.trailers[i].value;
@@ -155,29 +158,41 @@ done:
 	kp_buf_release(&b);
 }
 
-/* Look for the sendings of wanted in the history, newest first. */
-static void find_sendings(struct keys *found, struct keys *wanted,
-			  git_repository *git)
+/*
+ * Look for the sendings of wanted in the history, newest first.  0, or
+ * -1 when any of it cannot be read: then nothing is known to be missing.
+ */
+static int find_sendings(struct keys *found, struct keys *wanted,
+			 git_repository *git)
 {
 	git_revwalk *walk = NULL;
 	git_oid oid;
+	int rc = -1;
 
 	if (git_revwalk_new(&walk, git) < 0 || git_revwalk_push_head(walk) < 0)
 		goto done;
-	while (wanted->len && git_revwalk_next(&oid, walk) == 0) {
+	while (wanted->len && (rc = git_revwalk_next(&oid, walk)) == 0) {
 		git_commit *c = NULL;
 		char key[24];
+		int k;
 
 		if (git_commit_lookup(&c, git, &oid) < 0)
-			continue;
-		if (commit_key(key, c) && has_key(wanted, key)) {
+			break;
+		if ((k = commit_key(key, c)) < 0) {
+			git_commit_free(c);
+			break;
+		}
+		if (k && has_key(wanted, key)) {
 			drop_key(wanted, key);
 			add_key(found, key);
 		}
 		git_commit_free(c);
 	}
+	/* Every sending found, or the whole history walked. */
+	rc = !wanted->len || rc == GIT_ITEROVER ? 0 : -1;
 done:
 	git_revwalk_free(walk);
+	return rc;
 }
 
 /* Move outbox/name into outbox/ikke-sendt/, under a name not taken. */
@@ -232,17 +247,15 @@ size_t kp_outbox_check(struct kp_repo *repo)
 	if (!docs.len)
 		goto done;
 	kp_buf_addf(&path, "%s%s", kp_repo_gitdir(repo), CHECKED);
-	if (git_reference_name_to_id(&head, git, "HEAD") == 0)
-		read_checked(&found, git, path.buf, &head);
-	else
-		memset(&head, 0, sizeof(head));
+	/* Nothing is moved on what could not be read. */
+	if (git_reference_name_to_id(&head, git, "HEAD") < 0)
+		goto done;
+	read_checked(&found, git, path.buf, &head);
 	for (i = 0; i < docs.len; i++)
 		if (doc_key(key, docs.v[i]) && !has_key(&found, key))
 			add_key(&wanted, key);
-	if (!wanted.len)
+	if (!wanted.len || find_sendings(&found, &wanted, git) < 0)
 		goto done;
-	if (!git_oid_is_zero(&head))
-		find_sendings(&found, &wanted, git);
 	for (i = 0; wanted.len && i < docs.len; i++) {
 		struct stat st;
 
