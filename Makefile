@@ -75,7 +75,7 @@ MO       := $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/kiplan.mo)
 # one symbol, its table (lib/repo/git_api.def, lib/render/pdf_api.def).
 GIT_PLUGIN_SRC := lib/repo/change.c lib/repo/drafts.c lib/repo/repo.c \
 	lib/repo/revs.c lib/repo/send.c lib/repo/template.c lib/repo/merge.c \
-	lib/repo/txn.c lib/repo/walk.c lib/repo/share.c
+	lib/repo/txn.c lib/repo/walk.c lib/repo/share.c lib/repo/outbox.c
 PDF_PLUGIN_SRC := lib/render/pdf.c lib/render/pdfpost.c
 GIT_PLUGIN_OBJ := $(GIT_PLUGIN_SRC:%.c=$(BUILD)/plugin/%.o) \
 	$(BUILD)/plugin/lib/repo/git_plugin.o
@@ -189,9 +189,11 @@ fuzz: deps
 	done
 	@echo "run: $(BUILD)-fuzz/fuzz_T -max_total_time=1200 tests/fuzz/corpus/T  (T: $(FUZZ))"
 
-# The whole crash sweep (tests/crash/sweep.sh); make check runs a sample.
+# The whole crash sweeps (tests/crash/sweep.sh over the committing
+# commands, tests/crash/merge-file.sh); make check runs a sample.
 crashtest: $(KIPLAN)
 	KIPLAN=$(KIPLAN) sh tests/crash/sweep.sh
+	KIPLAN=$(KIPLAN) sh tests/crash/merge-file.sh
 
 deps:
 	@sh tests/install-deps.sh

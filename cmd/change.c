@@ -11,7 +11,35 @@
 #include "cmd.h"
 #include "banned.h"
 
-int cmd_plan_open(struct cmd_plan *p, const char *arg)
+/* Recovery finished this very request: say so, commit nothing again. */
+static int replayed(struct cmd_plan *p, const char *kind, int argc, char **argv)
+{
+	struct kp_error err = KP_ERROR_INIT;
+	struct kp_change_result res;
+	int found;
+
+	p->rq.kind = kind;
+	found = kp_repo_change_replayed(&res, p->repo, &p->rq, p->rel, argc,
+					argv, &err);
+	if (found < 0) {
+		cmd_report(&err);
+		return cmd_exit_for(found);
+	}
+	if (found) {
+		p->replayed = 1;
+		cmd_committed();
+		/* TRANSLATORS: kiplan set, followup or close */
+		cmd_warn(_("an interrupted kiplan %s had already committed "
+			   "this change; it is not committed again"),
+			 kind);
+		printf(_("%s revision %u (%.12s) committed\n"), p->rel,
+		       res.revision, res.commit);
+	}
+	return KP_EXIT_OK;
+}
+
+int cmd_plan_open(struct cmd_plan *p, const char *arg, const char *kind,
+		  int argc, char **argv)
 {
 	struct kp_error err = KP_ERROR_INIT;
 	int rc, error;
@@ -19,16 +47,30 @@ int cmd_plan_open(struct cmd_plan *p, const char *arg)
 	memset(p, 0, sizeof(*p));
 	if ((rc = cmd_repo_open(&p->repo)) != KP_EXIT_OK)
 		return rc;
-	if ((error = kp_repo_plan_path(&p->rel, p->repo, arg, 1, &err)) < 0 ||
-	    (error = kp_repo_schema(&p->schema, p->repo, &err)) < 0 ||
+	if ((error = kp_repo_plan_path(&p->rel, p->repo, arg, 1, &err)) < 0)
+		goto fail;
+	if ((rc = replayed(p, kind, argc, argv)) != KP_EXIT_OK || p->replayed)
+		return rc;
+	if ((error = kp_repo_schema(&p->schema, p->repo, &err)) < 0 ||
 	    (error = kp_repo_read(&p->raw, p->repo, p->rel, &err)) < 0 ||
 	    (error = kp_plan_parse(&p->plan, p->rel, p->raw.buf, p->raw.len, 0,
-				   &err)) < 0) {
-		cmd_report(&err);
-		return error == KP_EPARSE ? KP_EXIT_FINDINGS
-					  : cmd_exit_for(error);
-	}
+				   &err)) < 0)
+		goto fail;
 	return KP_EXIT_OK;
+fail:
+	cmd_report(&err);
+	return error == KP_EPARSE ? KP_EXIT_FINDINGS : cmd_exit_for(error);
+}
+
+int cmd_plan_end(struct cmd_plan *p, int rc)
+{
+	int end;
+
+	if (!p->repo)
+		return rc;
+	/* The change's journal goes only after the output. */
+	end = cmd_repo_end(p->repo);
+	return rc == KP_EXIT_OK ? end : rc;
 }
 
 const char *cmd_plan_id(const struct cmd_plan *p)
@@ -126,6 +168,24 @@ static int edit_text(struct cmd_plan *p, struct kp_buf *text,
 	return KP_EXIT_OK;
 }
 
+/* The change failed: say whether it was committed all the same. */
+static int after_failure(const struct cmd_plan *p,
+			 const struct kp_change_result *res,
+			 const struct kp_error *err, int error)
+{
+	cmd_report(err);
+	if (error != KP_EAFTER || !res->committed)
+		return cmd_exit_for(error);
+	cmd_committed();
+	/* TRANSLATORS: ki-2026-0001.md, revision 2, a commit id, and the
+	 * command: set, followup or close */
+	cmd_warn(_("%s was committed as revision %u (%.12s), but the step "
+		   "above failed; do not run kiplan %s again: the next kiplan "
+		   "command that changes the repository finishes it"),
+		 p->rel, res->revision, res->commit, p->rq.kind);
+	return KP_EXIT_COMMITTED;
+}
+
 int cmd_change_commit(struct cmd_plan *p, struct kp_change *c,
 		      const struct cmd_commit *o, struct kp_change_result *res)
 {
@@ -161,13 +221,14 @@ int cmd_change_commit(struct cmd_plan *p, struct kp_change *c,
 		fwrite(text.buf, 1, text.len, stdout);
 		goto done;
 	}
-	error = kp_repo_change(res, p->repo, p->rel, &p->raw, &text, o->summary,
-			       o->body, o->nbody, &err);
-	if (error < 0) {
-		cmd_report(&err);
-		rc = res->committed ? KP_EXIT_ERROR : cmd_exit_for(error);
+	if ((error = kp_repo_lock(p->repo, &err)) < 0 ||
+	    (error = kp_repo_change(res, p->repo, &p->rq, p->rel, &p->raw,
+				    &text, o->summary, o->body, o->nbody,
+				    &err)) < 0) {
+		rc = after_failure(p, res, &err, error);
 		goto done;
 	}
+	cmd_committed();
 	if (editpath)
 		unlink(editpath);
 	/* TRANSLATORS: ki-2014-0001 revision 3 (1a2b3c4d5e6f) committed */

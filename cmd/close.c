@@ -168,7 +168,9 @@ int cmd_close(int argc, char **argv)
 	memset(&p, 0, sizeof(p));
 	memset(&r, 0, sizeof(r));
 	if ((rc = parse(&a, argc, argv)) != KP_EXIT_OK || a.help ||
-	    (rc = cmd_plan_open(&p, a.plan)) != KP_EXIT_OK)
+	    (rc = cmd_plan_open(&p, a.plan, "close", argc, argv)) !=
+		    KP_EXIT_OK ||
+	    p.replayed)
 		goto done;
 	c = kp_change_new();
 	/* First: a state that --set gives is not closed over. */
@@ -199,6 +201,7 @@ done:
 	kp_moved_actions_release(&r.dropped);
 	kp_buf_release(&sum);
 	kp_change_free(c);
+	rc = cmd_plan_end(&p, rc);
 	cmd_plan_release(&p);
 	return rc;
 }

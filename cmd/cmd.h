@@ -49,12 +49,16 @@ int cmd_merge_file(int argc, char **argv);
 
 /*
  * cmd/change.c: a plan of the repository to change (set, followup,
- * close): cmd_plan_open() opens the repository and reads PLAN; it says
- * what is wrong and returns an exit status when it fails.
- * cmd_change_commit() applies the change, lets a person edit the result
- * (edit), judges it (errors that the plan did not have refuse it), and
- * commits it with kp_repo_change() (or, dry_run, prints it); it prints
- * the revision committed and returns an exit status.
+ * close): cmd_plan_open() opens the repository, repairs what an
+ * interrupted kiplan left and, when that finished this very request
+ * (kind, PLAN and the arguments argv), says so and sets p->replayed;
+ * else it reads PLAN.  It says what is wrong and returns an exit status
+ * when it fails.  cmd_change_commit() applies the change, lets a person
+ * edit the result (edit), judges it (errors that the plan did not have
+ * refuse it), and commits it with kp_repo_change() (or, dry_run, prints
+ * it); it prints the revision committed and returns an exit status.  It
+ * leaves the lock held: cmd_plan_end(), after the command's output,
+ * ends the change and gives the exit status.
  */
 struct cmd_plan {
 	struct kp_repo *repo;
@@ -62,8 +66,12 @@ struct cmd_plan {
 	char *rel;
 	struct kp_buf raw; /* the working file as read */
 	struct kp_plan *plan;
+	struct kp_change_request rq;
+	int replayed;
 };
-int cmd_plan_open(struct cmd_plan *p, const char *arg);
+int cmd_plan_open(struct cmd_plan *p, const char *arg, const char *kind,
+		  int argc, char **argv);
+int cmd_plan_end(struct cmd_plan *p, int rc);
 void cmd_plan_release(struct cmd_plan *p);
 /* The plan's id, or its file when it has none; borrowed. */
 const char *cmd_plan_id(const struct cmd_plan *p);

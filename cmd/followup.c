@@ -145,7 +145,9 @@ int cmd_followup(int argc, char **argv)
 	memset(&p, 0, sizeof(p));
 	memset(&r, 0, sizeof(r));
 	if ((rc = parse(&a, argc, argv)) != KP_EXIT_OK || a.help ||
-	    (rc = cmd_plan_open(&p, a.plan)) != KP_EXIT_OK)
+	    (rc = cmd_plan_open(&p, a.plan, "followup", argc, argv)) !=
+		    KP_EXIT_OK ||
+	    p.replayed)
 		goto done;
 	c = kp_change_new();
 	if (kp_followup_change(c, &r, p.plan, &a.m.o, a.next, &err) < 0)
@@ -176,6 +178,7 @@ done:
 	kp_moved_actions_release(&r.carried);
 	kp_buf_release(&sum);
 	kp_change_free(c);
+	rc = cmd_plan_end(&p, rc);
 	cmd_plan_release(&p);
 	return rc;
 }

@@ -71,6 +71,7 @@ int cmd_merge_file(int argc, char **argv)
 	struct kp_buf out = KP_BUF_INIT;
 	struct kp_findings conflicts = KP_FINDINGS_INIT;
 	const char *label[3] = { NULL, NULL, NULL }, *name;
+	size_t n;
 	int c, nlabels = 0, i, rc = KP_EXIT_OK, error;
 
 	while ((c = cmd_getopt(argc, argv, "hL:", lo, usage_str)) != -1)
@@ -103,6 +104,14 @@ int cmd_merge_file(int argc, char **argv)
 		rc = cmd_exit_for(error);
 		goto done;
 	}
+	/* What a merge-file killed while it wrote OURS left beside it. */
+	if ((n = kp_outfile_sweep(argv[1])) > 0)
+		cmd_warn(Q_("removed %zu temporary file left by an "
+			    "interrupted kiplan",
+			    "removed %zu temporary files left by an "
+			    "interrupted kiplan",
+			    n),
+			 n);
 	if (kp_write_file_atomic(argv[1], out.buf, out.len, 0600, &err) < 0) {
 		cmd_report(&err);
 		rc = KP_EXIT_ERROR;

@@ -133,7 +133,8 @@ int cmd_set(int argc, char **argv)
 	memset(&p, 0, sizeof(p));
 	if ((rc = parse(&a, argc, argv)) != KP_EXIT_OK || a.help ||
 	    (rc = state_date(date, a.date)) != KP_EXIT_OK ||
-	    (rc = cmd_plan_open(&p, a.plan)) != KP_EXIT_OK)
+	    (rc = cmd_plan_open(&p, a.plan, "set", argc, argv)) != KP_EXIT_OK ||
+	    p.replayed)
 		goto done;
 	c = kp_change_new();
 	for (i = 0; i < a.nsets; i++)
@@ -161,6 +162,7 @@ done:
 	free(a.unset);
 	kp_buf_release(&sum);
 	kp_change_free(c);
+	rc = cmd_plan_end(&p, rc);
 	cmd_plan_release(&p);
 	return rc;
 }

@@ -188,6 +188,13 @@ int kp_outfile_write(struct kp_outfile *f, const void *data, size_t len,
 		     struct kp_error *err);
 int kp_outfile_commit(struct kp_outfile *f, struct kp_error *err);
 void kp_outfile_abort(struct kp_outfile *f);
+/*
+ * Remove the temporary files that a killed writer of path left beside
+ * it (path.tmp-XXXXXX, regular, private and the caller's own); they hold
+ * a whole or partial copy of what was being written.  The number
+ * removed.  Only for a file that one process at a time writes.
+ */
+size_t kp_outfile_sweep(const char *path);
 
 /* ------------------------------------------------------------------ */
 /* Plans                                                               */
@@ -874,25 +881,43 @@ size_t kp_redact_text(char *s);
 
 /*
  * Commit a changed plan (lib/repo/change.c): the one entry point of
- * kiplan set, followup and close.  Under the repository lock, the
- * working file rel must still hold base (else KP_ELOCKED: someone changed
- * it meanwhile); it is replaced with text (as kp_plan_parse() keeps a
- * plan's text; written with base's CRLF line ends and byte order mark,
- * when it has them) (0600, atomically) and
- * committed as the next revision with the summary, the body lines and
- * the trailers Plan-Id and Revision.  When no commit was made, the file
- * is put back.  res->committed says whether the commit exists when an
- * error is returned (a later step failed).
+ * kiplan set, followup and close, as one change (lib/repo/txn.c).
+ *
+ * kp_repo_change_replayed(), first, before the plan is read: it takes
+ * the repository lock (which repairs what an interrupted kiplan left),
+ * fills rq->digest from rq->kind ("set", "followup", "close"), the plan
+ * rel and the command's arguments, and lets the lock go.  It returns 1
+ * (res describes the commit) when that repair finished an interrupted
+ * command of the very same request, which must then not be made again;
+ * 0 when not; < 0 when the lock cannot be taken.
+ *
+ * kp_repo_change(), holding the lock: the working file rel must still
+ * hold base (else KP_ELOCKED: someone changed it meanwhile); text (as
+ * kp_plan_parse() keeps a plan's text; written with base's CRLF line
+ * ends and byte order mark, when it has them) is committed as the next
+ * revision with the summary, the body lines and the trailers Plan-Id and
+ * Revision, and only then put in place of the working file (0600).
+ * KP_EAFTER: the commit exists (res->committed, res->commit) but a later
+ * step failed; the next lock finishes it.  Any other error: nothing
+ * changed.  The journal stays until kp_repo_unlock(), after the output.
  */
 struct kp_change_result {
 	unsigned revision;
 	char commit[41];
 	int committed;
 };
+struct kp_change_request {
+	const char *kind;
+	char digest[41];
+};
+int kp_repo_change_replayed(struct kp_change_result *res, struct kp_repo *repo,
+			    struct kp_change_request *rq, const char *rel,
+			    int argc, char *const *argv, struct kp_error *err);
 int kp_repo_change(struct kp_change_result *res, struct kp_repo *repo,
-		   const char *rel, const struct kp_buf *base,
-		   const struct kp_buf *text, const char *summary,
-		   const char *const *body, size_t nbody, struct kp_error *err);
+		   const struct kp_change_request *rq, const char *rel,
+		   const struct kp_buf *base, const struct kp_buf *text,
+		   const char *summary, const char *const *body, size_t nbody,
+		   struct kp_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Rendering (lib/render.c builds the model; render_html.c and         */

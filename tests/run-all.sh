@@ -63,9 +63,11 @@ else
 	skip jsonschema-suite "$SHARED/testsuites not found"
 	skip yaml-suite "$SHARED/testsuites not found"
 fi
-# What the shared copy of the suite lacks (anchor.json), kept here.
-# A sample of the crash sweep (every 80th point; make crashtest runs all).
+# A sample of the crash sweeps (every 80th point of the committing
+# commands, every 10th of merge-file; make crashtest runs all).
 run crash-sample sh tests/crash/sweep.sh -e "${KIPLAN_CRASH_EVERY:-80}" -j 2
+run crash-merge-file sh tests/crash/merge-file.sh -e 10
+# What the shared copy of the suite lacks (anchor.json), kept here.
 run jsonschema-suite-extra tests/run-jsonschema-suite tests/suite/jsonschema-extra
 for t in plan fast validate html json; do
 	run "fuzz-$t" "$BUILD/tests/fuzz-replay-$t" "tests/fuzz/corpus/$t"

@@ -4,6 +4,8 @@
  * fsync()ed and renamed over it, and the directory is fsync()ed so the
  * rename survives a crash.  Every failure counts, fsync included.
  */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -146,4 +148,41 @@ int kp_write_file_atomic(const char *path, const void *data, size_t len,
 		return error;
 	}
 	return kp_outfile_commit(&f, err);
+}
+
+size_t kp_outfile_sweep(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	char *dir = slash ? kp_xstrndup(path, (size_t)(slash - path + 1))
+			  : kp_xstrdup(".");
+	size_t blen = strlen(base), n = 0;
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		const char *t = de->d_name;
+		struct kp_buf p = KP_BUF_INIT;
+		struct stat st;
+		int i, ok;
+
+		/* base.tmp-XXXXXX, as kp_outfile_open() names them. */
+		if (strlen(t) != blen + 11 || strncmp(t, base, blen) != 0 ||
+		    strncmp(t + blen, ".tmp-", 5) != 0)
+			continue;
+		for (ok = 1, i = 0; i < 6; i++)
+			ok &= isalnum((unsigned char)t[blen + 5 + i]) != 0;
+		if (!ok)
+			continue;
+		kp_buf_addf(&p, "%s%s", slash ? dir : "", t);
+		if (lstat(p.buf, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_uid == geteuid() && !(st.st_mode & 077) &&
+		    unlink(p.buf) == 0)
+			n++;
+		kp_buf_release(&p);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	return n;
 }

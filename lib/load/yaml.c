@@ -557,6 +557,53 @@ static int bad_char(struct loader *ld, yaml_mark_t m)
 		ch);
 }
 
+/*
+ * libyaml gives up on an implicit key (one without '?') whose ':' stands
+ * more than 1024 characters after the key's start, as YAML allows it to,
+ * and says "could not find expected ':'" or that a { } is not closed.
+ * Look on the line for such a key: a ':' that ends a key (followed by a
+ * space, the line's end or a flow indicator), its key starting after the
+ * indentation, "- ", '{', '[' or ','.  0, or the error at the key.
+ */
+static int long_key(struct loader *ld, unsigned line)
+{
+	const char *p = line_start(ld, line), *end = ld->data + ld->len;
+	const char *key = NULL;
+	size_t chars = 0, n;
+	unsigned l, col;
+
+	if (!p)
+		return 0;
+	for (; p < end && *p != '\n'; p += n) {
+		n = kp_utf8_len(p, (size_t)(end - p));
+		if (n == 0)
+			return 0;
+		if (!key && (*p == ' ' || *p == '-'))
+			continue;
+		if (*p == '{' || *p == '[' || *p == ',') {
+			key = NULL;
+			continue;
+		}
+		if (!key) {
+			key = p;
+			chars = 0;
+		}
+		if (*p == ':' &&
+		    (p + 1 == end || strchr(" \t\r\n,}]", p[1]) != NULL) &&
+		    chars > 1024)
+			break;
+		chars++;
+	}
+	if (p >= end || *p != ':')
+		return 0;
+	kp_text_position(ld->data, ld->len, (size_t)(key - ld->data),
+			 ld->first_line, &l, &col);
+	return kp_error_set(ld->err, KP_EPARSE, ld->name, l, col,
+			    _("this key is longer than 1024 characters, "
+			      "YAML's limit for a key written without '?': "
+			      "shorten it"));
+}
+
 static int libyaml_error(struct loader *ld)
 {
 	yaml_parser_t *p = &ld->parser;
@@ -594,6 +641,10 @@ static int libyaml_error(struct loader *ld)
 	if ((error = hint_error(ld, mark_line(ld, p->problem_mark),
 				context ? mark_line(ld, p->context_mark) : 0)) <
 	    0)
+		return error;
+	if ((error = long_key(ld, mark_line(ld, p->problem_mark))) < 0 ||
+	    (context &&
+	     (error = long_key(ld, mark_line(ld, p->context_mark))) < 0))
 		return error;
 	if (!strcmp(problem, "found character that cannot start any token") &&
 	    (error = bad_char(ld, p->problem_mark)) < 0)

@@ -1,11 +1,13 @@
 /*
  * change.c: a changed plan committed as its next revision, the one way
- * that kiplan set, followup and close commit (and so the one place where
- * the repository's commit discipline applies to them).  Under the lock:
- * the working file must still be what the change was made from; it is
- * replaced atomically (0600) and committed with kp_repo_commit(); when
- * no commit was made, the file is put back as it was.
+ * that kiplan set, followup and close commit, as one change of the
+ * repository (lib/repo/txn.c): the new text is committed first, and only
+ * then, after the commit point, put in place of the working file, so
+ * that a kill at any moment leaves either the old file and no commit or
+ * the commit (and recovery puts the file in place).  Under the lock, the
+ * working file must still be what the change was made from.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,45 +15,61 @@
 #include "i18n.h"
 #include "banned.h"
 
-int kp_repo_change(struct kp_change_result *res, struct kp_repo *repo,
-		   const char *rel, const struct kp_buf *base,
-		   const struct kp_buf *text, const char *summary,
-		   const char *const *body, size_t nbody, struct kp_error *err)
+/* What a change asks for: its kind, the plan and the arguments. */
+static void change_request(struct kp_change_request *rq, const char *rel,
+			   int argc, char *const *argv)
 {
-	struct kp_history h = KP_HISTORY_INIT;
-	struct kp_buf now = KP_BUF_INIT, msg = KP_BUF_INIT, path = KP_BUF_INIT;
-	struct kp_buf out = KP_BUF_INIT;
-	char *id = NULL;
-	const char *base_name = strrchr(rel, '/');
-	char **lines = NULL;
-	size_t i;
-	int error;
+	struct kp_buf b = KP_BUF_INIT;
+	int i;
+
+	kp_buf_addf(&b, "%s\n%s", rq->kind, rel);
+	for (i = 1; i < argc; i++) {
+		kp_buf_addch(&b, '\n');
+		kp_buf_addstr(&b, argv[i]);
+	}
+	kp_txn_digest(rq->digest, b.buf, b.len);
+	kp_buf_release(&b);
+}
+
+int kp_repo_change_replayed(struct kp_change_result *res, struct kp_repo *repo,
+			    struct kp_change_request *rq, const char *rel,
+			    int argc, char *const *argv, struct kp_error *err)
+{
+	struct kp_txn_outcome o;
+	int error, found;
 
 	memset(res, 0, sizeof(*res));
+	change_request(rq, rel, argc, argv);
+	/* The lock repairs what an interrupted kiplan left. */
 	if ((error = kp_repo_lock(repo, err)) < 0)
 		return error;
-	if ((error = kp_repo_read(&now, repo, rel, err)) < 0)
-		goto done;
-	if (now.len != base->len || memcmp(now.buf, base->buf, now.len) != 0) {
-		error = kp_error_set(
-			err, KP_ELOCKED, rel, 0, 0,
-			_("the file changed while kiplan worked on "
-			  "it; nothing was written, try again"));
-		goto done;
+	found = kp_repo_replayed(&o, repo, rq->kind, rq->digest);
+	if (found) {
+		res->revision = o.revision;
+		snprintf(res->commit, sizeof(res->commit), "%s", o.commit);
+		res->committed = 1;
+		kp_txn_outcome_release(&o);
 	}
-	if ((error = kp_repo_history(&h, repo, rel, err)) < 0)
-		goto done;
-	res->revision = h.revisions + 1;
+	kp_repo_unlock(repo);
+	return found;
+}
+
+/* The commit message: every line without a CPR number or a line break. */
+static int change_message(struct kp_buf *msg, const char *rel,
+			  const char *summary, const char *const *body,
+			  size_t nbody, unsigned revision, struct kp_error *err)
+{
+	const char *base_name = strrchr(rel, '/');
+	char **lines = kp_xcalloc(nbody + 1, sizeof(*lines));
+	size_t i, n;
+	char *id;
+	int error;
+
 	base_name = base_name ? base_name + 1 : rel;
-	id = kp_xstrndup(
-		base_name,
-		strlen(base_name) > 3 &&
-				strcmp(base_name + strlen(base_name) - 3,
-				       ".md") == 0
-			? strlen(base_name) - 3
-			: strlen(base_name));
-	/* No CPR number in the history: every line masked. */
-	lines = kp_xcalloc(nbody + 1, sizeof(*lines));
+	n = strlen(base_name);
+	if (n > 3 && strcmp(base_name + n - 3, ".md") == 0)
+		n -= 3;
+	id = kp_xstrndup(base_name, n);
 	for (i = 0; i < nbody; i++) {
 		char *q;
 
@@ -62,35 +80,69 @@ int kp_repo_change(struct kp_change_result *res, struct kp_repo *repo,
 			if ((unsigned char)*q < 0x20 || *q == 0x7f)
 				*q = ' ';
 	}
-	if ((error = kp_repo_message(&msg, summary, (const char *const *)lines,
-				     nbody, id, res->revision, NULL, 0, err)) <
-	    0)
+	error = kp_repo_message(msg, summary, (const char *const *)lines, nbody,
+				id, revision, NULL, 0, err);
+	for (i = 0; i < nbody; i++)
+		free(lines[i]);
+	free(lines);
+	free(id);
+	return error;
+}
+
+int kp_repo_change(struct kp_change_result *res, struct kp_repo *repo,
+		   const struct kp_change_request *rq, const char *rel,
+		   const struct kp_buf *base, const struct kp_buf *text,
+		   const char *summary, const char *const *body, size_t nbody,
+		   struct kp_error *err)
+{
+	struct kp_history h = KP_HISTORY_INIT;
+	struct kp_buf now = KP_BUF_INIT, msg = KP_BUF_INIT, out = KP_BUF_INIT;
+	struct kp_txn *t = NULL;
+	int error;
+
+	memset(res, 0, sizeof(*res));
+	if (!kp_repo_locked(repo))
+		return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
+				    _("a change needs the repository lock"));
+	if ((error = kp_repo_history(&h, repo, rel, err)) < 0)
+		goto done;
+	res->revision = h.revisions + 1;
+	if ((error = change_message(&msg, rel, summary, body, nbody,
+				    res->revision, err)) < 0)
 		goto done;
 	/* A file with CRLF line ends or a BOM keeps them. */
 	kp_buf_add(&out, text->buf, text->len);
 	kp_plan_restyle(&out, base->buf, base->len);
-	kp_buf_addf(&path, "%s/%s", kp_repo_workdir(repo), rel);
-	if ((error = kp_write_file_atomic(path.buf, out.buf, out.len, 0600,
-					  err)) < 0)
+	if ((error = kp_txn_begin(&t, repo, rq->kind, rq->digest, err)) < 0 ||
+	    (error = kp_txn_put(t, rel, out.buf, out.len, 0, err)) < 0)
 		goto done;
+	/*
+	 * The working file, as the change found it (its hash is in the
+	 * journal, so that recovery never replaces a person's text): still
+	 * what the change was made from?
+	 */
+	if ((error = kp_repo_read(&now, repo, rel, err)) < 0)
+		goto done;
+	if (now.len != base->len || memcmp(now.buf, base->buf, now.len) != 0) {
+		error = kp_error_set(
+			err, KP_ELOCKED, rel, 0, 0,
+			_("the file changed while kiplan worked on "
+			  "it; nothing was written, try again"));
+		goto done;
+	}
 	kp_test_crash("change-written");
-	error = kp_repo_commit(res->commit, repo, rel, out.buf, out.len,
-			       msg.buf, err);
-	res->committed = res->commit[0] != '\0';
-	if (error < 0 && !res->committed)
-		/* Nothing committed: the file as it was. */
-		kp_write_file_atomic(path.buf, base->buf, base->len, 0600,
-				     NULL);
+	kp_txn_describe(t, rel, res->revision);
+	if ((error = kp_txn_prepare(t, msg.buf, err)) < 0)
+		goto done;
+	error = kp_txn_commit(t, err);
+	res->committed = kp_txn_committed(t);
+	if (res->committed)
+		kp_txn_commit_id(t, res->commit);
 done:
-	kp_repo_unlock(repo);
+	kp_txn_free(t);
 	kp_history_release(&h);
 	kp_buf_release(&now);
 	kp_buf_release(&msg);
-	kp_buf_release(&path);
 	kp_buf_release(&out);
-	for (i = 0; lines && i < nbody; i++)
-		free(lines[i]);
-	free(lines);
-	free(id);
 	return error;
 }

@@ -128,6 +128,11 @@ void kp_txn_free(struct kp_txn *t);
  * Recovery, run by kp_repo_lock() (lib/repo/txn.c): see there.
  */
 int kp_txn_recover(struct kp_repo *repo, struct kp_error *err);
+/*
+ * Move the documents of outbox/ whose sending the history lacks into
+ * outbox/ikke-sendt/ (lib/repo/outbox.c), saying so; the number moved.
+ */
+size_t kp_outbox_check(struct kp_repo *repo);
 
 /*
  * What recovery finished of an interrupted command: when the last such

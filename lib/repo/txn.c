@@ -1630,9 +1630,12 @@ static int is_tmp_name(const char *name, const char *const *exts)
 			return 0;
 	if (!exts)
 		return 1;
+	/* git's file for a merge driver's OURS (kiplan merge-file). */
+	if (strncmp(name, ".merge_file_", 12) == 0)
+		return 1;
 	for (i = 0; exts[i]; i++) {
 		n = strlen(exts[i]);
-		if ((size_t)(t - name) > n && memcmp(t - n, exts[i], n) == 0)
+		if ((size_t)(t - name) >= n && memcmp(t - n, exts[i], n) == 0)
 			return 1;
 	}
 	return 0;
@@ -1676,6 +1679,8 @@ int kp_txn_recover(struct kp_repo *repo, struct kp_error *err)
 {
 	static const char *const plans[] = { ".md", NULL };
 	static const char *const docs[] = { ".html", ".pdf", ".txt", NULL };
+	static const char *const gitfiles[] = { "kiplan-replay",
+						"kiplan-outbox", NULL };
 	const char *gd = kp_repo_gitdir(repo), *wd = kp_repo_workdir(repo);
 	char *jpath = path2(gd, JOURNAL), *p;
 	size_t n = 0;
@@ -1697,6 +1702,8 @@ int kp_txn_recover(struct kp_repo *repo, struct kp_error *err)
 	p = path2(gd, "kiplan-edit");
 	n += sweep(p, plans, 0);
 	free(p);
+	/* Files that kiplan writes whole in the git directory. */
+	n += sweep(gd, gitfiles, 0);
 	if (n)
 		kp_repo_notify(repo,
 			       Q_("removed %zu temporary file left by an "
@@ -1705,6 +1712,8 @@ int kp_txn_recover(struct kp_repo *repo, struct kp_error *err)
 				  "interrupted kiplan",
 				  n),
 			       n);
+	/* Last: the outbox against the history, once it is whole. */
+	kp_outbox_check(repo);
 done:
 	free(jpath);
 	return error;

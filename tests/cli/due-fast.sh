@@ -99,6 +99,10 @@ corner "${H}moede:\n  dato: 2014-01-31\nmaal:\n  - titel: A\n    indsatser:\n   
 corner "${H}moede:\n  dato: 2014-01-31\nstatus: afsluttet\n---\n"
 corner "${H}moede:\n    dato: 2014-01-31\n  sted: x\n---\n"
 corner "${H}...\n"
+# An implicit key of 1024 characters, and one over YAML's limit.
+k=$(printf "%01024d" 0 | tr 0 k)
+corner "${H}moede:\n  dato: 2014-01-31\n$k: 1\n---\n"
+corner "${H}moede:\n  dato: 2014-01-31\n${k}k: 1\n---\n"
 for f in c/*.md; do
 	same "corner $f" --format json --draft-days 10 --within 400 "$f"
 	same "corner $f, export" export --format jsonl "$f"

@@ -10,7 +10,9 @@
 #  - new with its standard output full exits 4 (committed), not 3;
 #  - an exit status is always 0, 3 or 4;
 #  - validate, due and export beside writers never fail;
-#  - no CPR number of another field in a message, --cpr -.
+#  - no CPR number of another field in a message, --cpr -;
+#  - set, followup and close killed or failing around their commit;
+#  - outbox documents of sendings the history lacks, moved aside.
 set -u
 KIPLAN=${KIPLAN:-build/kiplan}
 case $KIPLAN in /*) ;; *) KIPLAN=$(pwd)/$KIPLAN ;; esac
@@ -194,6 +196,53 @@ check "a CPR number in telefon: not echoed" '! grep -q "1230" "$T/out"'
 git checkout -q ki-2026-0001.md
 echo 010174-1230 | "$KIPLAN" new --navn "Karen Jensen" --cpr - >"$T/out" 2>&1
 check "new --cpr -: reads the number from standard input" '[ $? -eq 0 ] && grep -q "cpr: \"\?010174-1230" ki-2026-0002.md'
+
+# --- set, followup and close through the change -------------------------
+# Killed just after the commit point: the file is put in place by the
+# next command, and the same command run again commits nothing twice.
+R=$T/change && rm -rf "$R" && cp -a "$B" "$R" && cd "$R" || exit 1
+KIPLAN_TEST_CRASH=commit-ref "$KIPLAN" set ki-2026-0001.md moede.sted=Rådhuset >/dev/null 2>&1; rc=$?
+check "set killed at its commit point: committed, the old file still there" '[ $rc -eq 137 ] && [ "$(git rev-list --count HEAD)" = 3 ] && grep -q "^  sted: Distriktspsykiatrien Vejle$" ki-2026-0001.md'
+"$KIPLAN" set ki-2026-0001.md moede.sted=Rådhuset >"$T/out" 2>"$T/err"; rc=$?
+check "set run again: finished, not committed twice" '[ $rc -eq 0 ] && [ "$(git rev-list --count HEAD)" = 3 ] && grep -q "^  sted: Rådhuset$" ki-2026-0001.md && [ -z "$(git status --porcelain)" ]'
+check "set run again: says so" 'grep -q "finished what an interrupted kiplan set had begun" "$T/err" && grep -q "an interrupted kiplan set had already committed this change" "$T/err" && grep -q "revision 2 .* committed" "$T/out"'
+KIPLAN_TEST_CRASH=change-written "$KIPLAN" followup --date 2014-09-25 ki-2026-0001.md >/dev/null 2>&1; rc=$?
+check "followup killed before its commit: nothing changed" '[ $rc -eq 137 ] && [ "$(git rev-list --count HEAD)" = 3 ] && git diff --quiet HEAD'
+"$KIPLAN" followup --date 2014-09-25 ki-2026-0001.md >/dev/null 2>"$T/err"; rc=$?
+check "followup run again: committed once" '[ $rc -eq 0 ] && [ "$(git rev-list --count HEAD)" = 4 ] && grep -q "undid what an interrupted kiplan followup had begun" "$T/err" && [ -z "$(git status --porcelain --untracked-files=all)" ]'
+if [ $strace_ok = 1 ]; then
+	# The third rename is the index's, after the commit point.
+	strace -f -qq -o /dev/null -e trace=rename -e inject=rename:error=EIO:when=3 \
+		"$KIPLAN" close --date 2014-10-01 --reason "Målene er nået." ki-2026-0001.md >/dev/null 2>"$T/err"; rc=$?
+	check "close failing after its commit: exit 4, says it was committed" '[ $rc -eq 4 ] && grep -q "ki-2026-0001.md was committed as revision 4 (.*), but the step above failed; do not run kiplan close again" "$T/err" && [ "$(git rev-list --count HEAD)" = 5 ]'
+	"$KIPLAN" set ki-2026-0001.md moede.form=video >/dev/null 2>"$T/err"; rc=$?
+	check "the next command finishes the close" '[ $rc -eq 0 ] && [ -z "$(git status --porcelain)" ] && grep -q "^status: afsluttet" ki-2026-0001.md && grep -q "finished what an interrupted kiplan close had begun" "$T/err"'
+fi
+cd "$T" || exit 1
+
+# --- outbox documents of sendings the history lacks ----------------------
+# As an older kiplan killed before its commit left them, and as a sending
+# taken out of the history by git reset leaves them: moved aside, never
+# deleted, said once; a document of the history, or another file, stays.
+R=$T/aside && rm -rf "$R" && cp -a "$B" "$R" && cd "$R" || exit 1
+cp outbox/ki-2026-0001-r1.html outbox/ki-2026-0001-r2.html
+cp outbox/ki-2026-0001-r1.pdf outbox/ki-2026-0001-r2.pdf
+echo "egne noter" >outbox/noter.txt
+"$KIPLAN" set ki-2026-0001.md moede.form=video >"$T/out" 2>"$T/err"
+check "stray outbox documents: the command succeeds" '[ $? -eq 0 ]'
+check "stray outbox documents: moved to outbox/ikke-sendt/" '[ ! -e outbox/ki-2026-0001-r2.html ] && cmp -s outbox/ikke-sendt/ki-2026-0001-r2.html outbox/ki-2026-0001-r1.html && cmp -s outbox/ikke-sendt/ki-2026-0001-r2.pdf outbox/ki-2026-0001-r1.pdf'
+check "stray outbox documents: said once" '[ "$(grep -c "moved 2 documents of sendings that the history does not have" "$T/err")" -eq 1 ]'
+check "stray outbox documents: the sent ones and other files stay" '[ -f outbox/ki-2026-0001-r1.html ] && [ -f outbox/ki-2026-0001-r1.pdf ] && [ -f outbox/ki-2026-0001-r1-foelgebrev.txt ] && [ -f outbox/noter.txt ]'
+"$KIPLAN" set ki-2026-0001.md moede.form=telefon >"$T/out" 2>"$T/err"
+check "stray outbox documents: the next command says nothing" '[ $? -eq 0 ] && [ ! -s "$T/err" ]'
+"$KIPLAN" send ki-2026-0001.md >/dev/null 2>&1
+git reset -q --hard HEAD~1
+cp outbox/ki-2026-0001-r1.pdf outbox/ki-2026-0001-r2.pdf
+"$KIPLAN" set ki-2026-0001.md moede.form=fysisk >"$T/out" 2>"$T/err"
+check "a sending taken out of the history: its documents moved aside" '[ $? -eq 0 ] && [ -f outbox/ikke-sendt/ki-2026-0001-r3.pdf ] && [ -f outbox/ikke-sendt/ki-2026-0001-r3-foelgebrev.txt ] && [ ! -e outbox/ki-2026-0001-r3.html ] && grep -q "moved 4 documents" "$T/err"'
+check "a name taken in outbox/ikke-sendt/: the older kept, the new one beside it" '[ -f outbox/ikke-sendt/ki-2026-0001-r2.pdf.1 ]'
+check "stray outbox documents: the outbox is the history's sendings" '[ "$(documents | tr "\n" " ")" = "$(sendings | tr "\n" " ")" ]'
+cd "$T" || exit 1
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -37,6 +37,7 @@ want yaml-nbsp "yaml-nbsp.md:6:8: error: parse: U+00A0 NO-BREAK SPACE er ikke et
 want yaml-quotes "yaml-quotes.md:7:12: error: parse: U+201D RIGHT DOUBLE QUOTATION MARK er ikke et anførselstegn for YAML"
 want tegn-nbsp "tegn-nbsp.md:7:1: warning: tegn: (øverste niveau): U+00A0 NO-BREAK SPACE er ikke et almindeligt mellemrum for YAML, så det blev en del af feltnavnet"
 want tegn-quotes "tegn-quotes.md:6:9: warning: tegn: borger.navn: U+201C LEFT DOUBLE QUOTATION MARK er ikke et anførselstegn for YAML"
+want yaml-long-key "yaml-long-key.md:7:3: error: parse: dette feltnavn er længere end 1024 tegn, som er YAML's grænse for et feltnavn skrevet uden '?': gør det kortere"
 want schema-ja-nej "schema-ja-nej.md:14:10: error: schema: samtykke.givet: skriv true (for ja) eller false (for nej), ikke 'ja'"
 want schema-ja-nej "schema-ja-nej.md:16:21: error: schema: godkendt_af_borger: skal være sandhedsværdi (true/false), men er tekst 'jaa'"
 want schema-dato-dansk "schema-dato-dansk.md:12:9: error: schema: samtykke.dato: datoer skrives ÅÅÅÅ-MM-DD: skriv 2014-05-01, ikke '1/5-2014'"
@@ -73,7 +74,7 @@ for lang in C.UTF-8 da_DK.UTF-8; do
 done
 
 # The fast reader and the full loader agree on every one of these.
-for f in yaml-tab yaml-nbsp yaml-quotes tegn-nbsp tegn-quotes schema-ja-nej \
+for f in yaml-tab yaml-nbsp yaml-quotes yaml-long-key tegn-nbsp tegn-quotes schema-ja-nej \
 	schema-dato-dansk schema-key-aeoeaa kommentar-address cpr-no-dash \
 	cpr-in-other-fields; do
 	(cd "$cases" && "$KIPLAN" validate $f.md) >"$tmp/fast" 2>&1

@@ -61,6 +61,8 @@ if [ "$mode" = kill ]; then
 else
 	inject="$sys:error=$arg:when=$n"
 fi
+# The commits a run makes and the next request makes (commands.sh).
+eval "made=\${made_$cmd:-1} omade=\${made_other_$cmd:-1} e4=\${exit4_$cmd:-}"
 run_$cmd strace -f -qq -o /dev/null -e trace="$sys" -e inject="$inject" >"$R.out" 2>"$R.err"
 rc=$?
 c1=$(commits)
@@ -69,7 +71,7 @@ case $rc in
 137) class=killed; [ "$where" = loader ] && class=loader ;;
 0) class=ran ;;
 3) class=failed ;;
-4) class=committed-but ;;
+4) class=committed-but; [ "$e4" = offline ] && class=offline ;;
 127)
 	if grep -q "error while loading shared libraries" "$R.err"; then
 		class=loader
@@ -81,25 +83,31 @@ esac
 always "after the run"
 case $rc in
 0) settled "after exit 0"
-   [ "$c1" = 1 ] || bad "exit 0 but $c1 commits" ;;
+   [ "$c1" = "$made" ] || bad "exit 0 but $c1 commits, not $made" ;;
 3|127) [ "$c1" = 0 ] || bad "exit $rc (nothing done) but $c1 commits" ;;
-4) [ "$c1" = 1 ] || bad "exit 4 (committed) but $c1 commits" ;;
-137) [ "$c1" -le 1 ] || bad "killed, and $c1 commits" ;;
+4) if [ "$class" = offline ]; then
+	[ "$c1" = 0 ] || bad "exit 4 (the server not reached) but $c1 commits"
+   else
+	[ "$c1" = "$made" ] || bad "exit 4 (committed) but $c1 commits, not $made"
+   fi ;;
+137) [ "$c1" -le "$made" ] || bad "killed, and $c1 commits" ;;
 esac
-want=1
+want=$made
 # A command that said it succeeded, or that it committed, is not
 # repeated: the next one is another request.  Else it is retried.
-if [ "$rc" = 0 ] || [ "$rc" = 4 ]; then
+if [ "$rc" = 0 ] || [ "$class" = committed-but ]; then
 	other_$cmd >"$R.out2" 2>"$R.err2"
-	want=2
+	want=$((made + omade))
 else
 	# Killed after it had finished (its journal removed, its output
-	# written): the retry is a request of its own.
-	if [ "$rc" = 137 ] && [ "$c1" = 1 ] && [ ! -e .git/kiplan-journal ]; then
+	# written): the next command is a request of its own.
+	if [ "$rc" = 137 ] && [ "$c1" = "$made" ] && [ ! -e .git/kiplan-journal ]; then
 		class=killed-after-end
-		want=2
+		want=$((made + omade))
+		other_$cmd >"$R.out2" 2>"$R.err2"
+	else
+		run_$cmd >"$R.out2" 2>"$R.err2"
 	fi
-	run_$cmd >"$R.out2" 2>"$R.err2"
 fi
 rc2=$?
 [ "$rc2" = 0 ] || bad "the next command exits $rc2: $(head -c 300 "$R.err2" | tr '\n' ' ')"
@@ -107,7 +115,7 @@ settled "after the next command"
 c2=$(commits)
 [ "$c2" = "$want" ] || bad "after the next command $c2 commits, not $want (a duplicate, or one lost)"
 more_$cmd "$want"
-cd "$W" && rm -rf "$R" "$R.out" "$R.err" "$R.out2" "$R.err2"
+cd "$W" && rm -rf "$R" "$R.srv" "$R.out" "$R.err" "$R.out2" "$R.err2"
 if [ -n "$problems" ]; then
 	echo "BAD $class $cmd $mode $sys $n $arg rc=$rc${problems}"
 else

@@ -122,9 +122,9 @@ for cmd in $COMMANDS; do
 		$3 == cmd && $4 == "error" { e++; ec[$2]++ }
 		$3 == cmd && $1 != "ok" { b++ }
 		END {
-			printf "%s: %d kill points (killed %d, killed after its end %d, ran to the end %d, in the loader %d), %d injected errors (failed cleanly %d, committed but failed after %d, not hit %d, in the loader %d): %d bad states\n",
+			printf "%s: %d kill points (killed %d, killed after its end %d, ran to the end %d, in the loader %d), %d injected errors (failed cleanly %d, committed but failed after %d, server not reached %d, not hit %d, in the loader %d): %d bad states\n",
 				cmd, k, c["killed"], c["killed-after-end"], c["ran"], c["loader"],
-				e, ec["failed"], ec["committed-but"], ec["ran"], ec["loader"], b
+				e, ec["failed"], ec["committed-but"], ec["offline"], ec["ran"], ec["loader"], b
 		}' "$W/results"
 done
 runs=$(wc -l <"$W/jobs")

@@ -86,12 +86,13 @@ void test_yaml__number_types_and_values(void)
 	struct kp_doc *doc = load("[9223372036854775807, "
 				  "9223372036854775808, -9223372036854775808, "
 				  "0x7fffffffffffffff, 0x8000000000000000, "
-				  ".inf, -.Inf, +.INF, .nan, .NaN, 2.5]", 0);
+				  ".inf, -.Inf, +.INF, .nan, .NaN, 2.5]",
+				  0);
 	struct kp_node **v = kp_doc_root(doc)->v.seq.items;
 
 	INT_EQ(v[0]->type, KP_INT);
 	OK(v[0]->v.integer == 9223372036854775807LL);
-	INT_EQ(v[1]->type, KP_FLOAT);	/* overflow */
+	INT_EQ(v[1]->type, KP_FLOAT); /* overflow */
 	OK(v[1]->v.real == 9223372036854775808.0);
 	INT_EQ(v[2]->type, KP_INT);
 	OK(v[2]->v.integer == -9223372036854775807LL - 1);
@@ -110,7 +111,8 @@ void test_yaml__number_types_and_values(void)
 void test_yaml__tags_outside_plans(void)
 {
 	STR_EQ(yaml("[!!str 1, ! 2, !!int \"3\", !!float 4, !!bool 'true', "
-		    "!!null '', !local 5, !local '6', !!binary 7]", 0),
+		    "!!null '', !local 5, !local '6', !!binary 7]",
+		    0),
 	       "[\"1\",\"2\",3,4,true,null,5,\"6\",7]");
 	STR_EQ(yaml("a: !!int abc", 0),
 	       "parse: t.yaml:1:4: 'abc' is not a valid !!int");
@@ -139,8 +141,8 @@ void test_yaml__positions(void)
 	const struct kp_node *root, *borger;
 	const struct kp_pair *p;
 
-	INT_EQ(kp_yaml_parse(&doc, s, strlen(s), 2, KP_YAML_PLAN, "p",
-			     &err), 0);
+	INT_EQ(kp_yaml_parse(&doc, s, strlen(s), 2, KP_YAML_PLAN, "p", &err),
+	       0);
 	root = kp_doc_root(doc);
 	INT_EQ(root->type, KP_MAP);
 	INT_EQ(root->line, 2);
@@ -182,6 +184,56 @@ void test_yaml__syntax_errors(void)
 	       "parse: t.yaml:1:4: the quotation mark here is never closed");
 }
 
+/*
+ * YAML allows an implicit key (without '?') 1024 characters; libyaml says
+ * "could not find expected ':'" beyond, or that a { } is not closed.  The
+ * message says what is wrong, at the key.
+ */
+void test_yaml__long_implicit_key(void)
+{
+	static const char msg[] =
+		"this key is longer than 1024 characters, YAML's limit for a "
+		"key written without '?': shorten it";
+	struct kp_buf b = KP_BUF_INIT;
+	char want[200];
+	size_t i;
+
+	/* 1024 characters (here 'æ', two bytes each): a key. */
+	kp_buf_addstr(&b, "a: 1\nb:\n  ");
+	for (i = 0; i < 1024; i++)
+		kp_buf_addstr(&b, "\xc3\xa6");
+	kp_buf_addstr(&b, ": 2\n");
+	OK(strncmp(yaml(b.buf, 0), "{\"a\":1,\"b\":{\"", 13) == 0);
+	/* 1025: too long, in a block mapping, */
+	kp_buf_reset(&b);
+	kp_buf_addstr(&b, "a: 1\nb:\n  ");
+	for (i = 0; i < 1025; i++)
+		kp_buf_addstr(&b, "\xc3\xa6");
+	kp_buf_addstr(&b, ": 2\n");
+	snprintf(want, sizeof(want), "parse: t.yaml:3:3: %s", msg);
+	STR_EQ(yaml(b.buf, 0), want);
+	/* in a plan's frontmatter, counted from its first line, */
+	snprintf(want, sizeof(want), "parse: t.yaml:4:3: %s", msg);
+	STR_EQ(yaml_n(b.buf, b.len, 2, KP_YAML_PLAN), want);
+	/* after "- ", */
+	kp_buf_reset(&b);
+	kp_buf_addstr(&b, "a:\n- ");
+	for (i = 0; i < 1100; i++)
+		kp_buf_addch(&b, 'k');
+	kp_buf_addstr(&b, ": 2\n");
+	snprintf(want, sizeof(want), "parse: t.yaml:2:3: %s", msg);
+	STR_EQ(yaml(b.buf, 0), want);
+	/* and in a flow mapping. */
+	kp_buf_reset(&b);
+	kp_buf_addstr(&b, "a: {x: 1, ");
+	for (i = 0; i < 1100; i++)
+		kp_buf_addch(&b, 'k');
+	kp_buf_addstr(&b, ": 2}\n");
+	snprintf(want, sizeof(want), "parse: t.yaml:1:11: %s", msg);
+	STR_EQ(yaml(b.buf, 0), want);
+	kp_buf_release(&b);
+}
+
 void test_yaml__bytes_refused_in_all_modes(void)
 {
 	unsigned flags[] = { 0, KP_YAML_PLAN, KP_YAML_STREAM };
@@ -208,10 +260,15 @@ void test_yaml__bytes_refused_in_all_modes(void)
 		STR_EQ(yaml("a: \xe2\x82", flags[i]),
 		       "parse: t.yaml:1:4: invalid UTF-8 (byte 0xe2)");
 		/* UTF-16 is not UTF-8. */
-		STR_EQ(yaml_n("\xff\xfe" "a\0:\0", 6, 1, flags[i]),
+		STR_EQ(yaml_n("\xff\xfe"
+			      "a\0:\0",
+			      6, 1, flags[i]),
 		       "parse: t.yaml:1:1: invalid UTF-8 (byte 0xff)");
-		/* C1 controls too, NEL included (libyaml takes it as a break). */
-		STR_EQ(yaml("a: 1\nbb: \xc2\x9b" "2J\n", flags[i]),
+		/* C1 controls too, NEL included (libyaml takes it as a break).
+		 */
+		STR_EQ(yaml("a: 1\nbb: \xc2\x9b"
+			    "2J\n",
+			    flags[i]),
 		       "parse: t.yaml:2:5: control character U+009B is not "
 		       "allowed");
 		STR_EQ(yaml("a: \xc3\xa6\xc2\x85", flags[i]),
@@ -223,7 +280,9 @@ void test_yaml__bytes_refused_in_all_modes(void)
 		       "allowed");
 	}
 	/* Tab, LF, CR are fine; a BOM too. */
-	STR_EQ(yaml("\xef\xbb\xbf" "a:\t\"x\ty\"\r\nb: 2\r", 0),
+	STR_EQ(yaml("\xef\xbb\xbf"
+		    "a:\t\"x\ty\"\r\nb: 2\r",
+		    0),
 	       "{\"a\":\"x\\ty\",\"b\":2}");
 }
 
@@ -242,7 +301,8 @@ void test_yaml__duplicate_and_complex_keys(void)
 	/* A long key is shown shortened, and escaped. */
 	STR_EQ(yaml("\"\\e0123456789012345678901234567890123456789012345678"
 		    "901234567890\": 1\n\"\\e0123456789012345678901234567890"
-		    "123456789012345678901234567890\": 2\n", 0),
+		    "123456789012345678901234567890\": 2\n",
+		    0),
 	       "parse: t.yaml:2:1: duplicate key '\\x1b0123456789012345678"
 	       "9012345678901234567890123456789012345678...' (first at line "
 	       "1)");
@@ -366,14 +426,14 @@ void test_yaml__hostile_many_keys(void)
 	for (i = 0; i < 100000; i++)
 		kp_buf_addf(&b, "key%06d: %d\n", i, i);
 	OK(b.len > 1000000);
-	INT_EQ(kp_yaml_parse(&doc, b.buf, b.len, 2, KP_YAML_PLAN, "t",
-			     &err), 0);
+	INT_EQ(kp_yaml_parse(&doc, b.buf, b.len, 2, KP_YAML_PLAN, "t", &err),
+	       0);
 	INT_EQ(kp_doc_root(doc)->v.map.len, 100000);
 	kp_doc_free(doc);
 	/* The same with one repeated key at the end. */
 	kp_buf_addstr(&b, "key000007: x\n");
-	INT_EQ(kp_yaml_parse(&doc, b.buf, b.len, 2, KP_YAML_PLAN, "t",
-			     &err), KP_EPARSE);
+	INT_EQ(kp_yaml_parse(&doc, b.buf, b.len, 2, KP_YAML_PLAN, "t", &err),
+	       KP_EPARSE);
 	STR_EQ(err.msg, "duplicate key 'key000007' (first at line 9)");
 	INT_EQ(err.line, 100002);
 	INT_EQ(err.col, 1);
@@ -484,7 +544,8 @@ void test_yaml__hostile_long_string_aliases(void)
 	const struct kp_node *seq;
 	int i;
 
-	/* 1000 aliases of a 100 kB string: the text is not copied 1000 times. */
+	/* 1000 aliases of a 100 kB string: the text is not copied 1000 times.
+	 */
 	kp_buf_addstr(&b, "a: &k ");
 	for (i = 0; i < 100000; i++)
 		kp_buf_addch(&b, 'x');
@@ -532,7 +593,9 @@ void test_yaml__hints_where_a_token_starts(void)
 	STR_EQ(hint("\xc2\xa0 cpr: x"), "2 0 U+00A0");
 	STR_EQ(hint("  navn:\xc2\xa0Jens"), "2 7 U+00A0");
 	STR_EQ(hint("  - \xc2\xa0x"), "2 4 U+00A0");
-	STR_EQ(hint("  adresse: Vestergade\xc2\xa0" "1"), "0 0 U+0000");
+	STR_EQ(hint("  adresse: Vestergade\xc2\xa0"
+		    "1"),
+	       "0 0 U+0000");
 	/* curly quotes where a value or key begins */
 	STR_EQ(hint("  navn: \xe2\x80\x9cJens\xe2\x80\x9d"), "3 8 U+201C");
 	STR_EQ(hint("- \xe2\x80\x98x\xe2\x80\x99"), "3 2 U+2018");
