@@ -2333,6 +2333,7 @@ static int finish(struct pdf *p, struct kp_buf *out, size_t start,
 	m.producer = producer.buf;
 	m.created = created;
 	m.lang = "da";
+	m.pdfa = 'U';
 	kp_ident_xmp(&ident, doc);
 	m.ident = ident.buf;
 	m.scopes = p->scopes;
