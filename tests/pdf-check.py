@@ -227,6 +227,7 @@ def main():
     check_objects(objs)
 
     # The pages.
+    texts = {}
     for p in json.loads(out.stdout)["pages"]:
         page = obj(p["object"])
         if page.get("/Tabs") != "/S":
@@ -234,7 +235,7 @@ def main():
         if "/StructParents" not in page:
             bad("page %s: no /StructParents" % p["object"])
         data = b"".join(stream(c) for c in p["contents"])
-        check_content(p["object"], data)
+        texts[p["object"]] = check_content(p["object"], data)
         check_fonts(p["object"], data, page.get("/Resources"), obj, stream)
         for a in page.get("/Annots", []):
             an = obj(a)
@@ -278,10 +279,12 @@ def main():
                     bad("an annotation under %s, not Link" % s)
                 links.add(c.get("/Obj"))
         if s == "Link" and not any(
-                isinstance(c, int) or
-                (isinstance(c, dict) and "/MCID" in c)
+                texts.get(e.get("/Pg"), ()) and c in texts[e["/Pg"]]
+                if isinstance(c, int) else
+                isinstance(c, dict) and c.get("/MCID") in
+                texts.get(c.get("/Pg", e.get("/Pg")), ())
                 for c in (k if isinstance(k, list) else [k])):
-            bad("Link %s holds no content: its text is outside it "
+            bad("Link %s holds no text: its text is outside it "
                 "(PDF/UA 7.18.5)" % ref)
 
     for k in kids:
@@ -634,11 +637,14 @@ def check_xmp(data, info, lang):
 
 
 def check_content(page, data):
-    stack, painted_outside = [], 0
+    """Marked content; the MCIDs whose content shows text."""
+    stack, painted_outside, texts = [], 0, set()
     for op, args in tokens(data):
         if op in (b"BDC", b"BMC"):
-            tag = args[0] if args else b""
-            stack.append(tag)
+            mcid = None
+            if b"/MCID" in args[:-1]:
+                mcid = int(args[args.index(b"/MCID") + 1])
+            stack.append(mcid)
         elif op == b"EMC":
             if not stack:
                 bad("page %s: EMC without BDC" % page)
@@ -648,12 +654,15 @@ def check_content(page, data):
             bad("page %s: an inline image" % page)
         elif op in PAINT and not stack:
             painted_outside += 1
+        elif op in (b"Tj", b"TJ", b"'", b'"') and stack[-1] is not None:
+            texts.add(stack[-1])
     if stack:
         bad("page %s: %d marked-content sequences left open" %
             (page, len(stack)))
     if painted_outside:
         bad("page %s: %d operators paint outside marked content, neither "
             "tagged nor artifact (PDF/UA 7.1)" % (page, painted_outside))
+    return texts
 
 
 main()

@@ -61,6 +61,13 @@ check "text-rule: # in a field is an H3" \
 check "text-rule: ## in a field is an H4" \
 	'pdfinfo -struct-text "$pdf" | grep -A1 "^ *H4 " | grep -q "\"Underoverskrift\""'
 check "text-rule: three Link elements" '[ "$(types "$pdf" | grep -cx Link)" = 3 ]'
+# Each Link element holds its annotation and the link's own text (PDF/UA
+# 7.18.5); the text around it stays in the structure, in Spans.
+pdfinfo -struct-text "$pdf" | grep -A2 "^ *Link " | sed -n 's/^ *"/"/p' >"$tmp/linktext"
+check "text-rule: the Link elements hold their text" \
+	'printf "%s\n" "\"https://example.dk/a_b?x=1&y=2\"" "\"anne@example.dk\"" "\"link (https://example.dk/sti)\"" | cmp -s - "$tmp/linktext"'
+check "text-rule: the text around the links is in the structure" \
+	'pdfinfo -struct-text "$pdf" | grep -q "^ *\" og ftp (ftp://example.dk/f) \"$"'
 python3 - "$pdf" >"$tmp/links" <<'EOF'
 import json, subprocess, sys
 j = json.loads(subprocess.run(["qpdf", "--json=2", sys.argv[1], "-"],
