@@ -92,6 +92,9 @@ pdfinfo -meta "$pdf" >"$tmp/xmp"
 check "XMP: the plan's id" 'grep -q "<kiplan:plan>ki-2014-0042</kiplan:plan>" "$tmp/xmp"'
 check "XMP: a working copy is revision 0" 'grep -q "<kiplan:revision>0</kiplan:revision>" "$tmp/xmp"'
 check "XMP: the language" 'grep -q "<rdf:li>da</rdf:li>" "$tmp/xmp"'
+check "XMP: PDF/A-2, level U" \
+	'grep -q "<pdfaid:part>2</pdfaid:part>" "$tmp/xmp" && grep -q "<pdfaid:conformance>U</pdfaid:conformance>" "$tmp/xmp"'
+check "an sRGB output intent" 'qpdf --show-object=trailer "$pdf" >/dev/null && qpdf --json=2 "$pdf" - | grep -q "GTS_PDFA1"'
 
 # A revision: its commit in the XMP, and the same bytes every time.
 R=$tmp/repo
