@@ -1466,7 +1466,7 @@ static void put_flow(struct pdf *p, const struct flow *f, double gap)
 
 struct tcell {
 	struct flow f;
-	struct flow cont; /* a label: itself and "(fortsat)" */
+	struct flow cont; /* a label, a title: itself and "(fortsat)" */
 	size_t next;	  /* first line not yet put on a page */
 	size_t row, col;
 	size_t rs, cs;
@@ -1541,7 +1541,13 @@ static void table_build(struct pdf *p, struct table *t,
 			build_flow(p, &tc->f, kc->text, kc->flags,
 				   t->colx[c + tc->cs] - t->colx[c] -
 					   2 * PAD_X);
-			if (kc->flags & KP_CELL_LABEL)
+			/*
+			 * A label, and a title across the table's top (a
+			 * goal's), are shown again with "(fortsat)".
+			 */
+			if ((kc->flags & KP_CELL_LABEL) ||
+			    (!r && (kc->flags & KP_CELL_HEADER) &&
+			     tc->cs == t->ncols && b->header_rows > 1))
 				build_cont(p, &tc->cont, kc->text, kc->flags,
 					   t->colx[c + tc->cs] - t->colx[c] -
 						   2 * PAD_X);
@@ -1597,6 +1603,14 @@ static int continued(const struct tcell *c)
 static double cell_need(const struct tcell *c, int fresh)
 {
 	size_t a = fresh ? 0 : c->next;
+	double f, k;
+
+	/* A title: as high as its repetition, "(fortsat)" and all. */
+	if (fresh && (c->flags & KP_CELL_HEADER) && c->cont.len) {
+		f = flow_height(&c->f, 0, c->f.len);
+		k = flow_height(&c->cont, 0, c->cont.len);
+		return 2 * PAD_Y + c->lead + (f > k ? f : k);
+	}
 
 	if (!fresh && continued(c))
 		return 2 * PAD_Y + c->lead +
@@ -1676,7 +1690,9 @@ static void put_cell(struct pdf *p, struct table *t, struct tcell *c, double y0,
 		tag_th(p, (c->flags & KP_CELL_HEADER) ? 'C' : 'R');
 	else
 		tag(p, OP_BEGIN, "TD");
-	if (!keep && continued(c)) {
+	if ((!keep && continued(c)) ||
+	    (keep && t->hdr_done && (c->flags & KP_CELL_HEADER) &&
+	     c->cont.len)) {
 		put_lines(p, &c->cont, 0, c->cont.len, x + PAD_X,
 			  y0 + top + PAD_Y + c->lead);
 	} else {

@@ -42,6 +42,32 @@ PY
 check "no heading alone at the foot of a page" '[ ! -s "$tmp/orphans" ]'
 cat "$tmp/orphans"
 
+# A goal's table that goes on to the next page shows its title there
+# again, marked "(fortsat)"; on the page it begins, unmarked.
+python3 - "$tmp"/ki-*.pdf >"$tmp/titles" <<'PY'
+import re, subprocess, sys
+seen = 0
+for f in sys.argv[1:]:
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", f, "-"],
+                          capture_output=True, check=True).stdout.decode()
+    first = {}
+    for n, page in enumerate(text.split("\f")[:-1], 1):
+        for m in re.finditer(r"^(Mål \d+: .*?)( \(fortsat\))?$", page, re.M):
+            title, cont = m.group(1), bool(m.group(2))
+            if title not in first:
+                first[title] = n
+                if cont:
+                    print("%s page %d: %s begins marked" % (f, n, title))
+            elif not cont:
+                print("%s page %d: %s again, unmarked" % (f, n, title))
+            else:
+                seen += 1
+if not seen:
+    print("no goal's table went on to another page")
+PY
+check "a goal's title repeated with (fortsat)" '[ ! -s "$tmp/titles" ]'
+cat "$tmp/titles"
+
 # Body text at 10 pt or more: the most common height of a word's box is
 # that of 10 pt DejaVu (1.164 em: 11.6 pt).
 python3 - "$tmp"/ki-*.pdf >"$tmp/small" <<'PY'
