@@ -18,6 +18,8 @@ It checks, for PDF/A-2:
     profile, version 2 or 4) and whose /N is 3, and which Little CMS
     reads as sRGB: white is L*a*b* 100/0/0, and colours come back from it
     through Little CMS's own sRGB within one step;
+  - a page's transparency group (cairo writes one on every page) with a
+    blending colour space or an output intent (6.2.10);
   - no CMYK (the output intent is RGB), no PostScript, reference or
     alternate images, no interpolation, standard blend modes;
   - the XMP (6.6): pdfaid:part 2, pdfaid:conformance B or U, no packet
@@ -237,6 +239,11 @@ def main():
         data = b"".join(stream(c) for c in p["contents"])
         texts[p["object"]] = check_content(p["object"], data)
         check_fonts(p["object"], data, page.get("/Resources"), obj, stream)
+        group = page.get("/Group", {})
+        if group.get("/S") == "/Transparency" and "/CS" not in group and \
+                not root.get("/OutputIntents"):
+            bad("page %s: a transparency group with neither a colour "
+                "space nor an output intent (PDF/A-2 6.2.10)" % p["object"])
         for a in page.get("/Annots", []):
             an = obj(a)
             check_annot(a, an)

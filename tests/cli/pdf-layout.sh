@@ -2,8 +2,9 @@
 # pdf-layout.sh: the PDF's layout as a recipient sees it, read back with
 # poppler: no guideline heading is the last thing on a page (20 generated
 # plans); a row split across pages shows its labels again, marked
-# "(fortsat)"; body text is at least 10 pt; a long word or address
-# breaks without an inserted hyphen.
+# "(fortsat)", and so does a goal's title; body text is at least 10 pt; a
+# long word or address breaks without an inserted hyphen; every generated
+# plan passes tests/pdf-check.py.
 set -u
 KIPLAN=${KIPLAN:-$(pwd)/build/kiplan}
 ROOT=$(pwd)
@@ -26,6 +27,12 @@ for f in "$tmp"/plans/*/*.md; do
 		n=$((n + 1))
 done
 check "20 generated plans rendered" '[ $n -eq 20 ]'
+checked=0
+for f in "$tmp"/ki-*.pdf; do
+	python3 "$ROOT/tests/pdf-check.py" "$f" >"$tmp/check" 2>&1 &&
+		checked=$((checked + 1)) || cat "$tmp/check"
+done
+check "20 generated plans pass pdf-check.py (PDF/UA, PDF/A-2u)" '[ $checked -eq 20 ]'
 python3 - "$tmp"/ki-*.pdf >"$tmp/orphans" <<'PY'
 import re, subprocess, sys
 HEAD = re.compile(r"^[1-5]\. [A-ZÆØÅ]")
