@@ -37,6 +37,13 @@ for w in Ελληνικά Русский 中文 日本語 한국어 हिन्
 done
 # No box: poppler reports no font without a glyph; pdffonts lists Noto.
 pdffonts "$T/s.pdf" | grep -q Noto && ok || bad "no Noto font embedded"
+# Every font, of every script, embedded and with a ToUnicode map (PDF/A-2u),
+# as poppler sees them; and the whole PDF/UA and PDF/A-2 check.
+pdffonts "$T/s.pdf" | awk 'NR > 2 && ($(NF-4) != "yes" || $(NF-2) != "yes")' >"$T/fonts"
+[ ! -s "$T/fonts" ] && [ "$(pdffonts "$T/s.pdf" | wc -l)" -gt 10 ] && ok ||
+	{ bad "a font not embedded or without ToUnicode"; cat "$T/fonts"; }
+python3 "$ROOT/tests/pdf-check.py" "$T/s.pdf" >"$T/check" 2>&1 && ok ||
+	{ bad "pdf-check.py"; cat "$T/check"; }
 
 # Left to right: in the running header of every page, the Arabic name
 # stands left of the plan id (a right-to-left line would put it right).
