@@ -36,6 +36,7 @@ void kp_rdoc_free(struct kp_rdoc *doc)
 		block_release(&doc->blocks[i]);
 	free(doc->blocks);
 	free(doc->title);
+	free(doc->footer);
 	free(doc->subject);
 	free(doc->author);
 	free(doc->header);
@@ -1294,7 +1295,7 @@ int kp_render_model(struct kp_rdoc **out, const struct kp_plan *plan,
 	struct kp_buf b = KP_BUF_INIT;
 	struct ctx c;
 	const char *id, *name;
-	int error = 0;
+	int error = 0, i;
 
 	*out = NULL;
 	memset(&c, 0, sizeof(c));
@@ -1321,16 +1322,26 @@ int kp_render_model(struct kp_rdoc **out, const struct kp_plan *plan,
 	id = kp_plan_str(plan, "id");
 	name = kp_plan_str(plan, "borger.navn");
 
-	kp_buf_addstr(&b, "Koordinerende indsatsplan");
-	if (id)
-		kp_buf_addf(&b, " %s", id);
-	if (name)
-		kp_buf_addf(&b, " – %s", name);
 	stamp(c.doc, plan, id, opts ? opts->src : NULL);
-	/* The title says the state too: a file is judged by its title. */
-	kp_buf_addf(&b, " (%s)", c.doc->mark);
-	kp_rdoc_set(&c.doc->title, b.buf);
-	kp_buf_reset(&b);
+	/*
+	 * The title says the state too: a file is judged by its title.  The
+	 * metadata's has the name as it is; the footer's isolates it.
+	 */
+	for (i = 0; i < 2; i++) {
+		kp_buf_addstr(&b, "Koordinerende indsatsplan");
+		if (id)
+			kp_buf_addf(&b, " %s", id);
+		if (name) {
+			kp_buf_addstr(&b, " – ");
+			if (i)
+				add_name(&b, name, 0);
+			else
+				kp_buf_addstr(&b, name);
+		}
+		kp_buf_addf(&b, " (%s)", c.doc->mark);
+		kp_rdoc_set(i ? &c.doc->footer : &c.doc->title, b.buf);
+		kp_buf_reset(&b);
+	}
 	kp_rdoc_set(&c.doc->subject,
 		    "Koordinerende indsatsplan efter "
 		    "Sundhedsstyrelsens retningslinjer (2014), bilag 1");

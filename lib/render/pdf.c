@@ -2168,8 +2168,8 @@ static void draw_chrome(struct pdf *p, cairo_t *cr, size_t n)
 	show_line(cr, l, MARGIN_X + CONTENT_W - layout_w(l), FOOT_RULE + 6);
 	kp_buf_reset(&m);
 	kp_buf_addstr(&m, "<span foreground=\"" MUTED "\">");
-	kp_pdf_escape(&m, doc->title ? doc->title : "",
-		      doc->title ? strlen(doc->title) : 0);
+	kp_pdf_escape(&m, doc->footer ? doc->footer : "",
+		      doc->footer ? strlen(doc->footer) : 0);
 	kp_buf_addstr(&m, "</span>");
 	l = make_layout(p, m.buf, FONT_SMALL, CONTENT_W - 80);
 	pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);

@@ -78,14 +78,15 @@ y = ov[0][1]
 if not any(abs(hy - y) < 4 and hx < ov[0][0] for hx, hy in he): sys.exit(1)
 EOF
 
-# The same name reads the same in the running header and in its cell: one
+# The same name reads the same in the running header, in its cell and in
+# the footer's title: one
 # isolated run, ordered by its own first letter, its final full stop at
 # its left end.  Unisolated, a cell would put the stop at the right.
 NAME='محمد علي (أبو أحمد).'
 sed -e "0,/^  navn: .*/s//  navn: '$NAME'/" -e 's/^id: ki-2014-0001$/id: ki-2014-0003/' \
 	"$ROOT/examples/bilag2.md" >"$T/ki-2014-0003.md"
 "$KIPLAN" render "$T/ki-2014-0003.md" -o "$T/n.pdf" 2>/dev/null
-python3 - "$T/n.pdf" <<'EOF' && ok || bad "the name reads differently in the header and in its cell"
+python3 - "$T/n.pdf" <<'EOF' && ok || bad "the name reads differently in the header, its cell and the footer"
 import re, subprocess, sys
 xml = subprocess.run(['pdftotext', '-bbox', '-f', '1', '-l', '1', sys.argv[1], '-'],
                      capture_output=True, text=True).stdout
@@ -97,7 +98,11 @@ head = [w[3] for w in sorted(w for w in words
 navn = [w for w in words if w[3] == 'Navn'][0]
 cell = [w[3] for w in sorted(w for w in words
                              if abs(w[1] - navn[1]) < 3 and w[0] > navn[2])]
-sys.exit(0 if head == cell and cell[0] == '.' else 1)
+dash = [w for w in words if w[3] == '–'][0]
+stop = [w for w in words if w[3] == '(Ikke' and abs(w[1] - dash[1]) < 3][0]
+foot = [w[3] for w in sorted(w for w in words if abs(w[1] - dash[1]) < 3
+                             and dash[0] < w[0] < stop[0])]
+sys.exit(0 if head == cell == foot and cell[0] == '.' else 1)
 EOF
 "$KIPLAN" render "$T/ki-2014-0003.md" --format html 2>/dev/null |
 	grep -qF "<td><p>$(printf '\342\201\250')$NAME$(printf '\342\201\251')</p>" && ok ||
