@@ -20,6 +20,7 @@ It checks, for PDF/A-2:
     through Little CMS's own sRGB within one step;
   - a page's transparency group (cairo writes one on every page) with a
     blending colour space or an output intent (6.2.10);
+  - streams (6.1.7): none in an external file, no LZW or Crypt filter;
   - no CMYK (the output intent is RGB), no PostScript, reference or
     alternate images, no interpolation, standard blend modes;
   - the XMP (6.6): pdfaid:part 2, pdfaid:conformance B or U, no packet
@@ -441,6 +442,14 @@ def check_objects(objs):
     for o in objs.values():
         if isinstance(o, dict):
             walk_values(o.get("value", o.get("stream", {}).get("dict")), one)
+        sd = o.get("stream", {}).get("dict") if isinstance(o, dict) else None
+        if isinstance(sd, dict):
+            if any(k in sd for k in ("/F", "/FFilter", "/FDecodeParms")):
+                bad("a stream in an external file (PDF/A-2 6.1.7.1)")
+            fl = sd.get("/Filter")
+            for f in fl if isinstance(fl, list) else [fl] if fl else []:
+                if f in ("/LZWDecode", "/Crypt"):
+                    bad("a stream with filter %s (PDF/A-2 6.1.7.2)" % f)
 
 
 def check_annot(ref, an):
