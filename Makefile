@@ -166,6 +166,10 @@ $(BUILD)/tests/jsonschema-suite: $(BUILD)/tests/suite/jsonschema_suite.o $(LIBKI
 $(BUILD)/tests/yaml-suite: $(BUILD)/tests/suite/yaml_suite.o $(LIBKIPLAN)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBKIPLAN) $(PKG_LIBS)
 
+# The objects of a pattern rule's chain are kept, so that a second make
+# has nothing to do.
+.SECONDARY: $(FUZZ:%=$(BUILD)/tests/fuzz/fuzz_%.o) $(BUILD)/tests/fuzz/driver.o
+
 $(BUILD)/tests/fuzz-replay-%: $(BUILD)/tests/fuzz/fuzz_%.o \
 		$(BUILD)/tests/fuzz/driver.o $(LIBKIPLAN)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/tests/fuzz/driver.o \

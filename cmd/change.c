@@ -241,3 +241,21 @@ const char *cmd_one_line(struct kp_buf *b, const char *s)
 	kp_buf_release(&flat);
 	return b->buf;
 }
+
+int cmd_meeting_commit(struct cmd_plan *p, struct kp_change *c,
+		       const struct cmd_meeting *m, const char *summary,
+		       char *const *body, size_t nbody, int edit,
+		       struct kp_change_result *res)
+{
+	struct cmd_commit co;
+	char date[11];
+
+	kp_date_format(date, m->o.date);
+	kp_change_date_states(c, p->plan, date);
+	memset(&co, 0, sizeof(co));
+	co.summary = summary;
+	co.body = (const char *const *)body;
+	co.nbody = nbody;
+	co.edit = edit;
+	return cmd_change_commit(p, c, &co, res);
+}

@@ -158,9 +158,8 @@ int cmd_close(int argc, char **argv)
 	struct kp_change *c = NULL;
 	struct kp_close_result r;
 	struct kp_change_result res;
-	struct cmd_commit co;
 	struct kp_buf sum = KP_BUF_INIT;
-	char **body = NULL, date[11];
+	char **body = NULL;
 	struct args a;
 	size_t i, nbody = 0;
 	int rc;
@@ -179,16 +178,10 @@ int cmd_close(int argc, char **argv)
 	if (kp_close_change(c, &r, p.plan, &a.m.o, a.reason, a.to, a.done,
 			    &err) < 0)
 		goto fail;
-	kp_date_format(date, a.m.o.date);
-	kp_change_date_states(c, p.plan, date);
 	body = message(&a, &r, &nbody);
 	kp_buf_addf(&sum, "Afslut indsatsplan %s", cmd_plan_id(&p));
-	memset(&co, 0, sizeof(co));
-	co.summary = sum.buf;
-	co.body = (const char *const *)body;
-	co.nbody = nbody;
-	co.edit = a.edit;
-	if ((rc = cmd_change_commit(&p, c, &co, &res)) == KP_EXIT_OK &&
+	if ((rc = cmd_meeting_commit(&p, c, &a.m, sum.buf, body, nbody, a.edit,
+				     &res)) == KP_EXIT_OK &&
 	    res.committed)
 		print_result(&r);
 	goto done;

@@ -89,6 +89,12 @@ struct cmd_meeting {
 };
 void cmd_meeting_init(struct cmd_meeting *m, int argc);
 int cmd_meeting_opt(struct cmd_meeting *m, int c, const char *arg);
+/* The meeting's date on the states the change set, then the change
+ * committed as cmd_change_commit() does, with summary and body. */
+int cmd_meeting_commit(struct cmd_plan *p, struct kp_change *c,
+		       const struct cmd_meeting *m, const char *summary,
+		       char *const *body, size_t nbody, int edit,
+		       struct kp_change_result *res);
 void cmd_meeting_release(struct cmd_meeting *m);
 /*
  * s (a task written over several lines, say) as one line in b: white

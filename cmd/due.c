@@ -131,7 +131,17 @@ static int number_opt(long *out, const char *opt, const char *arg, long min,
 	return 0;
 }
 
-int cmd_due(int argc, char **argv)
+/* What the command line asks for. */
+struct due_cli {
+	struct kp_due_run run;
+	const char *today_arg;
+	long draft_days, offer_days;
+	int fmt, redact, have_draft_days, have_offer_days;
+};
+
+/* The options into cli; KP_EXIT_OK, or the exit status of a usage error
+ * or of --help (*done set). */
+static int parse_opts(struct due_cli *cli, int *done, int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -151,109 +161,142 @@ int cmd_due(int argc, char **argv)
 	static const char *const formats[] = { "text", "tsv", "json", "ics",
 					       NULL };
 	static const char *const bys[] = { "ansvarlig", "koordinator", NULL };
-	struct kp_error err = KP_ERROR_INIT;
-	struct kp_due_list kept = KP_DUE_LIST_INIT;
-	struct kp_due_totals totals;
-	struct cmd_plans plans = CMD_PLANS_INIT;
-	struct kp_due_run run;
-	const char *today_arg = NULL;
-	long n, draft_days = -1, offer_days = -1;
-	int c, fmt = FMT_TEXT, redact = 0, have_draft_days = 0, rc;
-	int have_offer_days = 0;
-	long long stamp;
-	size_t overdue;
+	struct kp_due_opts *due = &cli->run.due;
+	long n;
+	int c;
 
-	memset(&run, 0, sizeof(run));
-	run.due.within = 14;
-	run.use_cache = 1;
+	*done = 1;
 	while ((c = cmd_getopt(argc, argv, "h", lo, usage_str)) != -1) {
 		switch (c) {
 		case 'h': return cmd_help(usage_str);
-		case 't': today_arg = optarg; break;
+		case 't': cli->today_arg = optarg; break;
 		case 'w':
-			if (number_opt(&run.due.within, "--within", optarg, 0,
+			if (number_opt(&due->within, "--within", optarg, 0,
 				       36500) < 0)
 				return cmd_usage(usage_str);
 			break;
-		case 'o': run.due.overdue_only = 1; break;
-		case 'c': run.due.coordinator = optarg; break;
+		case 'o': due->overdue_only = 1; break;
+		case 'c': due->coordinator = optarg; break;
 		case 'b':
 			if ((c = cmd_choice("--by", optarg, bys)) < 0)
 				return cmd_usage(usage_str);
-			run.due.by = c == 0 ? KP_DUE_BY_ANSVARLIG
-					    : KP_DUE_BY_KOORDINATOR;
+			due->by = c == 0 ? KP_DUE_BY_ANSVARLIG
+					 : KP_DUE_BY_KOORDINATOR;
 			break;
 		case 'f':
-			if ((fmt = cmd_choice("--format", optarg, formats)) < 0)
+			if ((cli->fmt = cmd_choice("--format", optarg,
+						   formats)) < 0)
 				return cmd_usage(usage_str);
 			break;
 		case 'd':
-			if (number_opt(&draft_days, "--draft-days", optarg, 0,
-				       36500) < 0)
+			if (number_opt(&cli->draft_days, "--draft-days", optarg,
+				       0, 36500) < 0)
 				return cmd_usage(usage_str);
-			have_draft_days = 1;
+			cli->have_draft_days = 1;
 			break;
 		case 'O':
-			if (number_opt(&offer_days, "--offer-days", optarg, 0,
-				       36500) < 0)
+			if (number_opt(&cli->offer_days, "--offer-days", optarg,
+				       0, 36500) < 0)
 				return cmd_usage(usage_str);
-			have_offer_days = 1;
+			cli->have_offer_days = 1;
 			break;
-		case 'r': redact = 1; break;
-		case 'n': run.use_cache = 0; break;
+		case 'r': cli->redact = 1; break;
+		case 'n': cli->run.use_cache = 0; break;
 		case 'j':
 			if (number_opt(&n, "--jobs", optarg, 1, KP_JOBS_MAX) <
 			    0)
 				return cmd_usage(usage_str);
-			run.jobs = (int)n;
+			cli->run.jobs = (int)n;
 			break;
 		default: return cmd_usage(usage_str);
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	*done = 0;
+	return KP_EXIT_OK;
+}
 
-	if (today_arg) {
-		if (kp_date_parse(&run.due.today, today_arg,
-				  strlen(today_arg)) < 0) {
+/* The day to count from: --today, else the clock (or KIPLAN_TODAY). */
+static int today(struct due_cli *cli)
+{
+	struct kp_error err = KP_ERROR_INIT;
+	const char *arg = cli->today_arg;
+
+	if (arg) {
+		if (kp_date_parse(&cli->run.due.today, arg, strlen(arg)) < 0) {
 			cmd_warn(_("--today: not a date (YYYY-MM-DD): '%s'"),
-				 today_arg);
+				 arg);
 			return cmd_usage(usage_str);
 		}
-	} else if (kp_today(&run.due.today, &err) < 0) {
+	} else if (kp_today(&cli->run.due.today, &err) < 0) {
 		cmd_report(&err);
 		return cmd_exit_for(err.code);
 	}
+	return KP_EXIT_OK;
+}
+
+/* The repository's settings where the command line gave none, and its
+ * identity for the calendar's UIDs. */
+static int settings(struct due_cli *cli, struct kp_repo *repo)
+{
+	struct kp_error err = KP_ERROR_INIT;
+
+	if (!repo)
+		return KP_EXIT_OK;
+	if ((!cli->have_draft_days &&
+	     days_setting(&cli->draft_days, repo, "due.kladde-dage") < 0) ||
+	    (!cli->have_offer_days &&
+	     days_setting(&cli->offer_days, repo, "due.tilbud-dage") < 0))
+		return KP_EXIT_ERROR;
+	if (kp_repo_uuid(cli->run.due.ns, repo, &err) < 0) {
+		cmd_report(&err);
+		return KP_EXIT_ERROR;
+	}
+	return KP_EXIT_OK;
+}
+
+int cmd_due(int argc, char **argv)
+{
+	struct kp_error err = KP_ERROR_INIT;
+	struct kp_due_list kept = KP_DUE_LIST_INIT;
+	struct kp_due_totals totals;
+	struct cmd_plans plans = CMD_PLANS_INIT;
+	struct due_cli cli;
+	struct kp_due_run *run = &cli.run;
+	long long stamp;
+	size_t overdue;
+	int rc, done;
+
+	memset(&cli, 0, sizeof(cli));
+	cli.fmt = FMT_TEXT;
+	cli.draft_days = cli.offer_days = -1;
+	run->due.within = 14;
+	run->use_cache = 1;
+	if ((rc = parse_opts(&cli, &done, argc, argv)) != KP_EXIT_OK || done)
+		return rc;
+	argc -= optind;
+	argv += optind;
+	if ((rc = today(&cli)) != KP_EXIT_OK)
+		return rc;
 	if ((rc = cmd_plans_open(&plans, argc, argv, NULL, 0)) != KP_EXIT_OK)
 		return rc;
-	if ((plans.repo && !have_draft_days &&
-	     days_setting(&draft_days, plans.repo, "due.kladde-dage") < 0) ||
-	    (plans.repo && !have_offer_days &&
-	     days_setting(&offer_days, plans.repo, "due.tilbud-dage") < 0)) {
-		rc = KP_EXIT_ERROR;
+	if ((rc = settings(&cli, plans.repo)) != KP_EXIT_OK)
 		goto done;
-	}
-	if (plans.repo && kp_repo_uuid(run.due.ns, plans.repo, &err) < 0) {
-		cmd_report(&err);
-		rc = KP_EXIT_ERROR;
-		goto done;
-	}
-	run.due.draft_days = (int)draft_days;
-	run.due.offer_days = (int)offer_days;
-	run.repo = plans.repo;
-	run.repo_plans = argc == 0;
-	run.full_load = cmd_full_load();
-	run.report = report;
+	run->due.draft_days = (int)cli.draft_days;
+	run->due.offer_days = (int)cli.offer_days;
+	run->repo = plans.repo;
+	run->repo_plans = argc == 0;
+	run->full_load = cmd_full_load();
+	run->report = report;
 	if (kp_due_paths(&kept, &totals, (const char *const *)plans.paths,
-			 plans.n, &run, &err) < 0)
+			 plans.n, run, &err) < 0)
 		cmd_report(&err);
 
-	overdue = kp_due_sort(&kept, &run.due);
-	run.due.flush = write_out;
-	stamp = today_arg || getenv("KIPLAN_TODAY")
-			? (long long)kp_date_days(run.due.today) * 86400
+	overdue = kp_due_sort(&kept, &run->due);
+	run->due.flush = write_out;
+	stamp = cli.today_arg || getenv("KIPLAN_TODAY")
+			? (long long)kp_date_days(run->due.today) * 86400
 			: (long long)time(NULL);
-	write_list(&kept, &run.due, fmt, redact, stamp);
+	write_list(&kept, &run->due, cli.fmt, cli.redact, stamp);
 	rc = overdue	     ? KP_EXIT_FINDINGS
 	     : totals.failed ? KP_EXIT_ERROR
 			     : KP_EXIT_OK;

@@ -135,7 +135,6 @@ int cmd_followup(int argc, char **argv)
 	struct kp_change *c = NULL;
 	struct kp_followup_result r;
 	struct kp_change_result res;
-	struct cmd_commit co;
 	struct kp_buf sum = KP_BUF_INIT;
 	char **body = NULL, date[11];
 	struct args a;
@@ -156,16 +155,11 @@ int cmd_followup(int argc, char **argv)
 		if (kp_change_set_arg(c, a.sets[i], &err) < 0)
 			goto fail;
 	kp_date_format(date, a.m.o.date);
-	kp_change_date_states(c, p.plan, date);
 	body = message(&a, &r, &nbody);
 	kp_buf_addf(&sum, "Opfølgningsmøde %s i indsatsplan %s", date,
 		    cmd_plan_id(&p));
-	memset(&co, 0, sizeof(co));
-	co.summary = sum.buf;
-	co.body = (const char *const *)body;
-	co.nbody = nbody;
-	co.edit = a.edit;
-	if ((rc = cmd_change_commit(&p, c, &co, &res)) == KP_EXIT_OK &&
+	if ((rc = cmd_meeting_commit(&p, c, &a.m, sum.buf, body, nbody, a.edit,
+				     &res)) == KP_EXIT_OK &&
 	    res.committed)
 		print_result(&r);
 	goto done;
