@@ -372,9 +372,14 @@ def check_intent(root, obj, stream):
 
 def transicc(profile, out, values):
     """Little CMS's transicc: values (RGB, 0 to 255) through profile."""
-    r = subprocess.run(["transicc", "-n", "-t1", "-i", profile, "-o", out],
-                       input="".join("%d %d %d\n" % v for v in values) +
-                       "q\n", capture_output=True, text=True, check=False)
+    try:
+        r = subprocess.run(["transicc", "-n", "-t1", "-i", profile, "-o",
+                            out], input="".join("%d %d %d\n" % v
+                                                for v in values) + "q\n",
+                           capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        sys.exit("pdf-check: transicc is not installed (liblcms2-utils; "
+                 "tests/install-deps.sh)")
     nums = [[float(x) for x in line.split()]
             for line in r.stdout.splitlines()
             if re.fullmatch(r"\s*-?[0-9.]+( +-?[0-9.]+){2}\s*", line)]
