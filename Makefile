@@ -76,7 +76,7 @@ MO       := $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/kiplan.mo)
 GIT_PLUGIN_SRC := lib/repo/change.c lib/repo/drafts.c lib/repo/repo.c \
 	lib/repo/revs.c lib/repo/send.c lib/repo/template.c lib/repo/merge.c \
 	lib/repo/txn.c lib/repo/walk.c lib/repo/share.c lib/repo/outbox.c
-PDF_PLUGIN_SRC := lib/render/pdf.c lib/render/pdfpost.c
+PDF_PLUGIN_SRC := lib/render/pdf.c lib/render/pdfpost.c lib/render/icc.c
 GIT_PLUGIN_OBJ := $(GIT_PLUGIN_SRC:%.c=$(BUILD)/plugin/%.o) \
 	$(BUILD)/plugin/lib/repo/git_plugin.o
 PDF_PLUGIN_OBJ := $(PDF_PLUGIN_SRC:%.c=$(BUILD)/plugin/%.o) \

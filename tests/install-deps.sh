@@ -7,13 +7,14 @@ set -eu
 # Fonts: DejaVu for the documents' own text, Noto for every other script
 # a name or a note may be written in (Greek, Cyrillic, Arabic, Hebrew,
 # Devanagari, Thai... in fonts-noto-core; Chinese, Japanese, Korean in
-# fonts-noto-cjk).  qpdf checks the PDF's structure in the tests;
-# Chromium shows the HTML of kiplan stats as a reader sees it
+# fonts-noto-cjk).  qpdf checks the PDF's structure in the tests, and
+# Little CMS's transicc (liblcms2-utils) its colour profile; Chromium
+# shows the HTML of kiplan stats as a reader sees it
 # (tests/cli/stats-html.sh).
 PKGS="pkg-config libyaml-dev libcmark-dev libgit2-dev libpcre2-dev
 libcairo2-dev libpango1.0-dev zlib1g-dev
 fonts-dejavu-core fonts-noto-core fonts-noto-cjk zsh
-git jq poppler-utils qpdf python3 python3-icalendar python3-yaml mandoc
+git jq poppler-utils qpdf liblcms2-utils python3 python3-icalendar python3-yaml mandoc
 gettext locales clang-format cppcheck nodejs strace lighttpd chromium"
 
 missing=

@@ -36,6 +36,7 @@ void kp_rdoc_free(struct kp_rdoc *doc)
 		block_release(&doc->blocks[i]);
 	free(doc->blocks);
 	free(doc->title);
+	free(doc->footer);
 	free(doc->subject);
 	free(doc->author);
 	free(doc->header);
@@ -230,6 +231,23 @@ static void add_literal(struct kp_buf *b, const char *s)
 	}
 }
 
+/*
+ * A name, isolated (U+2068 FIRST STRONG ISOLATE ... U+2069 POP
+ * DIRECTIONAL ISOLATE): an Arabic or Hebrew name is ordered within
+ * itself, by its own first letter, its punctuation included, and the
+ * text around it stays left to right.  The running header and every cell
+ * write a name this way, as CommonMark (md) or as it is.
+ */
+static void add_name(struct kp_buf *b, const char *s, int md)
+{
+	kp_buf_addstr(b, "\u2068");
+	if (md)
+		add_literal(b, s);
+	else
+		kp_buf_addstr(b, s);
+	kp_buf_addstr(b, "\u2069");
+}
+
 static const char *label(const struct ctx *c, const char *path,
 			 const char *fallback)
 {
@@ -308,7 +326,7 @@ static void add_person(const struct ctx *c, struct kp_buf *b,
 
 	if ((s = kp_node_str(kp_map_get(p, "navn")))) {
 		kp_buf_addstr(b, "**");
-		add_literal(b, s);
+		add_name(b, s, 1);
 		kp_buf_addstr(b, "**");
 		line = 1;
 	}
@@ -489,7 +507,8 @@ static void part1(struct ctx *c)
 	t = kp_rdoc_table(c->doc, 2, 0);
 	kp_rdoc_table_widths(t, w);
 
-	add_literal(&v, pstr(c, "borger.navn"));
+	if (pstr(c, "borger.navn"))
+		add_name(&v, pstr(c, "borger.navn"), 1);
 	row = row2(c, t, row, label(c, "borger/navn", "Navn"), &v);
 	if ((s = pstr(c, "borger.cpr"))) {
 		if (c->redact) {
@@ -1276,7 +1295,7 @@ int kp_render_model(struct kp_rdoc **out, const struct kp_plan *plan,
 	struct kp_buf b = KP_BUF_INIT;
 	struct ctx c;
 	const char *id, *name;
-	int error = 0;
+	int error = 0, i;
 
 	*out = NULL;
 	memset(&c, 0, sizeof(c));
@@ -1303,26 +1322,32 @@ int kp_render_model(struct kp_rdoc **out, const struct kp_plan *plan,
 	id = kp_plan_str(plan, "id");
 	name = kp_plan_str(plan, "borger.navn");
 
-	kp_buf_addstr(&b, "Koordinerende indsatsplan");
-	if (id)
-		kp_buf_addf(&b, " %s", id);
-	if (name)
-		kp_buf_addf(&b, " – %s", name);
 	stamp(c.doc, plan, id, opts ? opts->src : NULL);
-	/* The title says the state too: a file is judged by its title. */
-	kp_buf_addf(&b, " (%s)", c.doc->mark);
-	kp_rdoc_set(&c.doc->title, b.buf);
-	kp_buf_reset(&b);
+	/*
+	 * The title says the state too: a file is judged by its title.  The
+	 * metadata's has the name as it is; the footer's isolates it.
+	 */
+	for (i = 0; i < 2; i++) {
+		kp_buf_addstr(&b, "Koordinerende indsatsplan");
+		if (id)
+			kp_buf_addf(&b, " %s", id);
+		if (name) {
+			kp_buf_addstr(&b, " – ");
+			if (i)
+				add_name(&b, name, 0);
+			else
+				kp_buf_addstr(&b, name);
+		}
+		kp_buf_addf(&b, " (%s)", c.doc->mark);
+		kp_rdoc_set(i ? &c.doc->footer : &c.doc->title, b.buf);
+		kp_buf_reset(&b);
+	}
 	kp_rdoc_set(&c.doc->subject,
 		    "Koordinerende indsatsplan efter "
 		    "Sundhedsstyrelsens retningslinjer (2014), bilag 1");
 	kp_rdoc_set(&c.doc->author, kp_plan_str(plan, "koordinator.navn"));
-	/*
-	 * The name isolated (U+2068 ... U+2069): an Arabic or Hebrew name
-	 * is ordered within itself, and the line stays left to right.
-	 */
 	if (name)
-		kp_buf_addf(&b, "\u2068%s\u2069", name);
+		add_name(&b, name, 0);
 	kp_buf_addf(&b, "%s%s", name && id ? " · " : "", id ? id : "");
 	kp_rdoc_set(&c.doc->header, b.buf);
 	kp_buf_reset(&b);

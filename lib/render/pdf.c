@@ -546,11 +546,10 @@ static void flow_end(struct flow *f, struct line *l)
 
 enum op_type {
 	OP_FILL,   /* rectangle x, y, w, h in grey */
-	OP_TEXT,   /* line pl with its origin at x, y */
+	OP_TEXT,   /* line pl with its origin at x, y; its links in h */
 	OP_STROKE, /* line from x, y to x + w, y + h */
 	OP_BEGIN,  /* a structure element opens: tag */
-	OP_END,	   /* and closes */
-	OP_LINK	   /* a link to urls[url] over x, y, w, h */
+	OP_END	   /* and closes */
 };
 
 struct op {
@@ -560,7 +559,14 @@ struct op {
 	double grey;
 	const char *tag; /* OP_BEGIN, OP_END: static */
 	char scope;	 /* a TH: 'C' heads a column, 'R' a row */
-	size_t url;	 /* OP_LINK */
+	/*
+	 * OP_TEXT: the line's links, pdf.links[link0, link0 + nlink), and
+	 * for their areas the line's height (h) and baseline below its top
+	 * (w); spans: its paragraph has links, so that its text goes into
+	 * Span and Link elements (see draw_links()).
+	 */
+	size_t link0, nlink;
+	int spans;
 };
 
 /* A link in a layout: bytes [start, end) of its text go to urls[url]. */
@@ -615,9 +621,7 @@ struct pdf {
 	const char *leaf;      /* the open paragraph, or NULL */
 	int open;	       /* list levels open */
 	int li[MAX_DEPTH + 1]; /* an item open at each level */
-	struct op *pending;    /* links of the open paragraph */
-	size_t npending, apending;
-	char *scopes; /* 'C' or 'R' for each TH, in the order drawn */
+	char *scopes;	       /* 'C' or 'R' for each TH, in the order drawn */
 	size_t nscopes, ascopes;
 };
 
@@ -721,20 +725,12 @@ static void tag_th(struct pdf *p, char scope)
 	o->scope = scope;
 }
 
-/* Close the open paragraph, then its links. */
+/* Close the open paragraph. */
 static void leaf_close(struct pdf *p)
 {
-	struct op *o;
-	size_t i;
-
 	if (p->leaf)
 		tag(p, OP_END, p->leaf);
 	p->leaf = NULL;
-	for (i = 0; i < p->npending; i++) {
-		o = op_add(p, OP_LINK);
-		*o = p->pending[i];
-	}
-	p->npending = 0;
 }
 
 /* Close list levels until depth are open. */
@@ -798,41 +794,15 @@ static void para_begin(struct pdf *p, const struct line *l, int item, double x,
 	}
 }
 
-/* The links on line l, drawn with its origin at x, y, for leaf_close(). */
-static void line_links(struct pdf *p, const struct line *l, double x, double y)
+/* Whether the paragraph of line i, up to line b at most, has a link. */
+static int para_links(const struct flow *f, size_t i, size_t b)
 {
-	const struct link *k;
-	int *ranges, n, i, from, to;
 	size_t j;
-	struct op *o;
 
-	for (j = l->link0; j < l->link0 + l->nlink; j++) {
-		k = &p->links[j];
-		from = k->start > l->pl->start_index ? k->start
-						     : l->pl->start_index;
-		to = l->pl->start_index + l->pl->length;
-		to = k->end < to ? k->end : to;
-		if (from >= to || p->quiet)
-			continue;
-		pango_layout_line_get_x_ranges(l->pl, from, to, &ranges, &n);
-		for (i = 0; i < n; i++) {
-			if (p->npending == p->apending) {
-				p->apending = p->apending ? 2 * p->apending : 8;
-				p->pending = kp_xrealloc(
-					p->pending,
-					p->apending * sizeof(*p->pending));
-			}
-			o = &p->pending[p->npending++];
-			memset(o, 0, sizeof(*o));
-			o->type = OP_LINK;
-			o->url = k->url;
-			o->x = x + UN(ranges[2 * i]);
-			o->w = UN(ranges[2 * i + 1] - ranges[2 * i]);
-			o->y = y - l->baseline;
-			o->h = l->height;
-		}
-		g_free(ranges);
-	}
+	for (j = i; j < b && (j == i || !f->v[j].start); j++)
+		if (f->v[j].nlink)
+			return 1;
+	return 0;
 }
 
 /*
@@ -845,6 +815,7 @@ static double put_lines(struct pdf *p, const struct flow *f, size_t a, size_t b,
 	size_t i;
 	double top = y;
 	struct op *o;
+	int spans = 0;
 
 	for (i = a; i < b; i++) {
 		const struct line *l = &f->v[i];
@@ -855,6 +826,7 @@ static double put_lines(struct pdf *p, const struct flow *f, size_t a, size_t b,
 		if (i == a || l->start) {
 			leaf_close(p);
 			para_begin(p, l, item, x, top + l->baseline);
+			spans = !p->quiet && para_links(f, i, b);
 		}
 		/* A marker outside a list (never in practice): as text. */
 		if (l->mark && l->start && !(item && l->depth)) {
@@ -871,7 +843,13 @@ static double put_lines(struct pdf *p, const struct flow *f, size_t a, size_t b,
 			o->pl = l->pl;
 			o->x = x + l->x;
 			o->y = top + l->baseline;
-			line_links(p, l, o->x, o->y);
+			if (spans) {
+				o->spans = 1;
+				o->link0 = l->link0;
+				o->nlink = l->nlink;
+				o->w = l->baseline;
+				o->h = l->height;
+			}
 		}
 		top += l->height;
 	}
@@ -1488,7 +1466,7 @@ static void put_flow(struct pdf *p, const struct flow *f, double gap)
 
 struct tcell {
 	struct flow f;
-	struct flow cont; /* a label: itself and "(fortsat)" */
+	struct flow cont; /* a label, a title: itself and "(fortsat)" */
 	size_t next;	  /* first line not yet put on a page */
 	size_t row, col;
 	size_t rs, cs;
@@ -1563,7 +1541,13 @@ static void table_build(struct pdf *p, struct table *t,
 			build_flow(p, &tc->f, kc->text, kc->flags,
 				   t->colx[c + tc->cs] - t->colx[c] -
 					   2 * PAD_X);
-			if (kc->flags & KP_CELL_LABEL)
+			/*
+			 * A label, and a title across the table's top (a
+			 * goal's), are shown again with "(fortsat)".
+			 */
+			if ((kc->flags & KP_CELL_LABEL) ||
+			    (!r && (kc->flags & KP_CELL_HEADER) &&
+			     tc->cs == t->ncols && b->header_rows > 1))
 				build_cont(p, &tc->cont, kc->text, kc->flags,
 					   t->colx[c + tc->cs] - t->colx[c] -
 						   2 * PAD_X);
@@ -1619,6 +1603,14 @@ static int continued(const struct tcell *c)
 static double cell_need(const struct tcell *c, int fresh)
 {
 	size_t a = fresh ? 0 : c->next;
+	double f, k;
+
+	/* A title: as high as its repetition, "(fortsat)" and all. */
+	if (fresh && (c->flags & KP_CELL_HEADER) && c->cont.len) {
+		f = flow_height(&c->f, 0, c->f.len);
+		k = flow_height(&c->cont, 0, c->cont.len);
+		return 2 * PAD_Y + c->lead + (f > k ? f : k);
+	}
 
 	if (!fresh && continued(c))
 		return 2 * PAD_Y + c->lead +
@@ -1698,7 +1690,9 @@ static void put_cell(struct pdf *p, struct table *t, struct tcell *c, double y0,
 		tag_th(p, (c->flags & KP_CELL_HEADER) ? 'C' : 'R');
 	else
 		tag(p, OP_BEGIN, "TD");
-	if (!keep && continued(c)) {
+	if ((!keep && continued(c)) ||
+	    (keep && t->hdr_done && (c->flags & KP_CELL_HEADER) &&
+	     c->cont.len)) {
 		put_lines(p, &c->cont, 0, c->cont.len, x + PAD_X,
 			  y0 + top + PAD_Y + c->lead);
 	} else {
@@ -2174,8 +2168,8 @@ static void draw_chrome(struct pdf *p, cairo_t *cr, size_t n)
 	show_line(cr, l, MARGIN_X + CONTENT_W - layout_w(l), FOOT_RULE + 6);
 	kp_buf_reset(&m);
 	kp_buf_addstr(&m, "<span foreground=\"" MUTED "\">");
-	kp_pdf_escape(&m, doc->title ? doc->title : "",
-		      doc->title ? strlen(doc->title) : 0);
+	kp_pdf_escape(&m, doc->footer ? doc->footer : "",
+		      doc->footer ? strlen(doc->footer) : 0);
 	kp_buf_addstr(&m, "</span>");
 	l = make_layout(p, m.buf, FONT_SMALL, CONTENT_W - 80);
 	pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
@@ -2192,25 +2186,115 @@ static void add_scope(struct pdf *p, char scope)
 	p->scopes[p->nscopes++] = scope;
 }
 
-/*
- * A Link element with its annotation over the link's text: cairo takes
- * the address and the rectangle as attributes, in user space.  In a
- * string attribute, ' and \ are escaped with a backslash.
- */
-static void draw_link(struct pdf *p, cairo_t *cr, const struct op *o)
+/* The link of line o that the text at byte i is in: its index, or -1. */
+static long link_at(const struct pdf *p, const struct op *o, int i)
 {
-	struct kp_buf a = KP_BUF_INIT;
-	const char *u;
+	size_t j;
 
-	kp_buf_addstr(&a, "uri='");
-	for (u = p->urls[o->url]; *u; u++) {
-		if (*u == '\'' || *u == '\\')
-			kp_buf_addch(&a, '\\');
-		kp_buf_addch(&a, *u);
+	for (j = o->link0; j < o->link0 + o->nlink; j++)
+		if (p->links[j].start <= i && i < p->links[j].end)
+			return (long)j;
+	return -1;
+}
+
+/* Run r's foreground, or ink; whether it is underlined. */
+static int run_colour(cairo_t *cr, const PangoGlyphItem *r)
+{
+	double red = INK, green = INK, blue = INK;
+	int under = 0;
+	GSList *e;
+
+	for (e = r->item->analysis.extra_attrs; e; e = e->next) {
+		const PangoAttribute *a = e->data;
+
+		if (a->klass->type == PANGO_ATTR_FOREGROUND) {
+			const PangoColor *c =
+				&((const PangoAttrColor *)a)->color;
+
+			red = c->red / 65535.0;
+			green = c->green / 65535.0;
+			blue = c->blue / 65535.0;
+		} else if (a->klass->type == PANGO_ATTR_UNDERLINE) {
+			under = ((const PangoAttrInt *)a)->value !=
+				PANGO_UNDERLINE_NONE;
+		}
 	}
-	kp_buf_addf(&a, "' rect=[%.2f %.2f %.2f %.2f]", o->x, o->y, o->w, o->h);
-	cairo_tag_begin(cr, CAIRO_TAG_LINK, a.buf);
-	cairo_tag_end(cr, CAIRO_TAG_LINK);
+	cairo_set_source_rgb(cr, red, green, blue);
+	return under;
+}
+
+/* Draw run r with its origin at x, y, and its underline as Pango would. */
+static void draw_run(cairo_t *cr, const char *text, PangoGlyphItem *r, double x,
+		     double y, double w)
+{
+	PangoFontMetrics *m;
+	int under = run_colour(cr, r);
+
+	cairo_move_to(cr, x, y);
+	pango_cairo_show_glyph_item(cr, text, r);
+	if (!under)
+		return;
+	m = pango_font_get_metrics(r->item->analysis.font,
+				   r->item->analysis.language);
+	cairo_rectangle(cr, x,
+			y - UN(pango_font_metrics_get_underline_position(m)), w,
+			UN(pango_font_metrics_get_underline_thickness(m)));
+	cairo_fill(cr);
+	pango_font_metrics_unref(m);
+}
+
+/*
+ * A line of a paragraph with links, run by run.  cairo 1.16 gives marked
+ * content only to the leaves of the structure, so such a paragraph holds
+ * nothing but Span and Link elements: a link's runs go into a Link
+ * element (CAIRO_TAG_LINK), which then holds the link's text with its
+ * annotation, over the runs' area and the line's height; the text around
+ * them into Spans.  In a string attribute, ' and \ are escaped with a
+ * backslash.
+ */
+static void draw_links(struct pdf *p, cairo_t *cr, const struct op *o)
+{
+	const char *text = pango_layout_get_text(o->pl->layout);
+	struct kp_buf a = KP_BUF_INIT;
+	GSList *r, *q;
+	double x = o->x, w, span;
+	const char *u;
+	long k;
+
+	for (r = o->pl->runs; r; r = q) {
+		PangoGlyphItem *run = r->data;
+
+		/* The runs of the same link, or of none, and their width. */
+		k = link_at(p, o, run->item->offset);
+		span = 0;
+		for (q = r; q; q = q->next) {
+			PangoGlyphItem *g = q->data;
+
+			if (link_at(p, o, g->item->offset) != k)
+				break;
+			span += UN(pango_glyph_string_get_width(g->glyphs));
+		}
+		kp_buf_reset(&a);
+		if (k >= 0) {
+			kp_buf_addstr(&a, "uri='");
+			for (u = p->urls[p->links[k].url]; *u; u++) {
+				if (*u == '\'' || *u == '\\')
+					kp_buf_addch(&a, '\\');
+				kp_buf_addch(&a, *u);
+			}
+			kp_buf_addf(&a, "' rect=[%.2f %.2f %.2f %.2f]", x,
+				    o->y - o->w, span, o->h);
+		}
+		cairo_tag_begin(cr, k >= 0 ? CAIRO_TAG_LINK : "Span",
+				k >= 0 ? a.buf : NULL);
+		for (; r != q; r = r->next) {
+			run = r->data;
+			w = UN(pango_glyph_string_get_width(run->glyphs));
+			draw_run(cr, text, run, x, o->y, w);
+			x += w;
+		}
+		cairo_tag_end(cr, k >= 0 ? CAIRO_TAG_LINK : "Span");
+	}
 	kp_buf_release(&a);
 }
 
@@ -2239,7 +2323,6 @@ static void draw_page(struct pdf *p, cairo_t *cr, size_t n)
 					add_scope(p, o->scope);
 				break;
 			case OP_END: cairo_tag_end(cr, o->tag); break;
-			case OP_LINK: draw_link(p, cr, o); break;
 			case OP_FILL:
 				cairo_set_source_rgb(cr, o->grey, o->grey,
 						     o->grey);
@@ -2248,6 +2331,10 @@ static void draw_page(struct pdf *p, cairo_t *cr, size_t n)
 				break;
 			case OP_TEXT:
 				cairo_set_source_rgb(cr, INK, INK, INK);
+				if (o->spans) {
+					draw_links(p, cr, o);
+					break;
+				}
 				cairo_move_to(cr, o->x, o->y);
 				pango_cairo_show_layout_line(cr, o->pl);
 				break;
@@ -2333,6 +2420,7 @@ static int finish(struct pdf *p, struct kp_buf *out, size_t start,
 	m.producer = producer.buf;
 	m.created = created;
 	m.lang = "da";
+	m.pdfa = 'U';
 	kp_ident_xmp(&ident, doc);
 	m.ident = ident.buf;
 	m.scopes = p->scopes;
@@ -2424,7 +2512,6 @@ done:
 		free(p.urls[i]);
 	free(p.urls);
 	free(p.links);
-	free(p.pending);
 	free(p.scopes);
 	for (i = 0; i < p.nlayouts; i++)
 		g_object_unref(p.layouts[i]);

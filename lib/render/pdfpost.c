@@ -17,6 +17,7 @@
 
 #include <zlib.h>
 
+#include "render/icc.h"
 #include "render/pdfpost.h"
 #include "i18n.h"
 #include "banned.h"
@@ -564,6 +565,108 @@ static int update_scopes(struct update *u, const struct pdf_file *f,
 }
 
 /* ------------------------------------------------------------------ */
+/* Fonts and annotations, as PDF/A-2 and PDF/UA-1 want them            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The literal string that follows key in [d, e), "(...)" whole, into
+ * [*a, *b); -1 when there is none.
+ */
+static int dict_string(const char *d, const char *e, const char *key,
+		       const char **a, const char **b)
+{
+	size_t k = strlen(key);
+	const char *p, *q;
+	int depth = 0;
+
+	for (p = d; p + k < e; p++) {
+		if (memcmp(p, key, k) != 0 || (!is_space(p[k]) && p[k] != '('))
+			continue;
+		for (q = p + k; q < e && is_space(*q); q++)
+			;
+		if (q < e && *q == '(')
+			break;
+	}
+	if (p + k >= e)
+		return -1;
+	for (*a = p = q; p < e; p++) {
+		if (*p == '\\')
+			p++;
+		else if (*p == '(')
+			depth++;
+		else if (*p == ')' && --depth == 0)
+			break;
+	}
+	if (p >= e)
+		return -1;
+	*b = p + 1;
+	return 0;
+}
+
+/*
+ * cairo 1.16 writes a TrueType CIDFont without /CIDToGIDMap, which then
+ * means the identity; PDF/A-2 (6.2.11.3.2) wants it said.  A link
+ * annotation gets the print flag (/F 4, PDF/A-2 6.3.2) and, for a screen
+ * reader, an alternate description (/Contents, PDF/UA-1 7.18.5): its
+ * address, which is also what its text shows.
+ */
+static void update_fonts_links(struct update *u, const struct pdf_file *f)
+{
+	const char *d, *e, *a, *b;
+	size_t i;
+
+	for (i = 1; i < f->nobj; i++) {
+		if (obj_dict(f, (long)i, &d, &e) < 0)
+			continue;
+		if (has(d, e, "/Subtype /CIDFontType2") &&
+		    !has(d, e, "/CIDToGIDMap")) {
+			obj_begin(u, (long)i);
+			dict_with(u, d, e, "   /CIDToGIDMap /Identity\n");
+			obj_end(u);
+		} else if (has(d, e, "/Type /Annot") &&
+			   has(d, e, "/Subtype /Link") && !has(d, e, "/F ")) {
+			obj_begin(u, (long)i);
+			kp_buf_add(&u->out, d, (size_t)(e - d - 2));
+			kp_buf_addstr(&u->out, "   /F 4\n");
+			if (!has(d, e, "/Contents") &&
+			    dict_string(d, e, "/URI", &a, &b) == 0) {
+				kp_buf_addstr(&u->out, "   /Contents ");
+				kp_buf_add(&u->out, a, (size_t)(b - a));
+				kp_buf_addch(&u->out, '\n');
+			}
+			kp_buf_addstr(&u->out, ">>\n");
+			obj_end(u);
+		}
+	}
+}
+
+/*
+ * The sRGB profile (icc.c) as the stream object num, for the PDF/A
+ * output intent: the colours cairo writes (DeviceRGB) are sRGB.
+ */
+static int icc_object(struct update *u, long num)
+{
+	struct kp_buf icc = KP_BUF_INIT, packed = KP_BUF_INIT;
+	int error = -1;
+
+	kp_icc_srgb(&icc);
+	if (zlib_run(&packed, icc.buf, icc.len, 0) == 0) {
+		obj_begin(u, num);
+		kp_buf_addf(&u->out,
+			    "<< /N 3 /Length %zu /Filter /FlateDecode >>\n"
+			    "stream\n",
+			    packed.len);
+		kp_buf_add(&u->out, packed.buf, packed.len);
+		kp_buf_addstr(&u->out, "\nendstream\n");
+		obj_end(u);
+		error = 0;
+	}
+	kp_buf_release(&icc);
+	kp_buf_release(&packed);
+	return error;
+}
+
+/* ------------------------------------------------------------------ */
 /* Metadata                                                            */
 /* ------------------------------------------------------------------ */
 
@@ -650,25 +753,78 @@ static void xmp_simple(struct kp_buf *x, const char *tag, const char *v)
 }
 
 /*
+ * kiplan's own properties, described for PDF/A (ISO 19005-2, 6.6.2.3.2:
+ * a property outside the standard schemas needs an extension schema).
+ */
+static void xmp_extension(struct kp_buf *x)
+{
+	static const char *const props[][2] = {
+		{ "plan", "The plan's id" },
+		{ "revision", "The revision's number; 0 for a working copy" },
+		{ "commit", "The git commit of the revision" },
+		{ "redacted", "true when CPR and phone numbers are hidden" },
+		{ "invalid", "true when the plan did not validate" },
+		{ "version", "The kiplan version that rendered it" },
+	};
+	size_t i;
+
+	kp_buf_addstr(x, "   <pdfaExtension:schemas><rdf:Bag>\n"
+			 "    <rdf:li rdf:parseType=\"Resource\">\n"
+			 "     <pdfaSchema:schema>kiplan document identity"
+			 "</pdfaSchema:schema>\n"
+			 "     <pdfaSchema:namespaceURI>" KP_IDENT_NS
+			 "</pdfaSchema:namespaceURI>\n"
+			 "     <pdfaSchema:prefix>kiplan</pdfaSchema:prefix>\n"
+			 "     <pdfaSchema:property><rdf:Seq>\n");
+	for (i = 0; i < sizeof(props) / sizeof(props[0]); i++)
+		kp_buf_addf(x,
+			    "      <rdf:li rdf:parseType=\"Resource\">"
+			    "<pdfaProperty:name>%s</pdfaProperty:name>"
+			    "<pdfaProperty:valueType>Text"
+			    "</pdfaProperty:valueType>"
+			    "<pdfaProperty:category>external"
+			    "</pdfaProperty:category>"
+			    "<pdfaProperty:description>%s"
+			    "</pdfaProperty:description></rdf:li>\n",
+			    props[i][0], props[i][1]);
+	kp_buf_addstr(x, "     </rdf:Seq></pdfaSchema:property>\n"
+			 "    </rdf:li>\n"
+			 "   </rdf:Bag></pdfaExtension:schemas>\n");
+}
+
+/*
  * The XMP packet (ISO 16684-1): what the Info dictionary says, in the
- * same words, the document's language, and which plan it is.
+ * same words, the document's language, which plan it is, and that it
+ * is PDF/A-2 (ISO 19005-2) of the conformance level meta->pdfa.
  */
 static void xmp(struct kp_buf *x, const struct kp_pdf_meta *m)
 {
 	char date[32];
 
 	date_of(date, m->created, 0);
-	kp_buf_addstr(x, "<?xpacket begin=\"\xef\xbb\xbf\" "
-			 "id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
-			 "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
-			 " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/"
-			 "22-rdf-syntax-ns#\">\n"
-			 "  <rdf:Description rdf:about=\"\"\n"
-			 "    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
-			 "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
-			 "    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
-			 "    xmlns:kiplan=\"" KP_IDENT_NS "\">\n"
-			 "   <dc:format>application/pdf</dc:format>\n");
+	kp_buf_addstr(x,
+		      "<?xpacket begin=\"\xef\xbb\xbf\" "
+		      "id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+		      "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+		      " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/"
+		      "22-rdf-syntax-ns#\">\n"
+		      "  <rdf:Description rdf:about=\"\"\n"
+		      "    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+		      "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
+		      "    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
+		      "    xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\"\n"
+		      "    xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/"
+		      "extension/\"\n"
+		      "    xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/"
+		      "schema#\"\n"
+		      "    xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/"
+		      "property#\"\n"
+		      "    xmlns:kiplan=\"" KP_IDENT_NS "\">\n"
+		      "   <pdfaid:part>2</pdfaid:part>\n");
+	kp_buf_addf(x, "   <pdfaid:conformance>%c</pdfaid:conformance>\n",
+		    m->pdfa);
+	xmp_extension(x);
+	kp_buf_addstr(x, "   <dc:format>application/pdf</dc:format>\n");
 	xmp_alt(x, "dc:title", m->title);
 	if (m->author && *m->author) {
 		kp_buf_addstr(x, "   <dc:creator><rdf:Seq><rdf:li>");
@@ -733,7 +889,7 @@ int kp_pdf_finish(struct kp_buf *pdf, size_t start,
 	struct update u;
 	struct kp_buf x = KP_BUF_INIT, cat = KP_BUF_INIT;
 	const char *d, *e;
-	long metadata, *order = NULL, base, pages;
+	long metadata, icc, *order = NULL, base, pages;
 	unsigned long long h1, h2;
 	size_t i, k, j;
 	int error = 0;
@@ -750,13 +906,22 @@ int kp_pdf_finish(struct kp_buf *pdf, size_t start,
 		goto done;
 	}
 	metadata = f.size;
+	icc = f.size + 1;
 	pages = dict_int(d, e, "/Pages");
 
-	/* The catalog: language, metadata, the title in the window. */
+	/*
+	 * The catalog: language, metadata, the title in the window, and the
+	 * PDF/A output intent: sRGB, the colours' meaning.
+	 */
 	kp_buf_addf(&cat,
 		    "   /Lang (%s)\n   /Metadata %ld 0 R\n"
-		    "   /ViewerPreferences << /DisplayDocTitle true >>\n",
-		    meta->lang, metadata);
+		    "   /ViewerPreferences << /DisplayDocTitle true >>\n"
+		    "   /OutputIntents [ << /Type /OutputIntent /S /GTS_PDFA1\n"
+		    "      /OutputConditionIdentifier (" KP_ICC_SRGB_NAME ")\n"
+		    "      /Info (" KP_ICC_SRGB_NAME ")\n"
+		    "      /RegistryName (http://www.color.org)\n"
+		    "      /DestOutputProfile %ld 0 R >> ]\n",
+		    meta->lang, metadata, icc);
 	if (!has(d, e, "/MarkInfo"))
 		kp_buf_addstr(&cat, "   /MarkInfo << /Marked true >>\n");
 	obj_begin(&u, f.root);
@@ -773,6 +938,11 @@ int kp_pdf_finish(struct kp_buf *pdf, size_t start,
 	kp_buf_add(&u.out, x.buf, x.len);
 	kp_buf_addstr(&u.out, "\nendstream\n");
 	obj_end(&u);
+	if (icc_object(&u, icc) < 0) {
+		error = fail(err, "no colour profile");
+		goto done;
+	}
+	update_fonts_links(&u, &f);
 	if (pages <= 0 || update_pages(&u, &f, pages, 0) < 0) {
 		error = fail(err, "unreadable pages");
 		goto done;
@@ -806,8 +976,8 @@ int kp_pdf_finish(struct kp_buf *pdf, size_t start,
 		for (j = i; j < k; j++)
 			kp_buf_addf(pdf, "%010ld 00000 n \n", order[2 * j + 1]);
 	}
-	kp_buf_addf(pdf, "trailer\n<< /Size %ld\n   /Root %ld 0 R\n",
-		    metadata + 1, f.root);
+	kp_buf_addf(pdf, "trailer\n<< /Size %ld\n   /Root %ld 0 R\n", icc + 1,
+		    f.root);
 	if (f.info > 0)
 		kp_buf_addf(pdf, "   /Info %ld 0 R\n", f.info);
 	kp_buf_addf(pdf,

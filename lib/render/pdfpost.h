@@ -15,6 +15,7 @@ struct kp_pdf_meta {
 	const char *creator, *producer;
 	long long created; /* seconds since the epoch: CreationDate */
 	const char *lang;  /* "da" */
+	char pdfa;	   /* PDF/A-2's conformance level: 'B' or 'U' */
 	/* Which plan the document is (kiplan verify reads it back). */
 	const char *ident; /* kp_ident_xmp() */
 	/* 'C' or 'R' for each TH element, in the order cairo made them. */
@@ -25,9 +26,12 @@ struct kp_pdf_meta {
 /*
  * Update the PDF that cairo wrote into pdf from byte start on: the
  * catalog gets /Lang, XMP metadata (/Metadata), /ViewerPreferences
- * /DisplayDocTitle (the title in the reader's window); every page gets
+ * /DisplayDocTitle (the title in the reader's window) and a PDF/A output
+ * intent with an sRGB profile; every page gets
  * /Tabs /S, and its content drawn outside the structure is marked
- * /Artifact; each TH gets its /Scope; the trailer an /ID made from the
+ * /Artifact; each TH gets its /Scope; each TrueType CIDFont an explicit
+ * /CIDToGIDMap; each link annotation /F 4 and /Contents; the trailer an
+ * /ID made from the
  * content.  The same input gives the same bytes.  KP_ERENDER when the
  * file is not what cairo writes (nothing is changed then).
  */

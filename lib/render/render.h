@@ -48,7 +48,8 @@ struct kp_block {
 };
 
 struct kp_rdoc {
-	char *title; /* "Koordinerende indsatsplan ki-2014-0001 – Navn" */
+	char *title;  /* "Koordinerende indsatsplan ki-2014-0001 – Navn" */
+	char *footer; /* the title, the name isolated as in the header */
 	char *subject;
 	char *author;	   /* the coordinator */
 	char *header;	   /* running header: citizen's name and plan id */

@@ -2,8 +2,9 @@
 # pdf-layout.sh: the PDF's layout as a recipient sees it, read back with
 # poppler: no guideline heading is the last thing on a page (20 generated
 # plans); a row split across pages shows its labels again, marked
-# "(fortsat)"; body text is at least 10 pt; a long word or address
-# breaks without an inserted hyphen.
+# "(fortsat)", and so does a goal's title; body text is at least 10 pt; a
+# long word or address breaks without an inserted hyphen; every generated
+# plan passes tests/pdf-check.py.
 set -u
 KIPLAN=${KIPLAN:-$(pwd)/build/kiplan}
 ROOT=$(pwd)
@@ -26,6 +27,12 @@ for f in "$tmp"/plans/*/*.md; do
 		n=$((n + 1))
 done
 check "20 generated plans rendered" '[ $n -eq 20 ]'
+checked=0
+for f in "$tmp"/ki-*.pdf; do
+	python3 "$ROOT/tests/pdf-check.py" "$f" >"$tmp/check" 2>&1 &&
+		checked=$((checked + 1)) || cat "$tmp/check"
+done
+check "20 generated plans pass pdf-check.py (PDF/UA, PDF/A-2u)" '[ $checked -eq 20 ]'
 python3 - "$tmp"/ki-*.pdf >"$tmp/orphans" <<'PY'
 import re, subprocess, sys
 HEAD = re.compile(r"^[1-5]\. [A-ZÆØÅ]")
@@ -41,6 +48,32 @@ for f in sys.argv[1:]:
 PY
 check "no heading alone at the foot of a page" '[ ! -s "$tmp/orphans" ]'
 cat "$tmp/orphans"
+
+# A goal's table that goes on to the next page shows its title there
+# again, marked "(fortsat)"; on the page it begins, unmarked.
+python3 - "$tmp"/ki-*.pdf >"$tmp/titles" <<'PY'
+import re, subprocess, sys
+seen = 0
+for f in sys.argv[1:]:
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", f, "-"],
+                          capture_output=True, check=True).stdout.decode()
+    first = {}
+    for n, page in enumerate(text.split("\f")[:-1], 1):
+        for m in re.finditer(r"^(Mål \d+: .*?)( \(fortsat\))?$", page, re.M):
+            title, cont = m.group(1), bool(m.group(2))
+            if title not in first:
+                first[title] = n
+                if cont:
+                    print("%s page %d: %s begins marked" % (f, n, title))
+            elif not cont:
+                print("%s page %d: %s again, unmarked" % (f, n, title))
+            else:
+                seen += 1
+if not seen:
+    print("no goal's table went on to another page")
+PY
+check "a goal's title repeated with (fortsat)" '[ ! -s "$tmp/titles" ]'
+cat "$tmp/titles"
 
 # Body text at 10 pt or more: the most common height of a word's box is
 # that of 10 pt DejaVu (1.164 em: 11.6 pt).

@@ -37,6 +37,13 @@ for w in Ελληνικά Русский 中文 日本語 한국어 हिन्
 done
 # No box: poppler reports no font without a glyph; pdffonts lists Noto.
 pdffonts "$T/s.pdf" | grep -q Noto && ok || bad "no Noto font embedded"
+# Every font, of every script, embedded and with a ToUnicode map (PDF/A-2u),
+# as poppler sees them; and the whole PDF/UA and PDF/A-2 check.
+pdffonts "$T/s.pdf" | awk 'NR > 2 && ($(NF-4) != "yes" || $(NF-2) != "yes")' >"$T/fonts"
+[ ! -s "$T/fonts" ] && [ "$(pdffonts "$T/s.pdf" | wc -l)" -gt 10 ] && ok ||
+	{ bad "a font not embedded or without ToUnicode"; cat "$T/fonts"; }
+python3 "$ROOT/tests/pdf-check.py" "$T/s.pdf" >"$T/check" 2>&1 && ok ||
+	{ bad "pdf-check.py"; cat "$T/check"; }
 
 # Left to right: in the running header of every page, the Arabic name
 # stands left of the plan id (a right-to-left line would put it right).
@@ -70,6 +77,36 @@ if not he or not ov: sys.exit(1)
 y = ov[0][1]
 if not any(abs(hy - y) < 4 and hx < ov[0][0] for hx, hy in he): sys.exit(1)
 EOF
+
+# The same name reads the same in the running header, in its cell and in
+# the footer's title: one
+# isolated run, ordered by its own first letter, its final full stop at
+# its left end.  Unisolated, a cell would put the stop at the right.
+NAME='محمد علي (أبو أحمد).'
+sed -e "0,/^  navn: .*/s//  navn: '$NAME'/" -e 's/^id: ki-2014-0001$/id: ki-2014-0003/' \
+	"$ROOT/examples/bilag2.md" >"$T/ki-2014-0003.md"
+"$KIPLAN" render "$T/ki-2014-0003.md" -o "$T/n.pdf" 2>/dev/null
+python3 - "$T/n.pdf" <<'EOF' && ok || bad "the name reads differently in the header, its cell and the footer"
+import re, subprocess, sys
+xml = subprocess.run(['pdftotext', '-bbox', '-f', '1', '-l', '1', sys.argv[1], '-'],
+                     capture_output=True, text=True).stdout
+words = [(float(x), float(y), float(x2), w) for x, y, x2, w in re.findall(
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"[^>]*>([^<]*)</word>', xml)]
+dot = [w for w in words if w[3] == '·'][0]
+head = [w[3] for w in sorted(w for w in words
+                             if abs(w[1] - dot[1]) < 3 and w[0] < dot[0])]
+navn = [w for w in words if w[3] == 'Navn'][0]
+cell = [w[3] for w in sorted(w for w in words
+                             if abs(w[1] - navn[1]) < 3 and w[0] > navn[2])]
+dash = [w for w in words if w[3] == '–'][0]
+stop = [w for w in words if w[3] == '(Ikke' and abs(w[1] - dash[1]) < 3][0]
+foot = [w[3] for w in sorted(w for w in words if abs(w[1] - dash[1]) < 3
+                             and dash[0] < w[0] < stop[0])]
+sys.exit(0 if head == cell == foot and cell[0] == '.' else 1)
+EOF
+"$KIPLAN" render "$T/ki-2014-0003.md" --format html 2>/dev/null |
+	grep -qF "<td><p>$(printf '\342\201\250')$NAME$(printf '\342\201\251')</p>" && ok ||
+	bad "html: the name is not isolated in its cell"
 
 # A character no font has (a private-use code point): a warning that
 # names it, at its line and column, and the PDF is still written.

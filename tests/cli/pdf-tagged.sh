@@ -61,6 +61,13 @@ check "text-rule: # in a field is an H3" \
 check "text-rule: ## in a field is an H4" \
 	'pdfinfo -struct-text "$pdf" | grep -A1 "^ *H4 " | grep -q "\"Underoverskrift\""'
 check "text-rule: three Link elements" '[ "$(types "$pdf" | grep -cx Link)" = 3 ]'
+# Each Link element holds its annotation and the link's own text (PDF/UA
+# 7.18.5); the text around it stays in the structure, in Spans.
+pdfinfo -struct-text "$pdf" | grep -A2 "^ *Link " | sed -n 's/^ *"/"/p' >"$tmp/linktext"
+check "text-rule: the Link elements hold their text" \
+	'printf "%s\n" "\"https://example.dk/a_b?x=1&y=2\"" "\"anne@example.dk\"" "\"link (https://example.dk/sti)\"" | cmp -s - "$tmp/linktext"'
+check "text-rule: the text around the links is in the structure" \
+	'pdfinfo -struct-text "$pdf" | grep -q "^ *\" og ftp (ftp://example.dk/f) \"$"'
 python3 - "$pdf" >"$tmp/links" <<'EOF'
 import json, subprocess, sys
 j = json.loads(subprocess.run(["qpdf", "--json=2", sys.argv[1], "-"],
@@ -85,6 +92,9 @@ pdfinfo -meta "$pdf" >"$tmp/xmp"
 check "XMP: the plan's id" 'grep -q "<kiplan:plan>ki-2014-0042</kiplan:plan>" "$tmp/xmp"'
 check "XMP: a working copy is revision 0" 'grep -q "<kiplan:revision>0</kiplan:revision>" "$tmp/xmp"'
 check "XMP: the language" 'grep -q "<rdf:li>da</rdf:li>" "$tmp/xmp"'
+check "XMP: PDF/A-2, level U" \
+	'grep -q "<pdfaid:part>2</pdfaid:part>" "$tmp/xmp" && grep -q "<pdfaid:conformance>U</pdfaid:conformance>" "$tmp/xmp"'
+check "an sRGB output intent" 'qpdf --show-object=trailer "$pdf" >/dev/null && qpdf --json=2 "$pdf" - | grep -q "GTS_PDFA1"'
 
 # A revision: its commit in the XMP, and the same bytes every time.
 R=$tmp/repo
