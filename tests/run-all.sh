@@ -72,7 +72,7 @@ fi
 # A sample of the crash sweep (every 80th point; make crashtest runs all).
 run crash-sample sh tests/crash/sweep.sh -e "${KIPLAN_CRASH_EVERY:-80}" -j 2
 run jsonschema-suite-extra tests/run-jsonschema-suite tests/suite/jsonschema-extra
-for t in plan fast validate html json; do
+for t in plan fast validate html json merge; do
 	run "fuzz-$t" "$BUILD/tests/fuzz-replay-$t" "tests/fuzz/corpus/$t"
 done
 for t in tests/cli/*.sh; do
