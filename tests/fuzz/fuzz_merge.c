@@ -11,8 +11,8 @@
  * character or a whole CPR number; and when theirs is the base but the
  * merge is not ours, byte for byte but for the line ends: a side that
  * changed nothing must change nothing.  (The merge writes every line end
- * as ours' first line has it, kp_plan_restyle(), so a mixed CRLF and LF
- * file comes back all CRLF; that is its one liberty.)
+ * as ours' first line has it, kp_plan_restyle(), so a file of mixed CRLF,
+ * LF and lone CR comes back with one kind; that is its one liberty.)
  * tests/fuzz/driver.c replays the corpus in `make check`.
  */
 #include <stdint.h>
@@ -57,14 +57,20 @@ static void check_findings(const char *name, const struct kp_findings *f)
 	kp_buf_release(&b);
 }
 
-/* s without its BOM and the CR of every CRLF, into b. */
+/*
+ * s without its BOM, and with CRLF and lone CR as LF (as the loader reads
+ * them), into b.
+ */
 static void lines(struct kp_buf *b, const char *s, size_t n)
 {
 	size_t i = n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
 
-	for (; i < n; i++)
-		if (!(s[i] == '\r' && i + 1 < n && s[i + 1] == '\n'))
+	for (; i < n; i++) {
+		if (s[i] != '\r')
 			kp_buf_addch(b, s[i]);
+		else if (i + 1 == n || s[i + 1] != '\n')
+			kp_buf_addch(b, '\n');
+	}
 }
 
 /* One merge, checked; the result's text in out.  Returns its status. */
