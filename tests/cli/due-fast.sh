@@ -99,6 +99,9 @@ corner "${H}moede:\n  dato: 2014-01-31\nmaal:\n  - titel: A\n    indsatser:\n   
 corner "${H}moede:\n  dato: 2014-01-31\nstatus: afsluttet\n---\n"
 corner "${H}moede:\n    dato: 2014-01-31\n  sted: x\n---\n"
 corner "${H}...\n"
+# git's conflict markers in the body: the loader refuses the plan.
+corner "${H}moede:\n  dato: 2014-01-31\n---\n<<<<<<< HEAD\nA\n=======\nB\n>>>>>>> other\n"
+corner "${H}moede:\n  dato: 2014-01-31\n---\nNoter.\n|||||||\n"
 for f in c/*.md; do
 	same "corner $f" --format json --draft-days 10 --within 400 "$f"
 	same "corner $f, export" export --format jsonl "$f"
