@@ -8,10 +8,9 @@
  *
  * It aborts when JSON written by kiplan does not read back as the same
  * tree, when a draft kiplan writes does not load (but for a C1 control,
- * U+2028 or U+2029 in a value, which the loader refuses in any plan,
- * and kiplan new with it), when the fast reader
- * accepts a draft and reads it otherwise than the loader, or when a
- * refusal does not say why.
+ * U+2028, U+2029, U+FFFE or U+FFFF in a value, which the loader refuses in any
+ * plan, and kiplan new with it), when the fast reader accepts a draft and reads
+ * it otherwise than the loader, or when a refusal does not say why.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -69,8 +68,9 @@ static int same_tree(const struct kp_node *a, const struct kp_node *b)
 }
 
 /*
- * 1 when s holds a C1 control, U+2028 or U+2029 as they are: the loader
- * refuses them in a plan (and kiplan new with it, nothing written).
+ * 1 when s holds a C1 control, U+2028, U+2029, U+FFFE or U+FFFF as
+ * they are: the loader refuses them in a plan (and kiplan new with it,
+ * nothing written).
  */
 static int refused_char(const char *s, size_t n)
 {
@@ -83,6 +83,9 @@ static int refused_char(const char *s, size_t n)
 		if (i + 2 < n && p[i] == 0xe2 && p[i + 1] == 0x80 &&
 		    (p[i + 2] == 0xa8 || p[i + 2] == 0xa9))
 			return 1;
+		if (i + 2 < n && p[i] == 0xef && p[i + 1] == 0xbf &&
+		    (p[i + 2] == 0xbe || p[i + 2] == 0xbf))
+			return 1; /* U+FFFE, U+FFFF */
 	}
 	return 0;
 }
