@@ -92,7 +92,7 @@ KIPLAN    := $(BUILD)/kiplan
 PLUGINS   := $(BUILD)/kiplan-git.so $(BUILD)/kiplan-pdf.so
 # The fuzz targets (tests/fuzz/fuzz_T.c), each with its corpus in
 # tests/fuzz/corpus/T/, replayed in `make check` without libFuzzer.
-FUZZ     := plan fast validate html json
+FUZZ     := plan fast validate html json merge
 TEST_BINS := $(BUILD)/tests/unit-tests $(BUILD)/tests/jsonschema-suite \
 	$(BUILD)/tests/yaml-suite $(FUZZ:%=$(BUILD)/tests/fuzz-replay-%)
 

@@ -69,7 +69,7 @@ run crash-sample sh tests/crash/sweep.sh -e "${KIPLAN_CRASH_EVERY:-80}" -j 2
 run crash-merge-file sh tests/crash/merge-file.sh -e 10
 # What the shared copy of the suite lacks (anchor.json), kept here.
 run jsonschema-suite-extra tests/run-jsonschema-suite tests/suite/jsonschema-extra
-for t in plan fast validate html json; do
+for t in plan fast validate html json merge; do
 	run "fuzz-$t" "$BUILD/tests/fuzz-replay-$t" "tests/fuzz/corpus/$t"
 done
 for t in tests/cli/*.sh; do

@@ -93,7 +93,10 @@ static void check_id(const struct kp_plan *plan, struct kp_findings *out)
  * Schema messages quote the offending value ("borger.cpr: '0101741235'
  * does not match the pattern ..."), but a CPR number is never printed
  * whole: every occurrence of the text of borger.cpr in the findings
- * from start on is masked.
+ * from start on is masked.  The message is then masked as every message
+ * is (kp_cpr_mask_text()) once more: an occurrence glued to more digits
+ * ("010174-12352222222222") leaves, once masked, a run of digits after
+ * it that may itself be shaped like a CPR number.
  */
 static void mask_cpr(const struct kp_plan *plan, struct kp_findings *out,
 		     size_t start)
@@ -128,6 +131,7 @@ static void mask_cpr(const struct kp_plan *plan, struct kp_findings *out,
 			p = hit + len;
 		}
 		kp_buf_addstr(&b, p);
+		kp_cpr_mask_text(b.buf);
 		free(out->v[i].msg);
 		out->v[i].msg = kp_buf_detach(&b, NULL);
 	}

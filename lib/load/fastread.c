@@ -730,8 +730,10 @@ static int scan_text(struct scan *s, const char *data, size_t len, int all)
 	int closed = 0;
 
 	memset(s, 0, sizeof(*s));
+	/* git's conflict markers, anywhere: kp_plan_parse() refuses them. */
 	if (len > KP_PLAN_MAX || len < 4 || memcmp(data, "---\n", 4) != 0 ||
-	    !clean_text((const unsigned char *)data, len))
+	    !clean_text((const unsigned char *)data, len) ||
+	    kp_conflict_line(data, len) != 0)
 		return 0;
 	kp_buf_init(&s->tmp);
 	s->all = all;

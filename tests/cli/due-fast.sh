@@ -103,6 +103,9 @@ corner "${H}...\n"
 k=$(printf "%01024d" 0 | tr 0 k)
 corner "${H}moede:\n  dato: 2014-01-31\n$k: 1\n---\n"
 corner "${H}moede:\n  dato: 2014-01-31\n${k}k: 1\n---\n"
+# git's conflict markers in the body: the loader refuses the plan.
+corner "${H}moede:\n  dato: 2014-01-31\n---\n<<<<<<< HEAD\nA\n=======\nB\n>>>>>>> other\n"
+corner "${H}moede:\n  dato: 2014-01-31\n---\nNoter.\n|||||||\n"
 for f in c/*.md; do
 	same "corner $f" --format json --draft-days 10 --within 400 "$f"
 	same "corner $f, export" export --format jsonl "$f"

@@ -4,7 +4,8 @@
  * plain and redacted, sent (with a revision stamp) and not.  It aborts
  * when the document is not whole UTF-8, holds a control character other
  * than tab and line breaks, holds a script element or an event handler
- * (nothing from a plan may run), or does not end the document.
+ * attribute in a tag (nothing from a plan may run), or does not end the
+ * document.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,9 +16,45 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/*
+ * Where in the document a byte is: in text, in a tag, or in a quoted
+ * attribute value.  Only an attribute name in a tag can be an event
+ * handler ("onerror=" in text is only text, escaped).
+ */
+enum where { TEXT, TAG, DQUOTE, SQUOTE };
+
+static enum where step(enum where w, char c)
+{
+	switch (w) {
+	case TEXT: return c == '<' ? TAG : TEXT;
+	case TAG:
+		if (c == '>')
+			return TEXT;
+		return c == '"' ? DQUOTE : c == '\'' ? SQUOTE : TAG;
+	case DQUOTE: return c == '"' ? TAG : DQUOTE;
+	case SQUOTE: return c == '\'' ? TAG : SQUOTE;
+	}
+	return w;
+}
+
+/* An event handler attribute at i (" onclick="), which kiplan never writes. */
+static int handler(const struct kp_buf *b, size_t i)
+{
+	size_t j = i + 3;
+
+	if (i + 3 > b->len || !strchr(" \t\n\r", b->buf[i]) || !b->buf[i] ||
+	    strncasecmp(b->buf + i + 1, "on", 2) != 0)
+		return 0;
+	while (j < b->len && ((b->buf[j] >= 'a' && b->buf[j] <= 'z') ||
+			      (b->buf[j] >= 'A' && b->buf[j] <= 'Z')))
+		j++;
+	return j > i + 3 && j < b->len && b->buf[j] == '=';
+}
+
 static void check_html(const struct kp_buf *b)
 {
 	static const char end[] = "</html>\n";
+	enum where w = TEXT;
 	size_t i, n;
 
 	for (i = 0; i < b->len; i += n) {
@@ -32,17 +69,9 @@ static void check_html(const struct kp_buf *b)
 			abort(); /* a C1 control */
 		if (c == '<' && strncasecmp(b->buf + i, "<script", 7) == 0)
 			abort();
-		if (c == ' ' && strncasecmp(b->buf + i, " on", 3) == 0) {
-			/* " onclick=": an attribute kiplan never writes. */
-			size_t j = i + 3;
-
-			while (j < b->len &&
-			       ((b->buf[j] >= 'a' && b->buf[j] <= 'z') ||
-				(b->buf[j] >= 'A' && b->buf[j] <= 'Z')))
-				j++;
-			if (j > i + 3 && j < b->len && b->buf[j] == '=')
-				abort();
-		}
+		if (w == TAG && handler(b, i))
+			abort();
+		w = step(w, b->buf[i]);
 	}
 	if (b->len < sizeof(end) - 1 ||
 	    memcmp(b->buf + b->len - (sizeof(end) - 1), end, sizeof(end) - 1) !=

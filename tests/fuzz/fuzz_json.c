@@ -7,9 +7,10 @@
  * is also written out and parsed again.
  *
  * It aborts when JSON written by kiplan does not read back as the same
- * tree, when a draft kiplan writes does not load, when the fast reader
- * accepts a draft and reads it otherwise than the loader, or when a
- * refusal does not say why.
+ * tree, when a draft kiplan writes does not load (but for a C1 control,
+ * U+2028, U+2029, U+FFFE or U+FFFF in a value, which the loader refuses in any
+ * plan, and kiplan new with it), when the fast reader accepts a draft and reads
+ * it otherwise than the loader, or when a refusal does not say why.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -66,6 +67,29 @@ static int same_tree(const struct kp_node *a, const struct kp_node *b)
 	return 0;
 }
 
+/*
+ * 1 when s holds a C1 control, U+2028, U+2029, U+FFFE or U+FFFF as
+ * they are: the loader refuses them in a plan (and kiplan new with it,
+ * nothing written).
+ */
+static int refused_char(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i;
+
+	for (i = 0; i + 1 < n; i++) {
+		if (p[i] == 0xc2 && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f)
+			return 1;
+		if (i + 2 < n && p[i] == 0xe2 && p[i + 1] == 0x80 &&
+		    (p[i + 2] == 0xa8 || p[i + 2] == 0xa9))
+			return 1;
+		if (i + 2 < n && p[i] == 0xef && p[i + 1] == 0xbf &&
+		    (p[i + 2] == 0xbe || p[i + 2] == 0xbf))
+			return 1; /* U+FFFE, U+FFFF */
+	}
+	return 0;
+}
+
 static void round_trip(const char *text, size_t size)
 {
 	struct kp_error err = KP_ERROR_INIT;
@@ -111,10 +135,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		goto done;
 	}
-	/* What kiplan writes, it reads. */
+	/*
+	 * What kiplan writes, it reads; but for a character that no plan
+	 * may hold, which the loader refuses, as kiplan new then does.
+	 */
 	if (kp_plan_parse(&plan, "ki-2026-0001.md", draft.buf, draft.len, 0,
-			  &err) < 0)
-		abort();
+			  &err) < 0) {
+		if (!refused_char(draft.buf, draft.len) || !err.msg[0])
+			abort();
+		goto done;
+	}
 	if (kp_plan_fast(&fast, "ki-2026-0001.md", draft.buf, draft.len) &&
 	    !same_tree(fast->root, plan->root))
 		abort();
