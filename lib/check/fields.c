@@ -238,40 +238,95 @@ int kp_fields_load(struct kp_fields *f, const char *path, struct kp_error *err)
 	return error;
 }
 
+/* 1 when key, as kp_yaml_key() writes it (quoted and escaped where it
+ * must be), is over the 1024 characters that YAML allows an implicit key:
+ * a plan that holds it would not load. */
+static int key_too_long(const char *key, size_t len)
+{
+	struct kp_buf w = KP_BUF_INIT;
+	size_t i, chars = 0;
+
+	if (len < 1024 / 6)
+		return 0;
+	kp_yaml_key(&w, key, len);
+	for (i = 0; i + 1 < w.len; i++)
+		if (((unsigned char)w.buf[i] & 0xc0) != 0x80)
+			chars++;
+	kp_buf_release(&w);
+	return chars > 1024;
+}
+
 /*
- * A string holding NUL, which JSON can write (\u0000) and no plan can
- * hold: refused where it stands, not in a draft the person never saw.
+ * The first character of s that no plan can hold, because the loader
+ * refuses it wherever it stands (NUL, which JSON can write as \u0000; a
+ * C1 control; U+2028 and U+2029, line breaks to libyaml; U+FFFE and
+ * U+FFFF), or -1.
  */
-static int find_nul(const struct kp_node *n, const char *name,
-		    struct kp_error *err)
+static long unheld_char(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] == 0)
+			return 0;
+		if (i + 1 < n && p[i] == 0xc2 && p[i + 1] >= 0x80 &&
+		    p[i + 1] <= 0x9f)
+			return p[i + 1];
+		if (i + 2 < n && p[i] == 0xe2 && p[i + 1] == 0x80 &&
+		    (p[i + 2] == 0xa8 || p[i + 2] == 0xa9))
+			return 0x2028 + (p[i + 2] - 0xa8);
+		if (i + 2 < n && p[i] == 0xef && p[i + 1] == 0xbf &&
+		    (p[i + 2] == 0xbe || p[i + 2] == 0xbf))
+			return 0xfffe + (p[i + 2] - 0xbe);
+	}
+	return -1;
+}
+
+static int unheld(struct kp_error *err, const char *name, unsigned line,
+		  unsigned col, long c)
+{
+	/* TRANSLATORS: a Unicode code point, as U+0085 */
+	return kp_error_set(err, KP_EPARSE, name, line, col,
+			    _("a value holds the character U+%04lX, which a "
+			      "plan cannot hold"),
+			    (unsigned long)c);
+}
+
+/*
+ * A character that no plan can hold, or a key too long to write: refused
+ * where it stands, not in a draft the person never saw.
+ */
+static int find_unheld(const struct kp_node *n, const char *name,
+		       struct kp_error *err)
 {
 	size_t i;
+	long c;
 	int error = 0;
 
 	switch (n->type) {
 	case KP_STR:
-		if (memchr(n->v.str.ptr, '\0', n->v.str.len))
-			return kp_error_set(err, KP_EPARSE, name, n->line,
-					    n->col,
-					    _("a value holds the character "
-					      "U+0000, which a plan cannot "
-					      "hold"));
+		if ((c = unheld_char(n->v.str.ptr, n->v.str.len)) >= 0)
+			return unheld(err, name, n->line, n->col, c);
 		break;
 	case KP_SEQ:
 		for (i = 0; i < n->v.seq.len && !error; i++)
-			error = find_nul(n->v.seq.items[i], name, err);
+			error = find_unheld(n->v.seq.items[i], name, err);
 		break;
 	case KP_MAP:
 		for (i = 0; i < n->v.map.len && !error; i++) {
 			const struct kp_pair *p = &n->v.map.pairs[i];
 
-			if (memchr(p->key, '\0', p->keylen))
+			if ((c = unheld_char(p->key, p->keylen)) >= 0)
+				return unheld(err, name, p->line, p->col, c);
+			if (key_too_long(p->key, p->keylen))
 				return kp_error_set(
 					err, KP_EPARSE, name, p->line, p->col,
-					_("a value holds the character "
-					  "U+0000, which a plan cannot "
-					  "hold"));
-			error = find_nul(p->value, name, err);
+					_("this key is longer than 1024 "
+					  "characters as a plan would hold "
+					  "it, YAML's limit for a key: "
+					  "shorten it"));
+			error = find_unheld(p->value, name, err);
 		}
 		break;
 	default: break;
@@ -299,7 +354,7 @@ int kp_fields_load_text(struct kp_fields *f, const char *name, const char *data,
 	if (error < 0)
 		goto done;
 	fr = kp_doc_root(from);
-	if (fr && (error = find_nul(fr, name, err)) < 0)
+	if (fr && (error = find_unheld(fr, name, err)) < 0)
 		goto done;
 	if (!fr || fr->type != KP_MAP) {
 		error = kp_error_set(err, KP_EPARSE, path, 1, 1,

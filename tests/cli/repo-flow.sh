@@ -80,6 +80,25 @@ out=$("$KIPLAN" new --from "$T/fields.yaml" --set borger.telefon=12345678); rc=$
 check "new --from FILE (YAML)" '[ $rc -eq 0 ] && [ "$out" = ki-2026-0005.md ]'
 check "--set typed as the schema wants (string)" 'grep -q "^  telefon: \"12345678\"" ki-2026-0005.md'
 check "all new plans validate" '"$KIPLAN" validate ki-2026-000[1-5].md >/dev/null 2>&1'
+# A key that a plan could not hold: 400 tabs are 800 characters written
+# ("\t"), and with 300 more letters over YAML's 1024 for a key (found by
+# fuzz_json: the draft failed to load, at a line of a file never written).
+k=$(printf '%0400d' 0 | tr 0 '\t')$(printf '%0300d' 0 | tr 0 k)
+n=$(git rev-list --count HEAD)
+printf '"%s": 1\n' "$k" >"$T/longkey.yaml"
+"$KIPLAN" new --from "$T/longkey.yaml" >/dev/null 2>"$T/err"; rc=$?
+check "--from: a key too long to write is refused at its line:col ($(cat "$T/err"))" \
+	'[ $rc -eq 3 ] && grep -q "longkey.yaml:1:1: .*longer than 1024 characters" "$T/err"'
+check "--from: nothing committed for it" '[ "$(git rev-list --count HEAD)" = "$n" ]'
+# Characters that the loader refuses in any plan: said where they stand
+# in the input, not at a line of a draft that was never written.
+for u in 0088 2029 FFFF 0000; do
+	printf '{"borger":{"navn":"A\\u%sB"}}' "$u" |
+		"$KIPLAN" new --from - >/dev/null 2>"$T/err"; rc=$?
+	check "--from -: U+$u refused at its line:col ($(cat "$T/err"))" \
+		'[ $rc -eq 3 ] && grep -q "^kiplan: -:1:19: .*U+$u" "$T/err"'
+done
+check "--from -: nothing committed for them" '[ "$(git rev-list --count HEAD)" = "$n" ]'
 
 # exactly one file, whatever else is staged or modified
 echo stray > stray.txt
