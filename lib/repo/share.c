@@ -453,9 +453,10 @@ done:
  * What a fetch brings: the server's branches into refs/kiplan/remote/
  * (REMOTE_NS), and its reserved blocks of ids.  Only kiplan writes
  * under refs/kiplan/, holding its lock, so a lock file of libgit2 that
- * a kill leaves there is removed by recovery (lib/repo/txn.c); no
- * FETCH_HEAD, and refs/remotes/origin/ is kiplan sync's to update after
- * its commit, as git's lock discipline wants it (mirror_tracking()).
+ * a kill leaves there is removed by recovery (lib/repo/txn.c).  Nothing
+ * in FETCH_HEAD (libgit2 1.5 truncates it all the same, without a lock),
+ * and refs/remotes/origin/ is kiplan sync's to update after its commit,
+ * as git's lock discipline wants it (mirror_tracking()).
  */
 #define REMOTE_NS "refs/kiplan/remote/origin/"
 static const char *const fetch_specs[] = {
@@ -481,7 +482,9 @@ static int open_origin(git_remote **out, git_repository *git,
 				      "set one with 'kiplan remote URL'"));
 	}
 	if (rc < 0 ||
-	    git_remote_create_anonymous(out, git, git_remote_url(r)) < 0)
+	    git_remote_create_anonymous(out, git, git_remote_url(r)) < 0 ||
+	    (git_remote_pushurl(r) &&
+	     git_remote_set_instance_pushurl(*out, git_remote_pushurl(r)) < 0))
 		rc = git_fail(err, _("cannot read the remote: %s"));
 	git_remote_free(r);
 	return rc < 0 ? rc : 0;
