@@ -10,7 +10,9 @@
 # and, when they are not 1, the commits that a run of it makes, made_NAME,
 # and that other_NAME makes, made_other_NAME; exit4_NAME=offline when
 # its exit status 4 says that nothing was done (the server could not be
-# reached) rather than that a step after its commit failed.
+# reached) rather than that a step after its commit failed, and
+# exit4_NAME=either when it says one or the other (told apart by the
+# commits made).
 # Adding a committing command to kiplan means adding it here.
 COMMANDS="new send resend set followup close sync"
 
