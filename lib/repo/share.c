@@ -22,6 +22,7 @@
 
 #define BRANCH_PREFIX "refs/heads/"
 #define SYNC_REF "refs/kiplan/sync"
+#define RESERVE_REF "refs/kiplan/reserve"
 
 static int git_fail(struct kp_error *err, const char *fmt)
 {
@@ -667,23 +668,32 @@ static int reserve_block(int *out, git_repository *git, int year,
 			    "Reserv\xc3\xa9r plan-id ki-%04d-%04d til "
 			    "ki-%04d-%04d\n\nKlon: %s\n",
 			    year, lo, year, lo + KP_ID_BLOCK - 1, uuid);
+		/*
+		 * Pushed from a ref of its own: refs/kiplan/ids/ holds only
+		 * what the server has, or a kill between the two would leave
+		 * a block here that no other clone knows is taken.
+		 */
 		if (git_commit_create(&cid, git, NULL, sig, sig, NULL, msg.buf,
 				      tree, 0, NULL) < 0 ||
-		    git_reference_create(&r, git, ref.buf, &cid, 0,
+		    git_reference_create(&r, git, RESERVE_REF, &cid, 1,
 					 "kiplan: reserve ids") < 0) {
 			error = git_fail(err,
 					 _("cannot update the branch: %s"));
 			goto done;
 		}
-		rc = push_ref(remote, &n, ref.buf, ref.buf, err);
+		git_reference_free(r);
+		r = NULL;
+		rc = push_ref(remote, &n, RESERVE_REF, ref.buf, err);
 		if (rc == 0) {
+			/* Ours on the server; should this fail, the next
+			 * fetch brings the ref. */
+			git_reference_create(&r, git, ref.buf, &cid, 1,
+					     "kiplan: reserve ids");
 			git_reference_free(r);
 			owner[lo] = 2;
 			*out = lo;
 			goto done;
 		}
-		git_reference_delete(r);
-		git_reference_free(r);
 		if (rc < 0)
 			goto offline;
 		/* Another clone took it first: look again, take the next. */
