@@ -1236,18 +1236,19 @@ static int note_pushed(struct sync *s, const git_oid *id, struct kp_error *err)
  * as kiplan knows it, after the commit.  Only a cache, so as git's
  * locks allow: its lock is taken as a link to a file of kiplan-tmp
  * (recovery knows it for kiplan's by its inode), and should a git
- * command hold it, it is left to that command.
+ * command hold it, it is left to that command.  KP_EAFTER when its
+ * temporary file stays.
  */
-static void mirror_tracking(struct sync *s)
+static int mirror_tracking(struct sync *s, struct kp_error *err)
 {
 	const char *gd = git_repository_commondir(s->git);
 	struct kp_buf tmp = KP_BUF_INIT, ref = KP_BUF_INIT, lock = KP_BUF_INIT;
 	char hex[GIT_OID_HEXSZ + 1];
 	git_oid id, cur;
-	int fd;
+	int fd, error = 0;
 
 	if (git_reference_name_to_id(&id, s->git, s->tracking) < 0)
-		return;
+		return 0;
 	kp_buf_addf(&ref, "%srefs/remotes/origin/%s", gd,
 		    s->branch + strlen(BRANCH_PREFIX));
 	kp_buf_addf(&lock, "%s.lock", ref.buf);
@@ -1273,11 +1274,16 @@ static void mirror_tracking(struct sync *s)
 	if (rename(lock.buf, ref.buf) < 0)
 		unlink(lock.buf);
 gone:
-	unlink(tmp.buf);
+	/* Said, as txn.c says it: recovery removes it, but only later. */
+	if (unlink(tmp.buf) < 0)
+		error = kp_error_set(err, KP_EAFTER, tmp.buf, 0, 0,
+				     _("cannot remove a temporary file: %s"),
+				     strerror(errno));
 done:
 	kp_buf_release(&tmp);
 	kp_buf_release(&ref);
 	kp_buf_release(&lock);
+	return error;
 }
 
 /* Nothing new on the server: push what is ours, if anything. */
@@ -1386,8 +1392,9 @@ static int sync_round(struct sync *s, int push, struct kp_error *err)
 	}
 	error = merge_push(s, lc, rc_, push, err);
 finish:
-	if (error == 0 || error == KP_EAFTER)
-		mirror_tracking(s);
+	if ((error == 0 || error == KP_EAFTER) &&
+	    mirror_tracking(s, error ? NULL : err) < 0)
+		error = KP_EAFTER;
 	if (git_reference_name_to_id(&local, s->git, s->branch) == 0)
 		git_oid_tostr(s->res->head, sizeof(s->res->head), &local);
 done:
