@@ -17,6 +17,12 @@
  * after it, in this order: the index, the plan files, the reflogs, the
  * outbox, and last the journal is removed.
  *
+ * kiplan sync makes no commit of its own here: it adopts one that exists
+ * (kp_txn_adopt(), a fast-forward or a merge), with the files that differ
+ * from the branch's tree put as above, and those it lacks named in the
+ * journal ("del", with the text the working file must still hold to be
+ * removed).
+ *
  * Recovery (kp_txn_recover(), whenever kp_repo_lock() is taken, so that
  * no kiplan that wrote the journal still runs) reads a journal left
  * behind: when the branch holds the new commit, it finishes the steps
