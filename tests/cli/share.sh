@@ -327,5 +327,15 @@ check "the server's branches in refs/kiplan/remote/" '[ "$(git -C "$T/a" rev-par
 check "nothing in FETCH_HEAD" '[ ! -s "$T/a/.git/FETCH_HEAD" ] && [ ! -s "$T/c/.git/FETCH_HEAD" ]'
 check "no journal or lock left" '[ -z "$(find "$T/a/.git" "$T/c/.git" -name "*.lock" ! -name kiplan.lock -o -name kiplan-journal)" ]'
 
+# --- a lock libgit2 left under refs/kiplan/ is stale; git's own stay ---------
+mkdir -p "$T/a/.git/refs/kiplan/remote/origin"
+echo 0000000000000000000000000000000000000000 >"$T/a/.git/refs/kiplan/remote/origin/$br.lock"
+echo x >"$T/a/.git/refs/kiplan/sync.lock"
+echo x >"$T/a/.git/refs/remotes/origin/git-fetch.lock"
+kp a sync -q || bad "sync with a stale lock under refs/kiplan/"
+check "stale locks under refs/kiplan/ removed" '[ ! -e "$T/a/.git/refs/kiplan/remote/origin/$br.lock" ] && [ ! -e "$T/a/.git/refs/kiplan/sync.lock" ]'
+check "a lock in refs/remotes/ that is not kiplan's stays" '[ -e "$T/a/.git/refs/remotes/origin/git-fetch.lock" ]'
+rm -f "$T/a/.git/refs/remotes/origin/git-fetch.lock"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
