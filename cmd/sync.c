@@ -111,6 +111,9 @@ int cmd_sync(int argc, char **argv)
 	if ((env = getenv("KIPLAN_SYNC_DELAY_MS")) && *env)
 		so.delay_ms = atoi(env);
 	error = kp_repo_sync(&res, repo, &so, &err);
+	/* Merged or fast-forwarded here: a failed output is exit 4. */
+	if (res.merged || res.fast_forward)
+		cmd_committed();
 	for (i = 0; i < res.nfiles; i++) {
 		if (!res.files[i].findings.len)
 			cmd_warn(_("%s: changed on both sides; merge it by "

@@ -112,6 +112,16 @@ int kp_txn_put(struct kp_txn *t, const char *rel, const void *data, size_t len,
  * kp_repo_signature().  HEAD must be a branch.
  */
 int kp_txn_prepare(struct kp_txn *t, const char *message, struct kp_error *err);
+/*
+ * Instead of kp_txn_prepare(): the branch is to become commit, one
+ * that exists and descends from it (kiplan sync's fast-forward or
+ * merge): the files that differ from HEAD's tree are put (those it
+ * lacks are removed, a working file only while unchanged); reflog is
+ * the reflog's message.
+ */
+struct git_oid;
+int kp_txn_adopt(struct kp_txn *t, const struct git_oid *commit,
+		 const char *reflog, struct kp_error *err);
 /* After kp_txn_prepare(): the commit's id (into out) and time. */
 const char *kp_txn_commit_id(const struct kp_txn *t, char out[41]);
 void kp_txn_time(const struct kp_txn *t, long long *time, int *offset);
@@ -128,6 +138,11 @@ void kp_txn_free(struct kp_txn *t);
  * Recovery, run by kp_repo_lock() (lib/repo/txn.c): see there.
  */
 int kp_txn_recover(struct kp_repo *repo, struct kp_error *err);
+/*
+ * Remove every lock file below refs/kiplan/: only kiplan writes there,
+ * holding its lock (which the caller holds), so any one is stale.
+ */
+void kp_repo_kiplan_locks(struct kp_repo *repo);
 /*
  * Move the documents of outbox/ whose sending the history lacks into
  * outbox/ikke-sendt/ (lib/repo/outbox.c), saying so; the number moved.

@@ -22,6 +22,7 @@
 
 #define BRANCH_PREFIX "refs/heads/"
 #define SYNC_REF "refs/kiplan/sync"
+#define RESERVE_REF "refs/kiplan/reserve"
 
 static int git_fail(struct kp_error *err, const char *fmt)
 {
@@ -449,20 +450,60 @@ done:
 /* Ids: blocks reserved on the server                                  */
 /* ------------------------------------------------------------------ */
 
+/*
+ * What a fetch brings: the server's branches into refs/kiplan/remote/
+ * (REMOTE_NS), and its reserved blocks of ids.  Only kiplan writes
+ * under refs/kiplan/, holding its lock, so a lock file of libgit2 that
+ * a kill leaves there is removed by recovery (lib/repo/txn.c).  Nothing
+ * in FETCH_HEAD (libgit2 1.5 truncates it all the same, without a lock),
+ * and refs/remotes/origin/ is kiplan sync's to update after its commit,
+ * as git's lock discipline wants it (mirror_tracking()).
+ */
+#define REMOTE_NS "refs/kiplan/remote/origin/"
 static const char *const fetch_specs[] = {
-	"+refs/heads/*:refs/remotes/origin/*",
-	"+refs/kiplan/ids/*:refs/kiplan/ids/*"
+	"+refs/kiplan/ids/*:refs/kiplan/ids/*", "+refs/heads/*:" REMOTE_NS "*"
 };
 
-static int fetch_remote(git_remote *remote, struct net *n, struct kp_error *err)
+/*
+ * The remote origin, as an anonymous remote of its url: no refspec of
+ * the configuration, so neither fetch nor push writes refs/remotes/.
+ */
+static int open_origin(git_remote **out, git_repository *git,
+		       struct kp_error *err)
+{
+	git_remote *r = NULL;
+	int rc;
+
+	*out = NULL;
+	rc = git_remote_lookup(&r, git, "origin");
+	if (rc == GIT_ENOTFOUND) {
+		git_remote_free(r);
+		return kp_error_set(err, KP_ENOTFOUND, NULL, 0, 0,
+				    _("the plan repository has no remote; "
+				      "set one with 'kiplan remote URL'"));
+	}
+	if (rc < 0 ||
+	    git_remote_create_anonymous(out, git, git_remote_url(r)) < 0 ||
+	    (git_remote_pushurl(r) &&
+	     git_remote_set_instance_pushurl(*out, git_remote_pushurl(r)) < 0))
+		rc = git_fail(err, _("cannot read the remote: %s"));
+	git_remote_free(r);
+	return rc < 0 ? rc : 0;
+}
+
+/* Fetch the ids' refs, and with branches the branches too. */
+static int fetch_remote(git_remote *remote, struct net *n, int branches,
+			struct kp_error *err)
 {
 	git_fetch_options fo;
-	git_strarray specs = { (char **)fetch_specs, 2 };
+	git_strarray specs = { (char **)fetch_specs, branches ? 2 : 1 };
 
 	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
 	n->tries = 0;
 	callbacks(&fo.callbacks, n);
 	fo.prune = GIT_FETCH_NO_PRUNE;
+	fo.update_fetchhead = 0;
+	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	if (git_remote_fetch(remote, &specs, &fo, "kiplan: fetch") < 0)
 		return git_fail(err, _("cannot fetch from the server: %s"));
 	return 0;
@@ -590,11 +631,9 @@ static int reserve_block(int *out, git_repository *git, int year,
 	int lo, top = 0, i, rc, error = 0, tries;
 
 	*out = 0;
-	if (git_remote_lookup(&remote, git, "origin") < 0) {
-		error = git_fail(err, _("cannot read the remote: %s"));
+	if ((error = open_origin(&remote, git, err)) < 0)
 		goto done;
-	}
-	if ((error = fetch_remote(remote, &n, err)) < 0)
+	if ((error = fetch_remote(remote, &n, 0, err)) < 0)
 		goto offline;
 	memset(owner, 0, KP_ID_MAX + 1);
 	scan_blocks(owner, git, year, uuid);
@@ -629,27 +668,36 @@ static int reserve_block(int *out, git_repository *git, int year,
 			    "Reserv\xc3\xa9r plan-id ki-%04d-%04d til "
 			    "ki-%04d-%04d\n\nKlon: %s\n",
 			    year, lo, year, lo + KP_ID_BLOCK - 1, uuid);
+		/*
+		 * Pushed from a ref of its own: refs/kiplan/ids/ holds only
+		 * what the server has, or a kill between the two would leave
+		 * a block here that no other clone knows is taken.
+		 */
 		if (git_commit_create(&cid, git, NULL, sig, sig, NULL, msg.buf,
 				      tree, 0, NULL) < 0 ||
-		    git_reference_create(&r, git, ref.buf, &cid, 0,
+		    git_reference_create(&r, git, RESERVE_REF, &cid, 1,
 					 "kiplan: reserve ids") < 0) {
 			error = git_fail(err,
 					 _("cannot update the branch: %s"));
 			goto done;
 		}
-		rc = push_ref(remote, &n, ref.buf, ref.buf, err);
+		git_reference_free(r);
+		r = NULL;
+		rc = push_ref(remote, &n, RESERVE_REF, ref.buf, err);
 		if (rc == 0) {
+			/* Ours on the server; should this fail, the next
+			 * fetch brings the ref. */
+			git_reference_create(&r, git, ref.buf, &cid, 1,
+					     "kiplan: reserve ids");
 			git_reference_free(r);
 			owner[lo] = 2;
 			*out = lo;
 			goto done;
 		}
-		git_reference_delete(r);
-		git_reference_free(r);
 		if (rc < 0)
 			goto offline;
 		/* Another clone took it first: look again, take the next. */
-		if ((error = fetch_remote(remote, &n, err)) < 0)
+		if ((error = fetch_remote(remote, &n, 0, err)) < 0)
 			goto offline;
 		top = lo + KP_ID_BLOCK - 1;
 	}
@@ -730,6 +778,11 @@ struct sync {
 	char *tracking;	    /* "refs/remotes/origin/main" */
 	struct kp_sync_result *res;
 	unsigned plan_conflicts; /* plans kp_merge_plan() could not merge */
+	/*
+	 * The round's change, begun before the fetch: a kill leaves its
+	 * journal, and recovery removes the objects begun since.
+	 */
+	struct kp_txn *txn;
 };
 
 static void sleep_ms(int ms)
@@ -745,7 +798,7 @@ static void sleep_ms(int ms)
 
 static int do_fetch(struct sync *s, struct kp_error *err)
 {
-	int error = fetch_remote(s->remote, &s->net, err);
+	int error = fetch_remote(s->remote, &s->net, 1, err);
 
 	if (error == 0)
 		s->res->fetched = 1;
@@ -767,20 +820,22 @@ static int lookup_commit(git_commit **out, git_repository *git,
 }
 
 /*
- * Check out the tree of commit to over that of from, failing before
- * anything is written when a working file in the way was changed.
+ * Whether the tree of commit to can replace that of from in the working
+ * files: KP_ECONFLICT when a working file in the way was changed.  A dry
+ * run: the change itself is lib/repo/txn.c's (adopt()).
  */
 static int checkout_to(struct sync *s, git_commit *from, git_commit *to,
-		       int dry, struct kp_error *err)
+		       struct kp_error *err)
 {
 	git_checkout_options co;
 	git_tree *base = NULL, *tree = NULL;
-	int error = 0;
+	int rc, error = 0;
 
 	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
-	co.checkout_strategy = GIT_CHECKOUT_SAFE;
-	if (dry)
-		co.checkout_strategy |= GIT_CHECKOUT_DRY_RUN;
+	/* Nor the index: its lock would be libgit2's, outside the change. */
+	co.checkout_strategy = GIT_CHECKOUT_SAFE | GIT_CHECKOUT_DRY_RUN |
+			       GIT_CHECKOUT_DONT_UPDATE_INDEX |
+			       GIT_CHECKOUT_DONT_WRITE_INDEX;
 	co.dir_mode = 0700;
 	co.file_mode = 0600;
 	if (git_commit_tree(&base, from) < 0 ||
@@ -789,7 +844,13 @@ static int checkout_to(struct sync *s, git_commit *from, git_commit *to,
 		goto done;
 	}
 	co.baseline = base;
-	if (git_checkout_tree(s->git, (git_object *)tree, &co) < 0)
+	rc = git_checkout_tree(s->git, (git_object *)tree, &co);
+	if (rc < 0 && rc != GIT_ECONFLICT)
+		error = kp_error_set(
+			err, KP_EIO, NULL, 0, 0,
+			_("cannot read the working files: %s"),
+			git_error_last() ? git_error_last()->message : "");
+	else if (rc < 0)
 		error = kp_error_set(
 			err, KP_ECONFLICT, NULL, 0, 0,
 			_("changes in the working files that are not sent "
@@ -800,20 +861,6 @@ done:
 	git_tree_free(base);
 	git_tree_free(tree);
 	return error;
-}
-
-/* Move the branch from old to new, if it is still at old. */
-static int move_branch(struct sync *s, const git_oid *old, const git_oid *new,
-		       const char *why, struct kp_error *err)
-{
-	git_reference *ref = NULL;
-	int rc = git_reference_create_matching(&ref, s->git, s->branch, new, 1,
-					       old, why);
-
-	git_reference_free(ref);
-	if (rc < 0)
-		return git_fail(err, _("cannot update the branch: %s"));
-	return 0;
 }
 
 static int is_plan_path(const char *path)
@@ -1001,11 +1048,17 @@ static int merge_plans(struct sync *s, git_index *idx, git_commit *server_c,
 		ab = entry_blob(s->git, a);
 		ob = entry_blob(s->git, o);
 		tb = entry_blob(s->git, t);
-		if (!ob || !tb) {
+		if (!ob || !tb || (a && !ab)) {
+			/* Present but unreadable: no conflict, an error. */
+			error = kp_error_set(err, KP_EIO, paths[i], 0, 0,
+					     _("cannot read: %s"),
+					     git_error_last()
+						     ? git_error_last()->message
+						     : "");
 			git_blob_free(ab);
 			git_blob_free(ob);
 			git_blob_free(tb);
-			continue;
+			break;
 		}
 		memset(&ne, 0, sizeof(ne));
 		ne.mode = o->mode;
@@ -1136,16 +1189,181 @@ static size_t count_between(git_repository *git, const git_oid *from,
 	return n;
 }
 
+/* Make the directories above path, 0700. */
+static int mkdirs_above(const char *path)
+{
+	char *p = kp_xstrdup(path), *c;
+	int rc = 0;
+
+	for (c = strchr(p + 1, '/'); c && rc == 0; c = strchr(c + 1, '/')) {
+		*c = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST)
+			rc = -1;
+		*c = '/';
+	}
+	free(p);
+	return rc;
+}
+
+/*
+ * The branch becomes the commit id (a fast-forward, or the merge), as
+ * one change of lib/repo/txn.c: the branch, the index and the working
+ * files together, whatever kills kiplan.
+ */
+static int adopt(struct sync *s, const git_oid *id, const char *why,
+		 struct kp_error *err)
+{
+	int error = kp_txn_adopt(s->txn, id, why, err);
+
+	return error ? error : kp_txn_commit(s->txn, err);
+}
+
+/* What the server's branch is now known to be: id, just pushed. */
+static int note_pushed(struct sync *s, const git_oid *id, struct kp_error *err)
+{
+	git_reference *ref = NULL;
+	int rc = git_reference_create(&ref, s->git, s->tracking, id, 1,
+				      "kiplan sync: push");
+
+	git_reference_free(ref);
+	if (rc < 0)
+		return git_fail(err, _("cannot update the branch: %s"));
+	return 0;
+}
+
+/*
+ * refs/remotes/origin/B for those who also use git: the server's branch
+ * as kiplan knows it, after the commit.  Only a cache, so as git's
+ * locks allow: its lock is taken as a link to a file of kiplan-tmp
+ * (recovery knows it for kiplan's by its inode), and should a git
+ * command hold it, it is left to that command.  KP_EAFTER when its
+ * temporary file stays.
+ */
+static int mirror_tracking(struct sync *s, struct kp_error *err)
+{
+	const char *gd = git_repository_commondir(s->git);
+	struct kp_buf tmp = KP_BUF_INIT, ref = KP_BUF_INIT, lock = KP_BUF_INIT;
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid id, cur;
+	int fd, error = 0;
+
+	if (git_reference_name_to_id(&id, s->git, s->tracking) < 0)
+		return 0;
+	kp_buf_addf(&ref, "%srefs/remotes/origin/%s", gd,
+		    s->branch + strlen(BRANCH_PREFIX));
+	kp_buf_addf(&lock, "%s.lock", ref.buf);
+	kp_buf_addf(&tmp, "%skiplan-tmp/remote-%ld", kp_repo_gitdir(s->repo),
+		    (long)getpid());
+	if (git_reference_name_to_id(&cur, s->git, ref.buf + strlen(gd)) == 0 &&
+	    git_oid_equal(&cur, &id))
+		goto done;
+	git_oid_tostr(hex, sizeof(hex), &id);
+	hex[GIT_OID_HEXSZ] = '\n';
+	fd = open(tmp.buf,
+		  O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		goto done;
+	if (write(fd, hex, sizeof(hex)) != (ssize_t)sizeof(hex) ||
+	    fsync(fd) < 0) {
+		close(fd);
+		goto gone;
+	}
+	close(fd);
+	if (mkdirs_above(ref.buf) < 0 || link(tmp.buf, lock.buf) < 0)
+		goto gone;
+	if (rename(lock.buf, ref.buf) < 0)
+		unlink(lock.buf);
+gone:
+	/* Said, as txn.c says it: recovery removes it, but only later. */
+	if (unlink(tmp.buf) < 0)
+		error = kp_error_set(err, KP_EAFTER, tmp.buf, 0, 0,
+				     _("cannot remove a temporary file: %s"),
+				     strerror(errno));
+done:
+	kp_buf_release(&tmp);
+	kp_buf_release(&ref);
+	kp_buf_release(&lock);
+	return error;
+}
+
+/* Nothing new on the server: push what is ours, if anything. */
+static int push_ours(struct sync *s, int have_remote, const git_oid *local,
+		     const git_oid *remote, int push, struct kp_error *err)
+{
+	int rc;
+
+	if (have_remote && git_oid_equal(local, remote))
+		return 0;
+	s->res->outgoing = (unsigned)count_between(s->git, local,
+						   have_remote ? remote : NULL);
+	if (!push)
+		return 0;
+	if ((rc = do_push(s, s->branch, err)) != 0)
+		return rc;
+	s->res->pushed = 1;
+	kp_test_crash("sync-pushed");
+	return note_pushed(s, local, err);
+}
+
+/*
+ * Both have new commits: a merge, the server's first, pushed to the
+ * server before it becomes the branch here (refused: nothing changed).
+ */
+static int merge_push(struct sync *s, git_commit *lc, git_commit *rc_, int push,
+		      struct kp_error *err)
+{
+	git_oid merged, base;
+	git_commit *mc = NULL;
+	git_reference *tmp = NULL;
+	int rc, error = 0;
+
+	if (git_merge_base(&base, s->git, git_commit_id(lc),
+			   git_commit_id(rc_)) < 0)
+		return git_fail(err, _("cannot merge: %s"));
+	s->res->incoming =
+		(unsigned)count_between(s->git, git_commit_id(rc_), &base);
+	s->res->outgoing =
+		(unsigned)count_between(s->git, git_commit_id(lc), &base);
+	if ((error = merge_commit(&merged, s, rc_, lc, err)) < 0)
+		return error;
+	if ((error = lookup_commit(&mc, s->git, &merged, err)) < 0 ||
+	    (error = checkout_to(s, lc, mc, err)) < 0)
+		goto done;
+	if (push) {
+		/* Under refs/kiplan/: recovery removes a lock left there. */
+		if (git_reference_create(&tmp, s->git, SYNC_REF, &merged, 1,
+					 "kiplan sync: merge") < 0) {
+			error = git_fail(err,
+					 _("cannot update the branch: %s"));
+			goto done;
+		}
+		if ((rc = do_push(s, SYNC_REF, err)) != 0) {
+			error = rc;
+			goto done;
+		}
+		s->res->pushed = 1;
+		kp_test_crash("sync-pushed");
+		if ((error = note_pushed(s, &merged, err)) < 0)
+			goto done;
+	}
+	if ((error = adopt(s, &merged, "kiplan sync: merge", err)) < 0)
+		goto done;
+	s->res->merged = 1;
+done:
+	git_reference_free(tmp);
+	git_commit_free(mc);
+	return error;
+}
+
 /*
  * One round: integrate what was fetched, push.  Returns 0 when done, 1
  * when the push was refused (fetch again), or an error.
  */
 static int sync_round(struct sync *s, int push, struct kp_error *err)
 {
-	git_oid local, remote, merged, base;
-	git_commit *lc = NULL, *rc_ = NULL, *mc = NULL;
-	git_reference *tmp = NULL;
-	int have_remote, rc, error = 0;
+	git_oid local, remote;
+	git_commit *lc = NULL, *rc_ = NULL;
+	int have_remote, error = 0;
 
 	if (git_reference_name_to_id(&local, s->git, s->branch) < 0) {
 		error = git_fail(err, _("cannot read HEAD: %s"));
@@ -1155,18 +1373,7 @@ static int sync_round(struct sync *s, int push, struct kp_error *err)
 		git_reference_name_to_id(&remote, s->git, s->tracking) == 0;
 	if (!have_remote || git_oid_equal(&local, &remote) ||
 	    git_graph_descendant_of(s->git, &local, &remote) == 1) {
-		/* Nothing new on the server: push what is ours, if any. */
-		if (have_remote && git_oid_equal(&local, &remote))
-			goto finish;
-		s->res->outgoing = (unsigned)count_between(
-			s->git, &local, have_remote ? &remote : NULL);
-		if (!push)
-			goto finish;
-		if ((rc = do_push(s, s->branch, err)) != 0) {
-			error = rc;
-			goto done;
-		}
-		s->res->pushed = 1;
+		error = push_ours(s, have_remote, &local, &remote, push, err);
 		goto finish;
 	}
 	if ((error = lookup_commit(&lc, s->git, &local, err)) < 0 ||
@@ -1176,55 +1383,23 @@ static int sync_round(struct sync *s, int push, struct kp_error *err)
 		/* Only the server has new commits: fast-forward. */
 		s->res->incoming =
 			(unsigned)count_between(s->git, &remote, &local);
-		if ((error = checkout_to(s, lc, rc_, 1, err)) < 0 ||
-		    (error = checkout_to(s, lc, rc_, 0, err)) < 0 ||
-		    (error = move_branch(s, &local, &remote,
-					 "kiplan sync: fast-forward", err)) < 0)
-			goto done;
+		if ((error = checkout_to(s, lc, rc_, err)) < 0 ||
+		    (error = adopt(s, &remote, "kiplan sync: fast-forward",
+				   err)) < 0)
+			goto finish;
 		s->res->fast_forward = 1;
 		goto finish;
 	}
-	/* Both have new commits: merge, the server's first. */
-	if (git_merge_base(&base, s->git, &local, &remote) < 0) {
-		error = git_fail(err, _("cannot merge: %s"));
-		goto done;
-	}
-	s->res->incoming = (unsigned)count_between(s->git, &remote, &base);
-	s->res->outgoing = (unsigned)count_between(s->git, &local, &base);
-	if ((error = merge_commit(&merged, s, rc_, lc, err)) < 0)
-		goto done;
-	if ((error = lookup_commit(&mc, s->git, &merged, err)) < 0 ||
-	    (error = checkout_to(s, lc, mc, 1, err)) < 0)
-		goto done;
-	if (push) {
-		if (git_reference_create(&tmp, s->git, SYNC_REF, &merged, 1,
-					 "kiplan sync: merge") < 0) {
-			error = git_fail(err,
-					 _("cannot update the branch: %s"));
-			goto done;
-		}
-		rc = do_push(s, SYNC_REF, err);
-		git_reference_delete(tmp);
-		if (rc != 0) {
-			error = rc;
-			goto done;
-		}
-		s->res->pushed = 1;
-	}
-	kp_test_crash("sync-pushed");
-	if ((error = checkout_to(s, lc, mc, 0, err)) < 0 ||
-	    (error = move_branch(s, &local, &merged, "kiplan sync: merge",
-				 err)) < 0)
-		goto done;
-	s->res->merged = 1;
+	error = merge_push(s, lc, rc_, push, err);
 finish:
+	if ((error == 0 || error == KP_EAFTER) &&
+	    mirror_tracking(s, error ? NULL : err) < 0)
+		error = KP_EAFTER;
 	if (git_reference_name_to_id(&local, s->git, s->branch) == 0)
 		git_oid_tostr(s->res->head, sizeof(s->res->head), &local);
 done:
-	git_reference_free(tmp);
 	git_commit_free(lc);
 	git_commit_free(rc_);
-	git_commit_free(mc);
 	return error;
 }
 
@@ -1251,6 +1426,27 @@ static void clear_files(struct kp_sync_result *res)
 	free(res->files);
 	res->files = NULL;
 	res->nfiles = 0;
+}
+
+/*
+ * The round's change done with: a journal of a change that committed
+ * nothing goes (kp_txn_free()), and should that fail, once more, else
+ * an error: the next kiplan would take it for an interrupted one.
+ */
+static int end_round(struct sync *s, struct kp_error *err)
+{
+	int committed = kp_txn_committed(s->txn), error = 0;
+	struct kp_buf j = KP_BUF_INIT;
+
+	kp_txn_free(s->txn);
+	s->txn = NULL;
+	kp_buf_addf(&j, "%skiplan-journal", kp_repo_gitdir(s->repo));
+	if (!committed && access(j.buf, F_OK) == 0 && unlink(j.buf) < 0)
+		error = kp_error_set(err, KP_EIO, j.buf, 0, 0,
+				     _("cannot remove the journal: %s"),
+				     strerror(errno));
+	kp_buf_release(&j);
+	return error;
 }
 
 int kp_repo_sync(struct kp_sync_result *res, struct kp_repo *repo,
@@ -1286,24 +1482,24 @@ int kp_repo_sync(struct kp_sync_result *res, struct kp_repo *repo,
 	{
 		struct kp_buf t = KP_BUF_INIT;
 
-		kp_buf_addf(&t, "refs/remotes/origin/%s",
+		kp_buf_addf(&t, REMOTE_NS "%s",
 			    s.branch + strlen(BRANCH_PREFIX));
 		s.tracking = kp_buf_detach(&t, NULL);
 	}
-	if (git_remote_lookup(&s.remote, s.git, "origin") < 0) {
-		error = kp_error_set(err, KP_ENOTFOUND, NULL, 0, 0,
-				     _("the plan repository has no remote; "
-				       "set one with 'kiplan remote URL'"));
+	if ((error = open_origin(&s.remote, s.git, err)) < 0)
 		goto done;
-	}
 	if ((error = kp_repo_lock(repo, err)) < 0)
 		goto done;
 	for (attempt = 0;; attempt++) {
 		res->attempts++;
 		clear_files(res);
-		error = do_fetch(&s, err);
+		error = kp_txn_begin(&s.txn, repo, "sync", NULL, err);
+		if (error == 0)
+			error = do_fetch(&s, err);
 		if (error == 0)
 			error = sync_round(&s, opts->push, err);
+		if (end_round(&s, error == 0 ? err : NULL) < 0 && error == 0)
+			error = KP_EIO;
 		if (error == 0 && opts->push)
 			error = ensure_ids(repo, err);
 		if (error == 0)
@@ -1323,6 +1519,11 @@ int kp_repo_sync(struct kp_sync_result *res, struct kp_repo *repo,
 		}
 		sleep_ms(delay * (attempt + 1));
 	}
+	/* A lock libgit2 could not remove is stale: no kiplan writes now. */
+	kp_repo_kiplan_locks(repo);
+	/* The journal of the change: sync's output needs no replay. */
+	if (kp_repo_end(repo, error == 0 ? err : NULL) < 0 && error == 0)
+		error = KP_EAFTER;
 	kp_repo_unlock(repo);
 done:
 	free(s.net.reject_msg);

@@ -17,6 +17,12 @@
  * after it, in this order: the index, the plan files, the reflogs, the
  * outbox, and last the journal is removed.
  *
+ * kiplan sync makes no commit of its own here: it adopts one that exists
+ * (kp_txn_adopt(), a fast-forward or a merge), with the files that differ
+ * from the branch's tree put as above, and those it lacks named in the
+ * journal ("del", with the text the working file must still hold to be
+ * removed).
+ *
  * Recovery (kp_txn_recover(), whenever kp_repo_lock() is taken, so that
  * no kiplan that wrote the journal still runs) reads a journal left
  * behind: when the branch holds the new commit, it finishes the steps
@@ -52,6 +58,7 @@ struct txn_file {
 	int create;	/* must not exist */
 	struct stat st; /* of the file that holds blob, when has_st */
 	int has_st;
+	int del; /* removed: from the index, and the working file if old */
 };
 
 struct txn_doc {
@@ -142,6 +149,25 @@ static int same_file(const char *a, const char *b)
 
 	return lstat(a, &sa) == 0 && lstat(b, &sb) == 0 &&
 	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* 1 when lock is a link to a file of the directory dir. */
+static int owned_by(const char *lock, const char *dir)
+{
+	DIR *d = dir ? opendir(dir) : NULL;
+	struct dirent *de;
+	int found = 0;
+
+	while (d && !found && (de = readdir(d))) {
+		char *p = path2(dir, de->d_name);
+
+		if (de->d_name[0] != '.')
+			found = same_file(lock, p);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	return found;
 }
 
 /* The git blob id of the regular file at path; -1 when it is none. */
@@ -646,7 +672,9 @@ int kp_txn_prepare(struct kp_txn *t, const char *message, struct kp_error *err)
 	if (t->nfiles) {
 		upd = kp_xcalloc(t->nfiles, sizeof(*upd));
 		for (i = 0; i < t->nfiles; i++) {
-			upd[i].action = GIT_TREE_UPDATE_UPSERT;
+			upd[i].action = t->files[i].del
+						? GIT_TREE_UPDATE_REMOVE
+						: GIT_TREE_UPDATE_UPSERT;
 			upd[i].id = t->files[i].blob;
 			upd[i].filemode = GIT_FILEMODE_BLOB;
 			upd[i].path = t->files[i].rel;
@@ -703,6 +731,110 @@ done:
 	git_tree_free(base);
 	git_commit_free(parent);
 	free(upd);
+	return error;
+}
+
+/* rel leaves the index, and the working file too while it is unchanged. */
+static int txn_del(struct kp_txn *t, const char *rel, struct kp_error *err)
+{
+	struct txn_file *f;
+	struct kp_buf w = KP_BUF_INIT;
+	char *path = path2(kp_repo_workdir(t->repo), rel);
+	char hex[GIT_OID_HEXSZ + 1];
+	int error = 0;
+
+	t->files = kp_xrealloc(t->files, (t->nfiles + 1) * sizeof(*t->files));
+	f = &t->files[t->nfiles++];
+	memset(f, 0, sizeof(*f));
+	f->rel = kp_xstrdup(rel);
+	f->del = 1;
+	if (hash_file(&f->old, path) == 0) {
+		f->has_old = 1;
+		add_word(&w, rel);
+		add_word(&w, git_oid_tostr(hex, sizeof(hex), &f->old));
+		error = jline(t, "del", &w, err);
+	}
+	kp_buf_release(&w);
+	free(path);
+	return error;
+}
+
+/* The files that differ between the trees from and to, as puts and dels. */
+static int adopt_files(struct kp_txn *t, git_tree *from, git_tree *to,
+		       struct kp_error *err)
+{
+	git_diff *d = NULL;
+	size_t i;
+	int error = 0;
+
+	if (git_diff_tree_to_tree(&d, t->git, from, to, NULL) < 0)
+		return git_failed(err, _("cannot compare trees: %s"));
+	for (i = 0; i < git_diff_num_deltas(d) && !error; i++) {
+		const git_diff_delta *dd = git_diff_get_delta(d, i);
+		git_blob *b = NULL;
+
+		if (dd->status == GIT_DELTA_DELETED) {
+			error = txn_del(t, dd->old_file.path, err);
+			continue;
+		}
+		if (git_blob_lookup(&b, t->git, &dd->new_file.id) < 0) {
+			error = git_failed(err, _("cannot read a commit: %s"));
+			break;
+		}
+		error = kp_txn_put(t, dd->new_file.path, git_blob_rawcontent(b),
+				   (size_t)git_blob_rawsize(b), 0, err);
+		git_blob_free(b);
+	}
+	git_diff_free(d);
+	return error;
+}
+
+int kp_txn_adopt(struct kp_txn *t, const git_oid *commit, const char *reflog,
+		 struct kp_error *err)
+{
+	git_commit *c = NULL, *parent = NULL;
+	git_tree *tree = NULL, *base = NULL;
+	git_signature *committer = NULL;
+	struct kp_buf b = KP_BUF_INIT;
+	int error = 0;
+
+	if (t->prepared || t->nfiles)
+		return kp_error_set(err, KP_EUSAGE, NULL, 0, 0,
+				    _("the commit is already built"));
+	if ((error = head_branch(t, err)) < 0)
+		goto done;
+	if ((t->has_parent &&
+	     (git_commit_lookup(&parent, t->git, &t->parent) < 0 ||
+	      git_commit_tree(&base, parent) < 0)) ||
+	    git_commit_lookup(&c, t->git, commit) < 0 ||
+	    git_commit_tree(&tree, c) < 0) {
+		error = git_failed(err, _("cannot read a commit: %s"));
+		goto done;
+	}
+	if ((error = adopt_files(t, base, tree, err)) < 0 ||
+	    (error = kp_repo_signature(&committer, t->repo,
+				       "GIT_COMMITTER_DATE", err)) < 0)
+		goto done;
+	t->commit = *commit;
+	t->time = (long long)committer->when.time;
+	t->offset = committer->when.offset;
+	{
+		int off = t->offset < 0 ? -t->offset : t->offset;
+
+		kp_buf_addf(&b, "%s <%s> %lld %c%02d%02d", committer->name,
+			    committer->email, t->time,
+			    t->offset < 0 ? '-' : '+', off / 60, off % 60);
+		t->sigline = kp_buf_detach(&b, NULL);
+	}
+	t->reflog = kp_xstrdup(reflog);
+	t->prepared = 1;
+done:
+	kp_buf_release(&b);
+	git_signature_free(committer);
+	git_tree_free(tree);
+	git_tree_free(base);
+	git_commit_free(c);
+	git_commit_free(parent);
 	return error;
 }
 
@@ -893,6 +1025,19 @@ static int index_lock(struct kp_txn *t, struct kp_error *err)
 			const struct txn_file *f = &t->files[i];
 			git_index_entry ne;
 
+			if (f->del) {
+				int rc = git_index_remove(idx, f->rel, 0);
+
+				if (rc < 0 && rc != GIT_ENOTFOUND) {
+					git_index_free(idx);
+					error = git_failed(
+						err,
+						_("cannot update the index: "
+						  "%s"));
+					goto done;
+				}
+				continue;
+			}
 			memset(&ne, 0, sizeof(ne));
 			ne.mode = GIT_FILEMODE_BLOB;
 			ne.id = f->blob;
@@ -1025,6 +1170,21 @@ static int place(const char *tmp, const char *path, int create)
 	return rename(tmp, path);
 }
 
+/*
+ * Remove the working file at path if it still holds old (a person's
+ * change since stays); 0 also when it is gone.  -1 with errno.
+ */
+static int remove_if(const char *path, const git_oid *old)
+{
+	git_oid now;
+
+	if (hash_file(&now, path) < 0 || !git_oid_equal(&now, old))
+		return 0;
+	if (unlink(path) < 0 && errno != ENOENT)
+		return -1;
+	return sync_dir(path);
+}
+
 /* ------------------------------------------------------------------ */
 /* Commit                                                              */
 /* ------------------------------------------------------------------ */
@@ -1139,6 +1299,13 @@ int kp_txn_commit(struct kp_txn *t, struct kp_error *err)
 		struct txn_file *f = &t->files[i];
 		char *path;
 
+		if (f->del && f->has_old) {
+			path = path2(kp_repo_workdir(t->repo), f->rel);
+			if (remove_if(path, &f->old) < 0)
+				after_fail(&error, err, path,
+					   _("cannot remove: %s"));
+			free(path);
+		}
 		if (!f->tmp)
 			continue;
 		path = path2(kp_repo_workdir(t->repo), f->rel);
@@ -1405,6 +1572,18 @@ static int roll_forward(struct kp_repo *repo, const struct journal *j,
 		git_oid old, now;
 		int has_old, create;
 
+		if (strcmp(r->w[0], "del") == 0 &&
+		    git_oid_fromstr(&old, word(r, 2)) == 0) {
+			path = path2(wd, word(r, 1));
+			if (remove_if(path, &old) < 0) {
+				error = io_fail(err, path,
+						_("cannot remove: %s"));
+				free(path);
+				goto done;
+			}
+			free(path);
+			continue;
+		}
 		if (strcmp(r->w[0], "put") != 0 || !*word(r, 3))
 			continue;
 		tmp = path2(wd, word(r, 3));
@@ -1519,19 +1698,18 @@ static void roll_back(struct kp_repo *repo, const struct journal *j,
  * it; a kill leaves that file, which holds a plan, compressed.  Remove
  * those made since the change began (git's own are named tmp_obj_).
  */
-static int sweep_objects(struct kp_repo *repo, long long since)
+static int sweep_tmp(const char *dir, const char *prefix, long long since)
 {
-	git_repository *git = kp_repo_git(repo);
-	char *dir = path2(git_repository_commondir(git), "objects");
 	DIR *d = opendir(dir);
 	struct dirent *de;
+	size_t n = strlen(prefix);
 	int rc = 0;
 
 	while (d && (de = readdir(d))) {
 		struct stat st;
 		char *p;
 
-		if (strncmp(de->d_name, "tmp_object_git2_", 16) != 0)
+		if (strncmp(de->d_name, prefix, n) != 0)
 			continue;
 		p = path2(dir, de->d_name);
 		if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) &&
@@ -1541,7 +1719,20 @@ static int sweep_objects(struct kp_repo *repo, long long since)
 	}
 	if (d)
 		closedir(d);
+	return rc;
+}
+
+static int sweep_objects(struct kp_repo *repo, long long since)
+{
+	git_repository *git = kp_repo_git(repo);
+	char *dir = path2(git_repository_commondir(git), "objects");
+	char *pack = path2(dir, "pack");
+	/* And the pack of a fetch, objects/pack/pack_git2_<x>. */
+	int rc = sweep_tmp(dir, "tmp_object_git2_", since) |
+		 sweep_tmp(pack, "pack_git2_", since);
+
 	free(dir);
+	free(pack);
 	return rc;
 }
 
@@ -1675,6 +1866,46 @@ static size_t sweep(const char *dir, const char *const *exts, int all)
 	return n;
 }
 
+/*
+ * The locks *.lock below dir (recursively) that fit: under refs/kiplan/
+ * every one (only kiplan writes there, and only holding its lock, which
+ * recovery holds), elsewhere only one that is a link to a file of
+ * kiplan-tmp (kiplan's by its inode, kiplan sync's refs/remotes/).
+ */
+static void sweep_locks(const char *dir, const char *mine, int all)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		struct stat st;
+		size_t n = strlen(de->d_name);
+		char *p;
+
+		if (de->d_name[0] == '.')
+			continue;
+		p = path2(dir, de->d_name);
+		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+			sweep_locks(p, mine, all);
+		else if (n > 5 && strcmp(de->d_name + n - 5, ".lock") == 0 &&
+			 S_ISREG(st.st_mode) && (all || owned_by(p, mine)))
+			unlink(p);
+		free(p);
+	}
+	closedir(d);
+}
+
+void kp_repo_kiplan_locks(struct kp_repo *repo)
+{
+	char *p = path2(git_repository_commondir(kp_repo_git(repo)),
+			"refs/kiplan");
+
+	sweep_locks(p, NULL, 1);
+	free(p);
+}
+
 int kp_txn_recover(struct kp_repo *repo, struct kp_error *err)
 {
 	static const char *const plans[] = { ".md", NULL };
@@ -1682,13 +1913,19 @@ int kp_txn_recover(struct kp_repo *repo, struct kp_error *err)
 	static const char *const gitfiles[] = { "kiplan-replay",
 						"kiplan-outbox", NULL };
 	const char *gd = kp_repo_gitdir(repo), *wd = kp_repo_workdir(repo);
-	char *jpath = path2(gd, JOURNAL), *p;
+	char *jpath = path2(gd, JOURNAL), *p, *q;
 	size_t n = 0;
 	int error = 0;
 
 	if (access(jpath, F_OK) == 0 &&
 	    (error = recover_journal(repo, jpath, err)) < 0)
 		goto done;
+	kp_repo_kiplan_locks(repo);
+	p = path2(git_repository_commondir(kp_repo_git(repo)), "refs/remotes");
+	q = path2(gd, TMPDIR);
+	sweep_locks(p, q, 0);
+	free(p);
+	free(q);
 	p = path2(gd, TMPDIR);
 	sweep(p, NULL, 1); /* only ever ours; said above when it mattered */
 	free(p);

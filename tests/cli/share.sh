@@ -311,5 +311,31 @@ git -C "$T/d" rm -q "$idd.md" && git -C "$T/d" -c user.name=D -c user.email=d@x 
 nid=$(kp d new --navn Ny </dev/null); nid=${nid%.md}
 check "deleted id not reused" '[ -n "$nid" ] && [ "$nid" != "$idd" ]'
 
+# --- a deletion reaches the other clones: by a merge, by a fast-forward -----
+ncid=$(kp c new --navn "Ny i c" </dev/null) || bad "new in c"
+rm -f "$T/a/.git/FETCH_HEAD" "$T/c/.git/FETCH_HEAD"
+kp d sync -q || bad "sync of a deletion"
+kp c sync -q || bad "merge of a deletion"
+check "a merge removes the deleted plan" '[ -e "$T/c/$ncid" ] && [ ! -e "$T/c/$idd.md" ] && [ -z "$(git -C "$T/c" status --porcelain)" ]'
+check "a merge is a merge commit" '[ "$(git -C "$T/c" rev-list --parents -1 HEAD | wc -w)" = 3 ]'
+kp a sync -q || bad "fast-forward of a deletion"
+check "a fast-forward removes the deleted plan" '[ ! -e "$T/a/$idd.md" ] && [ -e "$T/a/$ncid" ] && [ -z "$(git -C "$T/a" status --porcelain)" ]'
+br=$(git -C "$T/a" symbolic-ref --short HEAD)
+check "refs/remotes/origin/ shows the server's branch" '[ "$(git -C "$T/a" rev-parse "refs/remotes/origin/$br")" = "$(git -C "$T/srv/plans.git" rev-parse "refs/heads/$br")" ]'
+check "the server's branches in refs/kiplan/remote/" '[ "$(git -C "$T/a" rev-parse "refs/kiplan/remote/origin/$br")" = "$(git -C "$T/a" rev-parse HEAD)" ]'
+# (libgit2 1.5 truncates FETCH_HEAD at every fetch, whatever it is told.)
+check "nothing in FETCH_HEAD" '[ ! -s "$T/a/.git/FETCH_HEAD" ] && [ ! -s "$T/c/.git/FETCH_HEAD" ]'
+check "no journal or lock left" '[ -z "$(find "$T/a/.git" "$T/c/.git" -name "*.lock" ! -name kiplan.lock -o -name kiplan-journal)" ]'
+
+# --- a lock libgit2 left under refs/kiplan/ is stale; git's own stay ---------
+mkdir -p "$T/a/.git/refs/kiplan/remote/origin"
+echo 0000000000000000000000000000000000000000 >"$T/a/.git/refs/kiplan/remote/origin/$br.lock"
+echo x >"$T/a/.git/refs/kiplan/sync.lock"
+echo x >"$T/a/.git/refs/remotes/origin/git-fetch.lock"
+kp a sync -q || bad "sync with a stale lock under refs/kiplan/"
+check "stale locks under refs/kiplan/ removed" '[ ! -e "$T/a/.git/refs/kiplan/remote/origin/$br.lock" ] && [ ! -e "$T/a/.git/refs/kiplan/sync.lock" ]'
+check "a lock in refs/remotes/ that is not kiplan's stays" '[ -e "$T/a/.git/refs/remotes/origin/git-fetch.lock" ]'
+rm -f "$T/a/.git/refs/remotes/origin/git-fetch.lock"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

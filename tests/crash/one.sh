@@ -71,7 +71,9 @@ case $rc in
 137) class=killed; [ "$where" = loader ] && class=loader ;;
 0) class=ran ;;
 3) class=failed ;;
-4) class=committed-but; [ "$e4" = offline ] && class=offline ;;
+4) class=committed-but
+   # either: offline when it had committed nothing, else committed-but.
+   [ "$e4" = offline ] || { [ "$e4" = either ] && [ "$c1" = 0 ]; } && class=offline ;;
 127)
 	if grep -q "error while loading shared libraries" "$R.err"; then
 		class=loader
