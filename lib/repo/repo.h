@@ -94,8 +94,9 @@ int kp_repo_message(struct kp_buf *out, const char *summary,
  */
 struct kp_txn;
 
-#define KP_TXN_CREATE 1 /* the file must not exist (KP_EEXISTS) */
-#define KP_TXN_KEEP 2	/* commit data; leave the working file alone */
+#define KP_TXN_CREATE 1	 /* the file must not exist (KP_EEXISTS) */
+#define KP_TXN_KEEP 2	 /* commit data; leave the working file alone */
+#define KP_TXN_ADOPTED 4 /* data is a commit's already: no marker check */
 
 int kp_txn_begin(struct kp_txn **out, struct kp_repo *repo, const char *kind,
 		 const char *request, struct kp_error *err);

@@ -187,6 +187,17 @@ static int hash_file(git_oid *out, const char *path)
 	return rc;
 }
 
+/* 0: no file at path; 1: a regular file, its blob id in now; -1 neither
+ * (unreadable, or not a regular file). */
+static int file_state(git_oid *now, const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	return hash_file(now, path) == 0 ? 1 : -1;
+}
+
 /* Make the directories above path (not path itself). */
 static int mkdirs_above(const char *path)
 {
@@ -528,7 +539,9 @@ int kp_txn_put(struct kp_txn *t, const char *rel, const void *data, size_t len,
 	int error = 0;
 
 	/* Never a text with git's conflict markers. */
-	if ((error = kp_repo_busy(t->repo, rel, data, len, err)) < 0) {
+	if ((error = kp_repo_busy(t->repo, rel,
+				  flags & KP_TXN_ADOPTED ? NULL : data, len,
+				  err)) < 0) {
 		free(path);
 		return error;
 	}
@@ -759,6 +772,37 @@ static int txn_del(struct kp_txn *t, const char *rel, struct kp_error *err)
 	return error;
 }
 
+/*
+ * The working file of a delta as the tree that the branch leaves has it
+ * (or absent, for a file the change adds): a person's change made since
+ * kiplan sync looked is never overwritten or removed.
+ */
+static int adopt_unchanged(struct kp_txn *t, const git_diff_delta *dd,
+			   struct kp_error *err)
+{
+	const char *rel = dd->status == GIT_DELTA_ADDED ? dd->new_file.path
+							: dd->old_file.path;
+	char *path = path2(kp_repo_workdir(t->repo), rel);
+	git_oid now;
+	int here = file_state(&now, path), ok;
+
+	if (here == 0)
+		/* Gone already is as good as removed. */
+		ok = dd->status != GIT_DELTA_MODIFIED;
+	else
+		ok = here == 1 && dd->status != GIT_DELTA_ADDED &&
+		     git_oid_equal(&now, &dd->old_file.id);
+	free(path);
+	if (ok)
+		return 0;
+	return kp_error_set(
+		err, KP_ECONFLICT, rel, 0, 0,
+		_("changes in the working files that are not sent would be "
+		  "overwritten by the server's: send them or put them aside, "
+		  "then sync again (%s)"),
+		rel);
+}
+
 /* The files that differ between the trees from and to, as puts and dels. */
 static int adopt_files(struct kp_txn *t, git_tree *from, git_tree *to,
 		       struct kp_error *err)
@@ -773,6 +817,8 @@ static int adopt_files(struct kp_txn *t, git_tree *from, git_tree *to,
 		const git_diff_delta *dd = git_diff_get_delta(d, i);
 		git_blob *b = NULL;
 
+		if ((error = adopt_unchanged(t, dd, err)) < 0)
+			break;
 		if (dd->status == GIT_DELTA_DELETED) {
 			error = txn_del(t, dd->old_file.path, err);
 			continue;
@@ -782,7 +828,8 @@ static int adopt_files(struct kp_txn *t, git_tree *from, git_tree *to,
 			break;
 		}
 		error = kp_txn_put(t, dd->new_file.path, git_blob_rawcontent(b),
-				   (size_t)git_blob_rawsize(b), 0, err);
+				   (size_t)git_blob_rawsize(b), KP_TXN_ADOPTED,
+				   err);
 		git_blob_free(b);
 	}
 	git_diff_free(d);
@@ -1170,6 +1217,17 @@ static int place(const char *tmp, const char *path, int create)
 	return rename(tmp, path);
 }
 
+/* 1 while the working file at path is as the change read it. */
+static int as_read(const struct txn_file *f, const char *path)
+{
+	git_oid now;
+	int here = file_state(&now, path);
+
+	if (here == 0)
+		return !f->has_old;
+	return here == 1 && f->has_old && git_oid_equal(&now, &f->old);
+}
+
 /*
  * Remove the working file at path if it still holds old (a person's
  * change since stays); 0 also when it is gone.  -1 with errno.
@@ -1309,6 +1367,18 @@ int kp_txn_commit(struct kp_txn *t, struct kp_error *err)
 		if (!f->tmp)
 			continue;
 		path = path2(kp_repo_workdir(t->repo), f->rel);
+		if (!as_read(f, path)) {
+			/* A person changed it meanwhile: theirs stays. */
+			unlink(f->tmp);
+			f->tmp[0] = '\0';
+			kp_repo_notify(t->repo,
+				       _("%s was changed while kiplan worked "
+					 "on it; your text is kept, and the "
+					 "text committed is in commit %.12s"),
+				       f->rel, newhex);
+			free(path);
+			continue;
+		}
 		if (place(f->tmp, path, f->create) < 0 || sync_dir(path) < 0)
 			after_fail(&error, err, path, _("cannot write: %s"));
 		else
@@ -1493,6 +1563,45 @@ static void replay_write(struct kp_repo *repo, const struct journal *j,
 	free(path);
 }
 
+/*
+ * 1 while a replay record's commit still stands for its plan: it is the
+ * branch's head, or the head descends from it and holds the plan as that
+ * commit left it.  A request made again after the plan changed since is
+ * a request of its own.
+ */
+static int replay_current(struct kp_repo *repo, const char *hex,
+			  const char *plan)
+{
+	git_repository *git = kp_repo_git(repo);
+	git_commit *a = NULL, *b = NULL;
+	git_tree *ta = NULL, *tb = NULL;
+	git_tree_entry *ea = NULL, *eb = NULL;
+	git_oid rec, head;
+	int ok = 0;
+
+	if (git_oid_fromstr(&rec, hex) < 0 ||
+	    git_reference_name_to_id(&head, git, "HEAD") < 0)
+		return 0;
+	if (git_oid_equal(&rec, &head))
+		return 1;
+	if (!*plan || git_graph_descendant_of(git, &head, &rec) != 1)
+		return 0;
+	if (git_commit_lookup(&a, git, &rec) == 0 &&
+	    git_commit_lookup(&b, git, &head) == 0 &&
+	    git_commit_tree(&ta, a) == 0 && git_commit_tree(&tb, b) == 0 &&
+	    git_tree_entry_bypath(&ea, ta, plan) == 0 &&
+	    git_tree_entry_bypath(&eb, tb, plan) == 0)
+		ok = git_oid_equal(git_tree_entry_id(ea),
+				   git_tree_entry_id(eb));
+	git_tree_entry_free(ea);
+	git_tree_entry_free(eb);
+	git_tree_free(ta);
+	git_tree_free(tb);
+	git_commit_free(a);
+	git_commit_free(b);
+	return ok;
+}
+
 int kp_repo_replayed(struct kp_txn_outcome *out, struct kp_repo *repo,
 		     const char *kind, const char *request)
 {
@@ -1507,6 +1616,12 @@ int kp_repo_replayed(struct kp_txn_outcome *out, struct kp_repo *repo,
 	if (kp_buf_read_file(&b, path, 65536, &e) < 0)
 		goto done;
 	journal_parse(&j, b.buf, b.len);
+	if (j.len &&
+	    !replay_current(repo, word(&j.v[0], 2), word(&j.v[0], 3))) {
+		/* Stale: what it tells of is no longer the plan's state. */
+		unlink(path);
+		goto done;
+	}
 	if (!j.len || strcmp(word(&j.v[0], 0), kind) != 0 ||
 	    strcmp(word(&j.v[0], 1), request) != 0 || !request[0])
 		goto done;
@@ -1887,7 +2002,11 @@ static void sweep_locks(const char *dir, const char *mine, int all)
 		if (de->d_name[0] == '.')
 			continue;
 		p = path2(dir, de->d_name);
-		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+		if (lstat(p, &st) < 0) {
+			free(p);
+			continue;
+		}
+		if (S_ISDIR(st.st_mode))
 			sweep_locks(p, mine, all);
 		else if (n > 5 && strcmp(de->d_name + n - 5, ".lock") == 0 &&
 			 S_ISREG(st.st_mode) && (all || owned_by(p, mine)))

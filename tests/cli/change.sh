@@ -94,6 +94,43 @@ check "changed meanwhile: the other change is kept" 'tail -n 1 "$P" | grep -q "^
 git checkout -q -- "$P"
 rm -rf .git/kiplan-edit
 
+# --- a person's edit saved while set works is kept --------------------------
+# The rename of the index, just after the commit point, is held for 2 s,
+# and the plan is edited then: the commit stands, the edit stays.
+if command -v strace >/dev/null 2>&1; then
+	n=$(ncommits)
+	h=$(git rev-parse HEAD)
+	(
+		i=0
+		while [ "$(git rev-parse HEAD)" = "$h" ] && [ $i -lt 400 ]; do
+			sleep 0.05
+			i=$((i + 1))
+		done
+		echo "Skrevet imens." >>"$P"
+	) &
+	strace -f -qq -o /dev/null -e trace=rename \
+		-e inject=rename:delay_enter=2000000:when=3 \
+		"$KIPLAN" set "$P" opfoelgning.evaluering="Imens." >/dev/null 2>"$T/err"
+	rc=$?
+	wait
+	check "edited while set worked: committed (exit $rc)" '[ $rc -eq 0 ] && [ "$(ncommits)" = $((n + 1)) ]'
+	check "edited while set worked: the person's text is kept" 'tail -n 1 "$P" | grep -q "^Skrevet imens.$"'
+	check "edited while set worked: said so ($(cat "$T/err"))" 'grep -q "was changed while kiplan worked on it; your text is kept" "$T/err"'
+	git checkout -q -- "$P"
+fi
+
+# --- a retry is recognized only while the plan is as it left it -------------
+# set killed just after its commit point; the next set finishes it (and
+# remembers it) and makes its own change; the first request made again
+# is then a request of its own, not a retry.
+KIPLAN_TEST_CRASH=commit-ref "$KIPLAN" set "$P" moede.sted="Sted A" >/dev/null 2>&1
+"$KIPLAN" set "$P" moede.sted="Sted B" >/dev/null 2>&1
+n=$(ncommits)
+"$KIPLAN" set "$P" moede.sted="Sted A" >/dev/null 2>"$T/err"; rc=$?
+check "a request made again after the plan changed is carried out (exit $rc)" \
+	'[ $rc -eq 0 ] && [ "$(ncommits)" = $((n + 1)) ] && grep -q "sted: Sted A" "$P"'
+check "and is not taken for a retry" '! grep -q "had already committed" "$T/err"'
+
 # --- refusals ----------------------------------------------------------------
 "$KIPLAN" followup --date 2014-09-20 "$P" >/dev/null 2>"$T/err"; rc=$?
 check "a meeting before the latest (exit 2)" '[ $rc -eq 2 ] && grep -q "must be after the latest meeting (moeder\[0\].dato 2014-09-25)" "$T/err"'
