@@ -819,6 +819,18 @@ static int adopt_files(struct kp_txn *t, git_tree *from, git_tree *to,
 
 		if ((error = adopt_unchanged(t, dd, err)) < 0)
 			break;
+		if (dd->status != GIT_DELTA_DELETED &&
+		    dd->new_file.mode != GIT_FILEMODE_BLOB) {
+			/* The index and the file would be a plain file. */
+			error = kp_error_set(
+				err, KP_ECONFLICT, dd->new_file.path, 0, 0,
+				_("not a plain file in the server's commit (a "
+				  "link, a submodule or an executable), which "
+				  "kiplan sync does not write: bring it in "
+				  "with "
+				  "git, then sync again"));
+			break;
+		}
 		if (dd->status == GIT_DELTA_DELETED) {
 			error = txn_del(t, dd->old_file.path, err);
 			continue;

@@ -337,5 +337,15 @@ check "stale locks under refs/kiplan/ removed" '[ ! -e "$T/a/.git/refs/kiplan/re
 check "a lock in refs/remotes/ that is not kiplan's stays" '[ -e "$T/a/.git/refs/remotes/origin/git-fetch.lock" ]'
 rm -f "$T/a/.git/refs/remotes/origin/git-fetch.lock"
 
+# --- a link in the server's commit: refused, the clone left as it was -----
+git -C "$T/d" pull -q --no-rebase --no-edit 2>/dev/null
+ln -s "$ncid" "$T/d/genvej.md"
+git -C "$T/d" add genvej.md && git -C "$T/d" -c user.name=D -c user.email=d@x commit -q -m "Et link"
+git -C "$T/d" push -q 2>/dev/null || bad "push of a link with git"
+h=$(git -C "$T/a" rev-parse HEAD)
+kp a sync -q 2>"$T/err"; rc=$?
+check "a link in the server's commit: exit 1 ($rc: $(cat "$T/err"))" '[ $rc -eq 1 ] && grep -q "genvej.md.*not a plain file" "$T/err"'
+check "a link in the server's commit: nothing changed here" '[ "$(git -C "$T/a" rev-parse HEAD)" = "$h" ] && [ ! -e "$T/a/genvej.md" ] && [ -z "$(git -C "$T/a" status --porcelain)" ]'
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
