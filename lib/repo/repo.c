@@ -89,6 +89,7 @@ static int wrap(struct kp_repo **out, git_repository *git, struct kp_error *err)
 	repo->git = git;
 	repo->workdir = kp_xstrdup(real);
 	repo->gitdir = kp_repo_join(git_repository_path(git), "");
+	repo->commondir = kp_repo_join(git_repository_commondir(git), "");
 	repo->lock_fd = -1;
 	*out = repo;
 	return 0;

@@ -141,6 +141,7 @@ void kp_repo_free(struct kp_repo *repo)
 		kp_repo_git_free(repo);
 	free(repo->workdir);
 	free(repo->gitdir);
+	free(repo->commondir);
 	free(repo);
 }
 
@@ -236,6 +237,11 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static const char *lock_dir(const struct kp_repo *repo)
+{
+	return repo->commondir ? repo->commondir : repo->gitdir;
+}
+
 int kp_repo_lock(struct kp_repo *repo, struct kp_error *err)
 {
 	char *path;
@@ -244,12 +250,14 @@ int kp_repo_lock(struct kp_repo *repo, struct kp_error *err)
 	unsigned spin = 0;
 	int fd = -1, error = 0;
 
-	/* The lock lives in the git directory, which only git knows. */
+	/* The lock lives in the git directory, which only git knows: the
+	 * one that every worktree shares, for they share refs/kiplan/ and
+	 * the objects that recovery sweeps. */
 	if (!repo->gitdir)
 		return kp_error_set(
 			err, KP_EUSAGE, repo->workdir, 0, 0,
 			_("the repository was not opened with git"));
-	path = kp_repo_join(repo->gitdir, "kiplan.lock");
+	path = kp_repo_join(lock_dir(repo), "kiplan.lock");
 	if (repo->lock_fd >= 0) {
 		error = kp_error_set(err, KP_EUSAGE, path, 0, 0,
 				     _("the lock is already held"));
@@ -329,7 +337,7 @@ void kp_repo_unlock(struct kp_repo *repo)
 
 	if (repo->lock_fd < 0)
 		return;
-	path = kp_repo_join(repo->gitdir, "kiplan.lock");
+	path = kp_repo_join(lock_dir(repo), "kiplan.lock");
 	/* Unlink while still holding it: see kp_repo_lock(). */
 	unlink(path);
 	/*

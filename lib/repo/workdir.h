@@ -16,6 +16,9 @@ struct kp_repo {
 	struct git_repository *git; /* NULL: found by kp_repo_locate() */
 	char *workdir;		    /* absolute, real, no trailing slash */
 	char *gitdir; /* with a trailing slash; NULL without git */
+	/* The directory that all worktrees share (refs, objects, and so
+	 * kiplan's lock); the git directory in a repository without them. */
+	char *commondir;
 	int lock_fd;
 	int txn_done; /* a finished change's journal waits for the unlock */
 	void (*notify)(const char *msg, void *payload);

@@ -131,6 +131,18 @@ check "a request made again after the plan changed is carried out (exit $rc)" \
 	'[ $rc -eq 0 ] && [ "$(ncommits)" = $((n + 1)) ] && grep -q "sted: Sted A" "$P"'
 check "and is not taken for a retry" '! grep -q "had already committed" "$T/err"'
 
+# --- in a linked worktree, the lock is the one all worktrees share -----------
+# (they share refs/kiplan/ and the objects that recovery sweeps).
+if command -v strace >/dev/null 2>&1; then
+	git worktree add -q "$T/wt" -b wt 2>/dev/null
+	(cd "$T/wt" && strace -f -qq -o "$T/wt.trace" -e trace=openat \
+		"$KIPLAN" set "$P" opfoelgning.evaluering="I en worktree." >/dev/null 2>&1); rc=$?
+	check "set in a linked worktree (exit $rc)" '[ $rc -eq 0 ] && [ -z "$(git -C "$T/wt" status --porcelain)" ]'
+	check "its lock is the common one, $R/.git/kiplan.lock" 'grep -q "\"$R/.git/kiplan.lock\"" "$T/wt.trace" && ! grep -q "worktrees/wt/kiplan.lock" "$T/wt.trace"'
+	git worktree remove --force "$T/wt"
+	git branch -q -D wt
+fi
+
 # --- refusals ----------------------------------------------------------------
 "$KIPLAN" followup --date 2014-09-20 "$P" >/dev/null 2>"$T/err"; rc=$?
 check "a meeting before the latest (exit 2)" '[ $rc -eq 2 ] && grep -q "must be after the latest meeting (moeder\[0\].dato 2014-09-25)" "$T/err"'
