@@ -790,8 +790,11 @@ static int adopt_unchanged(struct kp_txn *t, const git_diff_delta *dd,
 		/* Gone already is as good as removed. */
 		ok = dd->status != GIT_DELTA_MODIFIED;
 	else
-		ok = here == 1 && dd->status != GIT_DELTA_ADDED &&
-		     git_oid_equal(&now, &dd->old_file.id);
+		/* As the tree left has it, or as the server's already. */
+		ok = here == 1 && ((dd->status != GIT_DELTA_ADDED &&
+				    git_oid_equal(&now, &dd->old_file.id)) ||
+				   (dd->status != GIT_DELTA_DELETED &&
+				    git_oid_equal(&now, &dd->new_file.id)));
 	free(path);
 	if (ok)
 		return 0;
@@ -817,20 +820,23 @@ static int adopt_files(struct kp_txn *t, git_tree *from, git_tree *to,
 		const git_diff_delta *dd = git_diff_get_delta(d, i);
 		git_blob *b = NULL;
 
-		if ((error = adopt_unchanged(t, dd, err)) < 0)
-			break;
-		if (dd->status != GIT_DELTA_DELETED &&
-		    dd->new_file.mode != GIT_FILEMODE_BLOB) {
+		if ((dd->status != GIT_DELTA_DELETED &&
+		     dd->new_file.mode != GIT_FILEMODE_BLOB) ||
+		    (dd->status != GIT_DELTA_ADDED &&
+		     dd->old_file.mode != GIT_FILEMODE_BLOB &&
+		     dd->old_file.mode != GIT_FILEMODE_BLOB_EXECUTABLE)) {
 			/* The index and the file would be a plain file. */
 			error = kp_error_set(
 				err, KP_ECONFLICT, dd->new_file.path, 0, 0,
-				_("not a plain file in the server's commit (a "
-				  "link, a submodule or an executable), which "
-				  "kiplan sync does not write: bring it in "
-				  "with "
-				  "git, then sync again"));
+				_("not a plain file here or in the server's "
+				  "commit (a link, a submodule or an "
+				  "executable), which kiplan sync does not "
+				  "write: bring it in with git, then sync "
+				  "again"));
 			break;
 		}
+		if ((error = adopt_unchanged(t, dd, err)) < 0)
+			break;
 		if (dd->status == GIT_DELTA_DELETED) {
 			error = txn_del(t, dd->old_file.path, err);
 			continue;

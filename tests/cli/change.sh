@@ -96,7 +96,10 @@ rm -rf .git/kiplan-edit
 
 # --- a person's edit saved while set works is kept --------------------------
 # The rename of the index, just after the commit point, is held for 2 s,
-# and the plan is edited then: the commit stands, the edit stays.
+# and the plan is edited then: the commit stands, the edit stays.  It is
+# set's third rename: libgit2 writes the new index in kiplan-tmp/ (1),
+# then the branch's lock becomes the branch (2, the commit point), then
+# index.lock the index (3).  Loose objects go in by link(), not rename.
 if command -v strace >/dev/null 2>&1; then
 	n=$(ncommits)
 	h=$(git rev-parse HEAD)
