@@ -658,6 +658,22 @@ static int git_failed(struct kp_error *err, const char *fmt)
 			    e && e->message ? e->message : _("unknown error"));
 }
 
+/* The commit's time, and its committer as a reflog line names him. */
+static void set_committer(struct kp_txn *t, const git_signature *committer)
+{
+	struct kp_buf b = KP_BUF_INIT;
+	int off;
+
+	t->time = (long long)committer->when.time;
+	t->offset = committer->when.offset;
+	off = t->offset < 0 ? -t->offset : t->offset;
+	kp_buf_addf(&b, "%s <%s> %lld %c%02d%02d", committer->name,
+		    committer->email, t->time, t->offset < 0 ? '-' : '+',
+		    off / 60, off % 60);
+	free(t->sigline);
+	t->sigline = kp_buf_detach(&b, NULL);
+}
+
 int kp_txn_prepare(struct kp_txn *t, const char *message, struct kp_error *err)
 {
 	git_commit *parent = NULL;
@@ -721,16 +737,7 @@ int kp_txn_prepare(struct kp_txn *t, const char *message, struct kp_error *err)
 		goto done;
 	}
 	kp_test_crash("commit-objects");
-	t->time = (long long)committer->when.time;
-	t->offset = committer->when.offset;
-	{
-		int off = t->offset < 0 ? -t->offset : t->offset;
-
-		kp_buf_addf(&b, "%s <%s> %lld %c%02d%02d", committer->name,
-			    committer->email, t->time,
-			    t->offset < 0 ? '-' : '+', off / 60, off % 60);
-		t->sigline = kp_buf_detach(&b, NULL);
-	}
+	set_committer(t, committer);
 	nl = strchr(message, '\n');
 	kp_buf_addf(&b, "commit%s: ", parent ? "" : " (initial)");
 	kp_buf_add(&b, message, nl ? (size_t)(nl - message) : strlen(message));
@@ -860,7 +867,6 @@ int kp_txn_adopt(struct kp_txn *t, const git_oid *commit, const char *reflog,
 	git_commit *c = NULL, *parent = NULL;
 	git_tree *tree = NULL, *base = NULL;
 	git_signature *committer = NULL;
-	struct kp_buf b = KP_BUF_INIT;
 	int error = 0;
 
 	if (t->prepared || t->nfiles)
@@ -881,20 +887,10 @@ int kp_txn_adopt(struct kp_txn *t, const git_oid *commit, const char *reflog,
 				       "GIT_COMMITTER_DATE", err)) < 0)
 		goto done;
 	t->commit = *commit;
-	t->time = (long long)committer->when.time;
-	t->offset = committer->when.offset;
-	{
-		int off = t->offset < 0 ? -t->offset : t->offset;
-
-		kp_buf_addf(&b, "%s <%s> %lld %c%02d%02d", committer->name,
-			    committer->email, t->time,
-			    t->offset < 0 ? '-' : '+', off / 60, off % 60);
-		t->sigline = kp_buf_detach(&b, NULL);
-	}
+	set_committer(t, committer);
 	t->reflog = kp_xstrdup(reflog);
 	t->prepared = 1;
 done:
-	kp_buf_release(&b);
 	git_signature_free(committer);
 	git_tree_free(tree);
 	git_tree_free(base);
